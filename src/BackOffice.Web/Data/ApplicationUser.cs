@@ -1,0 +1,5 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace BackOffice.Web.Data;
+
+public sealed class ApplicationUser : IdentityUser;

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
+
+namespace BackOffice.Web.Hosting;
+
+internal static class RootDevelopmentSettings
+{
+    /// <summary>
+    /// The Development settings live once, at the repository root, and are copied beside the binaries at build.
+    /// The default builder looks for them in the content root (the project folder), so point its source at the
+    /// copy instead, keeping its place: environment variables and the command line still override it.
+    /// </summary>
+    public static void UseRootDevelopmentSettings(this WebApplicationBuilder builder)
+    {
+        var fileName = $"appsettings.{builder.Environment.EnvironmentName}.json";
+        if (!builder.Environment.IsDevelopment() || !File.Exists(Path.Combine(AppContext.BaseDirectory, fileName)))
+            return;
+
+        IList<IConfigurationSource> sources = ((IConfigurationBuilder)builder.Configuration).Sources;
+        var index = sources.ToList().FindIndex(s => s is JsonConfigurationSource json && json.Path == fileName);
+        var source = new JsonConfigurationSource
+        {
+            Path = fileName,
+            Optional = false,
+            ReloadOnChange = true,
+            FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+        };
+        if (index >= 0)
+            sources[index] = source;
+        else
+            sources.Insert(1, source);
+    }
+}

@@ -1,0 +1,36 @@
+using BackOffice.Web.Components;
+using BackOffice.Web.Data;
+using BackOffice.Web.Features.Jobs;
+using BackOffice.Web.Features.Users;
+using BackOffice.Web.Hosting;
+using MudBlazor.Services;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.UseRootDevelopmentSettings();
+
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+builder.Services.AddBackOfficeData(builder.Configuration, builder.Environment);
+builder.Services.AddUsers();
+builder.Services.AddJobs(builder.Configuration);
+
+var app = builder.Build();
+
+if (app.Environment.IsDevelopment())
+    app.UseMigrationsEndPoint();
+else
+    app.UseExceptionHandler("/Error", createScopeForErrors: true);
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapAdditionalIdentityEndpoints();
+app.MapHealthChecks("/health");
+app.MapJobsDashboard();
+
+await app.MigrateDatabaseAsync();
+await app.SeedIdentityAsync();
+await app.RunAsync();
+
+public partial class Program;
