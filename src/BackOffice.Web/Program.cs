@@ -10,9 +10,9 @@ builder.UseRootDevelopmentSettings();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
-builder.Services.AddBackOfficeData(builder.Configuration, builder.Environment);
+builder.Services.AddBackOfficeData();
 builder.Services.AddUsers();
-builder.Services.AddJobs(builder.Configuration);
+builder.Services.AddJobs();
 
 var app = builder.Build();
 
@@ -26,6 +26,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
+app.MapSessionKeepAlive();
 app.MapHealthChecks("/health");
 app.MapJobsDashboard();
 

@@ -7,10 +7,11 @@ internal static class DataSetup
 {
     public const string ConnectionStringName = "BackOffice";
 
-    public static IServiceCollection AddBackOfficeData(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    public static IServiceCollection AddBackOfficeData(this IServiceCollection services)
     {
-        var connectionString = SqliteConnectionString(configuration.GetConnectionString(ConnectionStringName), environment.ContentRootPath);
-        services.AddDbContextFactory<BackOfficeDbContext>(options => options.UseSqlite(connectionString));
+        services.AddDbContextFactory<BackOfficeDbContext>((provider, options) => options.UseSqlite(SqliteConnectionString(
+            provider.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName),
+            provider.GetRequiredService<IHostEnvironment>().ContentRootPath)));
         services.AddHealthChecks().AddDbContextCheck<BackOfficeDbContext>();
         return services;
     }

@@ -5,11 +5,11 @@ namespace BackOffice.Web.Features.Jobs;
 
 internal static class JobsSetup
 {
-    public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddJobs(this IServiceCollection services)
     {
-        var storage = configuration["Jobs:Storage"] ?? "InMemory";
-        services.AddHangfire(config =>
+        services.AddHangfire((provider, config) =>
         {
+            var storage = provider.GetRequiredService<IConfiguration>()["Jobs:Storage"] ?? "InMemory";
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings();

@@ -1,7 +1,9 @@
 using BackOffice.Web.Components.Account;
 using BackOffice.Web.Data;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace BackOffice.Web.Features.Users;
 
@@ -9,6 +11,9 @@ internal static class UsersSetup
 {
     public static IServiceCollection AddUsers(this IServiceCollection services)
     {
+        services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section)
+            .Validate(o => o.IdleTimeout > TimeSpan.Zero, $"{SessionOptions.Section}:IdleTimeout must be positive.")
+            .ValidateOnStart();
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
@@ -34,16 +39,21 @@ internal static class UsersSetup
             .AddSignInManager()
             .AddDefaultTokenProviders();
 
-        services.ConfigureApplicationCookie(options =>
-        {
-            options.ExpireTimeSpan = TimeSpan.FromMinutes(15);
-            options.SlidingExpiration = true;
-        });
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<IOptions<SessionOptions>>((cookie, session) =>
+            {
+                cookie.ExpireTimeSpan = session.Value.IdleTimeout;
+                cookie.SlidingExpiration = true;
+            });
 
         services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
         services.AddScoped<IdentitySeeder>();
         return services;
     }
+
+    /// <summary>Renews the sliding sign-in cookie for a user working in a live page (see session.js).</summary>
+    public static IEndpointConventionBuilder MapSessionKeepAlive(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/Account/KeepAlive", () => TypedResults.NoContent()).RequireAuthorization();
 
     public static async Task SeedIdentityAsync(this WebApplication app)
     {

@@ -1,0 +1,25 @@
+# Build: docker build -t klarna-backoffice .
+# Run:   docker run -p 8080:8080 -v backoffice-data:/app/App_Data \
+#          -e Seed__AdminEmail=you@shop.example -e Seed__AdminPassword='...' klarna-backoffice
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY src/BackOffice.Klarna/BackOffice.Klarna.csproj src/BackOffice.Klarna/
+COPY src/BackOffice.Klarna.Sandbox/BackOffice.Klarna.Sandbox.csproj src/BackOffice.Klarna.Sandbox/
+COPY src/BackOffice.Web/BackOffice.Web.csproj src/BackOffice.Web/
+RUN dotnet restore src/BackOffice.Web/BackOffice.Web.csproj
+COPY appsettings.Development.json ./
+COPY wwwroot-assets/ wwwroot-assets/
+COPY src/ src/
+RUN dotnet publish src/BackOffice.Web/BackOffice.Web.csproj --configuration Release --no-restore --output /app
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+# The image's non-root user "app" owns only the data folder.
+RUN mkdir -p /app/App_Data && chown app:app /app/App_Data
+USER app
+ENV ASPNETCORE_HTTP_PORTS=8080
+EXPOSE 8080
+VOLUME ["/app/App_Data"]
+ENTRYPOINT ["dotnet", "BackOffice.Web.dll"]

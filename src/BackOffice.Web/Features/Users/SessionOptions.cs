@@ -1,0 +1,9 @@
+namespace BackOffice.Web.Features.Users;
+
+public sealed class SessionOptions
+{
+    public const string Section = "Session";
+
+    /// <summary>Signed out after this long without a request or, in a live page, without input.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
+}

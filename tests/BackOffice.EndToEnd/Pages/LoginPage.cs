@@ -1,0 +1,28 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BackOffice.EndToEnd.Pages;
+
+public sealed class LoginPage(IPage page)
+{
+    public async Task GotoAsync() => await page.GotoAsync("Account/Login");
+
+    public async Task SubmitAsync(string email, string password)
+    {
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+    }
+
+    public async Task ExpectShownAsync() =>
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Log in", Exact = true })).ToBeVisibleAsync();
+
+    public async Task ExpectInvalidAttemptAsync() =>
+        await Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Invalid login attempt" })).ToBeVisibleAsync();
+
+    public async Task ExpectLockedOutAsync()
+    {
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Account/Lockout$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Locked out" })).ToBeVisibleAsync();
+    }
+}

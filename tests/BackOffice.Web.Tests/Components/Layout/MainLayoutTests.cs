@@ -1,0 +1,70 @@
+using BackOffice.Web.Components.Layout;
+using BackOffice.Web.Features.Users;
+using BackOffice.Web.Tests.Infrastructure;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+
+namespace BackOffice.Web.Tests.Components.Layout;
+
+public sealed class MainLayoutTests : BackOfficeTestContext
+{
+    private static readonly string[] AdministratorOnly = ["Channels", "Jobs", "Audit log", "Users"];
+    private static readonly string[] EveryRole = ["Transactions", "PClasses"];
+
+    [Fact]
+    public void Administrator_sees_every_navigation_entry()
+    {
+        SignInAs("admin@test.local", Roles.Administrator);
+
+        var entries = NavigationEntries(RenderLayout());
+
+        Assert.Equal(["Transactions", "Channels", "PClasses", "Jobs", "Audit log", "Users"], entries);
+    }
+
+    [Theory]
+    [InlineData(Roles.Viewer)]
+    [InlineData(Roles.Operator)]
+    public void Viewer_and_operator_see_only_transactions_and_pclasses(string role)
+    {
+        SignInAs("staff@test.local", role);
+
+        var entries = NavigationEntries(RenderLayout());
+
+        Assert.Equal(EveryRole, entries);
+        foreach (var hidden in AdministratorOnly)
+            Assert.DoesNotContain(hidden, entries);
+    }
+
+    [Fact]
+    public void App_bar_shows_the_product_the_user_and_sign_out()
+    {
+        SignInAs("admin@test.local", Roles.Administrator);
+
+        var layout = RenderLayout();
+
+        Assert.Contains("Klarna Back Office", layout.Markup, StringComparison.Ordinal);
+        Assert.Equal("admin@test.local", layout.Find("[data-testid=signed-in-user]").TextContent.Trim());
+        Assert.Equal("Account/Logout", layout.Find("form").GetAttribute("action"));
+        Assert.Contains("Sign out", layout.Find("form button").TextContent, StringComparison.Ordinal);
+        Assert.Equal("Development", layout.Find("[data-testid=environment-badge]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void Dark_mode_toggle_switches_the_theme_and_remembers_it()
+    {
+        SignInAs("admin@test.local", Roles.Administrator);
+        var layout = RenderLayout();
+
+        layout.Find("button[aria-label='Switch to dark mode']").Click();
+
+        Assert.NotNull(layout.Find("button[aria-label='Switch to light mode']"));
+        var stored = JSInterop.Invocations["localStorage.setItem"].Single();
+        Assert.Equal(["backoffice.theme", "dark"], stored.Arguments);
+    }
+
+    private IRenderedComponent<MainLayout> RenderLayout() =>
+        Render<MainLayout>(parameters => parameters.Add(p => p.Body, (RenderFragment)(builder => builder.AddContent(0, "page body"))));
+
+    private static List<string> NavigationEntries(IRenderedComponent<MainLayout> layout) =>
+        [.. layout.FindAll("nav a").Select(link => link.TextContent.Trim())];
+}

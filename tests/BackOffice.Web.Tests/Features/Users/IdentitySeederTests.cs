@@ -1,0 +1,68 @@
+using BackOffice.Web.Data;
+using BackOffice.Web.Features.Users;
+using BackOffice.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackOffice.Web.Tests.Features.Users;
+
+[Collection(AppCollection.Name)]
+public sealed class IdentitySeederTests
+{
+    [Fact]
+    public async Task Development_seeds_the_administrator_and_all_roles()
+    {
+        await using var app = new BackOfficeAppFactory();
+        app.CreateClient();
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        var admin = await users.FindByEmailAsync(IdentitySeeder.DefaultAdminEmail);
+        Assert.NotNull(admin);
+        Assert.True(await users.IsInRoleAsync(admin, Roles.Administrator));
+        foreach (var role in Roles.All)
+            Assert.True(await roles.RoleExistsAsync(role), role);
+    }
+
+    [Fact]
+    public async Task Production_seeds_no_user_without_both_keys()
+    {
+        await using var app = new BackOfficeAppFactory { EnvironmentName = "Production", Settings = { ["Seed:AdminEmail"] = "boss@shop.example" } };
+        app.CreateClient();
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        Assert.False(await users.Users.AnyAsync());
+        Assert.True(await scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>().RoleExistsAsync(Roles.Viewer));
+    }
+
+    [Fact]
+    public async Task Production_seeds_the_administrator_when_both_keys_are_set()
+    {
+        await using var app = new BackOfficeAppFactory
+        {
+            EnvironmentName = "Production",
+            Settings = { ["Seed:AdminEmail"] = "boss@shop.example", ["Seed:AdminPassword"] = "Boss-Passw0rd!" },
+        };
+        app.CreateClient();
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var boss = await users.FindByEmailAsync("boss@shop.example");
+        Assert.NotNull(boss);
+        Assert.True(await users.CheckPasswordAsync(boss, "Boss-Passw0rd!"));
+        Assert.Equal(1, await users.Users.CountAsync());
+    }
+
+    [Fact]
+    public async Task An_unknown_job_storage_stops_the_app_naming_the_key()
+    {
+        await using var app = new BackOfficeAppFactory { Settings = { ["Jobs:Storage"] = "Redis" } };
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("Jobs:Storage", error.ToString(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Security.Claims;
+using BackOffice.Web.Features.Users;
+using Bunit;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
+using MudBlazor.Services;
+
+namespace BackOffice.Web.Tests.Infrastructure;
+
+/// <summary>bUnit on an interactive server renderer with MudBlazor and the app's real authorization policies.</summary>
+public abstract class BackOfficeTestContext : BunitContext, IAsyncLifetime
+{
+    private readonly SignedInUser signedInUser = new();
+
+    protected BackOfficeTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        // bUnit registers a stand-in authorization service; the real one evaluates the app's role policies.
+        Services.AddAuthorizationBuilder().AddBackOfficePolicies();
+        Services.Replace(ServiceDescriptor.Transient<IAuthorizationService, DefaultAuthorizationService>());
+        Services.Replace(ServiceDescriptor.Transient<IAuthorizationPolicyProvider, DefaultAuthorizationPolicyProvider>());
+        Services.AddCascadingAuthenticationState();
+        Services.AddSingleton<AuthenticationStateProvider>(signedInUser);
+        Services.AddSingleton<IHostEnvironment>(new HostingEnvironment { EnvironmentName = Environments.Development });
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+
+    // MudBlazor's services are only IAsyncDisposable.
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    protected void SignInAs(string name, params string[] roles)
+    {
+        var claims = roles.Select(role => new Claim(ClaimTypes.Role, role)).Prepend(new Claim(ClaimTypes.Name, name));
+        signedInUser.User = new ClaimsPrincipal(new ClaimsIdentity(claims, "Test"));
+    }
+
+    private sealed class SignedInUser : AuthenticationStateProvider
+    {
+        public ClaimsPrincipal User { get; set; } = new(new ClaimsIdentity());
+
+        public override Task<AuthenticationState> GetAuthenticationStateAsync() => Task.FromResult(new AuthenticationState(User));
+    }
+}
