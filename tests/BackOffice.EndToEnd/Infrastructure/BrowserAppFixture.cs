@@ -22,6 +22,8 @@ public sealed class BrowserAppFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // A cold CI machine running several test projects at once is slow; a generous wait is not a retry.
+        Assertions.SetDefaultExpectTimeout(15_000);
         app.UseKestrel(0);
         app.StartServer();
         BaseAddress = app.ClientOptions.BaseAddress;
