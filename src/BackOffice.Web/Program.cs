@@ -1,8 +1,9 @@
 using BackOffice.Web.Components;
 using BackOffice.Web.Data;
+using BackOffice.Web.Features.Gateway;
 using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Users;
-using BackOffice.Web.Hosting;
+using BackOffice.Klarna.Sandbox.Hosting;
 using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +14,7 @@ builder.Services.AddMudServices();
 builder.Services.AddBackOfficeData();
 builder.Services.AddUsers();
 builder.Services.AddJobs();
+builder.Services.AddGateway();
 
 var app = builder.Build();
 
@@ -29,6 +31,7 @@ app.MapAdditionalIdentityEndpoints();
 app.MapSessionKeepAlive();
 app.MapHealthChecks("/health");
 app.MapJobsDashboard();
+app.MapInProcessSandbox();
 
 await app.MigrateDatabaseAsync();
 await app.SeedIdentityAsync();

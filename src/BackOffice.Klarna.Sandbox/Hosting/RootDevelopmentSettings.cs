@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
 
-namespace BackOffice.Web.Hosting;
+namespace BackOffice.Klarna.Sandbox.Hosting;
 
-internal static class RootDevelopmentSettings
+/// <remarks>Shared by the sandbox and the web app, which both read the root appsettings.Development.json.</remarks>
+public static class RootDevelopmentSettings
 {
     /// <summary>
     /// The Development settings live once, at the repository root, and are copied beside the binaries at build.

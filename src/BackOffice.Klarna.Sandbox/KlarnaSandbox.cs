@@ -1,0 +1,583 @@
+using System.Globalization;
+using System.Net;
+using BackOffice.Klarna.XmlRpc;
+using Microsoft.Extensions.Options;
+
+namespace BackOffice.Klarna.Sandbox;
+
+/// <summary>
+/// A stateful, thread-safe stand-in for Klarna's test server: reservations, invoices, the test triggers of
+/// PROTOCOL.md §7 and every fault of §6. All state sits behind one lock, so concurrent calls on one
+/// reservation are serialized exactly as they must be.
+/// </summary>
+public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeProvider time)
+{
+    public const string PendingAcceptedEmail = "pending_accepted@klarna.com";
+    public const string PendingDeniedEmail = "pending_denied@klarna.com";
+    public const string DeniedLastName = "Denied";
+    public const string TestPersonNumber = "4103219202";
+
+    private static readonly TimeZoneInfo Stockholm = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
+
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, Reservation> reservations = [];
+    private readonly Dictionary<string, Invoice> invoices = [];
+
+    /// <summary>Handles one call (after the envelope was checked) and returns its XML-RPC result; refusals throw <see cref="SandboxFault"/>.</summary>
+    public object Handle(XmlRpcCall call)
+    {
+        if (call.Parameters.Count < 2)
+            throw SandboxFault.Parameters("every call starts with proto_vsn and client_vsn.");
+        var protocolVersion = call.Parameters[0] as string;
+        if (protocolVersion is not ("4.1" or "4.2"))
+            throw new SandboxFault(KlarnaFaultCode.ProtoVsn);
+        if (call.Parameters[1] is not string { Length: > 0 } clientVersion)
+            throw SandboxFault.Parameters("client_vsn must be a non-empty string.");
+
+        var args = new SandboxArguments(call.Method, call.Parameters.Skip(2).ToList());
+        lock (gate)
+        {
+            return call.Method switch
+            {
+                "reserve_amount" => ReserveAmount(args),
+                "activate" => Activate(args, protocolVersion, clientVersion),
+                "split_reservation" => SplitReservation(args),
+                "change_reservation" => ChangeReservation(args),
+                "cancel_reservation" => CancelReservation(args),
+                "credit_invoice" => CreditInvoice(args),
+                "credit_part" => CreditPart(args),
+                "return_amount" => ReturnAmount(args),
+                "check_order_status" => CheckOrderStatus(args),
+                "get_pclasses" => GetPClasses(args),
+                "get_addresses" => GetAddresses(args),
+                "email_invoice" or "send_invoice" => ResendInvoice(args),
+                "extend_expiry_date" => ExtendExpiryDate(args),
+                _ => throw new SandboxFault(SandboxFault.UnknownMethod, $"unknown method {call.Method}"),
+            };
+        }
+    }
+
+    public SandboxReservationView? FindReservation(string rno)
+    {
+        lock (gate)
+        {
+            if (!reservations.TryGetValue(rno, out var reservation))
+                return null;
+            Refresh(reservation);
+            return reservation.View(invoices.Values.Where(i => i.Rno == rno).Select(i => i.View()).ToList());
+        }
+    }
+
+    /// <summary>Decides a pending reservation now, as Klarna's manual review would.</summary>
+    public bool ResolvePending(string rno, OrderStatus outcome)
+    {
+        lock (gate)
+        {
+            if (!reservations.TryGetValue(rno, out var reservation) || reservation.Status != OrderStatus.Pending || outcome == OrderStatus.Pending)
+                return false;
+            reservation.Status = outcome;
+            reservation.PendingOutcome = null;
+            return true;
+        }
+    }
+
+    public void Reset()
+    {
+        lock (gate)
+        {
+            reservations.Clear();
+            invoices.Clear();
+        }
+    }
+
+    private object ReserveAmount(SandboxArguments args)
+    {
+        args.ExpectAtLeast(20);
+        var pno = args.Text(0, "pno");
+        var amount = args.Int(2, "amount");
+        var orderId1 = args.Text(5, "orderid1");
+        var orderId2 = args.Text(6, "orderid2");
+        var shipping = args.Struct(7, "dlv_addr");
+        var billing = args.Struct(8, "bill_addr");
+        var clientIp = args.Text(9, "client_ip");
+        var currency = args.Int(11, "currency");
+        var country = args.Int(12, "country");
+        var eid = args.Int(14, "eid");
+        var digest = args.Text(15, "digest");
+        var pclass = args.Int(17, "pclass");
+        var goods = args.Array(18, "goods_list");
+
+        var merchant = Merchant(eid);
+        Verify(digest, KlarnaDigest.Text.Join(Number(eid), pno, Number(amount), merchant.Secret));
+
+        if (pno.Length == 0)
+            throw SandboxFault.Parameters("pno is empty.");
+        if (!Enum.IsDefined(typeof(KlarnaCountry), country) || !Enum.IsDefined(typeof(KlarnaCurrency), currency)
+            || !KlarnaMarkets.IsValid((KlarnaCountry)country, (KlarnaCurrency)currency))
+            throw new SandboxFault(KlarnaFaultCode.Currency);
+        CheckAddress(shipping, country);
+        CheckAddress(billing, country);
+        if (clientIp.Length > 0 && !IPAddress.TryParse(clientIp, out _))
+            throw new SandboxFault(KlarnaFaultCode.ClientIp);
+        if (pclass != -1 && !SandboxPClasses.All.Any(p => p.Id == pclass && (int)p.Country == country))
+            throw new SandboxFault(KlarnaFaultCode.UnknownPClass);
+        var lines = GoodsLines(goods);
+        if (amount <= 0)
+            throw new SandboxFault(KlarnaFaultCode.Amount);
+        if (amount != lines.Sum(l => l.Total))
+            throw new SandboxFault(KlarnaFaultCode.GoodsList);
+        if (SandboxArguments.Member(billing, "lname", XmlRpcConvert.ToText) == DeniedLastName)
+            throw new SandboxFault(KlarnaFaultCode.Credit);
+
+        var now = time.GetUtcNow();
+        var email = SandboxArguments.Member(billing, "email", XmlRpcConvert.ToText);
+        var reservation = new Reservation(NewNumber(reservations, 10), eid, (KlarnaCountry)country, (KlarnaCurrency)currency, orderId1, orderId2, amount, lines, now)
+        {
+            ExpiresAt = now.AddDays(options.CurrentValue.ReservationDays),
+        };
+        if (email is PendingAcceptedEmail or PendingDeniedEmail)
+        {
+            reservation.Status = OrderStatus.Pending;
+            reservation.PendingOutcome = email == PendingAcceptedEmail ? OrderStatus.Accepted : OrderStatus.Denied;
+            reservation.DecidedAt = now.AddSeconds(options.CurrentValue.PendingSeconds);
+        }
+        reservations[reservation.Rno] = reservation;
+        return new List<object> { reservation.Rno, (int)reservation.Status };
+    }
+
+    private object Activate(SandboxArguments args, string protocolVersion, string clientVersion)
+    {
+        args.ExpectAtLeast(4);
+        var eid = args.Int(0, "eid");
+        var digest = args.Text(1, "digest");
+        var rno = args.Text(2, "rno");
+        var optionalInfo = args.Struct(3, "optional_info");
+        var merchant = Merchant(eid);
+        Verify(digest, KlarnaDigest.Text.Activate(protocolVersion, clientVersion, eid, rno, optionalInfo, merchant.Secret));
+
+        var reservation = Changeable(eid, rno);
+        List<Line> captured;
+        if (optionalInfo.TryGetValue("artnos", out var artnos))
+        {
+            captured = [];
+            foreach (var (artno, quantity) in Articles(artnos))
+            {
+                var line = reservation.Lines.FirstOrDefault(l => l.ArticleNumber == artno) ?? throw new SandboxFault(KlarnaFaultCode.UnknownArtNo);
+                if (quantity > line.Quantity)
+                    throw new SandboxFault(KlarnaFaultCode.Amount);
+                captured.Add(line with { Quantity = quantity });
+            }
+            if (captured.Sum(l => l.Total) > reservation.Amount)
+                throw new SandboxFault(KlarnaFaultCode.Amount);
+        }
+        else
+        {
+            captured = [.. reservation.Lines.Where(l => l.Quantity > 0)];
+        }
+
+        var amount = optionalInfo.ContainsKey("artnos") ? captured.Sum(l => l.Total) : reservation.Amount;
+        foreach (var line in captured)
+            reservation.Take(line.ArticleNumber, line.Quantity);
+        reservation.Amount -= amount;
+        reservation.Activated += amount;
+        if (reservation.Amount == 0)
+            reservation.State = ReservationState.FullyActivated;
+
+        var invoice = new Invoice(NewNumber(invoices, 17), eid, rno, amount, captured, time.GetUtcNow());
+        invoices[invoice.Invno] = invoice;
+        return new List<object> { "ok", invoice.Invno };
+    }
+
+    private object SplitReservation(SandboxArguments args)
+    {
+        args.ExpectAtLeast(7);
+        var rno = args.Text(0, "rno");
+        var amount = args.Int(1, "amount");
+        var eid = args.Int(5, "eid");
+        var merchant = Merchant(eid);
+        Verify(args.Text(6, "digest"), KlarnaDigest.Text.Join(Number(eid), rno, Number(amount), merchant.Secret));
+
+        var original = Changeable(eid, rno);
+        if (amount <= 0 || amount >= original.Amount)
+            throw new SandboxFault(KlarnaFaultCode.Amount);
+        original.Amount -= amount;
+        var now = time.GetUtcNow();
+        var split = new Reservation(NewNumber(reservations, 10), eid, original.Country, original.Currency,
+            args.Text(2, "orderid1"), args.Text(3, "orderid2"), amount, [], now) { ExpiresAt = original.ExpiresAt };
+        reservations[split.Rno] = split;
+        return new List<object> { split.Rno, (int)split.Status };
+    }
+
+    private object ChangeReservation(SandboxArguments args)
+    {
+        args.ExpectAtLeast(5);
+        var rno = args.Text(0, "rno");
+        var amount = args.Int(1, "amount");
+        var eid = args.Int(2, "eid");
+        var merchant = Merchant(eid);
+        Verify(args.Text(3, "digest"), KlarnaDigest.Text.Join(Number(eid), rno, Number(amount), merchant.Secret));
+        var flags = args.Int(4, "flags");
+
+        var reservation = Changeable(eid, rno);
+        var newAmount = flags == 1 ? reservation.Amount + amount : amount;
+        if (newAmount <= 0 || newAmount > reservation.Amount)
+            throw new SandboxFault(KlarnaFaultCode.Amount);
+        reservation.Amount = newAmount;
+        return "ok";
+    }
+
+    private object CancelReservation(SandboxArguments args)
+    {
+        args.ExpectAtLeast(3);
+        var rno = args.Text(0, "rno");
+        var eid = args.Int(1, "eid");
+        var merchant = Merchant(eid);
+        Verify(args.Text(2, "digest"), KlarnaDigest.Text.Join(Number(eid), rno, merchant.Secret));
+
+        var reservation = Existing(eid, rno);
+        if (reservation.State == ReservationState.FullyActivated || reservation.Status == OrderStatus.Denied)
+            throw new SandboxFault(KlarnaFaultCode.NotAllowedOperation);
+        reservation.Amount = 0;
+        reservation.State = ReservationState.Cancelled;
+        return "ok";
+    }
+
+    private object CreditInvoice(SandboxArguments args)
+    {
+        args.ExpectAtLeast(4);
+        var invoice = SignedInvoice(args, eidIndex: 0, invnoIndex: 1, digestIndex: 3);
+        if (invoice.Remaining == 0)
+            throw new SandboxFault(KlarnaFaultCode.InvoiceBadStatus);
+        invoice.Credited = invoice.Amount;
+        foreach (var line in invoice.Lines)
+            line.Credited = line.Quantity;
+        return invoice.Invno;
+    }
+
+    private object CreditPart(SandboxArguments args)
+    {
+        args.ExpectAtLeast(5);
+        var eid = args.Int(0, "eid");
+        var invno = args.Text(1, "invno");
+        var artnos = args.Array(2, "artnos");
+        var merchant = Merchant(eid);
+        var articles = Articles(artnos);
+        Verify(args.Text(4, "digest"), KlarnaDigest.Text.CreditPart(eid, invno, articles.Select(a => new ArticleQuantity(a.ArticleNumber, a.Quantity)), merchant.Secret));
+
+        var invoice = ExistingInvoice(eid, invno);
+        var credits = articles.Select(a => (Line: invoice.Lines.FirstOrDefault(l => l.ArticleNumber == a.ArticleNumber), a.Quantity)).ToList();
+        if (credits.Any(c => c.Line is null))
+            throw new SandboxFault(KlarnaFaultCode.UnknownArtNo);
+        var amount = credits.Sum(c => c.Line!.UnitPrice * c.Quantity);
+        if (credits.Any(c => c.Quantity > c.Line!.Quantity - c.Line.Credited) || amount > invoice.Remaining)
+            throw new SandboxFault(KlarnaFaultCode.InvoiceBadStatus);
+        foreach (var (line, quantity) in credits)
+            line!.Credited += quantity;
+        invoice.Credited += amount;
+        return invoice.Invno;
+    }
+
+    private object ReturnAmount(SandboxArguments args)
+    {
+        args.ExpectAtLeast(7);
+        var amount = args.Int(2, "amount");
+        args.Number(3, "vat");
+        var invoice = SignedInvoice(args, eidIndex: 0, invnoIndex: 1, digestIndex: 4);
+        if (amount <= 0)
+            throw new SandboxFault(KlarnaFaultCode.Amount);
+        if (amount > invoice.Remaining)
+            throw new SandboxFault(KlarnaFaultCode.InvoiceBadStatus);
+        invoice.Credited += amount;
+        return invoice.Invno;
+    }
+
+    private object CheckOrderStatus(SandboxArguments args)
+    {
+        args.ExpectAtLeast(4);
+        var eid = args.Int(0, "eid");
+        var id = args.Text(2, "id");
+        var type = args.Int(3, "type");
+        var merchant = Merchant(eid);
+        Verify(args.Text(1, "digest"), KlarnaDigest.Text.Join(Number(eid), id, merchant.Secret));
+
+        if (type == (int)OrderIdType.OrderId)
+        {
+            var byOrder = reservations.Values.FirstOrDefault(r => r.Eid == eid && id.Length > 0 && (r.OrderId1 == id || r.OrderId2 == id))
+                ?? throw new SandboxFault(KlarnaFaultCode.Rno);
+            return (int)Open(byOrder).Status;
+        }
+        if (type != (int)OrderIdType.ReservationOrInvoiceNumber)
+            throw SandboxFault.Parameters("type must be 0 or 1.");
+        if (invoices.TryGetValue(id, out var invoice) && invoice.Eid == eid)
+            return (int)OrderStatus.Accepted;
+        return (int)Open(Existing(eid, id)).Status;
+    }
+
+    private object GetPClasses(SandboxArguments args)
+    {
+        args.ExpectAtLeast(5);
+        var eid = args.Int(0, "eid");
+        var currency = args.Int(1, "currency");
+        var country = args.Int(3, "country");
+        args.Int(4, "language");
+        var merchant = Merchant(eid);
+        Verify(args.Text(2, "digest"), KlarnaDigest.Text.Join(Number(eid), Number(currency), merchant.Secret));
+        if (!Enum.IsDefined(typeof(KlarnaCountry), country) || !Enum.IsDefined(typeof(KlarnaCurrency), currency)
+            || !KlarnaMarkets.IsValid((KlarnaCountry)country, (KlarnaCurrency)currency))
+            throw new SandboxFault(KlarnaFaultCode.Currency);
+
+        return SandboxPClasses.All.Where(p => (int)p.Country == country).Select(p => (object)new List<object>
+        {
+            p.Id, p.Description, p.Months, (int)p.StartFee, (int)p.InvoiceFee, p.InterestRate, (int)p.MinimumAmount,
+            (int)p.Country, (int)p.Type, p.ExpiresOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "-",
+        }).ToList();
+    }
+
+    private object GetAddresses(SandboxArguments args)
+    {
+        args.ExpectAtLeast(6);
+        var pno = args.Text(0, "pno");
+        var eid = args.Int(1, "eid");
+        var merchant = Merchant(eid);
+        Verify(args.Text(2, "digest"), KlarnaDigest.Text.Join(Number(eid), pno, merchant.Secret));
+        if (args.Int(3, "pno_encoding") != (int)PnoEncoding.SE)
+            throw new SandboxFault(KlarnaFaultCode.Country);
+        if (args.Int(4, "type") is not ((int)AddressLookupType.All or (int)AddressLookupType.Last or (int)AddressLookupType.Given))
+            throw SandboxFault.Parameters("type must be 1, 2 or 5.");
+
+        // As the test server did, the country comes back as a string.
+        return pno == TestPersonNumber
+            ? new List<object> { new List<object> { "Testperson-se", "Approved", "Stårgatan 1", "12345", "Ankeborg", "209" } }
+            : new List<object>();
+    }
+
+    private object ResendInvoice(SandboxArguments args)
+    {
+        args.ExpectAtLeast(3);
+        return SignedInvoice(args, eidIndex: 0, invnoIndex: 1, digestIndex: 2).Invno;
+    }
+
+    private object ExtendExpiryDate(SandboxArguments args)
+    {
+        args.ExpectAtLeast(3);
+        var rno = args.Text(0, "rno");
+        var eid = args.Int(1, "eid");
+        var merchant = Merchant(eid);
+        Verify(args.Text(2, "digest"), KlarnaDigest.Text.Join(Number(eid), rno, merchant.Secret));
+
+        var reservation = Changeable(eid, rno);
+        reservation.ExpiresAt = time.GetUtcNow().AddDays(options.CurrentValue.ReservationDays);
+        return TimeZoneInfo.ConvertTime(reservation.ExpiresAt, Stockholm).ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture);
+    }
+
+    private SandboxMerchant Merchant(int eid) =>
+        options.CurrentValue.Merchants.FirstOrDefault(m => m.Eid == eid) ?? throw new SandboxFault(KlarnaFaultCode.UnknownEstore);
+
+    private static void Verify(string digest, string signedText)
+    {
+        if (!KlarnaDigest.Matches(digest, signedText))
+            throw new SandboxFault(KlarnaFaultCode.InvalidEstoreSecret);
+    }
+
+    private Reservation Existing(int eid, string rno)
+    {
+        if (!reservations.TryGetValue(rno, out var reservation) || reservation.Eid != eid)
+            throw new SandboxFault(KlarnaFaultCode.Rno);
+        Refresh(reservation);
+        return reservation;
+    }
+
+    /// <summary>A reservation that still holds money: not cancelled, not fully captured, not expired.</summary>
+    private Reservation Open(Reservation reservation) =>
+        reservation.State == ReservationState.Open && time.GetUtcNow() < reservation.ExpiresAt
+            ? reservation
+            : throw new SandboxFault(KlarnaFaultCode.Rno);
+
+    /// <summary>An open reservation Klarna has accepted, so money may move.</summary>
+    private Reservation Changeable(int eid, string rno)
+    {
+        var reservation = Open(Existing(eid, rno));
+        return reservation.Status switch
+        {
+            OrderStatus.Pending => throw new SandboxFault(KlarnaFaultCode.Pending),
+            OrderStatus.Denied => throw new SandboxFault(KlarnaFaultCode.NotAllowedOperation),
+            _ => reservation,
+        };
+    }
+
+    private Invoice ExistingInvoice(int eid, string invno) =>
+        invoices.TryGetValue(invno, out var invoice) && invoice.Eid == eid ? invoice : throw new SandboxFault(KlarnaFaultCode.UnknownInvoice);
+
+    private Invoice SignedInvoice(SandboxArguments args, int eidIndex, int invnoIndex, int digestIndex)
+    {
+        var eid = args.Int(eidIndex, "eid");
+        var invno = args.Text(invnoIndex, "invno");
+        var merchant = Merchant(eid);
+        Verify(args.Text(digestIndex, "digest"), KlarnaDigest.Text.Join(Number(eid), invno, merchant.Secret));
+        return ExistingInvoice(eid, invno);
+    }
+
+    private void Refresh(Reservation reservation)
+    {
+        if (reservation.Status == OrderStatus.Pending && reservation.PendingOutcome is { } outcome && time.GetUtcNow() >= reservation.DecidedAt)
+        {
+            reservation.Status = outcome;
+            reservation.PendingOutcome = null;
+        }
+    }
+
+    private static void CheckAddress(IReadOnlyDictionary<string, object> address, int country)
+    {
+        string Field(string name) => address.TryGetValue(name, out var value) ? XmlRpcConvert.ToText(value) : "";
+        if (!address.TryGetValue("country", out var value) || XmlRpcConvert.ToInt32(value) != country)
+            throw new SandboxFault(KlarnaFaultCode.Country);
+        if (Field("street").Trim().Length == 0)
+            throw new SandboxFault(KlarnaFaultCode.Street);
+        if (Field("zip").Trim().Length == 0)
+            throw new SandboxFault(KlarnaFaultCode.PostNo);
+        if (Field("city").Trim().Length == 0)
+            throw new SandboxFault(KlarnaFaultCode.City);
+        if (Field("email") is { Length: > 0 } email && !email.Contains('@', StringComparison.Ordinal))
+            throw new SandboxFault(KlarnaFaultCode.Email);
+        if (!IsPhone(Field("telno")))
+            throw new SandboxFault(KlarnaFaultCode.TelNo);
+        if (!IsPhone(Field("cellno")))
+            throw new SandboxFault(KlarnaFaultCode.CellNo);
+    }
+
+    private static bool IsPhone(string text) => text.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-');
+
+    private static List<Line> GoodsLines(IReadOnlyList<object> goods)
+    {
+        if (goods.Count == 0)
+            throw new SandboxFault(KlarnaFaultCode.GoodsList);
+        var lines = new List<Line>();
+        foreach (var entry in goods)
+        {
+            try
+            {
+                var item = XmlRpcConvert.ToStruct(entry);
+                var article = XmlRpcConvert.ToStruct(item["goods"]);
+                var quantity = XmlRpcConvert.ToInt32(item["qty"]);
+                var artno = XmlRpcConvert.ToText(article["artno"]);
+                var discount = article.TryGetValue("discount", out var d) ? (decimal)XmlRpcConvert.ToDouble(d) : 0m;
+                var price = (long)Math.Round(XmlRpcConvert.ToInt32(article["price"]) * (1 - discount / 100), MidpointRounding.AwayFromZero);
+                if (artno.Length == 0 || quantity <= 0)
+                    throw new SandboxFault(KlarnaFaultCode.GoodsList);
+                lines.Add(new Line(artno, quantity, price));
+            }
+            catch (Exception e) when (e is XmlRpcFormatException or KeyNotFoundException)
+            {
+                throw new SandboxFault(KlarnaFaultCode.GoodsList);
+            }
+        }
+        return lines;
+    }
+
+    private static List<(string ArticleNumber, int Quantity)> Articles(object artnos)
+    {
+        try
+        {
+            var articles = XmlRpcConvert.ToArray(artnos).Select(XmlRpcConvert.ToStruct)
+                .Select(a => (XmlRpcConvert.ToText(a["artno"]), XmlRpcConvert.ToInt32(a["qty"]))).ToList();
+            return articles.Count > 0 && articles.All(a => a.Item1.Length > 0 && a.Item2 > 0)
+                ? articles
+                : throw new SandboxFault(KlarnaFaultCode.ArtNos);
+        }
+        catch (Exception e) when (e is XmlRpcFormatException or KeyNotFoundException)
+        {
+            throw new SandboxFault(KlarnaFaultCode.ArtNos);
+        }
+    }
+
+    private static string NewNumber<T>(Dictionary<string, T> taken, int digits)
+    {
+        while (true)
+        {
+            var number = string.Concat(Enumerable.Range(0, digits).Select(i => (char)('0' + Random.Shared.Next(i == 0 ? 1 : 0, 10))));
+            if (!taken.ContainsKey(number))
+                return number;
+        }
+    }
+
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private enum ReservationState
+    {
+        Open,
+        FullyActivated,
+        Cancelled,
+    }
+
+    private sealed record Line(string ArticleNumber, int Quantity, long UnitPrice)
+    {
+        public long Total => Quantity * UnitPrice;
+    }
+
+    private sealed class Reservation(string rno, int eid, KlarnaCountry country, KlarnaCurrency currency, string orderId1, string orderId2, long amount, List<Line> lines, DateTimeOffset createdAt)
+    {
+        public string Rno { get; } = rno;
+        public int Eid { get; } = eid;
+        public KlarnaCountry Country { get; } = country;
+        public KlarnaCurrency Currency { get; } = currency;
+        public string OrderId1 { get; } = orderId1;
+        public string OrderId2 { get; } = orderId2;
+        public List<Line> Lines { get; } = lines;
+        public long Amount { get; set; } = amount;
+        public long Activated { get; set; }
+        public OrderStatus Status { get; set; } = OrderStatus.Accepted;
+        public OrderStatus? PendingOutcome { get; set; }
+        public DateTimeOffset DecidedAt { get; set; }
+        public ReservationState State { get; set; }
+        public DateTimeOffset ExpiresAt { get; set; }
+
+        public void Take(string artno, int quantity)
+        {
+            var index = Lines.FindIndex(l => l.ArticleNumber == artno);
+            Lines[index] = Lines[index] with { Quantity = Lines[index].Quantity - quantity };
+        }
+
+        public SandboxReservationView View(IReadOnlyList<SandboxInvoiceView> invoices) => new(
+            Rno, Eid, Status.ToString(), State.ToString(), Amount, Activated, createdAt, ExpiresAt,
+            Lines.Select(l => new SandboxLineView(l.ArticleNumber, l.Quantity, l.UnitPrice)).ToList(), invoices);
+    }
+
+    private sealed class InvoiceLine(string artno, int quantity, long unitPrice)
+    {
+        public string ArticleNumber { get; } = artno;
+        public int Quantity { get; } = quantity;
+        public long UnitPrice { get; } = unitPrice;
+        public int Credited { get; set; }
+    }
+
+    private sealed class Invoice(string invno, int eid, string rno, long amount, List<Line> lines, DateTimeOffset createdAt)
+    {
+        public string Invno { get; } = invno;
+        public int Eid { get; } = eid;
+        public string Rno { get; } = rno;
+        public long Amount { get; } = amount;
+        public long Credited { get; set; }
+        public long Remaining => Amount - Credited;
+        public List<InvoiceLine> Lines { get; } = [.. lines.Select(l => new InvoiceLine(l.ArticleNumber, l.Quantity, l.UnitPrice))];
+
+        public SandboxInvoiceView View() => new(Invno, Amount, Credited, createdAt,
+            Lines.Select(l => new SandboxLineView(l.ArticleNumber, l.Quantity - l.Credited, l.UnitPrice)).ToList());
+    }
+}
+
+public sealed record SandboxLineView(string ArticleNumber, int Quantity, long UnitPrice);
+
+public sealed record SandboxInvoiceView(string InvoiceNumber, long Amount, long Credited, DateTimeOffset CreatedAt, IReadOnlyList<SandboxLineView> Lines);
+
+/// <summary>A reservation as the control API shows it. Amount is what is still reserved.</summary>
+public sealed record SandboxReservationView(
+    string ReservationNumber,
+    int Eid,
+    string Status,
+    string State,
+    long Amount,
+    long Activated,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    IReadOnlyList<SandboxLineView> Lines,
+    IReadOnlyList<SandboxInvoiceView> Invoices);

@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+
+namespace BackOffice.Klarna.Sandbox;
+
+/// <summary>What the control API steers: latency, injected failures, and the count of calls per method.</summary>
+public sealed class SandboxTraffic(IOptionsMonitor<SandboxOptions> options)
+{
+    private readonly ConcurrentDictionary<string, int> calls = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, Queue<SandboxInjection>> injections = new(StringComparer.Ordinal);
+    private int? latencyMs;
+
+    public TimeSpan Latency => TimeSpan.FromMilliseconds(latencyMs ?? options.CurrentValue.LatencyMs);
+
+    public IReadOnlyDictionary<string, int> Calls => calls.ToDictionary(c => c.Key, c => c.Value);
+
+    public void SetLatency(int milliseconds) => latencyMs = milliseconds;
+
+    public void Count(string method) => calls.AddOrUpdate(method, 1, (_, count) => count + 1);
+
+    /// <summary>The next <see cref="SandboxInjection.Count"/> calls of its method fail as it says.</summary>
+    public void Inject(SandboxInjection injection)
+    {
+        lock (gate)
+        {
+            if (!injections.TryGetValue(injection.Method, out var queue))
+                injections[injection.Method] = queue = new Queue<SandboxInjection>();
+            for (var i = 0; i < injection.Count; i++)
+                queue.Enqueue(injection);
+        }
+    }
+
+    public SandboxInjection? Take(string method)
+    {
+        lock (gate)
+            return injections.TryGetValue(method, out var queue) && queue.TryDequeue(out var injection) ? injection : null;
+    }
+
+    public void Reset()
+    {
+        lock (gate)
+            injections.Clear();
+        calls.Clear();
+        latencyMs = null;
+    }
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<SandboxFailure>))]
+public enum SandboxFailure
+{
+    /// <summary>Answer with the fault <see cref="SandboxInjection.Code"/>.</summary>
+    Fault,
+
+    /// <summary>Never answer; the client's timeout ends the call.</summary>
+    Timeout,
+
+    /// <summary>Answer HTTP 500.</summary>
+    ServerError,
+}
+
+/// <param name="AfterExecution">For Timeout and ServerError: carry the call out first, as a real gateway may before the line drops.</param>
+public sealed record SandboxInjection(string Method, SandboxFailure Failure, int Code = 0, int Count = 1, bool AfterExecution = false);

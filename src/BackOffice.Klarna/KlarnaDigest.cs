@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using BackOffice.Klarna.XmlRpc;
+
+namespace BackOffice.Klarna;
+
+/// <summary>The shared-secret signature: Base64(SHA-512(Latin-1(fields joined by ':'))), empty fields dropped.</summary>
+public static class KlarnaDigest
+{
+    public static string Of(params IEnumerable<string?> fields) =>
+        Sha512(string.Join(':', fields.Where(f => !string.IsNullOrEmpty(f))));
+
+    public static string Sha512(string text) => Convert.ToBase64String(SHA512.HashData(Encoding.Latin1.GetBytes(text)));
+
+    /// <summary>The checkout-service form of the seed document; the sandbox accepts it besides SHA-512.</summary>
+    public static string Sha256(string text) => Convert.ToBase64String(SHA256.HashData(Encoding.Latin1.GetBytes(text)));
+
+    /// <summary>True when <paramref name="digest"/> is the SHA-512 or SHA-256 digest of <paramref name="text"/>.</summary>
+    private static readonly string[] ActivateSignedFields =
+        ["bclass", "cust_no", "flags", "ocr", "orderid1", "orderid2", "reference", "reference_code"];
+
+    public static bool Matches(string digest, string text) =>
+        FixedTimeEquals(digest, Sha512(text)) || FixedTimeEquals(digest, Sha256(text));
+
+    /// <summary>The plain text each method signs (before hashing); the client and the sandbox share these.</summary>
+    public static class Text
+    {
+        public static string Join(params IEnumerable<string?> fields) => string.Join(':', fields.Where(f => !string.IsNullOrEmpty(f)));
+
+        /// <summary>
+        /// activate signs the protocol version (with ':' for '.'), the client version, eid, rno, the optional_info
+        /// fields it carries in a fixed order, then <c>artno:qty</c> per article, then the secret.
+        /// </summary>
+        public static string Activate(string protocolVersion, string clientVersion, int eid, string rno,
+            IReadOnlyDictionary<string, object> optionalInfo, string secret)
+        {
+            var fields = new List<string?> { protocolVersion.Replace('.', ':'), clientVersion, eid.ToString(CultureInfo.InvariantCulture), rno };
+            foreach (var key in ActivateSignedFields)
+            {
+                if (optionalInfo.TryGetValue(key, out var value))
+                    fields.Add(XmlRpcConvert.ToText(value));
+            }
+            if (optionalInfo.TryGetValue("artnos", out var articles))
+            {
+                foreach (var article in XmlRpcConvert.ToArray(articles).Select(XmlRpcConvert.ToStruct))
+                    fields.Add($"{XmlRpcConvert.ToText(article["artno"])}:{XmlRpcConvert.ToInt32(article["qty"])}");
+            }
+            fields.Add(secret);
+            return Join(fields);
+        }
+
+        /// <summary>credit_part concatenates rather than joins: <c>eid:invno:</c> (<c>artno:qty:</c>)* secret.</summary>
+        public static string CreditPart(int eid, string invoiceNumber, IEnumerable<ArticleQuantity> articles, string secret)
+        {
+            var text = new StringBuilder().Append(eid).Append(':').Append(invoiceNumber).Append(':');
+            foreach (var article in articles)
+                text.Append(article.ArticleNumber).Append(':').Append(article.Quantity).Append(':');
+            return text.Append(secret).ToString();
+        }
+    }
+
+    private static bool FixedTimeEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b));
+}

@@ -1,0 +1,28 @@
+using BackOffice.Klarna;
+using BackOffice.Klarna.Sandbox;
+
+namespace BackOffice.Web.Features.Gateway;
+
+internal static class GatewaySetup
+{
+    /// <summary>In Development, where the app mounts the Klarna sandbox (Sandbox:MountPath) and uses it as its test gateway.</summary>
+    public const string SandboxMountPathKey = "Sandbox:MountPath";
+
+    public static IServiceCollection AddGateway(this IServiceCollection services)
+    {
+        services.AddSingleton<IKlarnaGatewayUrls, GatewayUrls>();
+        services.AddKlarnaGateway();
+        services.AddOptions<KlarnaGatewayOptions>().BindConfiguration(KlarnaGatewayOptions.Section);
+        services.AddKlarnaSandbox();
+        return services;
+    }
+
+    public static void MapInProcessSandbox(this WebApplication app)
+    {
+        if (SandboxMountPath(app.Configuration, app.Environment) is { } path)
+            app.MapKlarnaSandbox(path);
+    }
+
+    public static string? SandboxMountPath(IConfiguration configuration, IHostEnvironment environment) =>
+        environment.IsDevelopment() && configuration[SandboxMountPathKey] is { Length: > 0 } path ? "/" + path.Trim('/') : null;
+}
