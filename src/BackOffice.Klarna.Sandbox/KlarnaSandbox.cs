@@ -237,6 +237,7 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
         var reservation = Existing(eid, rno);
         if (reservation.State == ReservationState.FullyActivated || reservation.Status == OrderStatus.Denied)
             throw new SandboxFault(KlarnaFaultCode.NotAllowedOperation);
+        Open(reservation);
         reservation.Amount = 0;
         reservation.State = ReservationState.Cancelled;
         return "ok";
