@@ -146,7 +146,7 @@ public sealed class KlarnaGateway : IKlarnaGateway
     {
         var value = await ReadAsync(merchant, "check_order_status",
             [merchant.MerchantId, KlarnaDigest.Of(Eid(merchant), id, merchant.SharedSecret), id, (int)type], cancellationToken);
-        return Read("check_order_status", value, Status);
+        return Read("check_order_status", value, Status, isRead: true);
     }
 
     public async Task<IReadOnlyList<PClass>> GetPClassesAsync(KlarnaCredentials merchant, KlarnaCountry country, KlarnaCurrency currency, KlarnaLanguage language, CancellationToken cancellationToken = default)
@@ -157,7 +157,7 @@ public sealed class KlarnaGateway : IKlarnaGateway
             KlarnaDigest.Of(Eid(merchant), Number((int)currency), merchant.SharedSecret),
             (int)country, (int)language,
         ], cancellationToken);
-        return Read("get_pclasses", value, v => XmlRpcConvert.ToArray(v).Select(row => PClassRow(XmlRpcConvert.ToArray(row))).ToList());
+        return Read("get_pclasses", value, v => XmlRpcConvert.ToArray(v).Select(row => PClassRow(XmlRpcConvert.ToArray(row))).ToList(), isRead: true);
     }
 
     public async Task<IReadOnlyList<RegisteredAddress>> GetAddressesAsync(KlarnaCredentials merchant, string personalNumber, PnoEncoding encoding = PnoEncoding.SE, AddressLookupType type = AddressLookupType.Given, string clientIp = "", CancellationToken cancellationToken = default)
@@ -167,7 +167,7 @@ public sealed class KlarnaGateway : IKlarnaGateway
             personalNumber, merchant.MerchantId, KlarnaDigest.Of(Eid(merchant), personalNumber, merchant.SharedSecret),
             (int)encoding, (int)type, clientIp,
         ], cancellationToken);
-        return Read("get_addresses", value, v => XmlRpcConvert.ToArray(v).Select(row => AddressRow(XmlRpcConvert.ToArray(row))).ToList());
+        return Read("get_addresses", value, v => XmlRpcConvert.ToArray(v).Select(row => AddressRow(XmlRpcConvert.ToArray(row))).ToList(), isRead: true);
     }
 
     public Task<string> EmailInvoiceAsync(KlarnaCredentials merchant, string invoiceNumber, CancellationToken cancellationToken = default) =>
@@ -295,15 +295,16 @@ public sealed class KlarnaGateway : IKlarnaGateway
     }
 
     /// <summary>An answer Klarna sent but this client cannot read: for a change its outcome is unknown.</summary>
-    private static T Read<T>(string method, object value, Func<object, T> parse)
+    private static T Read<T>(string method, object value, Func<object, T> parse, bool isRead = false)
     {
         try
         {
             return parse(value);
         }
-        catch (Exception e) when (e is XmlRpcFormatException or KeyNotFoundException or ArgumentOutOfRangeException)
+        catch (XmlRpcFormatException e)
         {
-            throw new KlarnaOutcomeUnknownException(method, $"the answer could not be read ({e.Message})", e);
+            var reason = $"the answer could not be read ({e.Message})";
+            throw isRead ? new KlarnaUnavailableException(method, reason, e) : new KlarnaOutcomeUnknownException(method, reason, e);
         }
     }
 

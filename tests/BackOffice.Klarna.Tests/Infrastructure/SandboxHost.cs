@@ -19,6 +19,14 @@ public sealed class SandboxHost : IAsyncLifetime
     public const int OtherEid = 2728;
     public const string OtherSecret = "other-test-secret";
 
+    /// <summary>Every merchant the sandbox knows, including the two eids of the recordings (2728 and 10).</summary>
+    public static IReadOnlyDictionary<int, string> Secrets { get; } = new Dictionary<int, string>
+    {
+        [Eid] = Secret,
+        [OtherEid] = OtherSecret,
+        [10] = "recorded-merchant-10-secret",
+    };
+
     private WebApplication? app;
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
@@ -31,10 +39,6 @@ public sealed class SandboxHost : IAsyncLifetime
 
     public Dictionary<string, string?> Settings { get; } = new()
     {
-        ["Sandbox:Merchants:0:Eid"] = Eid.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Sandbox:Merchants:0:Secret"] = Secret,
-        ["Sandbox:Merchants:1:Eid"] = OtherEid.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Sandbox:Merchants:1:Secret"] = OtherSecret,
         ["Sandbox:ControlApi"] = "true",
         ["Sandbox:PendingSeconds"] = "30",
     };
@@ -42,7 +46,12 @@ public sealed class SandboxHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration.AddInMemoryCollection(Settings);
+        var merchants = Secrets.Select((merchant, i) => new[]
+        {
+            KeyValuePair.Create($"Sandbox:Merchants:{i}:Eid", (string?)merchant.Key.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            KeyValuePair.Create($"Sandbox:Merchants:{i}:Secret", (string?)merchant.Value),
+        }).SelectMany(pair => pair);
+        builder.Configuration.AddInMemoryCollection([.. merchants, .. Settings]);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<TimeProvider>(Time);

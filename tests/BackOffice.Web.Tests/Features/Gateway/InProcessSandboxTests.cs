@@ -1,0 +1,61 @@
+using System.Net;
+using BackOffice.Klarna;
+using BackOffice.Klarna.Sandbox;
+using BackOffice.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackOffice.Web.Tests.Features.Gateway;
+
+[Collection(AppCollection.Name)]
+public sealed class InProcessSandboxTests
+{
+    [Fact]
+    public async Task In_development_the_test_gateway_is_the_mounted_sandbox_over_real_http()
+    {
+        await using var app = new BackOfficeAppFactory();
+        app.UseKestrel(0);
+        app.StartServer();
+        var gateway = app.Services.GetRequiredService<IKlarnaGateway>();
+        var merchant = new KlarnaCredentials(1395, "demo-invoice-secret-1395", KlarnaEnvironment.Test);
+
+        var version = await gateway.PingAsync(KlarnaEnvironment.Test);
+        var pclasses = await gateway.GetPClassesAsync(merchant, KlarnaCountry.DE, KlarnaCurrency.EUR, KlarnaLanguage.DE);
+
+        Assert.Equal(SandboxEndpoints.VersionText, version);
+        Assert.Contains(pclasses, p => p.Id == 3113);
+        Assert.Equal(
+            new Uri(app.ClientOptions.BaseAddress, "/sandbox/klarna/"),
+            app.Services.GetRequiredService<IKlarnaGatewayUrls>().For(KlarnaEnvironment.Test));
+        using var http = new HttpClient { BaseAddress = new Uri(app.ClientOptions.BaseAddress, "/sandbox/klarna/") };
+        Assert.Equal(1, await new SandboxControlClient(http).CallsAsync("get_pclasses"));
+    }
+
+    [Fact]
+    public async Task Outside_development_nothing_is_mounted_and_the_gateways_are_klarnas_own()
+    {
+        await using var app = new BackOfficeAppFactory { EnvironmentName = "Production", Settings = { ["Sandbox:MountPath"] = "/sandbox/klarna" } };
+        var client = app.CreateClient();
+
+        var version = await client.GetAsync("/sandbox/klarna/version");
+
+        Assert.Equal(HttpStatusCode.NotFound, version.StatusCode);
+        var urls = app.Services.GetRequiredService<IKlarnaGatewayUrls>();
+        Assert.Equal(new Uri("https://payment.testdrive.klarna.com/"), urls.For(KlarnaEnvironment.Test));
+        Assert.Equal(new Uri("https://payment.klarna.com/"), urls.For(KlarnaEnvironment.Live));
+    }
+
+    [Fact]
+    public async Task Gateway_urls_and_timeout_come_from_configuration()
+    {
+        await using var app = new BackOfficeAppFactory
+        {
+            EnvironmentName = "Production",
+            Settings = { ["Klarna:Gateway:LiveUrl"] = "https://klarna.proxy.example/", ["Klarna:Gateway:Timeout"] = "00:00:30" },
+        };
+        app.CreateClient();
+
+        Assert.Equal(new Uri("https://klarna.proxy.example/"), app.Services.GetRequiredService<IKlarnaGatewayUrls>().For(KlarnaEnvironment.Live));
+        Assert.Equal(TimeSpan.FromSeconds(30), app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KlarnaGatewayOptions>>().Value.Timeout);
+    }
+}
