@@ -9,7 +9,7 @@
     for (const type of ['pointerdown', 'keydown', 'wheel', 'touchstart']) {
         addEventListener(type, () => { lastInput = Date.now(); }, { passive: true, capture: true });
     }
-    setInterval(() => {
+    const timer = setInterval(() => {
         const root = document.querySelector('[data-idle-timeout-seconds]');
         const signOut = document.querySelector('form[action="Account/Logout"]');
         if (!root || !signOut) {
@@ -17,6 +17,8 @@
         }
         const now = Date.now();
         if (now - lastInput >= Number(root.dataset.idleTimeoutSeconds) * 1000) {
+            // Once: a second post would carry the signed-out user's antiforgery token.
+            clearInterval(timer);
             signOut.submit();
         } else if (lastInput > lastRenewal && now - lastRenewal >= renewMs) {
             lastRenewal = now;

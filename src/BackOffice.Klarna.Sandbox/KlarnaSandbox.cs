@@ -191,11 +191,8 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
     private object SplitReservation(SandboxArguments args)
     {
         args.ExpectAtLeast(7);
-        var rno = args.Text(0, "rno");
+        var (eid, rno) = Signed(args, eid: 5, id: 0, idName: "rno", digest: 6, amount: 1);
         var amount = args.Int(1, "amount");
-        var eid = args.Int(5, "eid");
-        var merchant = Merchant(eid);
-        Verify(args.Text(6, "digest"), KlarnaDigest.Text.Join(Number(eid), rno, Number(amount), merchant.Secret));
 
         var original = Changeable(eid, rno);
         if (amount <= 0 || amount >= original.Amount)
@@ -211,11 +208,8 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
     private object ChangeReservation(SandboxArguments args)
     {
         args.ExpectAtLeast(5);
-        var rno = args.Text(0, "rno");
+        var (eid, rno) = Signed(args, eid: 2, id: 0, idName: "rno", digest: 3, amount: 1);
         var amount = args.Int(1, "amount");
-        var eid = args.Int(2, "eid");
-        var merchant = Merchant(eid);
-        Verify(args.Text(3, "digest"), KlarnaDigest.Text.Join(Number(eid), rno, Number(amount), merchant.Secret));
         var flags = args.Int(4, "flags");
 
         var reservation = Changeable(eid, rno);
@@ -229,10 +223,7 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
     private object CancelReservation(SandboxArguments args)
     {
         args.ExpectAtLeast(3);
-        var rno = args.Text(0, "rno");
-        var eid = args.Int(1, "eid");
-        var merchant = Merchant(eid);
-        Verify(args.Text(2, "digest"), KlarnaDigest.Text.Join(Number(eid), rno, merchant.Secret));
+        var (eid, rno) = Signed(args, eid: 1, id: 0, idName: "rno", digest: 2);
 
         var reservation = Existing(eid, rno);
         if (reservation.State == ReservationState.FullyActivated || reservation.Status == OrderStatus.Denied)
@@ -295,11 +286,8 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
     private object CheckOrderStatus(SandboxArguments args)
     {
         args.ExpectAtLeast(4);
-        var eid = args.Int(0, "eid");
-        var id = args.Text(2, "id");
+        var (eid, id) = Signed(args, eid: 0, id: 2, idName: "id", digest: 1);
         var type = args.Int(3, "type");
-        var merchant = Merchant(eid);
-        Verify(args.Text(1, "digest"), KlarnaDigest.Text.Join(Number(eid), id, merchant.Secret));
 
         if (type == (int)OrderIdType.OrderId)
         {
@@ -337,10 +325,7 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
     private object GetAddresses(SandboxArguments args)
     {
         args.ExpectAtLeast(6);
-        var pno = args.Text(0, "pno");
-        var eid = args.Int(1, "eid");
-        var merchant = Merchant(eid);
-        Verify(args.Text(2, "digest"), KlarnaDigest.Text.Join(Number(eid), pno, merchant.Secret));
+        var (_, pno) = Signed(args, eid: 1, id: 0, idName: "pno", digest: 2);
         if (args.Int(3, "pno_encoding") != (int)PnoEncoding.SE)
             throw new SandboxFault(KlarnaFaultCode.Country);
         if (args.Int(4, "type") is not ((int)AddressLookupType.All or (int)AddressLookupType.Last or (int)AddressLookupType.Given))
@@ -361,10 +346,7 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
     private object ExtendExpiryDate(SandboxArguments args)
     {
         args.ExpectAtLeast(3);
-        var rno = args.Text(0, "rno");
-        var eid = args.Int(1, "eid");
-        var merchant = Merchant(eid);
-        Verify(args.Text(2, "digest"), KlarnaDigest.Text.Join(Number(eid), rno, merchant.Secret));
+        var (eid, rno) = Signed(args, eid: 1, id: 0, idName: "rno", digest: 2);
 
         var reservation = Changeable(eid, rno);
         reservation.ExpiresAt = time.GetUtcNow().AddDays(options.CurrentValue.ReservationDays);
@@ -411,11 +393,22 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
 
     private Invoice SignedInvoice(SandboxArguments args, int eidIndex, int invnoIndex, int digestIndex)
     {
-        var eid = args.Int(eidIndex, "eid");
-        var invno = args.Text(invnoIndex, "invno");
-        var merchant = Merchant(eid);
-        Verify(args.Text(digestIndex, "digest"), KlarnaDigest.Text.Join(Number(eid), invno, merchant.Secret));
+        var (eid, invno) = Signed(args, eidIndex, invnoIndex, "invno", digestIndex);
         return ExistingInvoice(eid, invno);
+    }
+
+    /// <summary>
+    /// Reads the eid and the id of a call signed <c>eid:id[:amount]:secret</c> (most of them), after checking that the
+    /// merchant exists (9113) and the digest is its (9114).
+    /// </summary>
+    private (int Eid, string Id) Signed(SandboxArguments args, int eid, int id, string idName, int digest, int? amount = null)
+    {
+        var merchantId = args.Int(eid, "eid");
+        var signedId = args.Text(id, idName);
+        var merchant = Merchant(merchantId);
+        var signedAmount = amount is { } index ? Number(args.Int(index, "amount")) : null;
+        Verify(args.Text(digest, "digest"), KlarnaDigest.Text.Join(Number(merchantId), signedId, signedAmount, merchant.Secret));
+        return (merchantId, signedId);
     }
 
     private void Refresh(Reservation reservation)
