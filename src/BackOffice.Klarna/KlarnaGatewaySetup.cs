@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace BackOffice.Klarna;
 
@@ -11,7 +12,8 @@ public static class KlarnaGatewaySetup
     /// </summary>
     public static IHttpClientBuilder AddKlarnaGateway(this IServiceCollection services)
     {
-        services.AddOptions<KlarnaGatewayOptions>().ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<KlarnaGatewayOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KlarnaGatewayOptions>, KlarnaGatewayOptionsValidator>());
         services.TryAddSingleton<IKlarnaGatewayUrls, ConfiguredKlarnaGatewayUrls>();
         // The gateway applies its own per-call timeout; the client's would also cut off read retries.
         return services.AddHttpClient<IKlarnaGateway, KlarnaGateway>(http => http.Timeout = Timeout.InfiniteTimeSpan);

@@ -1,6 +1,6 @@
 using BackOffice.Web.Components;
 using BackOffice.Web.Data;
-using BackOffice.Web.Features.Gateway;
+using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Users;
 using BackOffice.Klarna.Sandbox.Hosting;
@@ -14,7 +14,7 @@ builder.Services.AddMudServices();
 builder.Services.AddBackOfficeData();
 builder.Services.AddUsers();
 builder.Services.AddJobs();
-builder.Services.AddGateway();
+builder.Services.AddKlarna();
 
 var app = builder.Build();
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 
-namespace BackOffice.Web.Features.Gateway;
+namespace BackOffice.Web.Features.Klarna;
 
 /// <summary>
 /// The configured Klarna hosts, except that with the sandbox mounted in-process the test gateway is this app itself,
@@ -13,7 +13,7 @@ internal sealed class GatewayUrls(IOptions<KlarnaGatewayOptions> options, IServe
     : IKlarnaGatewayUrls
 {
     public Uri For(KlarnaEnvironment gatewayEnvironment) =>
-        gatewayEnvironment == KlarnaEnvironment.Test && GatewaySetup.SandboxMountPath(configuration, environment) is { } path
+        gatewayEnvironment == KlarnaEnvironment.Test && KlarnaSetup.SandboxMountPath(configuration, environment) is { } path
             ? new Uri(OwnAddress(), path + "/")
             : new ConfiguredKlarnaGatewayUrls(options).For(gatewayEnvironment);
 

@@ -1,19 +1,22 @@
 using BackOffice.Klarna;
 using BackOffice.Klarna.Sandbox;
+using Microsoft.Extensions.Options;
 
-namespace BackOffice.Web.Features.Gateway;
+namespace BackOffice.Web.Features.Klarna;
 
-internal static class GatewaySetup
+internal static class KlarnaSetup
 {
     /// <summary>In Development, where the app mounts the Klarna sandbox (Sandbox:MountPath) and uses it as its test gateway.</summary>
     public const string SandboxMountPathKey = "Sandbox:MountPath";
 
-    public static IServiceCollection AddGateway(this IServiceCollection services)
+    public static IServiceCollection AddKlarna(this IServiceCollection services)
     {
         services.AddSingleton<IKlarnaGatewayUrls, GatewayUrls>();
         services.AddKlarnaGateway();
         services.AddOptions<KlarnaGatewayOptions>().BindConfiguration(KlarnaGatewayOptions.Section);
         services.AddKlarnaSandbox();
+        services.AddOptions<KlarnaOptions>().BindConfiguration(KlarnaOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<KlarnaOptions>, KlarnaOptionsValidator>();
         return services;
     }
 

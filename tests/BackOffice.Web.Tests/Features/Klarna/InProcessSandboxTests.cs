@@ -5,7 +5,7 @@ using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace BackOffice.Web.Tests.Features.Gateway;
+namespace BackOffice.Web.Tests.Features.Klarna;
 
 [Collection(AppCollection.Name)]
 public sealed class InProcessSandboxTests
