@@ -1,6 +1,9 @@
 using BackOffice.Web.Components;
 using BackOffice.Web.Data;
+using BackOffice.Web.Features.AuditLog;
+using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.PClasses;
 using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Users;
 using BackOffice.Klarna.Sandbox.Hosting;
@@ -15,6 +18,9 @@ builder.Services.AddBackOfficeData();
 builder.Services.AddUsers();
 builder.Services.AddJobs();
 builder.Services.AddKlarna();
+builder.Services.AddChannels();
+builder.Services.AddPClasses();
+builder.Services.AddAuditLog();
 
 var app = builder.Build();
 
@@ -35,6 +41,7 @@ app.MapInProcessSandbox();
 
 await app.MigrateDatabaseAsync();
 await app.SeedIdentityAsync();
+await app.SeedDemoChannelAsync();
 await app.RunAsync();
 
 public partial class Program;

@@ -1,7 +1,70 @@
+using BackOffice.Klarna;
+using BackOffice.Web.Features.AuditLog;
+using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.Klarna;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace BackOffice.Web.Data;
 
 public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> options)
-    : IdentityDbContext<ApplicationUser>(options);
+    : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
+{
+    public DbSet<Channel> Channels => Set<Channel>();
+
+    public DbSet<PaymentService> PaymentServices => Set<PaymentService>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>Data Protection's key ring, shared by every app instance.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite keeps DateTimeOffset as text, which it cannot order or compare; store UTC ticks instead.
+        if (Database.IsSqlite())
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        configurationBuilder.Properties<ServiceKind>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<InvoiceShipment>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<KlarnaEnvironment>().HaveConversion<string>().HaveMaxLength(10);
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<Channel>(channel =>
+        {
+            channel.HasIndex(c => c.Code).IsUnique();
+            channel.Property(c => c.Code).HasMaxLength(Channel.CodeMaxLength);
+            channel.Property(c => c.Name).HasMaxLength(Channel.NameMaxLength);
+            channel.HasMany(c => c.Services).WithOne().HasForeignKey(s => s.ChannelId).OnDelete(DeleteBehavior.Cascade);
+            channel.Navigation(c => c.Services).AutoInclude();
+        });
+
+        builder.Entity<PaymentService>(service =>
+        {
+            service.HasIndex(s => new { s.ChannelId, s.Kind }).IsUnique();
+            service.Property(s => s.ProtectedSecret).HasMaxLength(2000);
+            service.Property(s => s.Version).IsConcurrencyToken();
+            service.Ignore(s => s.Settings);
+            service.OwnsOne(s => s.LastInitialization, initialization =>
+            {
+                initialization.Property(i => i.By).HasMaxLength(256);
+                initialization.Property(i => i.Message).HasMaxLength(2000);
+            });
+        });
+
+        builder.Entity<AuditEntry>(entry =>
+        {
+            entry.HasIndex(e => e.At);
+            entry.Property(e => e.User).HasMaxLength(256);
+            entry.Property(e => e.Area).HasMaxLength(40);
+            entry.Property(e => e.Action).HasMaxLength(100);
+            entry.Property(e => e.Subject).HasMaxLength(200);
+            entry.Property(e => e.Details).HasMaxLength(4000);
+        });
+    }
+}

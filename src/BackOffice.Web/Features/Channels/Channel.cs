@@ -1,0 +1,55 @@
+using System.Text.RegularExpressions;
+using BackOffice.Web.Features.Klarna;
+
+namespace BackOffice.Web.Features.Channels;
+
+/// <summary>A sales channel (shop) with its two Klarna services.</summary>
+public sealed partial class Channel
+{
+    public const int CodeMaxLength = 40;
+    public const int NameMaxLength = 100;
+
+    private Channel()
+    {
+    }
+
+    public Channel(string code, string name)
+    {
+        Code = CodeError(code) is { } error ? throw new BusinessRuleException(error) : code;
+        Name = ValidName(name);
+        Services = [new PaymentService(ServiceKind.Invoice), new PaymentService(ServiceKind.Installments)];
+    }
+
+    public int Id { get; private set; }
+
+    /// <summary>Used in URLs and the shop API; never changes.</summary>
+    public string Code { get; private set; } = "";
+
+    public string Name { get; private set; } = "";
+
+    public List<PaymentService> Services { get; private set; } = [];
+
+    public PaymentService Service(ServiceKind kind) => Services.Single(s => s.Kind == kind);
+
+    public void Rename(string name) => Name = ValidName(name);
+
+    public static string? CodeError(string? code) => code switch
+    {
+        null or "" => "Enter a code.",
+        { Length: > CodeMaxLength } => $"A code has at most {CodeMaxLength} characters.",
+        _ when !CodePattern().IsMatch(code) => "Use lower-case letters, digits and single dashes between them, e.g. shop-de.",
+        _ => null,
+    };
+
+    public static string? NameError(string? name) => name?.Trim() switch
+    {
+        null or "" => "Enter a name.",
+        { Length: > NameMaxLength } => $"A name has at most {NameMaxLength} characters.",
+        _ => null,
+    };
+
+    private static string ValidName(string name) => NameError(name) is { } error ? throw new BusinessRuleException(error) : name.Trim();
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex CodePattern();
+}

@@ -1,0 +1,106 @@
+using System.Security.Claims;
+using BackOffice.Web.Data;
+using BackOffice.Web.Features.AuditLog;
+using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Users;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackOffice.Web.Features.Channels;
+
+/// <summary>Channels and their Klarna service settings. Every change is checked for the caller's role and audited.</summary>
+public sealed class ChannelService(
+    IDbContextFactory<BackOfficeDbContext> databases,
+    IAuthorizationService authorization,
+    SharedSecretProtector secrets,
+    TimeProvider time)
+{
+    private const string Area = "Channels";
+
+    public async Task<IReadOnlyList<ChannelView>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var channels = await db.Channels.AsNoTracking().OrderBy(c => c.Code).ToListAsync(cancellationToken);
+        return [.. channels.Select(ChannelView.Of)];
+    }
+
+    public async Task<ChannelView?> FindAsync(string code, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var channel = await db.Channels.AsNoTracking().SingleOrDefaultAsync(c => c.Code == code, cancellationToken);
+        return channel is null ? null : ChannelView.Of(channel);
+    }
+
+    public async Task<ChannelView> CreateAsync(ClaimsPrincipal user, string code, string name)
+    {
+        await authorization.RequireAsync(user, Policies.Administrator);
+        var channel = new Channel(code, name);
+        await using var db = await databases.CreateDbContextAsync();
+        if (await db.Channels.AnyAsync(c => c.Code == code))
+            throw new BusinessRuleException($"A channel with the code '{code}' exists already.");
+        db.Channels.Add(channel);
+        db.AuditEntries.Add(Audit(user, "Channel created", code, $"Name: {channel.Name}"));
+        await db.SaveChangesAsync();
+        return ChannelView.Of(channel);
+    }
+
+    public async Task RenameAsync(ClaimsPrincipal user, string code, string name)
+    {
+        await authorization.RequireAsync(user, Policies.Administrator);
+        await using var db = await databases.CreateDbContextAsync();
+        var channel = await ExistingAsync(db, code);
+        var before = channel.Name;
+        channel.Rename(name);
+        db.AuditEntries.Add(Audit(user, "Channel renamed", code, $"Name: {before} → {channel.Name}"));
+        await db.SaveChangesAsync();
+    }
+
+    public async Task DeleteAsync(ClaimsPrincipal user, string code)
+    {
+        await authorization.RequireAsync(user, Policies.Administrator);
+        await using var db = await databases.CreateDbContextAsync();
+        var channel = await ExistingAsync(db, code);
+        db.Channels.Remove(channel);
+        db.AuditEntries.Add(Audit(user, "Channel deleted", code, $"Name: {channel.Name}"));
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>
+    /// Saves a service's settings; <paramref name="newSecret"/> replaces the shared secret when given.
+    /// <paramref name="version"/> is the one the form was loaded with: a concurrent change is refused, not overwritten.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SaveServiceAsync(ClaimsPrincipal user, string code, ServiceKind kind,
+        PaymentServiceSettings settings, string? newSecret, Guid version)
+    {
+        await authorization.RequireAsync(user, Policies.Administrator);
+        if (newSecret is not null && string.IsNullOrWhiteSpace(newSecret))
+            throw new BusinessRuleException("A shared secret cannot be blank.");
+
+        await using var db = await databases.CreateDbContextAsync();
+        var channel = await ExistingAsync(db, code);
+        var service = channel.Service(kind);
+        if (service.Version != version)
+            throw new BusinessRuleException($"Someone else changed {ServiceNames.Of(kind)} of '{code}' meanwhile. Reload the page and make your change again.");
+
+        var changes = service.Configure(settings, newSecret is null ? null : secrets.Protect(newSecret.Trim()));
+        if (changes.Count == 0)
+            return changes;
+        db.AuditEntries.Add(Audit(user, "Service saved", $"{code} / {ServiceNames.Of(kind)}", string.Join("; ", changes)));
+        try
+        {
+            await db.SaveChangesAsync();
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new BusinessRuleException($"Someone else changed {ServiceNames.Of(kind)} of '{code}' meanwhile. Reload the page and make your change again.");
+        }
+        return changes;
+    }
+
+    private AuditEntry Audit(ClaimsPrincipal user, string action, string subject, string details) =>
+        new(time.GetUtcNow(), user.Name(), Area, action, subject, details);
+
+    private static async Task<Channel> ExistingAsync(BackOfficeDbContext db, string code) =>
+        await db.Channels.SingleOrDefaultAsync(c => c.Code == code)
+            ?? throw new BusinessRuleException($"There is no channel '{code}'.");
+}

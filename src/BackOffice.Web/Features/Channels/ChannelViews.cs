@@ -1,0 +1,29 @@
+using BackOffice.Klarna;
+using BackOffice.Web.Features.Klarna;
+
+namespace BackOffice.Web.Features.Channels;
+
+/// <summary>A service as pages see it: the secret is only "set" or "not set".</summary>
+public sealed record PaymentServiceView(
+    ServiceKind Kind,
+    PaymentServiceSettings Settings,
+    bool HasSecret,
+    KlarnaEnvironment Environment,
+    ServiceInitialization? LastInitialization,
+    Guid Version)
+{
+    public string Name => ServiceNames.Of(Kind);
+
+    public static PaymentServiceView Of(PaymentService service) =>
+        new(service.Kind, service.Settings, service.HasSecret, service.Environment, service.LastInitialization, service.Version);
+}
+
+public sealed record ChannelView(string Code, string Name, PaymentServiceView Invoice, PaymentServiceView Installments)
+{
+    public IEnumerable<PaymentServiceView> Services => [Invoice, Installments];
+
+    public PaymentServiceView Service(ServiceKind kind) => kind == ServiceKind.Invoice ? Invoice : Installments;
+
+    public static ChannelView Of(Channel channel) =>
+        new(channel.Code, channel.Name, PaymentServiceView.Of(channel.Service(ServiceKind.Invoice)), PaymentServiceView.Of(channel.Service(ServiceKind.Installments)));
+}

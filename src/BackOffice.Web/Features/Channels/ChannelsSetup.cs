@@ -1,0 +1,25 @@
+using BackOffice.Web.Data;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace BackOffice.Web.Features.Channels;
+
+internal static class ChannelsSetup
+{
+    public static IServiceCollection AddChannels(this IServiceCollection services)
+    {
+        // Shared secrets are encrypted with keys kept in the database, so every app instance can read them.
+        services.AddDataProtection().SetApplicationName("KlarnaBackOffice").PersistKeysToDbContext<BackOfficeDbContext>();
+        services.AddSingleton<SharedSecretProtector>();
+        services.AddScoped<ChannelService>();
+        services.AddScoped<ConnectorInitializer>();
+        services.AddScoped<ChannelContext>();
+        services.AddScoped<DemoChannelSeeder>();
+        return services;
+    }
+
+    public static async Task SeedDemoChannelAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DemoChannelSeeder>().SeedAsync();
+    }
+}

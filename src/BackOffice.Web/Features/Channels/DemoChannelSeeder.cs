@@ -1,0 +1,51 @@
+using BackOffice.Klarna.Sandbox;
+using BackOffice.Web.Data;
+using BackOffice.Web.Features.AuditLog;
+using BackOffice.Web.Features.Klarna;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BackOffice.Web.Features.Channels;
+
+/// <summary>
+/// In Development, the channel <c>Seed:DemoChannel</c> with both services on sandbox merchants, ready to initialize.
+/// The secrets are the sandbox merchants' (Sandbox:Merchants), so they are written down once.
+/// </summary>
+internal sealed partial class DemoChannelSeeder(
+    IDbContextFactory<BackOfficeDbContext> databases,
+    IConfiguration configuration,
+    IHostEnvironment environment,
+    IOptions<SandboxOptions> sandbox,
+    SharedSecretProtector secrets,
+    TimeProvider time,
+    ILogger<DemoChannelSeeder> logger)
+{
+    public async Task SeedAsync()
+    {
+        var demo = configuration.GetSection("Seed:DemoChannel");
+        if (!environment.IsDevelopment() || demo["Code"] is not { Length: > 0 } code)
+            return;
+        await using var db = await databases.CreateDbContextAsync();
+        if (await db.Channels.AnyAsync(c => c.Code == code))
+            return;
+
+        var channel = new Channel(code, demo["Name"] ?? code);
+        foreach (var kind in Enum.GetValues<ServiceKind>())
+        {
+            var eid = demo.GetValue<int?>($"{kind}Eid");
+            var merchant = sandbox.Value.Merchants.FirstOrDefault(m => m.Eid == eid);
+            if (merchant is null)
+                continue;
+            channel.Service(kind).Configure(
+                new PaymentServiceSettings(true, merchant.Eid, UseLiveGateway: false, DeclinePendingOrders: false, ProhibitMultipleAddresses: false, InvoiceShipment.EMail),
+                secrets.Protect(merchant.Secret));
+        }
+        db.Channels.Add(channel);
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), "system", "Channels", "Channel created", code, "Development demo channel on sandbox merchants"));
+        await db.SaveChangesAsync();
+        LogSeeded(code);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the demo channel {Code}")]
+    private partial void LogSeeded(string code);
+}

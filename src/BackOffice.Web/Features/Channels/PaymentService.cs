@@ -1,0 +1,127 @@
+using BackOffice.Klarna;
+using BackOffice.Web.Features.Klarna;
+
+namespace BackOffice.Web.Features.Channels;
+
+public enum InvoiceShipment
+{
+    Mail,
+    EMail,
+    KlarnaMobile,
+}
+
+/// <summary>What an administrator edits on a service; the secret is replaced separately and never read back.</summary>
+public sealed record PaymentServiceSettings(
+    bool Enabled,
+    int? MerchantId,
+    bool UseLiveGateway,
+    bool DeclinePendingOrders,
+    bool ProhibitMultipleAddresses,
+    InvoiceShipment InvoiceShipment);
+
+/// <summary>One Klarna service (Invoice or Installments) of a channel.</summary>
+public sealed class PaymentService
+{
+    private PaymentService()
+    {
+    }
+
+    internal PaymentService(ServiceKind kind) => Kind = kind;
+
+    public int Id { get; private set; }
+
+    public int ChannelId { get; private set; }
+
+    public ServiceKind Kind { get; private set; }
+
+    public bool Enabled { get; private set; }
+
+    public int? MerchantId { get; private set; }
+
+    /// <summary>The shared secret, encrypted with ASP.NET Core Data Protection.</summary>
+    public string? ProtectedSecret { get; private set; }
+
+    public bool UseLiveGateway { get; private set; }
+
+    public bool DeclinePendingOrders { get; private set; }
+
+    public bool ProhibitMultipleAddresses { get; private set; }
+
+    public InvoiceShipment InvoiceShipment { get; private set; }
+
+    public ServiceInitialization? LastInitialization { get; private set; }
+
+    /// <summary>Changes on every save, so two administrators cannot overwrite each other unknowingly.</summary>
+    public Guid Version { get; private set; } = Guid.NewGuid();
+
+    public KlarnaEnvironment Environment => UseLiveGateway ? KlarnaEnvironment.Live : KlarnaEnvironment.Test;
+
+    public bool HasSecret => ProtectedSecret is not null;
+
+    public PaymentServiceSettings Settings => new(Enabled, MerchantId, UseLiveGateway, DeclinePendingOrders, ProhibitMultipleAddresses, InvoiceShipment);
+
+    /// <summary>Applies new settings (and a new protected secret, if given); answers what changed, in words, without the secret.</summary>
+    public IReadOnlyList<string> Configure(PaymentServiceSettings settings, string? newProtectedSecret)
+    {
+        var error = MerchantIdError(settings.MerchantId, settings.Enabled) ?? SecretError(HasSecret || newProtectedSecret is not null, settings.Enabled);
+        if (error is not null)
+            throw new BusinessRuleException(error);
+
+        var changes = new List<string>();
+        Change(changes, "Enabled", Enabled, settings.Enabled);
+        Change(changes, "Merchant ID", MerchantId, settings.MerchantId);
+        Change(changes, "Use live gateway", UseLiveGateway, settings.UseLiveGateway);
+        Change(changes, "Decline pending orders", DeclinePendingOrders, settings.DeclinePendingOrders);
+        Change(changes, "Prohibit multiple addresses", ProhibitMultipleAddresses, settings.ProhibitMultipleAddresses);
+        Change(changes, "Invoice shipment", InvoiceShipment, settings.InvoiceShipment);
+        if (newProtectedSecret is not null)
+            changes.Add(HasSecret ? "Shared secret replaced" : "Shared secret set");
+
+        (Enabled, MerchantId, UseLiveGateway, DeclinePendingOrders, ProhibitMultipleAddresses, InvoiceShipment) =
+            (settings.Enabled, settings.MerchantId, settings.UseLiveGateway, settings.DeclinePendingOrders, settings.ProhibitMultipleAddresses, settings.InvoiceShipment);
+        ProtectedSecret = newProtectedSecret ?? ProtectedSecret;
+        if (changes.Count > 0)
+            Version = Guid.NewGuid();
+        return changes;
+    }
+
+    public static string? MerchantIdError(int? merchantId, bool enabled) => merchantId switch
+    {
+        <= 0 => "The merchant ID is a positive whole number.",
+        null when enabled => "An enabled service needs a merchant ID.",
+        _ => null,
+    };
+
+    public static string? SecretError(bool hasSecret, bool enabled) =>
+        enabled && !hasSecret ? "An enabled service needs a shared secret." : null;
+
+    public void RecordInitialization(ServiceInitialization initialization)
+    {
+        LastInitialization = initialization;
+        Version = Guid.NewGuid();
+    }
+
+    private static void Change<T>(List<string> changes, string what, T before, T after)
+    {
+        if (!EqualityComparer<T>.Default.Equals(before, after))
+            changes.Add($"{what}: {Describe(before)} → {Describe(after)}");
+    }
+
+    private static string Describe<T>(T value) => value switch
+    {
+        null => "not set",
+        bool flag => flag ? "on" : "off",
+        _ => value.ToString() ?? "",
+    };
+}
+
+/// <summary>The outcome of the last connector initialization of a service.</summary>
+public sealed record ServiceInitialization(
+    DateTimeOffset At,
+    string By,
+    KlarnaEnvironment Environment,
+    int MerchantId,
+    bool Succeeded,
+    int PClassCount,
+    int FileCount,
+    string Message);

@@ -1,0 +1,66 @@
+using BackOffice.Klarna;
+using BackOffice.Web.Data;
+using BackOffice.Web.Features.Channels;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackOffice.Web.Features.PClasses;
+
+public sealed record PClassFilter(string? ChannelCode = null, KlarnaCountry? Country = null, KlarnaCurrency? Currency = null, PClassType? Type = null);
+
+/// <summary>A PClass to list, with its currency and the channels whose services use its eid.</summary>
+public sealed record PClassRow(StoredPClass PClass, KlarnaCurrency Currency, IReadOnlyList<string> Channels);
+
+/// <param name="Problems">Files that could not be read, each in words; their PClasses are missing from the rows.</param>
+public sealed record PClassListing(IReadOnlyList<PClassRow> Rows, IReadOnlyList<string> Problems);
+
+/// <summary>Reads the PClass files of every Klarna market for the PClass browser; always lists the invoice PClass.</summary>
+public sealed class PClassCatalog(PClassFileStore files, IDbContextFactory<BackOfficeDbContext> databases)
+{
+    public async Task<PClassListing> ListAsync(PClassFilter filter, CancellationToken cancellationToken = default)
+    {
+        var channelsByEid = await ChannelsByEidAsync(cancellationToken);
+        HashSet<int>? eids = null;
+        if (filter.ChannelCode is { } code)
+            eids = [.. channelsByEid.Where(e => e.Value.Contains(code)).Select(e => e.Key)];
+
+        var rows = new List<PClassRow>();
+        var problems = new List<string>();
+        var markets = KlarnaMarkets.All.Where(m => (filter.Country is null || m.Country == filter.Country) && (filter.Currency is null || m.Currency == filter.Currency));
+        foreach (var market in markets)
+        {
+            IReadOnlyList<StoredPClass> stored;
+            try
+            {
+                stored = await files.ReadAsync(market.Country, market.Currency, cancellationToken);
+            }
+            catch (PClassFileException e)
+            {
+                problems.Add(e.Message);
+                continue;
+            }
+            var invoice = StoredPClass.Invoice(market.Country);
+            foreach (var pclass in stored.Where(p => eids is null || eids.Contains(p.Eid)).Prepend(invoice))
+            {
+                if (filter.Type is { } type && pclass.Type != type)
+                    continue;
+                rows.Add(new PClassRow(pclass, market.Currency, pclass == invoice ? [] : channelsByEid.GetValueOrDefault(pclass.Eid, [])));
+            }
+        }
+        return new PClassListing(rows, problems);
+    }
+
+    public async Task<IReadOnlyList<string>> ChannelCodesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.Channels.OrderBy(c => c.Code).Select(c => c.Code).ToListAsync(cancellationToken);
+    }
+
+    private async Task<Dictionary<int, List<string>>> ChannelsByEidAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var services = await db.PaymentServices.Where(s => s.MerchantId != null)
+            .Join(db.Channels, s => s.ChannelId, c => c.Id, (s, c) => new { Eid = s.MerchantId!.Value, c.Code })
+            .ToListAsync(cancellationToken);
+        return services.GroupBy(s => s.Eid).ToDictionary(g => g.Key, g => g.Select(s => s.Code).Distinct().Order().ToList());
+    }
+}
