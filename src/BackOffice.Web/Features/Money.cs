@@ -22,11 +22,12 @@ public static class Money
         return minor == decimal.Truncate(minor) && minor is >= long.MinValue and <= long.MaxValue ? (long)minor : null;
     }
 
-    public static string Format(long minorUnits, string currency, CultureInfo? culture = null)
-    {
-        var exponent = Exponent(currency);
-        return $"{ToMajor(minorUnits, currency).ToString("N" + exponent.ToString(CultureInfo.InvariantCulture), culture ?? CultureInfo.CurrentCulture)} {currency.ToUpperInvariant()}";
-    }
+    public static string Format(long minorUnits, string currency, CultureInfo? culture = null) =>
+        $"{FormatAmount(minorUnits, currency, culture)} {currency.ToUpperInvariant()}";
+
+    /// <summary>The number alone, for columns whose currency is shown once.</summary>
+    public static string FormatAmount(long minorUnits, string currency, CultureInfo? culture = null) =>
+        ToMajor(minorUnits, currency).ToString("N" + Exponent(currency).ToString(CultureInfo.InvariantCulture), culture ?? CultureInfo.CurrentCulture);
 
     private static decimal Scale(string currency) => Exponent(currency) switch
     {

@@ -7,9 +7,8 @@ namespace BackOffice.EndToEnd.Journeys;
 [Collection(BrowserCollection.Name)]
 public sealed class SignInJourneyTests(BrowserAppFixture app)
 {
-    // The seeded administrator from the root appsettings.Development.json.
-    private const string AdminEmail = "admin@backoffice.local";
-    private const string AdminPassword = "Klarna-Demo-2026!";
+    private const string AdminEmail = LoginPage.AdministratorEmail;
+    private const string AdminPassword = LoginPage.AdministratorPassword;
 
     [Fact]
     public async Task Administrator_signs_in_sees_the_shell_switches_to_dark_mode_and_signs_out()

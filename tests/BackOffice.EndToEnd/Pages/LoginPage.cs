@@ -7,6 +7,17 @@ public sealed class LoginPage(IPage page)
 {
     public async Task GotoAsync() => await page.GotoAsync("Account/Login");
 
+    /// <summary>The administrator seeded from the root appsettings.Development.json.</summary>
+    public const string AdministratorEmail = "admin@backoffice.local";
+    public const string AdministratorPassword = "Klarna-Demo-2026!";
+
+    public async Task SignInAsAdministratorAsync()
+    {
+        await GotoAsync();
+        await SubmitAsync(AdministratorEmail, AdministratorPassword);
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+    }
+
     public async Task SubmitAsync(string email, string password)
     {
         await page.GetByLabel("Email").FillAsync(email);

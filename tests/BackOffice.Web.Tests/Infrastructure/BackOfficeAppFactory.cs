@@ -1,9 +1,11 @@
+using System.Security.Claims;
 using BackOffice.Web.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace BackOffice.Web.Tests.Infrastructure;
 
@@ -11,6 +13,14 @@ namespace BackOffice.Web.Tests.Infrastructure;
 public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
 {
     private readonly string databasePath = Path.Combine(Path.GetTempPath(), $"backoffice-test-{Guid.NewGuid():N}.db");
+
+    public string DatabasePath => databasePath;
+
+    /// <summary>This app's own PClass folder (Klarna:PClassDirectory).</summary>
+    public string PClassDirectory { get; } = Path.Combine(Path.GetTempPath(), $"backoffice-pclasses-{Guid.NewGuid():N}");
+
+    /// <summary>Every log message the app wrote, at every level.</summary>
+    public LogCapture Logs { get; } = new();
 
     public string EnvironmentName { get; init; } = "Development";
 
@@ -20,9 +30,17 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("ConnectionStrings:BackOffice", $"Data Source={databasePath}");
+        builder.UseSetting("Klarna:PClassDirectory", PClassDirectory);
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
     }
+
+    /// <summary>A signed-in user for calling the app's services directly (they check the role themselves).</summary>
+    public static ClaimsPrincipal User(string role, string name = "tester@test.local") =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)], "Test"));
+
+    public T Service<T>() where T : notnull => Services.CreateScope().ServiceProvider.GetRequiredService<T>();
 
     public HttpClient CreateBrowserLikeClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
@@ -42,5 +60,7 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
         SqliteConnection.ClearAllPools();
         foreach (var file in new[] { databasePath, databasePath + "-shm", databasePath + "-wal" })
             File.Delete(file);
+        if (Directory.Exists(PClassDirectory))
+            Directory.Delete(PClassDirectory, recursive: true);
     }
 }

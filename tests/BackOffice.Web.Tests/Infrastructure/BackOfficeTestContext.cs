@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Users;
 using Bunit;
 using Microsoft.AspNetCore.Authorization;
@@ -28,6 +29,8 @@ public abstract class BackOfficeTestContext : BunitContext, IAsyncLifetime
         Services.AddCascadingAuthenticationState();
         Services.AddSingleton<AuthenticationStateProvider>(signedInUser);
         Services.AddSingleton<IHostEnvironment>(new HostingEnvironment { EnvironmentName = Environments.Development });
+        Services.AddOptions();
+        Services.AddScoped<ChannelContext>();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 

@@ -1,0 +1,54 @@
+using BackOffice.EndToEnd.Infrastructure;
+using BackOffice.EndToEnd.Pages;
+using static Microsoft.Playwright.Assertions;
+
+namespace BackOffice.EndToEnd.Journeys;
+
+[Collection(BrowserCollection.Name)]
+public sealed class ChannelJourneyTests(BrowserAppFixture app)
+{
+    [Fact]
+    public async Task Administrator_sets_up_a_channel_initializes_it_and_finds_ratenkauf()
+    {
+        var page = await app.NewPageAsync();
+        await new LoginPage(page).SignInAsAdministratorAsync();
+        var channels = new ChannelsPage(page);
+        var channel = new ChannelPage(page);
+
+        await channels.GotoAsync();
+        await channels.CreateAsync("shop-de", "Shop Germany");
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+        await Expect(channel.Card("Invoice").GetByTestId("initialization")).ToContainTextAsync("Never initialized");
+        await channel.ConfigureAsync("Invoice", 1395, "demo-invoice-secret-1395");
+        await channel.ConfigureAsync("Installments", 2728, "demo-installments-secret-2728");
+        await channel.InitializeAsync("Invoice");
+        await channel.InitializeAsync("Installments");
+
+        var pclasses = new PClassesPage(page);
+        await pclasses.GotoAsync();
+        await pclasses.FilterAsync("Channel", "shop-de");
+        await pclasses.FilterAsync("Country", "DE");
+        await pclasses.FilterAsync("Currency", "EUR");
+
+        var ratenkauf = pclasses.Row("Ratenkauf").Filter(new() { HasText = "2728" });
+        await Expect(ratenkauf).ToContainTextAsync("3113");
+        await Expect(ratenkauf).ToContainTextAsync("24");
+        await Expect(ratenkauf).ToContainTextAsync("14.95 %");
+        await Expect(pclasses.Row("pay within 14 days")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "backoffice-pclasses.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task An_operator_cannot_open_the_channel_pages()
+    {
+        await app.CreateUserAsync("operator-channels@backoffice.local", "Operator-Passw0rd!", "Operator");
+        var page = await app.NewPageAsync();
+        await new LoginPage(page).GotoAsync();
+        await new LoginPage(page).SubmitAsync("operator-channels@backoffice.local", "Operator-Passw0rd!");
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+
+        await Expect(new ShellPage(page).NavigationLink("Channels")).ToHaveCountAsync(0);
+        await page.GotoAsync("channels/demo");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Account/AccessDenied"));
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BackOffice.EndToEnd.Pages;
+
+public sealed class ChannelsPage(IPage page)
+{
+    public async Task GotoAsync()
+    {
+        await page.GotoAsync("channels");
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+    }
+
+    public async Task CreateAsync(string code, string name)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "New channel" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("Code").FillAsync(code);
+        await dialog.GetByLabel("Name").FillAsync(name);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/channels/{code}$"));
+    }
+}
+
+/// <summary>One channel: a card per Klarna service.</summary>
+public sealed class ChannelPage(IPage page)
+{
+    public ILocator Card(string service) => page.GetByTestId($"service-{service}");
+
+    public async Task ConfigureAsync(string service, int merchantId, string secret)
+    {
+        var card = Card(service);
+        await card.GetByLabel("Enabled").CheckAsync();
+        await card.GetByLabel("Merchant ID (eid)").FillAsync(merchantId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await card.GetByLabel("Shared secret").FillAsync(secret);
+        await card.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Save") }).ClickAsync();
+        await Expect(card.GetByLabel("Secret set")).ToBeVisibleAsync();
+    }
+
+    public async Task InitializeAsync(string service)
+    {
+        var card = Card(service);
+        await card.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Initialize") }).ClickAsync();
+        await Expect(card.GetByTestId("initialization")).ToContainTextAsync("Initialized");
+    }
+}
+
+public sealed class PClassesPage(IPage page)
+{
+    public async Task GotoAsync()
+    {
+        await page.GotoAsync("pclasses");
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+    }
+
+    public async Task FilterAsync(string label, string value)
+    {
+        await page.GetByLabel(label, new() { Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = value, Exact = true }).ClickAsync();
+    }
+
+    public ILocator Row(string text) => page.GetByRole(AriaRole.Row).Filter(new() { HasText = text });
+}
