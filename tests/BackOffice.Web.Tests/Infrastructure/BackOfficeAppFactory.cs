@@ -44,6 +44,10 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
 
     public HttpClient CreateBrowserLikeClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
+    /// <summary>For an app started with UseKestrel: real HTTP with cookies and without following redirects.</summary>
+    public HttpClient CreateLoopbackClient() =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = ClientOptions.BaseAddress };
+
     public async Task CreateUserAsync(string email, string password, string role)
     {
         await using var scope = Services.CreateAsyncScope();

@@ -28,23 +28,18 @@ public sealed class PClassCatalog(PClassFileStore files, IDbContextFactory<BackO
         var markets = KlarnaMarkets.All.Where(m => (filter.Country is null || m.Country == filter.Country) && (filter.Currency is null || m.Currency == filter.Currency));
         foreach (var market in markets)
         {
-            IReadOnlyList<StoredPClass> stored;
+            var pclasses = new List<StoredPClass> { StoredPClass.Invoice(market.Country) };
             try
             {
-                stored = await files.ReadAsync(market.Country, market.Currency, cancellationToken);
+                pclasses.AddRange((await files.ReadAsync(market.Country, market.Currency, cancellationToken)).Where(p => eids is null || eids.Contains(p.Eid)));
             }
             catch (PClassFileException e)
             {
                 problems.Add(e.Message);
-                continue;
             }
-            var invoice = StoredPClass.Invoice(market.Country);
-            foreach (var pclass in stored.Where(p => eids is null || eids.Contains(p.Eid)).Prepend(invoice))
-            {
-                if (filter.Type is { } type && pclass.Type != type)
-                    continue;
-                rows.Add(new PClassRow(pclass, market.Currency, pclass == invoice ? [] : channelsByEid.GetValueOrDefault(pclass.Eid, [])));
-            }
+            rows.AddRange(pclasses
+                .Where(p => filter.Type is null || p.Type == filter.Type)
+                .Select(p => new PClassRow(p, market.Currency, p.Type == PClassType.Invoice ? [] : channelsByEid.GetValueOrDefault(p.Eid, []))));
         }
         return new PClassListing(rows, problems);
     }

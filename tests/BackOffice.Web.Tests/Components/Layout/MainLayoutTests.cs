@@ -1,5 +1,9 @@
 using BackOffice.Web.Components.Layout;
+using BackOffice.Klarna;
+using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Users;
+using Microsoft.Extensions.DependencyInjection;
 using BackOffice.Web.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
@@ -60,6 +64,20 @@ public sealed class MainLayoutTests : BackOfficeTestContext
         Assert.NotNull(layout.Find("button[aria-label='Switch to light mode']"));
         var stored = JSInterop.Invocations["localStorage.setItem"].Single();
         Assert.Equal(["backoffice.theme", "dark"], stored.Arguments);
+    }
+
+    [Fact]
+    public void With_a_channel_in_context_the_app_bar_shows_each_services_environment()
+    {
+        SignInAs("admin@test.local", Roles.Administrator);
+        var layout = RenderLayout();
+        var test = new PaymentServiceView(ServiceKind.Invoice, new PaymentServiceSettings(true, 1, false, false, false, InvoiceShipment.Mail), true, KlarnaEnvironment.Test, null, Guid.NewGuid());
+        var live = test with { Kind = ServiceKind.Installments, Environment = KlarnaEnvironment.Live };
+
+        layout.InvokeAsync(() => Services.GetRequiredService<ChannelContext>().Set(new ChannelView("shop-de", "Shop", test, live)));
+
+        layout.WaitForAssertion(() => Assert.Equal("shop-de", layout.Find("[data-testid=channel-in-context]").TextContent));
+        Assert.Equal(["Invoice Test", "Installments Live"], layout.FindAll("[data-testid=environment]").Select(e => e.TextContent.Trim()));
     }
 
     private IRenderedComponent<MainLayout> RenderLayout() =>
