@@ -2,6 +2,7 @@ using BackOffice.Klarna;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Transactions;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -18,6 +19,8 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    public DbSet<Transaction> Transactions => Set<Transaction>();
+
     /// <summary>Data Protection's key ring, shared by every app instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -29,6 +32,7 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
         configurationBuilder.Properties<ServiceKind>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<InvoiceShipment>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<KlarnaEnvironment>().HaveConversion<string>().HaveMaxLength(10);
+        configurationBuilder.Properties<TransactionState>().HaveConversion<string>().HaveMaxLength(20);
     }
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -55,6 +59,26 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
                 initialization.Property(i => i.By).HasMaxLength(256);
                 initialization.Property(i => i.Message).HasMaxLength(2000);
             });
+        });
+
+        builder.Entity<Transaction>(transaction =>
+        {
+            // A channel with transactions cannot be deleted; its money history stays.
+            transaction.HasOne<Channel>().WithMany().HasForeignKey(t => t.ChannelId).OnDelete(DeleteBehavior.Restrict);
+            transaction.HasIndex(t => new { t.ChannelId, t.OrderNumber }).IsUnique();
+            transaction.HasIndex(t => t.ReservationNumber);
+            transaction.HasIndex(t => new { t.State, t.CreatedAt });
+            transaction.Property(t => t.OrderNumber).HasMaxLength(100);
+            transaction.Property(t => t.ReservationNumber).HasMaxLength(40);
+            transaction.Property(t => t.Currency).HasMaxLength(3);
+            transaction.Property(t => t.Country).HasMaxLength(2);
+            transaction.Property(t => t.Version).IsConcurrencyToken();
+            transaction.Ignore(t => t.RemainingAmount).Ignore(t => t.RefundableAmount);
+            // Values, not entities: billing and shipping may be the very same address.
+            transaction.ComplexCollection(t => t.Lines, lines => lines.ToJson());
+            transaction.ComplexProperty(t => t.Customer, customer => customer.ToJson());
+            transaction.ComplexProperty(t => t.BillingAddress, address => address.ToJson());
+            transaction.ComplexProperty(t => t.ShippingAddress, address => address.ToJson());
         });
 
         builder.Entity<AuditEntry>(entry =>

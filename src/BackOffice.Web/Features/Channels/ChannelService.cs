@@ -60,6 +60,8 @@ public sealed class ChannelService(
         await authorization.RequireAsync(user, Policies.Administrator);
         await using var db = await databases.CreateDbContextAsync();
         var channel = await ExistingAsync(db, code);
+        if (await db.Transactions.CountAsync(t => t.ChannelId == channel.Id) is var count and > 0)
+            throw new BusinessRuleException($"'{code}' has {count} transaction{(count == 1 ? "" : "s")} and cannot be deleted; their history stays with the channel.");
         db.Channels.Remove(channel);
         db.AuditEntries.Add(Audit(user, "Channel deleted", code, $"Name: {channel.Name}"));
         await db.SaveChangesAsync();

@@ -151,6 +151,32 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_channel_with_transactions_cannot_be_deleted()
+    {
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync())
+        {
+            var demo = await db.Channels.SingleAsync(c => c.Code == "demo");
+            db.Transactions.Add(BackOffice.Web.Tests.Features.Transactions.TransactionTests.New(channelId: demo.Id));
+            await db.SaveChangesAsync();
+        }
+
+        var error = await Assert.ThrowsAsync<BusinessRuleException>(() => app.Service<ChannelService>().DeleteAsync(Admin, "demo"));
+
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync())
+        {
+            var stored = await db.Transactions.SingleAsync();
+            var expected = BackOffice.Web.Tests.Features.Transactions.TransactionTests.New();
+            Assert.Equal(expected.Lines, stored.Lines);
+            Assert.Equal(expected.BillingAddress, stored.ShippingAddress);
+            Assert.Equal(expected.Customer, stored.Customer);
+            Assert.Equal(BackOffice.Web.Features.Transactions.TransactionState.Authorized, stored.State);
+        }
+
+        Assert.Equal("'demo' has 1 transaction and cannot be deleted; their history stays with the channel.", error.Message);
+        Assert.NotNull(await app.Service<ChannelService>().FindAsync("demo"));
+    }
+
+    [Fact]
     public async Task Bad_requests_get_a_clear_error_and_change_nothing()
     {
         var channels = app.Service<ChannelService>();

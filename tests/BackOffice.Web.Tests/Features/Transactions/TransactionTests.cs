@@ -1,0 +1,227 @@
+using BackOffice.Klarna;
+using BackOffice.Web.Features;
+using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Transactions;
+
+namespace BackOffice.Web.Tests.Features.Transactions;
+
+public sealed class TransactionTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+
+    public static Transaction New(OrderStatus status = OrderStatus.Accepted, long amount = 10_000, int channelId = 1, string orderNumber = "order-1")
+    {
+        var address = new TransactionAddress("Max", "Mustermann", "", "Hellersbergstraße", "14", "41460", "Neuss", "DE", "max@example.com", "");
+        return new Transaction(channelId, ServiceKind.Invoice, KlarnaEnvironment.Test, 1395, orderNumber, "2359889900", status, "EUR", "DE", amount,
+            [new TransactionLine("A1", "Shirt", 1, amount, 19, GoodsFlags.IncludesVat)],
+            new TransactionCustomer("Max Mustermann", "max@example.com", TransactionCustomer.Mask("07071960")), address, address, Now, Now.AddDays(7));
+    }
+
+    [Theory]
+    [InlineData(OrderStatus.Accepted, TransactionState.Authorized)]
+    [InlineData(OrderStatus.Pending, TransactionState.Pending)]
+    [InlineData(OrderStatus.Denied, TransactionState.Denied)]
+    public void A_reservation_starts_in_the_state_klarna_answered(OrderStatus status, TransactionState state)
+    {
+        var transaction = New(status);
+
+        Assert.Equal(state, transaction.State);
+        Assert.Equal(status == OrderStatus.Accepted ? 10_000 : 0, transaction.RemainingAmount);
+    }
+
+    [Fact]
+    public void Lines_must_add_up_to_the_amount_and_the_amount_must_be_positive()
+    {
+        var valid = New();
+
+        Assert.Throws<BusinessRuleException>(() => New(amount: 0));
+        Assert.Throws<BusinessRuleException>(() => new Transaction(1, ServiceKind.Invoice, KlarnaEnvironment.Test, 1, "o", "r", OrderStatus.Accepted, "EUR", "DE", 10_001,
+            valid.Lines, valid.Customer, valid.BillingAddress, valid.ShippingAddress, Now, Now.AddDays(7)));
+    }
+
+    [Fact]
+    public void Capturing_part_then_the_rest_moves_through_part_captured_to_captured()
+    {
+        var transaction = New();
+
+        transaction.Capture(4_000);
+        Assert.Equal((TransactionState.PartCaptured, 6_000L), (transaction.State, transaction.RemainingAmount));
+        transaction.Capture(6_000);
+
+        Assert.Equal(TransactionState.Captured, transaction.State);
+        Assert.Equal((10_000L, 0L), (transaction.CapturedAmount, transaction.RemainingAmount));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(10_001)]
+    [InlineData(long.MaxValue)]
+    public void Capture_outside_one_to_the_remaining_amount_is_refused_and_changes_nothing(long amount)
+    {
+        var transaction = New();
+        var version = transaction.Version;
+
+        Assert.Throws<BusinessRuleException>(() => transaction.Capture(amount));
+
+        Assert.Equal((TransactionState.Authorized, 0L, version), (transaction.State, transaction.CapturedAmount, transaction.Version));
+    }
+
+    [Fact]
+    public void Reduce_lowers_the_reservation_but_never_raises_it_or_zeroes_it()
+    {
+        var transaction = New();
+
+        Assert.Throws<BusinessRuleException>(() => transaction.Reduce(10_000));
+        Assert.Throws<BusinessRuleException>(() => transaction.Reduce(10_001));
+        Assert.Throws<BusinessRuleException>(() => transaction.Reduce(0));
+        transaction.Reduce(9_999);
+        transaction.Reduce(1);
+
+        Assert.Equal((1L, 1L, TransactionState.Authorized), (transaction.ReservedAmount, transaction.RemainingAmount, transaction.State));
+        Assert.Throws<BusinessRuleException>(() => transaction.Capture(2));
+    }
+
+    [Fact]
+    public void Reduce_is_only_for_an_authorized_transaction()
+    {
+        var transaction = New();
+        transaction.Capture(1_000);
+
+        Assert.Throws<BusinessRuleException>(() => transaction.Reduce(5_000));
+    }
+
+    [Fact]
+    public void Cancel_ends_an_authorized_transaction_and_releases_the_rest_of_a_part_captured_one()
+    {
+        var authorized = New();
+        var partCaptured = New();
+        partCaptured.Capture(3_000);
+
+        authorized.Cancel();
+        partCaptured.Cancel();
+
+        Assert.Equal(TransactionState.Cancelled, authorized.State);
+        Assert.Equal((TransactionState.Captured, 3_000L, 0L), (partCaptured.State, partCaptured.ReservedAmount, partCaptured.RemainingAmount));
+    }
+
+    [Fact]
+    public void Refunds_move_captured_through_part_refunded_to_refunded_and_never_exceed_the_captured_amount()
+    {
+        var transaction = New();
+        transaction.Capture(10_000);
+
+        transaction.Refund(2_500);
+        Assert.Equal(TransactionState.PartRefunded, transaction.State);
+        Assert.Throws<BusinessRuleException>(() => transaction.Refund(7_501));
+        transaction.Refund(7_500);
+
+        Assert.Equal((TransactionState.Refunded, 10_000L), (transaction.State, transaction.RefundedAmount));
+        Assert.Throws<BusinessRuleException>(() => transaction.Refund(1));
+    }
+
+    [Fact]
+    public void A_part_captured_transaction_can_refund_what_was_captured_and_still_capture_the_rest()
+    {
+        var transaction = New();
+        transaction.Capture(4_000);
+
+        transaction.Refund(4_000);
+        Assert.Throws<BusinessRuleException>(() => transaction.Refund(1));
+        transaction.Capture(6_000);
+
+        Assert.Equal((TransactionState.Captured, 10_000L, 4_000L), (transaction.State, transaction.CapturedAmount, transaction.RefundedAmount));
+    }
+
+    public static TheoryData<string, Action<Transaction>> Refused => new()
+    {
+        { "refund before capture", t => t.Refund(1) },
+        { "capture after cancel", t => { t.Cancel(); t.Capture(1); } },
+        { "cancel after capture", t => { t.Capture(10_000); t.Cancel(); } },
+        { "cancel twice", t => { t.Cancel(); t.Cancel(); } },
+        { "reduce after cancel", t => { t.Cancel(); t.Reduce(5); } },
+        { "extend after capture", t => { t.Capture(10_000); t.ExtendExpiry(Now.AddDays(30)); } },
+        { "extend backwards", t => t.ExtendExpiry(Now.AddDays(1)) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public void Moves_the_rules_do_not_allow_are_refused(string move, Action<Transaction> attempt)
+    {
+        Assert.Throws<BusinessRuleException>(() => attempt(New()));
+        Assert.NotNull(move);
+    }
+
+    [Theory]
+    [InlineData(TransactionState.Denied)]
+    [InlineData(TransactionState.Pending)]
+    public void A_pending_or_denied_transaction_allows_no_money_action(TransactionState state)
+    {
+        var transaction = New(state == TransactionState.Pending ? OrderStatus.Pending : OrderStatus.Denied);
+
+        Assert.Throws<BusinessRuleException>(() => transaction.Capture(1));
+        Assert.Throws<BusinessRuleException>(() => transaction.Reduce(1));
+        Assert.Throws<BusinessRuleException>(() => transaction.Refund(1));
+        Assert.False(transaction.CanCapture || transaction.CanReduce || transaction.CanRefund || transaction.CanCancel);
+    }
+
+    [Fact]
+    public void A_status_check_resolves_pending_and_never_moves_anything_else()
+    {
+        var accepted = New(OrderStatus.Pending);
+        var denied = New(OrderStatus.Pending);
+        var captured = New();
+        captured.Capture(10_000);
+        var cancelled = New();
+        cancelled.Cancel();
+
+        Assert.False(accepted.ApplyStatus(OrderStatus.Pending, Now));
+        Assert.True(accepted.ApplyStatus(OrderStatus.Accepted, Now.AddMinutes(1)));
+        Assert.True(denied.ApplyStatus(OrderStatus.Denied, Now));
+        Assert.False(captured.ApplyStatus(OrderStatus.Denied, Now));
+        Assert.False(cancelled.ApplyStatus(OrderStatus.Accepted, Now));
+        Assert.False(accepted.ApplyStatus(OrderStatus.Denied, Now));
+
+        Assert.Equal((TransactionState.Authorized, Now.AddMinutes(1)), (accepted.State, accepted.AuthorizedAt));
+        Assert.Equal(TransactionState.Denied, denied.State);
+        Assert.Equal(TransactionState.Captured, captured.State);
+        Assert.Equal(TransactionState.Cancelled, cancelled.State);
+    }
+
+    [Fact]
+    public void An_uncaptured_reservation_expires_and_a_part_captured_one_keeps_its_capture()
+    {
+        var untouched = New();
+        var partCaptured = New();
+        partCaptured.Capture(1_000);
+
+        Assert.False(untouched.ExpireIfDue(Now.AddDays(7).AddTicks(-1)));
+        Assert.True(untouched.ExpireIfDue(Now.AddDays(7)));
+        Assert.True(partCaptured.ExpireIfDue(Now.AddDays(8)));
+
+        Assert.Equal(TransactionState.Expired, untouched.State);
+        Assert.Equal((TransactionState.Captured, 1_000L), (partCaptured.State, partCaptured.ReservedAmount));
+    }
+
+    [Fact]
+    public void Every_move_changes_the_version()
+    {
+        var transaction = New();
+        var versions = new HashSet<Guid> { transaction.Version };
+
+        transaction.Reduce(9_000);
+        Assert.True(versions.Add(transaction.Version));
+        transaction.Capture(1_000);
+        Assert.True(versions.Add(transaction.Version));
+        transaction.Refund(500);
+        Assert.True(versions.Add(transaction.Version));
+    }
+
+    [Theory]
+    [InlineData("4103219202", "••••••9202")]
+    [InlineData("123", "•••")]
+    public void Personal_numbers_are_masked_but_for_the_last_four_digits(string personalNumber, string masked)
+    {
+        Assert.Equal(masked, TransactionCustomer.Mask(personalNumber));
+    }
+}
