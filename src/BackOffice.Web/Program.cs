@@ -4,6 +4,7 @@ using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.PClasses;
+using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Users;
 using BackOffice.Klarna.Sandbox.Hosting;
@@ -21,6 +22,7 @@ builder.Services.AddKlarna();
 builder.Services.AddChannels();
 builder.Services.AddPClasses();
 builder.Services.AddAuditLog();
+builder.Services.AddTransactions();
 
 var app = builder.Build();
 

@@ -21,6 +21,10 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
 
     public DbSet<Transaction> Transactions => Set<Transaction>();
 
+    public DbSet<Invoice> Invoices => Set<Invoice>();
+
+    public DbSet<Operation> Operations => Set<Operation>();
+
     /// <summary>Data Protection's key ring, shared by every app instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -33,6 +37,8 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
         configurationBuilder.Properties<InvoiceShipment>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<KlarnaEnvironment>().HaveConversion<string>().HaveMaxLength(10);
         configurationBuilder.Properties<TransactionState>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<OperationKind>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<OperationState>().HaveConversion<string>().HaveMaxLength(20);
     }
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -79,6 +85,27 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
             transaction.ComplexProperty(t => t.Customer, customer => customer.ToJson());
             transaction.ComplexProperty(t => t.BillingAddress, address => address.ToJson());
             transaction.ComplexProperty(t => t.ShippingAddress, address => address.ToJson());
+        });
+
+        builder.Entity<Invoice>(invoice =>
+        {
+            invoice.HasOne<Transaction>().WithMany().HasForeignKey(i => i.TransactionId).OnDelete(DeleteBehavior.Restrict);
+            invoice.HasIndex(i => i.InvoiceNumber).IsUnique();
+            invoice.Property(i => i.InvoiceNumber).HasMaxLength(40);
+            invoice.Ignore(i => i.RefundableAmount);
+            invoice.ComplexCollection(i => i.Lines, lines => lines.ToJson());
+        });
+
+        builder.Entity<Operation>(operation =>
+        {
+            operation.HasOne<Transaction>().WithMany().HasForeignKey(o => o.TransactionId).OnDelete(DeleteBehavior.Restrict);
+            operation.HasIndex(o => new { o.TransactionId, o.RequestedAt });
+            operation.HasIndex(o => o.State);
+            operation.Property(o => o.Reason).HasMaxLength(500);
+            operation.Property(o => o.User).HasMaxLength(256);
+            operation.Property(o => o.FaultText).HasMaxLength(2000);
+            operation.Property(o => o.InvoiceNumber).HasMaxLength(40);
+            operation.ComplexCollection(o => o.Lines, lines => lines.ToJson());
         });
 
         builder.Entity<AuditEntry>(entry =>

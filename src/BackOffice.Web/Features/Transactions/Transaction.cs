@@ -16,9 +16,11 @@ public enum TransactionState
     Expired,
 }
 
-public sealed record TransactionLine(string ArticleNumber, string Title, int Quantity, long UnitPrice, decimal VatPercent, GoodsFlags Flags)
+public sealed record TransactionLine(string ArticleNumber, string Title, int Quantity, long UnitPrice, decimal VatPercent, GoodsFlags Flags, int CapturedQuantity = 0)
 {
     public long Total => checked(Quantity * UnitPrice);
+
+    public int UncapturedQuantity => Quantity - CapturedQuantity;
 }
 
 public sealed record TransactionAddress(
@@ -89,6 +91,9 @@ public sealed class Transaction
     public DateTimeOffset? AuthorizedAt { get; private set; }
     public DateTimeOffset ExpiresAt { get; private set; }
 
+    /// <summary>The money action under way (or of unknown outcome): while set, no other may start.</summary>
+    public Guid? ActiveOperationId { get; private set; }
+
     /// <summary>Changes with every state change: two users acting at once cannot both succeed (optimistic concurrency).</summary>
     public Guid Version { get; private set; } = Guid.NewGuid();
 
@@ -127,9 +132,28 @@ public sealed class Transaction
         : amount > RefundableAmount ? $"At most {RefundableAmount} can be refunded."
         : null;
 
-    public void Capture(long amount)
+    /// <summary>The amount of capturing these line quantities, or why it cannot be done.</summary>
+    public (long Amount, string? Error) LineCapture(IReadOnlyList<ArticleQuantity> articles)
+    {
+        long amount = 0;
+        foreach (var article in articles)
+        {
+            var line = Lines.FirstOrDefault(l => l.ArticleNumber == article.ArticleNumber);
+            if (line is null)
+                return (0, $"Article {article.ArticleNumber} is not on this order.");
+            if (article.Quantity <= 0 || article.Quantity > line.UncapturedQuantity)
+                return (0, $"At most {line.UncapturedQuantity} of {article.ArticleNumber} can be captured.");
+            amount = checked(amount + article.Quantity * line.UnitPrice);
+        }
+        return articles.Count == 0 ? (0, "Choose what to capture.") : (amount, CaptureError(amount));
+    }
+
+    /// <summary>Captures an amount; <paramref name="articles"/> says which lines it covered, when it was by lines.</summary>
+    public void Capture(long amount, IReadOnlyList<ArticleQuantity>? articles = null)
     {
         Guard(CaptureError(amount));
+        if (articles is { Count: > 0 })
+            Lines = [.. Lines.Select(l => l with { CapturedQuantity = l.CapturedQuantity + articles.Where(a => a.ArticleNumber == l.ArticleNumber).Sum(a => a.Quantity) })];
         CapturedAmount = checked(CapturedAmount + amount);
         Move(CapturedAmount == ReservedAmount ? TransactionState.Captured : TransactionState.PartCaptured);
     }
@@ -180,12 +204,12 @@ public sealed class Transaction
         return true;
     }
 
+    /// <summary>Records the expiry Klarna answered; it never moves earlier (Klarna answers to the second).</summary>
     public void ExtendExpiry(DateTimeOffset expiresAt)
     {
         Guard(CanCapture ? null : $"A {State} transaction has no reservation to extend.");
-        if (expiresAt <= ExpiresAt)
-            throw new BusinessRuleException("The new expiry must be later than the current one.");
-        ExpiresAt = expiresAt;
+        if (expiresAt > ExpiresAt)
+            ExpiresAt = expiresAt;
         Version = Guid.NewGuid();
     }
 
@@ -204,6 +228,25 @@ public sealed class Transaction
             Move(TransactionState.Expired);
         }
         return true;
+    }
+
+    /// <summary>
+    /// Claims the transaction for one money action. Together with the version check on saving, two users acting at
+    /// once cannot both start one: the second is refused before any call to Klarna.
+    /// </summary>
+    public void BeginOperation(Guid operationId)
+    {
+        if (ActiveOperationId is not null)
+            throw new BusinessRuleException("Another action on this transaction is under way or its outcome is not known yet; reload and try again.");
+        ActiveOperationId = operationId;
+        Version = Guid.NewGuid();
+    }
+
+    public void EndOperation(Guid operationId)
+    {
+        if (ActiveOperationId == operationId)
+            ActiveOperationId = null;
+        Version = Guid.NewGuid();
     }
 
     private static void Guard(string? error)

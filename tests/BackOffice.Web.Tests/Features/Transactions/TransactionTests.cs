@@ -141,7 +141,6 @@ public sealed class TransactionTests
         { "cancel twice", t => { t.Cancel(); t.Cancel(); } },
         { "reduce after cancel", t => { t.Cancel(); t.Reduce(5); } },
         { "extend after capture", t => { t.Capture(10_000); t.ExtendExpiry(Now.AddDays(30)); } },
-        { "extend backwards", t => t.ExtendExpiry(Now.AddDays(1)) },
     };
 
     [Theory]
@@ -150,6 +149,18 @@ public sealed class TransactionTests
     {
         Assert.Throws<BusinessRuleException>(() => attempt(New()));
         Assert.NotNull(move);
+    }
+
+    [Fact]
+    public void An_extended_expiry_never_moves_earlier()
+    {
+        var transaction = New();
+
+        transaction.ExtendExpiry(Now.AddDays(1));
+        Assert.Equal(Now.AddDays(7), transaction.ExpiresAt);
+        transaction.ExtendExpiry(Now.AddDays(9));
+
+        Assert.Equal(Now.AddDays(9), transaction.ExpiresAt);
     }
 
     [Theory]

@@ -1,0 +1,18 @@
+using BackOffice.Klarna;
+
+namespace BackOffice.Web.Features.Transactions;
+
+/// <summary>What to capture: everything that remains, an amount, or line quantities.</summary>
+public sealed record CaptureRequest(long? Amount = null, IReadOnlyList<ArticleQuantity>? Lines = null, string Reason = "")
+{
+    public static CaptureRequest Remaining(string reason = "") => new(Reason: reason);
+}
+
+/// <summary>What to refund on one invoice: all that is left, line quantities, or an amount (VAT included, at <paramref name="VatPercent"/>).</summary>
+public sealed record RefundRequest(string InvoiceNumber, long? Amount = null, IReadOnlyList<ArticleQuantity>? Lines = null, decimal VatPercent = 0, string Reason = "");
+
+/// <summary>How a money action ended, in words for the person who asked.</summary>
+public sealed record OperationOutcome(Guid OperationId, OperationState State, string Message, string? InvoiceNumber = null)
+{
+    public bool Succeeded => State == OperationState.Succeeded;
+}

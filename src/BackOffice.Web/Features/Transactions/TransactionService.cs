@@ -1,0 +1,239 @@
+using System.Security.Claims;
+using BackOffice.Klarna;
+using BackOffice.Web.Data;
+using BackOffice.Web.Features.AuditLog;
+using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.Users;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackOffice.Web.Features.Transactions;
+
+/// <summary>
+/// The money actions. Each one checks the rules, writes its operation row and claims the transaction (one action at a
+/// time, enforced by the version check) before calling Klarna with the transaction's own merchant and environment,
+/// then completes the row. A call whose outcome is unknown leaves the operation Unknown and the transaction claimed.
+/// </summary>
+public sealed class TransactionService(
+    IDbContextFactory<BackOfficeDbContext> databases,
+    IAuthorizationService authorization,
+    IKlarnaGateway gateway,
+    SharedSecretProtector secrets,
+    TimeProvider time)
+{
+    public Task<OperationOutcome> CaptureAsync(ClaimsPrincipal user, Guid transactionId, CaptureRequest request)
+    {
+        var articles = request.Lines ?? [];
+        return RunAsync(user, transactionId, OperationKind.Capture, request.Amount, articles, null, request.Reason,
+            validate: (transaction, _) => articles.Count > 0 ? transaction.LineCapture(articles).Error : transaction.CaptureError(request.Amount ?? transaction.RemainingAmount),
+            call: async (credentials, transaction, _) =>
+            {
+                if (articles.Count > 0)
+                    return (await gateway.ActivateAsync(credentials, transaction.ReservationNumber, new ActivateOptions { Articles = articles })).InvoiceNumber;
+                if (request.Amount is not { } amount || amount == transaction.RemainingAmount)
+                    return (await gateway.ActivateAsync(credentials, transaction.ReservationNumber)).InvoiceNumber;
+                // Part capture by amount: split the amount off into its own reservation, then activate that.
+                var split = await gateway.SplitReservationAsync(credentials, transaction.ReservationNumber, amount, transaction.OrderNumber);
+                try
+                {
+                    return (await gateway.ActivateAsync(credentials, split.ReservationNumber)).InvoiceNumber;
+                }
+                catch (KlarnaException e)
+                {
+                    throw new KlarnaOutcomeUnknownException("activate", $"{amount} was split off into reservation {split.ReservationNumber}, whose activation failed ({e.Message})", e);
+                }
+            },
+            apply: (db, transaction, _, invoiceNumber) =>
+            {
+                var (amount, lines) = articles.Count > 0
+                    ? (transaction.LineCapture(articles).Amount, articles.Select(a => Line(transaction, a.ArticleNumber, a.Quantity)).ToList())
+                    : request.Amount is { } part && part != transaction.RemainingAmount
+                        ? (part, [])
+                        : (transaction.RemainingAmount, transaction.Lines.Where(l => l.UncapturedQuantity > 0).Select(l => Line(transaction, l.ArticleNumber, l.UncapturedQuantity)).ToList());
+                transaction.Capture(amount, articles.Count > 0 ? articles : amount == transaction.RemainingAmount ? Uncaptured(transaction) : null);
+                db.Invoices.Add(new Invoice(transaction.Id, invoiceNumber!, amount, lines, time.GetUtcNow()));
+                return $"Captured {Money.Format(amount, transaction.Currency)}; invoice {invoiceNumber}.";
+            });
+    }
+
+    public Task<OperationOutcome> ReduceAsync(ClaimsPrincipal user, Guid transactionId, long newAmount, string reason = "") =>
+        RunAsync(user, transactionId, OperationKind.Reduce, newAmount, [], null, reason,
+            validate: (transaction, _) => transaction.ReduceError(newAmount),
+            call: async (credentials, transaction, _) =>
+            {
+                await gateway.ChangeReservationAsync(credentials, transaction.ReservationNumber, newAmount);
+                return null;
+            },
+            apply: (_, transaction, _, _) =>
+            {
+                transaction.Reduce(newAmount);
+                return $"The reservation is now {Money.Format(newAmount, transaction.Currency)}.";
+            });
+
+    public Task<OperationOutcome> CancelAsync(ClaimsPrincipal user, Guid transactionId, string reason = "") =>
+        RunAsync(user, transactionId, OperationKind.Cancel, null, [], null, reason,
+            validate: (transaction, _) => transaction.CanCancel ? null : $"A {transaction.State} transaction cannot be cancelled.",
+            call: async (credentials, transaction, _) =>
+            {
+                await gateway.CancelReservationAsync(credentials, transaction.ReservationNumber);
+                return null;
+            },
+            apply: (_, transaction, _, _) =>
+            {
+                var released = transaction.RemainingAmount;
+                transaction.Cancel();
+                return $"Cancelled; {Money.Format(released, transaction.Currency)} released.";
+            });
+
+    public Task<OperationOutcome> RefundAsync(ClaimsPrincipal user, Guid transactionId, RefundRequest request)
+    {
+        var articles = request.Lines ?? [];
+        long AmountOf(Invoice invoice) => articles.Count > 0 ? invoice.LineRefund(articles).Amount : request.Amount ?? invoice.RefundableAmount;
+        return RunAsync(user, transactionId, OperationKind.Refund, request.Amount, articles, request.InvoiceNumber, request.Reason,
+            validate: (transaction, invoice) => invoice is null ? $"Invoice {request.InvoiceNumber} is not one of this transaction's."
+                : (articles.Count > 0 ? invoice.LineRefund(articles).Error : invoice.RefundError(AmountOf(invoice))) ?? transaction.RefundError(AmountOf(invoice)),
+            call: async (credentials, _, invoice) =>
+            {
+                if (articles.Count > 0)
+                    await gateway.CreditPartAsync(credentials, invoice!.InvoiceNumber, articles);
+                else if (request.Amount is { } amount && amount != invoice!.RefundableAmount)
+                    await gateway.ReturnAmountAsync(credentials, invoice.InvoiceNumber, amount, request.VatPercent, request.Reason);
+                else
+                    await gateway.CreditInvoiceAsync(credentials, invoice!.InvoiceNumber);
+                return invoice.InvoiceNumber;
+            },
+            apply: (db, transaction, invoice, _) =>
+            {
+                var amount = AmountOf(invoice!);
+                invoice!.Refund(amount, articles.Count > 0 ? articles : amount == invoice.RefundableAmount ? [.. invoice.Lines.Select(l => new ArticleQuantity(l.ArticleNumber, l.Quantity - l.RefundedQuantity))] : []);
+                transaction.Refund(amount);
+                return $"Refunded {Money.Format(amount, transaction.Currency)} on invoice {invoice.InvoiceNumber}.";
+            });
+    }
+
+    public Task<OperationOutcome> ResendInvoiceAsync(ClaimsPrincipal user, Guid transactionId, string invoiceNumber, InvoiceShipment shipment) =>
+        RunAsync(user, transactionId, OperationKind.ResendInvoice, null, [], invoiceNumber, "",
+            validate: (_, invoice) => invoice is null ? $"Invoice {invoiceNumber} is not one of this transaction's." : null,
+            call: async (credentials, _, invoice) => shipment == InvoiceShipment.Mail
+                ? await gateway.SendInvoiceAsync(credentials, invoice!.InvoiceNumber)
+                : await gateway.EmailInvoiceAsync(credentials, invoice!.InvoiceNumber),
+            apply: (_, _, invoice, _) => $"Invoice {invoice!.InvoiceNumber} sent again by {(shipment == InvoiceShipment.Mail ? "mail" : "e-mail")}.");
+
+    public Task<OperationOutcome> ExtendExpiryAsync(ClaimsPrincipal user, Guid transactionId)
+    {
+        DateTimeOffset newExpiry = default;
+        return RunAsync(user, transactionId, OperationKind.ExtendExpiry, null, [], null, "",
+            validate: (transaction, _) => transaction.CanCapture ? null : $"A {transaction.State} transaction has no reservation to extend.",
+            call: async (credentials, transaction, _) =>
+            {
+                newExpiry = await gateway.ExtendExpiryDateAsync(credentials, transaction.ReservationNumber);
+                return null;
+            },
+            apply: (_, transaction, _, _) =>
+            {
+                transaction.ExtendExpiry(newExpiry);
+                return $"The reservation now expires {newExpiry:yyyy-MM-dd HH:mm} (Stockholm time).";
+            });
+    }
+
+    private async Task<OperationOutcome> RunAsync(
+        ClaimsPrincipal user, Guid transactionId, OperationKind kind, long? amount, IReadOnlyList<ArticleQuantity> articles, string? invoiceNumber, string reason,
+        Func<Transaction, Invoice?, string?> validate,
+        Func<KlarnaCredentials, Transaction, Invoice?, Task<string?>> call,
+        Func<BackOfficeDbContext, Transaction, Invoice?, string?, string> apply)
+    {
+        await authorization.RequireAsync(user, Policies.Operator);
+        if (reason.Length > 500)
+            throw new BusinessRuleException("A reason has at most 500 characters.");
+
+        Operation operation;
+        Transaction snapshot;
+        Invoice? invoiceSnapshot;
+        KlarnaCredentials credentials;
+        await using (var db = await databases.CreateDbContextAsync())
+        {
+            snapshot = await FindAsync(db, transactionId);
+            invoiceSnapshot = invoiceNumber is null ? null : await db.Invoices.SingleOrDefaultAsync(i => i.TransactionId == transactionId && i.InvoiceNumber == invoiceNumber);
+            if (validate(snapshot, invoiceSnapshot) is { } error)
+                throw new BusinessRuleException(error);
+            credentials = await CredentialsAsync(db, snapshot);
+            operation = new Operation(transactionId, kind, amount, articles, invoiceNumber, reason.Trim(), user.Name(), time.GetUtcNow());
+            snapshot.BeginOperation(operation.Id);
+            db.Operations.Add(operation);
+            try
+            {
+                await db.SaveChangesAsync();
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                throw new BusinessRuleException("Someone else is acting on this transaction right now. Reload it to see what they did.");
+            }
+        }
+
+        string? resultNumber = null;
+        Exception? failure = null;
+        try
+        {
+            resultNumber = await call(credentials, snapshot, invoiceSnapshot);
+        }
+        catch (KlarnaException e)
+        {
+            failure = e;
+        }
+
+        await using (var db = await databases.CreateDbContextAsync())
+        {
+            var transaction = await FindAsync(db, transactionId);
+            var invoice = invoiceNumber is null ? null : await db.Invoices.SingleAsync(i => i.TransactionId == transactionId && i.InvoiceNumber == invoiceNumber);
+            db.Attach(operation);
+            var now = time.GetUtcNow();
+            string message;
+            switch (failure)
+            {
+                case null:
+                    message = apply(db, transaction, invoice, resultNumber);
+                    operation.Succeed(now, resultNumber);
+                    transaction.EndOperation(operation.Id);
+                    break;
+                case KlarnaFaultException fault:
+                    message = KlarnaFaultMessages.For(fault);
+                    operation.Fail(now, fault.RawCode, fault.FaultString);
+                    transaction.EndOperation(operation.Id);
+                    break;
+                case KlarnaUnavailableException unavailable:
+                    message = $"Klarna could not be reached; nothing happened. {unavailable.Message}";
+                    operation.Fail(now, 0, unavailable.Message);
+                    transaction.EndOperation(operation.Id);
+                    break;
+                default:
+                    message = $"Klarna's answer never arrived, so it is not known whether this happened. It will not be sent again: reconcile the transaction. ({failure.Message})";
+                    operation.MarkUnknown(now, failure.Message);
+                    break;
+            }
+            db.AuditEntries.Add(new AuditEntry(now, user.Name(), "Transactions", kind.ToString(), $"{transaction.OrderNumber} ({transaction.ReservationNumber})",
+                $"{message}{(operation.Reason.Length > 0 ? $" Reason: {operation.Reason}" : "")}", operation.State == OperationState.Succeeded));
+            await db.SaveChangesAsync();
+            return new OperationOutcome(operation.Id, operation.State, message, operation.InvoiceNumber);
+        }
+    }
+
+    private static async Task<Transaction> FindAsync(BackOfficeDbContext db, Guid id) =>
+        await db.Transactions.SingleOrDefaultAsync(t => t.Id == id) ?? throw new BusinessRuleException("There is no such transaction.");
+
+    /// <summary>The transaction's own merchant and environment, with the secret its channel's service holds.</summary>
+    private async Task<KlarnaCredentials> CredentialsAsync(BackOfficeDbContext db, Transaction transaction)
+    {
+        var service = await db.PaymentServices.SingleAsync(s => s.ChannelId == transaction.ChannelId && s.Kind == transaction.Service);
+        var credentials = secrets.Credentials(service);
+        return credentials with { MerchantId = transaction.MerchantId, Environment = transaction.Environment };
+    }
+
+    private static InvoiceLine Line(Transaction transaction, string articleNumber, int quantity)
+    {
+        var line = transaction.Lines.Single(l => l.ArticleNumber == articleNumber);
+        return new InvoiceLine(line.ArticleNumber, line.Title, quantity, line.UnitPrice, line.VatPercent);
+    }
+
+    private static List<ArticleQuantity> Uncaptured(Transaction transaction) =>
+        [.. transaction.Lines.Where(l => l.UncapturedQuantity > 0).Select(l => new ArticleQuantity(l.ArticleNumber, l.UncapturedQuantity))];
+}
