@@ -136,6 +136,120 @@ public sealed class TransactionService(
             });
     }
 
+    /// <summary>
+    /// Settles the operation whose outcome is unknown from Klarna's state, never by sending it again. Klarna's legacy
+    /// API shows whether a reservation is still open and whether an invoice exists, nothing more: a capture of the
+    /// whole remainder and a cancellation settle on their own; otherwise the operator, having looked the order up in
+    /// Klarna Online, gives the invoice number a capture made, or says whether the action happened.
+    /// </summary>
+    public async Task<OperationOutcome> ReconcileAsync(ClaimsPrincipal user, Guid transactionId, string? invoiceNumber = null, bool? happened = null)
+    {
+        await authorization.RequireAsync(user, Policies.Operator);
+        await using var db = await databases.CreateDbContextAsync();
+        var transaction = await FindAsync(db, transactionId);
+        var operation = await db.Operations.SingleOrDefaultAsync(o => o.Id == transaction.ActiveOperationId)
+            ?? throw new BusinessRuleException("Nothing on this transaction waits to be reconciled.");
+        var credentials = await CredentialsAsync(db, transaction);
+
+        bool? reservationOpen;
+        try
+        {
+            await gateway.CheckOrderStatusAsync(credentials, transaction.ReservationNumber);
+            reservationOpen = true;
+        }
+        catch (KlarnaFaultException fault) when (fault.Code == KlarnaFaultCode.Rno)
+        {
+            reservationOpen = false;
+        }
+        catch (KlarnaException e)
+        {
+            throw new BusinessRuleException($"Klarna could not be asked, try again later: {e.Message}");
+        }
+        if (invoiceNumber is { Length: > 0 } && await InvoiceExistsAsync(credentials, invoiceNumber) is false)
+            throw new BusinessRuleException($"Klarna does not know invoice {invoiceNumber} for this merchant.");
+
+        var wholeCapture = operation.Kind == OperationKind.Capture && operation.Lines.Count == 0 && (operation.Amount is null || operation.Amount == transaction.RemainingAmount);
+        var done = operation.Kind switch
+        {
+            OperationKind.Capture when invoiceNumber is { Length: > 0 } => true,
+            OperationKind.Capture when wholeCapture && reservationOpen == true => false,
+            OperationKind.Cancel => !reservationOpen,
+            _ => happened,
+        };
+        var now = time.GetUtcNow();
+        string message;
+        if (done is null)
+        {
+            return new OperationOutcome(operation.Id, OperationState.Unknown, operation.Kind == OperationKind.Capture
+                ? $"Klarna shows the reservation {(reservationOpen == true ? "still open" : "closed")}. Look the order up in Klarna Online: enter the invoice number if it was captured, or confirm that it was not."
+                : $"Klarna's legacy API cannot show whether the {operation.Kind.ToString().ToLowerInvariant()} happened. Look the order up in Klarna Online and confirm whether it did.");
+        }
+        if (done == false)
+        {
+            operation.Fail(now, 0, $"Reconciled by {user.Name()}: it did not happen at Klarna.");
+            message = $"Reconciled: the {operation.Kind.ToString().ToLowerInvariant()} did not happen; nothing changed.";
+        }
+        else
+        {
+            var (amount, articles) = (operation.Amount, operation.Lines.Select(l => new ArticleQuantity(l.ArticleNumber, l.Quantity)).ToList());
+            message = "Reconciled: " + operation.Kind switch
+            {
+                OperationKind.Capture => ApplyReconciledCapture(db, transaction, amount, articles, invoiceNumber!),
+                OperationKind.Cancel => Cancelled(transaction),
+                OperationKind.Reduce => Reduced(transaction, amount!.Value),
+                OperationKind.Refund => await RefundedAsync(db, transaction, operation, articles),
+                _ => "done.",
+            };
+            operation.Succeed(now, operation.Kind == OperationKind.Capture ? invoiceNumber : operation.InvoiceNumber);
+        }
+        transaction.EndOperation(operation.Id);
+        db.AuditEntries.Add(new AuditEntry(now, user.Name(), "Transactions", $"Reconciled {operation.Kind}", $"{transaction.OrderNumber} ({transaction.ReservationNumber})", message, done == true));
+        await db.SaveChangesAsync();
+        return new OperationOutcome(operation.Id, operation.State, message, operation.InvoiceNumber);
+    }
+
+    private async Task<bool> InvoiceExistsAsync(KlarnaCredentials credentials, string invoiceNumber)
+    {
+        try
+        {
+            return await gateway.CheckOrderStatusAsync(credentials, invoiceNumber) == OrderStatus.Accepted;
+        }
+        catch (KlarnaFaultException)
+        {
+            return false;
+        }
+    }
+
+    private string ApplyReconciledCapture(BackOfficeDbContext db, Transaction transaction, long? amount, List<ArticleQuantity> articles, string invoiceNumber)
+    {
+        var captured = articles.Count > 0 ? transaction.LineCapture(articles).Amount : amount ?? transaction.RemainingAmount;
+        var lines = articles.Select(a => Line(transaction, a.ArticleNumber, a.Quantity)).ToList();
+        transaction.Capture(captured, articles.Count > 0 ? articles : captured == transaction.RemainingAmount ? Uncaptured(transaction) : null);
+        db.Invoices.Add(new Invoice(transaction.Id, invoiceNumber, captured, lines, time.GetUtcNow()));
+        return $"captured {Money.Format(captured, transaction.Currency)} on invoice {invoiceNumber}.";
+    }
+
+    private static string Cancelled(Transaction transaction)
+    {
+        transaction.Cancel();
+        return "the reservation was cancelled.";
+    }
+
+    private static string Reduced(Transaction transaction, long amount)
+    {
+        transaction.Reduce(amount);
+        return $"the reservation is {Money.Format(amount, transaction.Currency)}.";
+    }
+
+    private static async Task<string> RefundedAsync(BackOfficeDbContext db, Transaction transaction, Operation operation, List<ArticleQuantity> articles)
+    {
+        var invoice = await db.Invoices.SingleAsync(i => i.TransactionId == transaction.Id && i.InvoiceNumber == operation.InvoiceNumber);
+        var amount = articles.Count > 0 ? invoice.LineRefund(articles).Amount : operation.Amount ?? invoice.RefundableAmount;
+        invoice.Refund(amount, articles);
+        transaction.Refund(amount);
+        return $"refunded {Money.Format(amount, transaction.Currency)} on invoice {invoice.InvoiceNumber}.";
+    }
+
     private async Task<OperationOutcome> RunAsync(
         ClaimsPrincipal user, Guid transactionId, OperationKind kind, long? amount, IReadOnlyList<ArticleQuantity> articles, string? invoiceNumber, string reason,
         Func<Transaction, Invoice?, string?> validate,

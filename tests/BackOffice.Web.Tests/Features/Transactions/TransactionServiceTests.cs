@@ -183,6 +183,62 @@ public sealed class TransactionServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reconcile_settles_a_capture_that_happened_from_klarnas_state_without_a_second_capture()
+    {
+        var (id, rno) = await ReserveAsync();
+        await sandbox.InjectAsync(new SandboxInjection("activate", SandboxFailure.Timeout, AfterExecution: true));
+        await Transactions.CaptureAsync(Clerk, id, CaptureRequest.Remaining());
+
+        var withoutNumber = await Transactions.ReconcileAsync(Clerk, id);
+        var invoiceAtKlarna = Assert.Single((await sandbox.ReservationAsync(rno))!.Invoices).InvoiceNumber;
+        await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.ReconcileAsync(Clerk, id, invoiceNumber: "12345678901234567"));
+        var settled = await Transactions.ReconcileAsync(Clerk, id, invoiceNumber: invoiceAtKlarna);
+
+        Assert.Equal(OperationState.Unknown, withoutNumber.State);
+        Assert.Contains("reservation closed", withoutNumber.Message, StringComparison.Ordinal);
+        Assert.Equal((OperationState.Succeeded, invoiceAtKlarna), (settled.State, settled.InvoiceNumber));
+        Assert.Equal(1, await sandbox.CallsAsync("activate"));
+        var (transaction, invoices, operations) = await LoadAsync(id);
+        Assert.Equal((TransactionState.Captured, (Guid?)null), (transaction.State, transaction.ActiveOperationId));
+        Assert.Equal(invoiceAtKlarna, Assert.Single(invoices).InvoiceNumber);
+        Assert.Equal(OperationState.Succeeded, Assert.Single(operations).State);
+    }
+
+    [Fact]
+    public async Task Reconcile_finds_a_whole_capture_that_never_happened_and_frees_the_transaction()
+    {
+        var (id, _) = await ReserveAsync();
+        await sandbox.InjectAsync(new SandboxInjection("activate", SandboxFailure.Timeout));
+        await Transactions.CaptureAsync(Clerk, id, CaptureRequest.Remaining());
+
+        var settled = await Transactions.ReconcileAsync(Clerk, id);
+
+        Assert.Equal(OperationState.Failed, settled.State);
+        Assert.Equal(TransactionState.Authorized, (await LoadAsync(id)).Transaction.State);
+        Assert.True((await Transactions.CaptureAsync(Clerk, id, CaptureRequest.Remaining())).Succeeded);
+        Assert.Equal(2, await sandbox.CallsAsync("activate"));
+    }
+
+    [Fact]
+    public async Task Reconcile_of_a_refund_takes_the_operators_word_after_checking_klarna_online()
+    {
+        var (id, _) = await ReserveAsync();
+        var invoice = (await Transactions.CaptureAsync(Clerk, id, CaptureRequest.Remaining())).InvoiceNumber!;
+        await sandbox.InjectAsync(new SandboxInjection("credit_part", SandboxFailure.ServerError, AfterExecution: true));
+        await Transactions.RefundAsync(Clerk, id, new RefundRequest(invoice, Lines: [new("B2", 1)]));
+
+        var asked = await Transactions.ReconcileAsync(Clerk, id);
+        var settled = await Transactions.ReconcileAsync(Clerk, id, happened: true);
+
+        Assert.Equal(OperationState.Unknown, asked.State);
+        Assert.Equal(OperationState.Succeeded, settled.State);
+        var (transaction, invoices, _) = await LoadAsync(id);
+        Assert.Equal((TransactionState.PartRefunded, 550L), (transaction.State, transaction.RefundedAmount));
+        Assert.Equal(1, Assert.Single(invoices).Lines.Single(l => l.ArticleNumber == "B2").RefundedQuantity);
+        await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.ReconcileAsync(Clerk, id));
+    }
+
+    [Fact]
     public async Task A_klarna_refusal_fails_the_operation_with_its_code_and_changes_nothing()
     {
         var (id, _) = await ReserveAsync();
