@@ -40,6 +40,7 @@ app.MapSessionKeepAlive();
 app.MapHealthChecks("/health");
 app.MapJobsDashboard();
 app.MapInProcessSandbox();
+app.MapTransactionExport();
 
 await app.MigrateDatabaseAsync();
 await app.SeedIdentityAsync();

@@ -82,7 +82,12 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
             transaction.Ignore(t => t.RemainingAmount).Ignore(t => t.RefundableAmount);
             // Values, not entities: billing and shipping may be the very same address.
             transaction.ComplexCollection(t => t.Lines, lines => lines.ToJson());
-            transaction.ComplexProperty(t => t.Customer, customer => customer.ToJson());
+            transaction.ComplexProperty(t => t.Customer, customer =>
+            {
+                customer.Property(c => c.Name).HasMaxLength(200);
+                customer.Property(c => c.Email).HasMaxLength(256);
+                customer.Property(c => c.MaskedPersonalNumber).HasMaxLength(40);
+            });
             transaction.ComplexProperty(t => t.BillingAddress, address => address.ToJson());
             transaction.ComplexProperty(t => t.ShippingAddress, address => address.ToJson());
         });

@@ -448,16 +448,18 @@ namespace BackOffice.Web.Data.Migrations
                             b1.IsRequired();
 
                             b1.Property<string>("Email")
-                                .IsRequired();
+                                .IsRequired()
+                                .HasMaxLength(256)
+                                .HasColumnType("TEXT");
 
                             b1.Property<string>("MaskedPersonalNumber")
-                                .IsRequired();
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("TEXT");
 
                             b1.Property<string>("Name")
-                                .IsRequired();
-
-                            b1
-                                .ToJson("Customer")
+                                .IsRequired()
+                                .HasMaxLength(200)
                                 .HasColumnType("TEXT");
                         });
 

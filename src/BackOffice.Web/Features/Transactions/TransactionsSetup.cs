@@ -1,6 +1,25 @@
+using BackOffice.Klarna;
+using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Users;
+using Microsoft.AspNetCore.Mvc;
+
 namespace BackOffice.Web.Features.Transactions;
 
 internal static class TransactionsSetup
 {
-    public static IServiceCollection AddTransactions(this IServiceCollection services) => services.AddScoped<TransactionService>();
+    public static IServiceCollection AddTransactions(this IServiceCollection services) => services
+        .AddScoped<TransactionService>()
+        .AddScoped<TransactionQuery>();
+
+    /// <summary><c>GET /transactions/export.csv</c> with the list's filters: the whole result, streamed.</summary>
+    public static IEndpointConventionBuilder MapTransactionExport(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/transactions/export.csv", async (HttpContext context, TransactionQuery query,
+                [FromQuery] string? text, [FromQuery] string? channel, [FromQuery] ServiceKind? service, [FromQuery] TransactionState? state,
+                [FromQuery] string? currency, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, [FromQuery] bool expiresSoon = false) =>
+            {
+                context.Response.ContentType = "text/csv; charset=utf-8";
+                context.Response.Headers.ContentDisposition = "attachment; filename=transactions.csv";
+                await query.WriteCsvAsync(new TransactionSearch(text, channel, service, state, currency, from, to, expiresSoon), context.Response.Body, context.RequestAborted);
+            })
+            .RequireAuthorization(Policies.Staff);
 }

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BackOffice.Web.Data.Migrations
 {
     [DbContext(typeof(BackOfficeDbContext))]
-    [Migration("20261123140459_Transactions")]
+    [Migration("20261123141344_Transactions")]
     partial class Transactions
     {
         /// <inheritdoc />
@@ -204,10 +204,141 @@ namespace BackOffice.Web.Data.Migrations
                     b.ToTable("PaymentServices");
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.Transactions.Invoice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CapturedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InvoiceNumber")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RefundedAmount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TransactionId")
+                        .HasColumnType("TEXT");
+
+                    b.ComplexCollection(typeof(List<Dictionary<string, object>>), "Lines", "BackOffice.Web.Features.Transactions.Invoice.Lines#InvoiceLine", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("ArticleNumber")
+                                .IsRequired();
+
+                            b1.Property<int>("Quantity");
+
+                            b1.Property<int>("RefundedQuantity");
+
+                            b1.Property<string>("Title")
+                                .IsRequired();
+
+                            b1.Property<long>("UnitPrice");
+
+                            b1.Property<decimal>("VatPercent");
+
+                            b1
+                                .ToJson("Lines")
+                                .HasColumnType("TEXT");
+                        });
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InvoiceNumber")
+                        .IsUnique();
+
+                    b.HasIndex("TransactionId");
+
+                    b.ToTable("Invoices");
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.Transactions.Operation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("FaultCode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FaultText")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InvoiceNumber")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TransactionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("User")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.ComplexCollection(typeof(List<Dictionary<string, object>>), "Lines", "BackOffice.Web.Features.Transactions.Operation.Lines#OperationLine", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("ArticleNumber")
+                                .IsRequired();
+
+                            b1.Property<int>("Quantity");
+
+                            b1
+                                .ToJson("Lines")
+                                .HasColumnType("TEXT");
+                        });
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("State");
+
+                    b.HasIndex("TransactionId", "RequestedAt");
+
+                    b.ToTable("Operations");
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.Transactions.Transaction", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ActiveOperationId")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("AuthorizedAmount")
@@ -320,16 +451,18 @@ namespace BackOffice.Web.Data.Migrations
                             b1.IsRequired();
 
                             b1.Property<string>("Email")
-                                .IsRequired();
+                                .IsRequired()
+                                .HasMaxLength(256)
+                                .HasColumnType("TEXT");
 
                             b1.Property<string>("MaskedPersonalNumber")
-                                .IsRequired();
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("TEXT");
 
                             b1.Property<string>("Name")
-                                .IsRequired();
-
-                            b1
-                                .ToJson("Customer")
+                                .IsRequired()
+                                .HasMaxLength(200)
                                 .HasColumnType("TEXT");
                         });
 
@@ -339,6 +472,8 @@ namespace BackOffice.Web.Data.Migrations
 
                             b1.Property<string>("ArticleNumber")
                                 .IsRequired();
+
+                            b1.Property<int>("CapturedQuantity");
 
                             b1.Property<int>("Flags");
 
@@ -625,6 +760,24 @@ namespace BackOffice.Web.Data.Migrations
                         });
 
                     b.Navigation("LastInitialization");
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.Transactions.Invoice", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Transactions.Transaction", null)
+                        .WithMany()
+                        .HasForeignKey("TransactionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.Transactions.Operation", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Transactions.Transaction", null)
+                        .WithMany()
+                        .HasForeignKey("TransactionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.Transactions.Transaction", b =>

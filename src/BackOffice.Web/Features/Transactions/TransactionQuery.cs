@@ -1,0 +1,122 @@
+using System.Globalization;
+using BackOffice.Klarna;
+using BackOffice.Web.Data;
+using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.Klarna;
+using CsvHelper;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackOffice.Web.Features.Transactions;
+
+public sealed record TransactionSearch(
+    string? Text = null,
+    string? ChannelCode = null,
+    ServiceKind? Service = null,
+    TransactionState? State = null,
+    string? Currency = null,
+    DateOnly? CreatedFrom = null,
+    DateOnly? CreatedTo = null,
+    bool ExpiresSoon = false);
+
+public enum TransactionSort
+{
+    Created,
+    OrderNumber,
+    Amount,
+    State,
+    Expires,
+}
+
+public sealed record TransactionRow(
+    Guid Id, string OrderNumber, string ReservationNumber, string Channel, ServiceKind Service, KlarnaEnvironment Environment,
+    TransactionState State, string Currency, long AuthorizedAmount, long ReservedAmount, long CapturedAmount, long RefundedAmount,
+    string CustomerName, string CustomerEmail, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
+
+/// <summary>The transaction list: filtering, sorting and paging happen in the database; the CSV streams every match.</summary>
+public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> databases, TimeProvider time)
+{
+    public static readonly TimeSpan ExpiresSoonWindow = TimeSpan.FromDays(2);
+
+    public async Task<(IReadOnlyList<TransactionRow> Rows, int Total)> PageAsync(
+        TransactionSearch search, TransactionSort sort, bool descending, int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var rows = Rows(db, search);
+        var total = await rows.CountAsync(cancellationToken);
+        var items = await Sorted(rows, sort, descending).Skip(page * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        return (items, total);
+    }
+
+    /// <summary>Writes every matching transaction as CSV (amounts in major units, invariant culture), row by row.</summary>
+    public async Task WriteCsvAsync(TransactionSearch search, Stream output, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        // A customer name such as "=HYPERLINK(...)" must not become a formula in a spreadsheet.
+        await using var csv = CsvWriter.Create(output, new CsvWriterOptions { Injection = CsvInjection.Escape }, leaveOpen: true);
+        await csv.WriteRecordAsync(["OrderNumber", "ReservationNumber", "Channel", "Service", "Environment", "State", "Currency",
+            "Authorized", "Reserved", "Captured", "Refunded", "CustomerName", "CustomerEmail", "CreatedAt", "ExpiresAt"], cancellationToken);
+        await foreach (var row in Sorted(Rows(db, search), TransactionSort.Created, descending: true).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            string Major(long amount) => Money.ToMajor(amount, row.Currency).ToString(CultureInfo.InvariantCulture);
+            await csv.WriteRecordAsync(
+            [
+                row.OrderNumber, row.ReservationNumber, row.Channel, row.Service.ToString(), row.Environment.ToString(), row.State.ToString(), row.Currency,
+                Major(row.AuthorizedAmount), Major(row.ReservedAmount), Major(row.CapturedAmount), Major(row.RefundedAmount),
+                row.CustomerName, row.CustomerEmail, row.CreatedAt.ToString("O", CultureInfo.InvariantCulture), row.ExpiresAt.ToString("O", CultureInfo.InvariantCulture),
+            ], cancellationToken);
+        }
+        await csv.FlushAsync(cancellationToken);
+    }
+
+    private IQueryable<TransactionRow> Rows(BackOfficeDbContext db, TransactionSearch search)
+    {
+        var transactions = db.Transactions.AsNoTracking();
+        if (search.Text?.Trim() is { Length: > 0 } text)
+        {
+            var pattern = $"%{text}%";
+            transactions = transactions.Where(t => t.OrderNumber == text || t.ReservationNumber == text
+                || EF.Functions.Like(t.OrderNumber, pattern) || EF.Functions.Like(t.Customer.Email, pattern) || EF.Functions.Like(t.Customer.Name, pattern)
+                || db.Invoices.Any(i => i.TransactionId == t.Id && i.InvoiceNumber == text));
+        }
+        if (search.Service is { } service)
+            transactions = transactions.Where(t => t.Service == service);
+        if (search.State is { } state)
+            transactions = transactions.Where(t => t.State == state);
+        if (search.Currency is { Length: > 0 } currency)
+            transactions = transactions.Where(t => t.Currency == currency);
+        if (search.CreatedFrom is { } from)
+        {
+            var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            transactions = transactions.Where(t => t.CreatedAt >= start);
+        }
+        if (search.CreatedTo is { } to)
+        {
+            var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            transactions = transactions.Where(t => t.CreatedAt < end);
+        }
+        if (search.ExpiresSoon)
+        {
+            var soon = time.GetUtcNow().Add(ExpiresSoonWindow);
+            transactions = transactions.Where(t => (t.State == TransactionState.Authorized || t.State == TransactionState.PartCaptured) && t.ExpiresAt <= soon);
+        }
+        var rows = from t in transactions
+                   join c in db.Channels on t.ChannelId equals c.Id
+                   select new TransactionRow(t.Id, t.OrderNumber, t.ReservationNumber, c.Code, t.Service, t.Environment, t.State, t.Currency,
+                       t.AuthorizedAmount, t.ReservedAmount, t.CapturedAmount, t.RefundedAmount, t.Customer.Name, t.Customer.Email, t.CreatedAt, t.ExpiresAt);
+        return search.ChannelCode is { Length: > 0 } code ? rows.Where(r => r.Channel == code) : rows;
+    }
+
+    private static IQueryable<TransactionRow> Sorted(IQueryable<TransactionRow> rows, TransactionSort sort, bool descending) => (sort, descending) switch
+    {
+        (TransactionSort.OrderNumber, false) => rows.OrderBy(r => r.OrderNumber),
+        (TransactionSort.OrderNumber, true) => rows.OrderByDescending(r => r.OrderNumber),
+        (TransactionSort.Amount, false) => rows.OrderBy(r => r.AuthorizedAmount),
+        (TransactionSort.Amount, true) => rows.OrderByDescending(r => r.AuthorizedAmount),
+        (TransactionSort.State, false) => rows.OrderBy(r => r.State),
+        (TransactionSort.State, true) => rows.OrderByDescending(r => r.State),
+        (TransactionSort.Expires, false) => rows.OrderBy(r => r.ExpiresAt),
+        (TransactionSort.Expires, true) => rows.OrderByDescending(r => r.ExpiresAt),
+        (_, false) => rows.OrderBy(r => r.CreatedAt),
+        _ => rows.OrderByDescending(r => r.CreatedAt),
+    };
+}
