@@ -32,8 +32,18 @@ public sealed record TransactionRow(
     TransactionState State, string Currency, long AuthorizedAmount, long ReservedAmount, long CapturedAmount, long RefundedAmount,
     string CustomerName, string CustomerEmail, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
 
+/// <summary>An invoice as the detail page shows it: the download link lives 30 days after capture.</summary>
+public sealed record InvoiceView(Invoice Invoice, string? DownloadUrl);
+
+/// <summary>Everything the detail page shows; <see cref="ConfigurationChanged"/> says why its channel's service differs now.</summary>
+public sealed record TransactionDetails(
+    Transaction Transaction, string ChannelCode, IReadOnlyList<InvoiceView> Invoices, IReadOnlyList<Operation> Operations, string? ConfigurationChanged)
+{
+    public Operation? UnsettledOperation => Operations.FirstOrDefault(o => o.Id == Transaction.ActiveOperationId);
+}
+
 /// <summary>The transaction list: filtering, sorting and paging happen in the database; the CSV streams every match.</summary>
-public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> databases, TimeProvider time)
+public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> databases, TimeProvider time, Microsoft.Extensions.Options.IOptions<KlarnaOptions> klarna)
 {
     public static readonly TimeSpan ExpiresSoonWindow = TimeSpan.FromDays(2);
 
@@ -45,6 +55,25 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
         var total = await rows.CountAsync(cancellationToken);
         var items = await Sorted(rows, sort, descending).Skip(page * pageSize).Take(pageSize).ToListAsync(cancellationToken);
         return (items, total);
+    }
+
+    public async Task<TransactionDetails?> DetailsAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var transaction = await db.Transactions.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (transaction is null)
+            return null;
+        var channel = await db.Channels.AsNoTracking().SingleAsync(c => c.Id == transaction.ChannelId, cancellationToken);
+        var invoices = await db.Invoices.AsNoTracking().Where(i => i.TransactionId == id).OrderBy(i => i.CapturedAt).ToListAsync(cancellationToken);
+        var operations = await db.Operations.AsNoTracking().Where(o => o.TransactionId == id).OrderByDescending(o => o.RequestedAt).ToListAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var service = channel.Service(transaction.Service);
+        var changed = service.MerchantId != transaction.MerchantId || service.Environment != transaction.Environment
+            ? $"{ServiceNames.Of(transaction.Service)} of '{channel.Code}' is now eid {service.MerchantId?.ToString(CultureInfo.InvariantCulture) ?? "none"} ({service.Environment}); this transaction was made with eid {transaction.MerchantId} ({transaction.Environment}), which its actions keep using."
+            : null;
+        return new TransactionDetails(transaction, channel.Code,
+            [.. invoices.Select(i => new InvoiceView(i, i.IsDownloadable(now) ? klarna.Value.InvoiceUrl(transaction.Environment, i.InvoiceNumber) : null))],
+            operations, changed);
     }
 
     /// <summary>Writes every matching transaction as CSV (amounts in major units, invariant culture), row by row.</summary>
