@@ -1,4 +1,7 @@
+using BackOffice.Klarna;
 using BackOffice.Web.Data;
+using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Transactions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -57,6 +60,21 @@ public sealed class BrowserAppFixture : IAsyncLifetime
         Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
     }
 
+    /// <summary>A real reservation for the demo channel's Klarna Invoice (DE, 2 × 10.00 + 5.50 EUR), made through the sandbox.</summary>
+    public async Task<Guid> ReserveAsync(string orderNumber)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var address = new KlarnaAddress
+        {
+            FirstName = "Erika", LastName = "Musterfrau", Email = "erika@example.com", Street = "Heidestraße 17", PostalCode = "51147", City = "Köln",
+            Country = KlarnaCountry.DE,
+        };
+        var transaction = await scope.ServiceProvider.GetRequiredService<ReservationService>().ReserveAsync(new ReservationOrder(
+            "demo", ServiceKind.Invoice, orderNumber, KlarnaCountry.DE, KlarnaCurrency.EUR, "07071960", address, address,
+            [new GoodsLine("A1", "Shirt", 2, 1000, 19), new GoodsLine("B2", "Cap", 1, 550, 19)]));
+        return transaction.Id;
+    }
+
     public async Task DisposeAsync()
     {
         if (browser is not null)
@@ -74,6 +92,7 @@ public sealed class BrowserAppFixture : IAsyncLifetime
         {
             builder.UseEnvironment("Development");
             builder.UseSetting("ConnectionStrings:BackOffice", $"Data Source={databasePath}");
+            builder.UseSetting("Seed:DemoTransactions", "0");
         }
     }
 }

@@ -31,6 +31,7 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
         builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("ConnectionStrings:BackOffice", $"Data Source={databasePath}");
         builder.UseSetting("Klarna:PClassDirectory", PClassDirectory);
+        builder.UseSetting("Seed:DemoTransactions", "0");
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);

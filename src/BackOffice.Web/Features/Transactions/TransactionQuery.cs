@@ -27,10 +27,26 @@ public enum TransactionSort
     Expires,
 }
 
-public sealed record TransactionRow(
-    Guid Id, string OrderNumber, string ReservationNumber, string Channel, ServiceKind Service, KlarnaEnvironment Environment,
-    TransactionState State, string Currency, long AuthorizedAmount, long ReservedAmount, long CapturedAmount, long RefundedAmount,
-    string CustomerName, string CustomerEmail, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
+/// <summary>A list row; init properties (not a constructor) so the database can still filter and sort it.</summary>
+public sealed record TransactionRow
+{
+    public Guid Id { get; init; }
+    public string OrderNumber { get; init; } = "";
+    public string ReservationNumber { get; init; } = "";
+    public string Channel { get; init; } = "";
+    public ServiceKind Service { get; init; }
+    public KlarnaEnvironment Environment { get; init; }
+    public TransactionState State { get; init; }
+    public string Currency { get; init; } = "";
+    public long AuthorizedAmount { get; init; }
+    public long ReservedAmount { get; init; }
+    public long CapturedAmount { get; init; }
+    public long RefundedAmount { get; init; }
+    public string CustomerName { get; init; } = "";
+    public string CustomerEmail { get; init; } = "";
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset ExpiresAt { get; init; }
+}
 
 /// <summary>An invoice as the detail page shows it: the download link lives 30 days after capture.</summary>
 public sealed record InvoiceView(Invoice Invoice, string? DownloadUrl);
@@ -130,8 +146,13 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
         }
         var rows = from t in transactions
                    join c in db.Channels on t.ChannelId equals c.Id
-                   select new TransactionRow(t.Id, t.OrderNumber, t.ReservationNumber, c.Code, t.Service, t.Environment, t.State, t.Currency,
-                       t.AuthorizedAmount, t.ReservedAmount, t.CapturedAmount, t.RefundedAmount, t.Customer.Name, t.Customer.Email, t.CreatedAt, t.ExpiresAt);
+                   select new TransactionRow
+                   {
+                       Id = t.Id, OrderNumber = t.OrderNumber, ReservationNumber = t.ReservationNumber, Channel = c.Code, Service = t.Service,
+                       Environment = t.Environment, State = t.State, Currency = t.Currency, AuthorizedAmount = t.AuthorizedAmount,
+                       ReservedAmount = t.ReservedAmount, CapturedAmount = t.CapturedAmount, RefundedAmount = t.RefundedAmount,
+                       CustomerName = t.Customer.Name, CustomerEmail = t.Customer.Email, CreatedAt = t.CreatedAt, ExpiresAt = t.ExpiresAt,
+                   };
         return search.ChannelCode is { Length: > 0 } code ? rows.Where(r => r.Channel == code) : rows;
     }
 

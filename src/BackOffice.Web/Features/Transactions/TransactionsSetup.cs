@@ -9,7 +9,9 @@ internal static class TransactionsSetup
 {
     public static IServiceCollection AddTransactions(this IServiceCollection services) => services
         .AddScoped<TransactionService>()
-        .AddScoped<TransactionQuery>();
+        .AddScoped<TransactionQuery>()
+        .AddScoped<ReservationService>()
+        .AddHostedService<DemoTransactionSeeder>();
 
     /// <summary><c>GET /transactions/export.csv</c> with the list's filters: the whole result, streamed.</summary>
     public static IEndpointConventionBuilder MapTransactionExport(this IEndpointRouteBuilder endpoints) =>

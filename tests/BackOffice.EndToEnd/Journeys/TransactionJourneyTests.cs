@@ -1,0 +1,61 @@
+using BackOffice.EndToEnd.Infrastructure;
+using BackOffice.EndToEnd.Pages;
+using static Microsoft.Playwright.Assertions;
+
+namespace BackOffice.EndToEnd.Journeys;
+
+[Collection(BrowserCollection.Name)]
+public sealed class TransactionJourneyTests(BrowserAppFixture app)
+{
+    [Fact]
+    public async Task An_operator_finds_an_order_captures_part_of_it_and_refunds_part_of_that_invoice()
+    {
+        await app.ReserveAsync("E2E-CAPTURE-1");
+        await app.ReserveAsync("E2E-OTHER-2");
+        await app.CreateUserAsync("operator-money@backoffice.local", "Operator-Money-1!", "Operator");
+        var page = await app.NewPageAsync();
+        await new LoginPage(page).GotoAsync();
+        await new LoginPage(page).SubmitAsync("operator-money@backoffice.local", "Operator-Money-1!");
+        var list = new TransactionsPage(page);
+        var transaction = new TransactionPage(page);
+
+        await list.GotoAsync();
+        await Expect(list.Order("E2E-OTHER-2")).ToBeVisibleAsync();
+        await list.SearchAsync("E2E-CAPTURE-1");
+        await Expect(list.Order("E2E-OTHER-2")).ToHaveCountAsync(0);
+        await list.OpenAsync("E2E-CAPTURE-1");
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+        await Expect(transaction.Amount("remaining")).ToHaveTextAsync("25.50 EUR");
+
+        await transaction.CaptureLinesAsync("A1", 1);
+        await Expect(transaction.Amount("captured")).ToHaveTextAsync("10.00 EUR");
+        await Expect(transaction.Amount("remaining")).ToHaveTextAsync("15.50 EUR");
+        await transaction.RefundAmountAsync("4.00");
+
+        await Expect(transaction.Amount("refunded")).ToHaveTextAsync("4.00 EUR");
+        await Expect(transaction.Timeline).ToHaveCountAsync(2);
+        await Expect(transaction.Timeline.First).ToContainTextAsync("Refund");
+        await Expect(transaction.Timeline.First).ToContainTextAsync("Succeeded");
+        await Expect(transaction.Timeline.Nth(1)).ToContainTextAsync("Capture");
+        await Expect(page.GetByTestId("state")).ToHaveTextAsync("PartCaptured");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "backoffice-transaction.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task A_viewer_sees_a_transaction_but_no_action_buttons()
+    {
+        var id = await app.ReserveAsync("E2E-VIEW-1");
+        await app.CreateUserAsync("viewer-money@backoffice.local", "Viewer-Money-1!", "Viewer");
+        var page = await app.NewPageAsync();
+        await new LoginPage(page).GotoAsync();
+        await new LoginPage(page).SubmitAsync("viewer-money@backoffice.local", "Viewer-Money-1!");
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+
+        await page.GotoAsync($"transactions/{id}");
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+
+        await Expect(new TransactionPage(page).Amount("remaining")).ToHaveTextAsync("25.50 EUR");
+        await Expect(page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Capture" })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Refund" })).ToHaveCountAsync(0);
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BackOffice.EndToEnd.Pages;
+
+public sealed class TransactionsPage(IPage page)
+{
+    public async Task GotoAsync()
+    {
+        await page.GotoAsync("transactions");
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+    }
+
+    public ILocator Order(string orderNumber) => page.GetByRole(AriaRole.Link, new() { Name = orderNumber, Exact = true });
+
+    public async Task SearchAsync(string text) => await page.GetByLabel("Search").FillAsync(text);
+
+    public async Task OpenAsync(string orderNumber)
+    {
+        await Order(orderNumber).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Order {orderNumber}" })).ToBeVisibleAsync();
+    }
+}
+
+public sealed class TransactionPage(IPage page)
+{
+    private ILocator Dialog => page.GetByRole(AriaRole.Dialog);
+
+    public ILocator Amount(string which) => page.GetByTestId(which);
+
+    public ILocator Action(string name) => page.GetByRole(AriaRole.Group, new() { Name = "Actions" }).GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+
+    public ILocator Timeline => page.GetByTestId("operation");
+
+    public async Task CaptureLinesAsync(string articleNumber, int quantity)
+    {
+        await Action("Capture").ClickAsync();
+        await Dialog.GetByText("Order lines").ClickAsync();
+        await Dialog.GetByLabel($"Quantity of {articleNumber}").FillAsync(quantity.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Dialog.GetByLabel($"Quantity of {articleNumber}").BlurAsync();
+        await Expect(Dialog.GetByTestId("total")).ToContainTextAsync("10.00");
+        await Dialog.GetByRole(AriaRole.Button, new() { Name = "Review" }).ClickAsync();
+        await Expect(Dialog.GetByTestId("confirmation")).ToContainTextAsync("Capture 10.00 EUR");
+        await Dialog.GetByRole(AriaRole.Button, new() { Name = "Confirm capture" }).ClickAsync();
+        await Expect(page.GetByTestId("outcome")).ToContainTextAsync("Captured 10.00 EUR");
+    }
+
+    public async Task RefundAmountAsync(string amount)
+    {
+        await Action("Refund").ClickAsync();
+        await Dialog.GetByText("An amount").ClickAsync();
+        await Dialog.GetByLabel("Amount", new() { Exact = true }).FillAsync(amount);
+        await Dialog.GetByLabel("Amount", new() { Exact = true }).BlurAsync();
+        await Dialog.GetByRole(AriaRole.Button, new() { Name = "Review" }).ClickAsync();
+        await Expect(Dialog.GetByTestId("confirmation")).ToContainTextAsync($"Refund {amount} EUR");
+        await Dialog.GetByRole(AriaRole.Button, new() { Name = "Confirm refund" }).ClickAsync();
+        await Expect(page.GetByTestId("outcome")).ToContainTextAsync($"Refunded {amount} EUR");
+    }
+}
