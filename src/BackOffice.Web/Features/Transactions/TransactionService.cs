@@ -24,7 +24,7 @@ public sealed class TransactionService(
     public Task<OperationOutcome> CaptureAsync(ClaimsPrincipal user, Guid transactionId, CaptureRequest request)
     {
         var articles = request.Lines ?? [];
-        return RunAsync(user, transactionId, OperationKind.Capture, request.Amount, articles, null, request.Reason,
+        return RunAsync(user, transactionId, OperationKind.Capture, (t, _) => articles.Count > 0 ? t.LineCapture(articles).Amount : request.Amount ?? t.RemainingAmount, articles, null, request.Reason,
             validate: (transaction, _) => articles.Count > 0 ? transaction.LineCapture(articles).Error : transaction.CaptureError(request.Amount ?? transaction.RemainingAmount),
             call: async (credentials, transaction, _) =>
             {
@@ -57,7 +57,7 @@ public sealed class TransactionService(
     }
 
     public Task<OperationOutcome> ReduceAsync(ClaimsPrincipal user, Guid transactionId, long newAmount, string reason = "") =>
-        RunAsync(user, transactionId, OperationKind.Reduce, newAmount, [], null, reason,
+        RunAsync(user, transactionId, OperationKind.Reduce, (_, _) => newAmount, [], null, reason,
             validate: (transaction, _) => transaction.ReduceError(newAmount),
             call: async (credentials, transaction, _) =>
             {
@@ -71,7 +71,7 @@ public sealed class TransactionService(
             });
 
     public Task<OperationOutcome> CancelAsync(ClaimsPrincipal user, Guid transactionId, string reason = "") =>
-        RunAsync(user, transactionId, OperationKind.Cancel, null, [], null, reason,
+        RunAsync(user, transactionId, OperationKind.Cancel, (t, _) => t.RemainingAmount, [], null, reason,
             validate: (transaction, _) => transaction.CanCancel ? null : $"A {transaction.State} transaction cannot be cancelled.",
             call: async (credentials, transaction, _) =>
             {
@@ -89,7 +89,7 @@ public sealed class TransactionService(
     {
         var articles = request.Lines ?? [];
         long AmountOf(Invoice invoice) => articles.Count > 0 ? invoice.LineRefund(articles).Amount : request.Amount ?? invoice.RefundableAmount;
-        return RunAsync(user, transactionId, OperationKind.Refund, request.Amount, articles, request.InvoiceNumber, request.Reason,
+        return RunAsync(user, transactionId, OperationKind.Refund, (_, invoice) => invoice is null ? null : AmountOf(invoice), articles, request.InvoiceNumber, request.Reason,
             validate: (transaction, invoice) => invoice is null ? $"Invoice {request.InvoiceNumber} is not one of this transaction's."
                 : (articles.Count > 0 ? invoice.LineRefund(articles).Error : invoice.RefundError(AmountOf(invoice))) ?? transaction.RefundError(AmountOf(invoice)),
             call: async (credentials, _, invoice) =>
@@ -112,7 +112,7 @@ public sealed class TransactionService(
     }
 
     public Task<OperationOutcome> ResendInvoiceAsync(ClaimsPrincipal user, Guid transactionId, string invoiceNumber, InvoiceShipment shipment) =>
-        RunAsync(user, transactionId, OperationKind.ResendInvoice, null, [], invoiceNumber, "",
+        RunAsync(user, transactionId, OperationKind.ResendInvoice, (_, _) => null, [], invoiceNumber, "",
             validate: (_, invoice) => invoice is null ? $"Invoice {invoiceNumber} is not one of this transaction's." : null,
             call: async (credentials, _, invoice) => shipment == InvoiceShipment.Mail
                 ? await gateway.SendInvoiceAsync(credentials, invoice!.InvoiceNumber)
@@ -122,7 +122,7 @@ public sealed class TransactionService(
     public Task<OperationOutcome> ExtendExpiryAsync(ClaimsPrincipal user, Guid transactionId)
     {
         DateTimeOffset newExpiry = default;
-        return RunAsync(user, transactionId, OperationKind.ExtendExpiry, null, [], null, "",
+        return RunAsync(user, transactionId, OperationKind.ExtendExpiry, (_, _) => null, [], null, "",
             validate: (transaction, _) => transaction.CanCapture ? null : $"A {transaction.State} transaction has no reservation to extend.",
             call: async (credentials, transaction, _) =>
             {
@@ -168,7 +168,7 @@ public sealed class TransactionService(
         if (invoiceNumber is { Length: > 0 } && await InvoiceExistsAsync(credentials, invoiceNumber) is false)
             throw new BusinessRuleException($"Klarna does not know invoice {invoiceNumber} for this merchant.");
 
-        var wholeCapture = operation.Kind == OperationKind.Capture && operation.Lines.Count == 0 && (operation.Amount is null || operation.Amount == transaction.RemainingAmount);
+        var wholeCapture = operation.Kind == OperationKind.Capture && operation.Lines.Count == 0 && operation.Amount == transaction.RemainingAmount;
         var done = operation.Kind switch
         {
             OperationKind.Capture when invoiceNumber is { Length: > 0 } => true,
@@ -251,7 +251,7 @@ public sealed class TransactionService(
     }
 
     private async Task<OperationOutcome> RunAsync(
-        ClaimsPrincipal user, Guid transactionId, OperationKind kind, long? amount, IReadOnlyList<ArticleQuantity> articles, string? invoiceNumber, string reason,
+        ClaimsPrincipal user, Guid transactionId, OperationKind kind, Func<Transaction, Invoice?, long?> amountOf, IReadOnlyList<ArticleQuantity> articles, string? invoiceNumber, string reason,
         Func<Transaction, Invoice?, string?> validate,
         Func<KlarnaCredentials, Transaction, Invoice?, Task<string?>> call,
         Func<BackOfficeDbContext, Transaction, Invoice?, string?, string> apply)
@@ -271,7 +271,7 @@ public sealed class TransactionService(
             if (validate(snapshot, invoiceSnapshot) is { } error)
                 throw new BusinessRuleException(error);
             credentials = await CredentialsAsync(db, snapshot);
-            operation = new Operation(transactionId, kind, amount, articles, invoiceNumber, reason.Trim(), user.Name(), time.GetUtcNow());
+            operation = new Operation(transactionId, kind, amountOf(snapshot, invoiceSnapshot), articles, invoiceNumber, reason.Trim(), user.Name(), time.GetUtcNow());
             snapshot.BeginOperation(operation.Id);
             db.Operations.Add(operation);
             try

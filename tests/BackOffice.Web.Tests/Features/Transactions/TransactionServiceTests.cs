@@ -62,9 +62,10 @@ public sealed class TransactionServiceTests : IAsyncLifetime
         await Transactions.CaptureAsync(Clerk, id, CaptureRequest.Remaining());
 
         Assert.Equal((TransactionState.PartCaptured, 1550L), (afterFirst.State, afterFirst.RemainingAmount));
-        var (transaction, invoices, _) = await LoadAsync(id);
+        var (transaction, invoices, operations) = await LoadAsync(id);
         Assert.Equal(TransactionState.Captured, transaction.State);
         Assert.Equal([1000L, 1550L], invoices.Select(i => i.Amount).Order());
+        Assert.Equal([1000L, 1550L], operations.Select(o => o.Amount));
         Assert.Equal([("A1", 1), ("B2", 1)], invoices.Single(i => i.Amount == 1550).Lines.Select(l => (l.ArticleNumber, l.Quantity)));
         Assert.Equal(2, (await sandbox.ReservationAsync(rno))!.Invoices.Count);
     }

@@ -1,0 +1,83 @@
+using BackOffice.Klarna;
+using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Features.Users;
+using BackOffice.Web.Tests.Infrastructure;
+using Bunit;
+
+namespace BackOffice.Web.Tests.Features.Transactions;
+
+public sealed class TransactionActionsTests : BackOfficeTestContext
+{
+    private static readonly string[] Actions = ["Capture", "Reduce", "Refund", "Cancel", "Resend invoice", "Extend expiry"];
+
+    public static TheoryData<string, string[]> EnabledByState => new()
+    {
+        { "Authorized", ["Capture", "Reduce", "Cancel", "Extend expiry"] },
+        { "PartCaptured", ["Capture", "Refund", "Cancel", "Resend invoice", "Extend expiry"] },
+        { "Captured", ["Refund", "Resend invoice"] },
+        { "PartRefunded", ["Refund", "Resend invoice"] },
+        { "Refunded", ["Resend invoice"] },
+        { "Cancelled", [] },
+        { "Pending", [] },
+        { "Denied", [] },
+    };
+
+    [Theory]
+    [MemberData(nameof(EnabledByState))]
+    public void An_operator_gets_exactly_the_actions_the_state_allows(string state, string[] enabled)
+    {
+        SignInAs("clerk@test.local", Roles.Operator);
+
+        var actions = Render<TransactionActions>(p => p.Add(a => a.Transaction, InState(state)).Add(a => a.HasInvoices, state is not ("Authorized" or "Cancelled" or "Pending" or "Denied")));
+
+        Assert.Equal(Actions, actions.FindAll("button").Select(b => b.TextContent.Trim()));
+        Assert.Equal(enabled, actions.FindAll("button").Where(b => !b.HasAttribute("disabled")).Select(b => b.TextContent.Trim()));
+    }
+
+    [Fact]
+    public void A_viewer_gets_no_action_at_all()
+    {
+        SignInAs("viewer@test.local", Roles.Viewer);
+
+        var actions = Render<TransactionActions>(p => p.Add(a => a.Transaction, InState("Authorized")));
+
+        Assert.Empty(actions.FindAll("button"));
+    }
+
+    [Fact]
+    public void Nothing_can_start_while_an_outcome_is_unknown()
+    {
+        SignInAs("admin@test.local", Roles.Administrator);
+
+        var actions = Render<TransactionActions>(p => p.Add(a => a.Transaction, InState("Authorized")).Add(a => a.Unavailable, true));
+
+        Assert.All(actions.FindAll("button"), b => Assert.True(b.HasAttribute("disabled")));
+    }
+
+    private static Transaction InState(string state)
+    {
+        var transaction = TransactionTests.New(state switch { "Pending" => OrderStatus.Pending, "Denied" => OrderStatus.Denied, _ => OrderStatus.Accepted });
+        switch (state)
+        {
+            case "PartCaptured":
+                transaction.Capture(4_000);
+                break;
+            case "Captured":
+                transaction.Capture(10_000);
+                break;
+            case "PartRefunded":
+                transaction.Capture(10_000);
+                transaction.Refund(1_000);
+                break;
+            case "Refunded":
+                transaction.Capture(10_000);
+                transaction.Refund(10_000);
+                break;
+            case "Cancelled":
+                transaction.Cancel();
+                break;
+        }
+        Assert.Equal(state, transaction.State.ToString());
+        return transaction;
+    }
+}
