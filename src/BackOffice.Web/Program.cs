@@ -45,6 +45,7 @@ app.MapTransactionExport();
 await app.MigrateDatabaseAsync();
 await app.SeedIdentityAsync();
 await app.SeedDemoChannelAsync();
+await app.StartJobsAsync();
 await app.RunAsync();
 
 public partial class Program;

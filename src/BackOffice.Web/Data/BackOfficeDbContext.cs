@@ -1,6 +1,7 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Transactions;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -24,6 +25,14 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
     public DbSet<Invoice> Invoices => Set<Invoice>();
 
     public DbSet<Operation> Operations => Set<Operation>();
+
+    public DbSet<JobSettings> JobSettings => Set<JobSettings>();
+
+    public DbSet<JobRun> JobRuns => Set<JobRun>();
+
+    public DbSet<JobLease> JobLeases => Set<JobLease>();
+
+    public DbSet<PendingCancellation> PendingCancellations => Set<PendingCancellation>();
 
     /// <summary>Data Protection's key ring, shared by every app instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -79,6 +88,7 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
             transaction.Property(t => t.Currency).HasMaxLength(3);
             transaction.Property(t => t.Country).HasMaxLength(2);
             transaction.Property(t => t.Version).IsConcurrencyToken();
+            transaction.Property(t => t.LastPollResult).HasMaxLength(200);
             transaction.Ignore(t => t.RemainingAmount).Ignore(t => t.RefundableAmount);
             // Values, not entities: billing and shipping may be the very same address.
             transaction.ComplexCollection(t => t.Lines, lines => lines.ToJson());
@@ -109,8 +119,35 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
             operation.Property(o => o.Reason).HasMaxLength(500);
             operation.Property(o => o.User).HasMaxLength(256);
             operation.Property(o => o.FaultText).HasMaxLength(2000);
+            operation.Property(o => o.Detail).HasMaxLength(1000);
             operation.Property(o => o.InvoiceNumber).HasMaxLength(40);
             operation.ComplexCollection(o => o.Lines, lines => lines.ToJson());
+        });
+
+        builder.Entity<JobSettings>(settings =>
+        {
+            settings.Property(s => s.Id).HasMaxLength(100);
+            settings.Property(s => s.Cron).HasMaxLength(100);
+            settings.Property(s => s.UpdatedBy).HasMaxLength(256);
+        });
+        builder.Entity<JobRun>(run =>
+        {
+            run.HasIndex(r => new { r.JobId, r.StartedAt });
+            run.Property(r => r.JobId).HasMaxLength(100);
+            run.Property(r => r.Trigger).HasMaxLength(20);
+            run.Property(r => r.Errors).HasMaxLength(4000);
+            run.Ignore(r => r.Duration);
+        });
+        builder.Entity<JobLease>(lease =>
+        {
+            lease.Property(l => l.Id).HasMaxLength(100);
+            lease.Property(l => l.Holder).HasMaxLength(200);
+        });
+        builder.Entity<PendingCancellation>(cancellation =>
+        {
+            cancellation.HasOne<Transaction>().WithMany().HasForeignKey(c => c.TransactionId).OnDelete(DeleteBehavior.Restrict);
+            cancellation.HasIndex(c => c.CompletedAt);
+            cancellation.Property(c => c.Result).HasMaxLength(1000);
         });
 
         builder.Entity<AuditEntry>(entry =>

@@ -22,8 +22,29 @@ internal static class JobsSetup
                     throw new InvalidOperationException($"Jobs:Storage '{storage}' is not supported; use 'InMemory'.");
             }
         });
-        services.AddHangfireServer();
+        services.AddHangfireServer((provider, options) =>
+            options.SchedulePollingInterval = provider.GetRequiredService<IConfiguration>().GetValue("Jobs:SchedulePollingInterval", TimeSpan.FromSeconds(5)));
+        services.AddSingleton<JobLeases>();
+        services.AddScoped<PendingStatusPoller>();
+        services.AddScoped<PendingCancellationJob>();
+        services.AddScoped<PendingCancellations>();
+        services.AddScoped<JobsService>();
         return services;
+    }
+
+    /// <summary>
+    /// Mirrors the stored job settings into Hangfire, and, once the app listens (the in-process sandbox is reached over
+    /// HTTP), schedules again every due cancellation not done yet: Hangfire's in-memory storage forgot them.
+    /// </summary>
+    public static async Task StartJobsAsync(this WebApplication app)
+    {
+        await using (var scope = app.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<JobsService>().ScheduleFromSettingsAsync();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            using var scope = app.Services.CreateScope();
+            scope.ServiceProvider.GetRequiredService<PendingCancellations>().RescheduleOpenAsync().GetAwaiter().GetResult();
+        });
     }
 
     public static IEndpointConventionBuilder MapJobsDashboard(this IEndpointRouteBuilder endpoints) =>

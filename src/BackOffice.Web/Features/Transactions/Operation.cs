@@ -8,6 +8,7 @@ public enum OperationKind
     Refund,
     ResendInvoice,
     ExtendExpiry,
+    StatusCheck,
 }
 
 public enum OperationState
@@ -48,10 +49,17 @@ public sealed class Operation
     public int? FaultCode { get; private set; }
     public string? FaultText { get; private set; }
 
+    /// <summary>What happened, for the timeline: e.g. what a status check heard.</summary>
+    public string? Detail { get; private set; }
+
     /// <summary>For a refund or resend, the invoice it was for; for a capture, the invoice it made.</summary>
     public string? InvoiceNumber { get; private set; }
 
-    public void Succeed(DateTimeOffset at, string? invoiceNumber = null) => Complete(OperationState.Succeeded, at, invoiceNumber ?? InvoiceNumber);
+    public void Succeed(DateTimeOffset at, string? invoiceNumber = null, string? detail = null)
+    {
+        Detail = detail;
+        Complete(OperationState.Succeeded, at, invoiceNumber ?? InvoiceNumber);
+    }
 
     public void Fail(DateTimeOffset at, int code, string text)
     {

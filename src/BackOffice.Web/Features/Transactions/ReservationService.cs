@@ -2,7 +2,9 @@ using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Jobs;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace BackOffice.Web.Features.Transactions;
 
@@ -26,6 +28,8 @@ public sealed class ReservationService(
     IDbContextFactory<BackOfficeDbContext> databases,
     IKlarnaGateway gateway,
     SharedSecretProtector secrets,
+    PendingCancellations cancellations,
+    IOptions<KlarnaOptions> options,
     TimeProvider time)
 {
     public async Task<Transaction> ReserveAsync(ReservationOrder order, CancellationToken cancellationToken = default)
@@ -67,7 +71,15 @@ public sealed class ReservationService(
             new TransactionCustomer($"{order.BillingAddress.FirstName} {order.BillingAddress.LastName}".Trim(), order.BillingAddress.Email, TransactionCustomer.Mask(order.PersonalNumber)),
             Address(order.BillingAddress), Address(order.ShippingAddress), now, now.AddDays(7));
         db.Transactions.Add(transaction);
+        // Klarna cannot cancel a pending order at once: the cancellation is due a little later, and stored with the transaction.
+        var decline = transaction.State == TransactionState.Pending && service.DeclinePendingOrders
+            ? new PendingCancellation(transaction.Id, now.AddSeconds(options.Value.CancelDelaySeconds))
+            : null;
+        if (decline is not null)
+            db.PendingCancellations.Add(decline);
         await db.SaveChangesAsync(cancellationToken);
+        if (decline is not null)
+            cancellations.Schedule(decline);
         return transaction;
     }
 

@@ -91,6 +91,11 @@ public sealed class Transaction
     public DateTimeOffset? AuthorizedAt { get; private set; }
     public DateTimeOffset ExpiresAt { get; private set; }
 
+    /// <summary>When the status job last asked Klarna about this transaction, and what it heard.</summary>
+    public DateTimeOffset? LastPolledAt { get; private set; }
+
+    public string? LastPollResult { get; private set; }
+
     /// <summary>The money action under way (or of unknown outcome): while set, no other may start.</summary>
     public Guid? ActiveOperationId { get; private set; }
 
@@ -205,6 +210,12 @@ public sealed class Transaction
     }
 
     /// <summary>Records the expiry Klarna answered; it never moves earlier (Klarna answers to the second).</summary>
+    public void RecordPoll(DateTimeOffset at, string result)
+    {
+        (LastPolledAt, LastPollResult) = (at, result);
+        Version = Guid.NewGuid();
+    }
+
     public void ExtendExpiry(DateTimeOffset expiresAt)
     {
         Guard(CanCapture ? null : $"A {State} transaction has no reservation to extend.");

@@ -1,0 +1,131 @@
+using Cronos;
+
+namespace BackOffice.Web.Features.Jobs;
+
+/// <summary>A recurring job's settings, kept in the database so they survive restarts (Hangfire's in-memory storage forgets).</summary>
+public sealed class JobSettings
+{
+    public const string CheckOrderStatus = "KlarnaCheckOrderStatus";
+
+    private JobSettings()
+    {
+    }
+
+    public JobSettings(string id) => Id = id;
+
+    public string Id { get; private set; } = "";
+
+    /// <summary>Off by default, as in the seed connector.</summary>
+    public bool Enabled { get; private set; }
+
+    public string Cron { get; private set; } = "*/5 * * * *";
+
+    public int Parallelism { get; private set; } = 8;
+
+    public int CallTimeoutSeconds { get; private set; } = 10;
+
+    public DateTimeOffset? UpdatedAt { get; private set; }
+
+    public string? UpdatedBy { get; private set; }
+
+    /// <summary>Why a cron expression is not one (5 fields, or 6 with seconds), or null.</summary>
+    public static string? CronError(string? cron)
+    {
+        if (string.IsNullOrWhiteSpace(cron))
+            return "Enter a cron expression, e.g. */5 * * * * for every five minutes.";
+        try
+        {
+            CronExpression.Parse(cron.Trim(), cron.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
+            return null;
+        }
+        catch (CronFormatException e)
+        {
+            return $"'{cron}' is not a cron expression: {e.Message}";
+        }
+    }
+
+    public static string? ParallelismError(int parallelism) => parallelism is < 1 or > 64 ? "Parallelism is between 1 and 64." : null;
+
+    public static string? TimeoutError(int seconds) => seconds is < 1 or > 120 ? "The per-call timeout is between 1 and 120 seconds." : null;
+
+    /// <summary>Applies new settings and answers what changed, in words.</summary>
+    public IReadOnlyList<string> Change(bool enabled, string cron, int parallelism, int callTimeoutSeconds, string by, DateTimeOffset at)
+    {
+        if ((CronError(cron) ?? ParallelismError(parallelism) ?? TimeoutError(callTimeoutSeconds)) is { } error)
+            throw new BusinessRuleException(error);
+        var changes = new List<string>();
+        if (enabled != Enabled)
+            changes.Add(enabled ? "enabled" : "disabled");
+        if (cron.Trim() != Cron)
+            changes.Add($"cron {Cron} → {cron.Trim()}");
+        if (parallelism != Parallelism)
+            changes.Add($"parallelism {Parallelism} → {parallelism}");
+        if (callTimeoutSeconds != CallTimeoutSeconds)
+            changes.Add($"per-call timeout {CallTimeoutSeconds} s → {callTimeoutSeconds} s");
+        (Enabled, Cron, Parallelism, CallTimeoutSeconds, UpdatedBy, UpdatedAt) = (enabled, cron.Trim(), parallelism, callTimeoutSeconds, by, at);
+        return changes;
+    }
+
+    public DateTimeOffset? NextRun(DateTimeOffset after)
+    {
+        var format = Cron.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard;
+        return Enabled ? CronExpression.Parse(Cron, format).GetNextOccurrence(after, TimeZoneInfo.Utc) : null;
+    }
+}
+
+/// <summary>What one run of a job did.</summary>
+public sealed class JobRun
+{
+    private JobRun()
+    {
+    }
+
+    public JobRun(string jobId, string trigger, DateTimeOffset startedAt) => (JobId, Trigger, StartedAt) = (jobId, trigger, startedAt);
+
+    public long Id { get; private set; }
+    public string JobId { get; private set; } = "";
+    public string Trigger { get; private set; } = "";
+    public DateTimeOffset StartedAt { get; private set; }
+    public DateTimeOffset? EndedAt { get; private set; }
+    public int Checked { get; private set; }
+    public int Changed { get; private set; }
+    public int Failed { get; private set; }
+    public string Errors { get; private set; } = "";
+
+    public TimeSpan? Duration => EndedAt - StartedAt;
+
+    public void End(DateTimeOffset at, int checkedCount, int changed, int failed, IEnumerable<string> firstErrors) =>
+        (EndedAt, Checked, Changed, Failed, Errors) = (at, checkedCount, changed, failed, string.Join("\n", firstErrors));
+}
+
+/// <summary>Who runs a job now. One row per job; taken with a conditional update, so only one instance wins.</summary>
+public sealed class JobLease
+{
+    private JobLease()
+    {
+    }
+
+    public JobLease(string id) => Id = id;
+
+    public string Id { get; private set; } = "";
+    public string? Holder { get; private set; }
+    public DateTimeOffset ExpiresAt { get; private set; }
+}
+
+/// <summary>A pending reservation whose service declines pending orders: cancel it once due. Kept until done, so a restart loses none.</summary>
+public sealed class PendingCancellation
+{
+    private PendingCancellation()
+    {
+    }
+
+    public PendingCancellation(Guid transactionId, DateTimeOffset dueAt) => (TransactionId, DueAt) = (transactionId, dueAt);
+
+    public Guid Id { get; private set; } = Guid.NewGuid();
+    public Guid TransactionId { get; private set; }
+    public DateTimeOffset DueAt { get; private set; }
+    public DateTimeOffset? CompletedAt { get; private set; }
+    public string? Result { get; private set; }
+
+    public void Complete(DateTimeOffset at, string result) => (CompletedAt, Result) = (at, result);
+}

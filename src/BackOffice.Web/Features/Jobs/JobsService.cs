@@ -1,0 +1,81 @@
+using System.Security.Claims;
+using BackOffice.Web.Data;
+using BackOffice.Web.Features.AuditLog;
+using BackOffice.Web.Features.Users;
+using Hangfire;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackOffice.Web.Features.Jobs;
+
+public sealed record JobOverview(JobSettings Settings, DateTimeOffset? NextRun, IReadOnlyList<JobRun> Runs);
+
+/// <summary>The Jobs page's service: settings in the database, mirrored into Hangfire's schedule, and Run now.</summary>
+public sealed class JobsService(
+    IDbContextFactory<BackOfficeDbContext> databases,
+    IAuthorizationService authorization,
+    IRecurringJobManager recurringJobs,
+    IBackgroundJobClient jobs,
+    TimeProvider time)
+{
+    public const int RunsShown = 50;
+
+    public async Task<JobOverview> OverviewAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var settings = await SettingsAsync(db, cancellationToken);
+        var runs = await db.JobRuns.AsNoTracking().Where(r => r.JobId == JobSettings.CheckOrderStatus)
+            .OrderByDescending(r => r.Id).Take(RunsShown).ToListAsync(cancellationToken);
+        return new JobOverview(settings, settings.NextRun(time.GetUtcNow()), runs);
+    }
+
+    public async Task<IReadOnlyList<string>> SaveAsync(ClaimsPrincipal user, bool enabled, string cron, int parallelism, int callTimeoutSeconds)
+    {
+        await authorization.RequireAsync(user, Policies.Administrator);
+        await using var db = await databases.CreateDbContextAsync();
+        var settings = await SettingsAsync(db, CancellationToken.None);
+        var changes = settings.Change(enabled, cron, parallelism, callTimeoutSeconds, user.Name(), time.GetUtcNow());
+        if (changes.Count == 0)
+            return changes;
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Jobs", "Job settings saved", JobSettings.CheckOrderStatus, string.Join("; ", changes)));
+        await db.SaveChangesAsync();
+        Schedule(settings);
+        return changes;
+    }
+
+    /// <summary>Enqueues a run at once, even while the schedule is off.</summary>
+    public async Task<string> RunNowAsync(ClaimsPrincipal user)
+    {
+        await authorization.RequireAsync(user, Policies.Administrator);
+        var id = jobs.Enqueue<PendingStatusPoller>(p => p.RunAsync("Manual", CancellationToken.None));
+        await using var db = await databases.CreateDbContextAsync();
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Jobs", "Run now", JobSettings.CheckOrderStatus, $"Hangfire job {id}"));
+        await db.SaveChangesAsync();
+        return id;
+    }
+
+    /// <summary>Makes Hangfire's schedule match the stored settings (at start-up and after each change).</summary>
+    public async Task ScheduleFromSettingsAsync()
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        Schedule(await SettingsAsync(db, CancellationToken.None));
+    }
+
+    private void Schedule(JobSettings settings)
+    {
+        if (settings.Enabled)
+            recurringJobs.AddOrUpdate<PendingStatusPoller>(JobSettings.CheckOrderStatus, p => p.RunAsync("Schedule", CancellationToken.None), settings.Cron);
+        else
+            recurringJobs.RemoveIfExists(JobSettings.CheckOrderStatus);
+    }
+
+    private static async Task<JobSettings> SettingsAsync(BackOfficeDbContext db, CancellationToken cancellationToken)
+    {
+        if (await db.JobSettings.FindAsync([JobSettings.CheckOrderStatus], cancellationToken) is { } settings)
+            return settings;
+        settings = new JobSettings(JobSettings.CheckOrderStatus);
+        db.JobSettings.Add(settings);
+        await db.SaveChangesAsync(cancellationToken);
+        return settings;
+    }
+}
