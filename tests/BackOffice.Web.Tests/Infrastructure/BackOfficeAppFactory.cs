@@ -12,9 +12,16 @@ namespace BackOffice.Web.Tests.Infrastructure;
 /// <summary>The whole app over HTTP, on its own SQLite file, in the given environment.</summary>
 public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
 {
-    private readonly string databasePath = Path.Combine(Path.GetTempPath(), $"backoffice-test-{Guid.NewGuid():N}.db");
+    private string databasePath = Path.Combine(Path.GetTempPath(), $"backoffice-test-{Guid.NewGuid():N}.db");
 
-    public string DatabasePath => databasePath;
+    /// <summary>Another factory's database, to start the app again on it (a restart); this factory then leaves the file alone.</summary>
+    public string DatabasePath
+    {
+        get => databasePath;
+        init => (databasePath, KeepDatabase) = (value, true);
+    }
+
+    public bool KeepDatabase { get; init; }
 
     /// <summary>This app's own PClass folder (Klarna:PClassDirectory).</summary>
     public string PClassDirectory { get; } = Path.Combine(Path.GetTempPath(), $"backoffice-pclasses-{Guid.NewGuid():N}");
@@ -63,8 +70,11 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { databasePath, databasePath + "-shm", databasePath + "-wal" })
-            File.Delete(file);
+        if (!KeepDatabase)
+        {
+            foreach (var file in new[] { databasePath, databasePath + "-shm", databasePath + "-wal" })
+                File.Delete(file);
+        }
         if (Directory.Exists(PClassDirectory))
             Directory.Delete(PClassDirectory, recursive: true);
     }

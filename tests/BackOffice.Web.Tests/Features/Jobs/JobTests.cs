@@ -1,0 +1,264 @@
+using BackOffice.Klarna;
+using BackOffice.Klarna.Sandbox;
+using BackOffice.Web.Data;
+using BackOffice.Web.Features;
+using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.Jobs;
+using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Features.Users;
+using BackOffice.Web.Tests.Infrastructure;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackOffice.Web.Tests.Features.Jobs;
+
+/// <summary>The status job and the delayed cancellation, against the in-process sandbox over real HTTP.</summary>
+[Collection(AppCollection.Name)]
+public sealed class JobTests : IAsyncLifetime
+{
+    private static readonly System.Security.Claims.ClaimsPrincipal Admin = BackOfficeAppFactory.User(Roles.Administrator, "admin@test.local");
+    private readonly string databasePath = Path.Combine(Path.GetTempPath(), $"backoffice-jobs-{Guid.NewGuid():N}.db");
+    private BackOfficeAppFactory app = null!;
+    private SandboxControlClient sandbox = null!;
+
+    public Task InitializeAsync()
+    {
+        app = NewApp(databasePath);
+        Start(app);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { databasePath, databasePath + "-shm", databasePath + "-wal" })
+            File.Delete(file);
+    }
+
+    [Fact]
+    public async Task A_run_moves_pending_transactions_to_authorized_or_denied_and_records_it_all()
+    {
+        var accepted = await ReserveAsync(KlarnaSandbox.PendingAcceptedEmail);
+        var denied = await ReserveAsync(KlarnaSandbox.PendingDeniedEmail);
+        var stillPending = await ReserveAsync(KlarnaSandbox.PendingAcceptedEmail);
+        var authorized = await ReserveAsync("max@example.com");
+        await sandbox.ResolveAsync(accepted.ReservationNumber, OrderStatus.Accepted);
+        await sandbox.ResolveAsync(denied.ReservationNumber, OrderStatus.Denied);
+
+        var run = await RunAsync();
+
+        Assert.Equal((3, 2, 0), (run!.Checked, run.Changed, run.Failed));
+        Assert.Equal(TransactionState.Authorized, (await LoadAsync(accepted.Id)).State);
+        Assert.Equal(TransactionState.Denied, (await LoadAsync(denied.Id)).State);
+        var pending = await LoadAsync(stillPending.Id);
+        Assert.Equal((TransactionState.Pending, "Pending"), (pending.State, pending.LastPollResult));
+        Assert.NotNull(pending.LastPolledAt);
+        Assert.Null((await LoadAsync(authorized.Id)).LastPolledAt);
+        await using var db = await Database();
+        var check = await db.Operations.SingleAsync(o => o.TransactionId == accepted.Id);
+        Assert.Equal((OperationKind.StatusCheck, OperationState.Succeeded, "Klarna: Accepted; now Authorized"), (check.Kind, check.State, check.Detail));
+        Assert.Equal(run.Id, (await db.JobRuns.SingleAsync()).Id);
+    }
+
+    [Fact]
+    public async Task Five_hundred_pending_transactions_with_slow_klarna_are_all_checked_eight_at_a_time()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 500).Select(_ => ReserveAsync(KlarnaSandbox.PendingAcceptedEmail)));
+        await sandbox.SetLatencyAsync(50);
+
+        var run = await RunAsync();
+
+        Assert.Equal((500, 0, 0), (run!.Checked, run.Changed, run.Failed));
+        Assert.Equal(500, await sandbox.CallsAsync("check_order_status"));
+        await using var db = await Database();
+        Assert.Equal(500, await db.Transactions.CountAsync(t => t.LastPollResult == "Pending"));
+    }
+
+    [Fact]
+    public async Task A_failure_on_one_transaction_does_not_stop_the_run()
+    {
+        await ReserveAsync(KlarnaSandbox.PendingAcceptedEmail);
+        await ReserveAsync(KlarnaSandbox.PendingAcceptedEmail);
+        await sandbox.InjectAsync(new SandboxInjection("check_order_status", SandboxFailure.Fault, 9113));
+
+        var run = await RunAsync();
+
+        Assert.Equal((2, 0, 1), (run!.Checked, run.Changed, run.Failed));
+        Assert.Contains("9113", run.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_second_run_started_during_a_run_does_nothing()
+    {
+        for (var i = 0; i < 10; i++)
+            await ReserveAsync(KlarnaSandbox.PendingAcceptedEmail);
+        await sandbox.SetLatencyAsync(300);
+
+        var first = RunAsync();
+        while (await sandbox.CallsAsync("check_order_status") == 0)
+            await Task.Delay(20);
+        var second = await RunAsync();
+
+        Assert.Null(second);
+        Assert.Equal(10, (await first)!.Checked);
+        Assert.Equal(10, await sandbox.CallsAsync("check_order_status"));
+        await using var db = await Database();
+        Assert.Single(await db.JobRuns.ToListAsync());
+    }
+
+    [Fact]
+    public async Task Settings_start_disabled_are_validated_audited_and_drive_hangfires_schedule()
+    {
+        var jobs = app.Service<JobsService>();
+
+        var initial = await jobs.OverviewAsync();
+        var scheduledAtStart = RecurringJobIds();
+        await Assert.ThrowsAsync<BusinessRuleException>(() => jobs.SaveAsync(Admin, true, "every minute", 8, 10));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => jobs.SaveAsync(BackOfficeAppFactory.User(Roles.Operator), true, "* * * * *", 8, 10));
+        var changes = await jobs.SaveAsync(Admin, true, "*/2 * * * *", 4, 5);
+
+        Assert.False(initial.Settings.Enabled);
+        Assert.DoesNotContain(JobSettings.CheckOrderStatus, scheduledAtStart);
+        Assert.Equal(["enabled", "cron */5 * * * * → */2 * * * *", "parallelism 8 → 4", "per-call timeout 10 s → 5 s"], changes);
+        Assert.Contains(JobSettings.CheckOrderStatus, RecurringJobIds());
+        Assert.NotNull((await jobs.OverviewAsync()).NextRun);
+
+        await jobs.SaveAsync(Admin, false, "*/2 * * * *", 4, 5);
+        Assert.DoesNotContain(JobSettings.CheckOrderStatus, RecurringJobIds());
+        await jobs.SaveAsync(Admin, true, "*/2 * * * *", 4, 5);
+
+        await RestartAsync();
+
+        Assert.Contains(JobSettings.CheckOrderStatus, RecurringJobIds());
+        Assert.True((await app.Service<JobsService>().OverviewAsync()).Settings.Enabled);
+    }
+
+    [Fact]
+    public async Task Run_now_runs_at_once_even_while_the_schedule_is_off()
+    {
+        var pending = await ReserveAsync(KlarnaSandbox.PendingAcceptedEmail);
+        await sandbox.ResolveAsync(pending.ReservationNumber, OrderStatus.Accepted);
+
+        await app.Service<JobsService>().RunNowAsync(Admin);
+
+        await Eventually(async () => (await LoadAsync(pending.Id)).State == TransactionState.Authorized);
+        await using var db = await Database();
+        Assert.Equal("Manual", (await db.JobRuns.SingleAsync()).Trigger);
+    }
+
+    [Fact]
+    public async Task A_pending_order_of_a_declining_service_is_cancelled_after_the_delay()
+    {
+        await DeclinePendingOrdersAsync();
+
+        var pending = await ReserveAsync(KlarnaSandbox.PendingAcceptedEmail);
+        await using (var db = await Database())
+        {
+            var due = await db.PendingCancellations.SingleAsync(c => c.TransactionId == pending.Id);
+            Assert.Equal(pending.CreatedAt.AddSeconds(1), due.DueAt, TimeSpan.FromMilliseconds(1));
+        }
+
+        await Eventually(async () => (await LoadAsync(pending.Id)).State == TransactionState.Cancelled);
+        Assert.Equal("Cancelled", (await sandbox.ReservationAsync(pending.ReservationNumber))!.State);
+        await using (var db = await Database())
+        {
+            var cancel = await db.Operations.SingleAsync(o => o.TransactionId == pending.Id && o.Kind == OperationKind.Cancel);
+            Assert.Equal((OperationState.Succeeded, PendingCancellationJob.Reason), (cancel.State, cancel.Reason));
+            Assert.NotNull((await db.PendingCancellations.SingleAsync()).CompletedAt);
+            Assert.Contains(await db.AuditEntries.ToListAsync(), e => e.Details.StartsWith(PendingCancellationJob.Reason, StringComparison.Ordinal));
+        }
+        await app.Services.GetRequiredService<IServiceScopeFactory>().CreateScope().ServiceProvider
+            .GetRequiredService<PendingCancellationJob>().RunAsync((await Database()).PendingCancellations.Single().Id, CancellationToken.None);
+        Assert.Equal(1, await sandbox.CallsAsync("cancel_reservation"));
+    }
+
+    [Fact]
+    public async Task A_due_cancellation_still_happens_after_a_restart()
+    {
+        var pending = await ReserveAsync(KlarnaSandbox.PendingAcceptedEmail);
+        await using (var db = await Database())
+        {
+            db.PendingCancellations.Add(new PendingCancellation(pending.Id, DateTimeOffset.UtcNow.AddSeconds(-5)));
+            await db.SaveChangesAsync();
+        }
+
+        await RestartAsync();
+
+        // The restarted sandbox no longer knows the reservation (9109), which counts as already cancelled.
+        await Eventually(async () => (await LoadAsync(pending.Id)).State == TransactionState.Cancelled);
+        await using var after = await Database();
+        Assert.Equal("Klarna had cancelled it already.", (await after.PendingCancellations.SingleAsync()).Result);
+    }
+
+    private static BackOfficeAppFactory NewApp(string databasePath)
+    {
+        var factory = new BackOfficeAppFactory { DatabasePath = databasePath };
+        factory.Settings["Jobs:SchedulePollingInterval"] = "00:00:01";
+        factory.Settings["Klarna:CancelDelaySeconds"] = "1";
+        return factory;
+    }
+
+    private void Start(BackOfficeAppFactory factory)
+    {
+        factory.UseKestrel(0);
+        factory.StartServer();
+        sandbox = new SandboxControlClient(new HttpClient { BaseAddress = new Uri(factory.ClientOptions.BaseAddress, "/sandbox/klarna/") });
+    }
+
+    private async Task RestartAsync()
+    {
+        await app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        app = NewApp(databasePath);
+        Start(app);
+    }
+
+    private async Task<JobRun?> RunAsync()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<PendingStatusPoller>().RunAsync("Test", CancellationToken.None);
+    }
+
+    private async Task DeclinePendingOrdersAsync()
+    {
+        var channels = app.Service<ChannelService>();
+        var invoice = (await channels.FindAsync("demo"))!.Invoice;
+        await channels.SaveServiceAsync(Admin, "demo", ServiceKind.Invoice, invoice.Settings with { DeclinePendingOrders = true }, null, invoice.Version);
+    }
+
+    private async Task<Transaction> ReserveAsync(string email)
+    {
+        var address = new KlarnaAddress { FirstName = "Max", LastName = "Mustermann", Email = email, Street = "Hellersbergstraße 14", PostalCode = "41460", City = "Neuss", Country = KlarnaCountry.DE };
+        return await app.Service<ReservationService>().ReserveAsync(new ReservationOrder("demo", ServiceKind.Invoice, $"JOB-{Guid.NewGuid():N}"[..16],
+            KlarnaCountry.DE, KlarnaCurrency.EUR, "07071960", address, address, [new GoodsLine("A1", "Shirt", 1, 1000, 19)]));
+    }
+
+    private async Task<BackOfficeDbContext> Database() =>
+        await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+
+    private async Task<Transaction> LoadAsync(Guid id)
+    {
+        await using var db = await Database();
+        return await db.Transactions.AsNoTracking().SingleAsync(t => t.Id == id);
+    }
+
+    private static List<string> RecurringJobIds()
+    {
+        using var connection = JobStorage.Current.GetConnection();
+        return [.. Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection).Select(j => j.Id)];
+    }
+
+    /// <summary>Waits for background work (Hangfire polls every second here), up to 20 seconds.</summary>
+    private static async Task Eventually(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The background work did not happen within 20 seconds.");
+            await Task.Delay(200);
+        }
+    }
+}
