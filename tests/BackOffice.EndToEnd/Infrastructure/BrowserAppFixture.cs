@@ -1,4 +1,5 @@
 using BackOffice.Klarna;
+using BackOffice.Klarna.Sandbox;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Transactions;
@@ -61,18 +62,26 @@ public sealed class BrowserAppFixture : IAsyncLifetime
     }
 
     /// <summary>A real reservation for the demo channel's Klarna Invoice (DE, 2 × 10.00 + 5.50 EUR), made through the sandbox.</summary>
-    public async Task<Guid> ReserveAsync(string orderNumber)
+    public async Task<Guid> ReserveAsync(string orderNumber, string email = "erika@example.com")
     {
         await using var scope = app.Services.CreateAsyncScope();
         var address = new KlarnaAddress
         {
-            FirstName = "Erika", LastName = "Musterfrau", Email = "erika@example.com", Street = "Heidestraße 17", PostalCode = "51147", City = "Köln",
+            FirstName = "Erika", LastName = "Musterfrau", Email = email, Street = "Heidestraße 17", PostalCode = "51147", City = "Köln",
             Country = KlarnaCountry.DE,
         };
         var transaction = await scope.ServiceProvider.GetRequiredService<ReservationService>().ReserveAsync(new ReservationOrder(
             "demo", ServiceKind.Invoice, orderNumber, KlarnaCountry.DE, KlarnaCurrency.EUR, "07071960", address, address,
             [new GoodsLine("A1", "Shirt", 2, 1000, 19), new GoodsLine("B2", "Cap", 1, 550, 19)]));
         return transaction.Id;
+    }
+
+    public SandboxControlClient Sandbox => new(new HttpClient { BaseAddress = new Uri(BaseAddress, "/sandbox/klarna/") });
+
+    public async Task<string> ReservationNumberAsync(Guid transactionId)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<TransactionQuery>().DetailsAsync(transactionId))!.Transaction.ReservationNumber;
     }
 
     public async Task DisposeAsync()
