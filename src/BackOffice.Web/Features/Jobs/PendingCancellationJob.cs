@@ -1,7 +1,6 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.AuditLog;
-using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Transactions;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +14,7 @@ namespace BackOffice.Web.Features.Jobs;
 public sealed partial class PendingCancellationJob(
     IDbContextFactory<BackOfficeDbContext> databases,
     IKlarnaGateway gateway,
-    SharedSecretProtector secrets,
+    TransactionCredentials credentialsOf,
     IBackgroundJobClient jobs,
     TimeProvider time,
     ILogger<PendingCancellationJob> logger)
@@ -44,8 +43,7 @@ public sealed partial class PendingCancellationJob(
             return;
         }
 
-        var service = await db.PaymentServices.SingleAsync(s => s.ChannelId == transaction.ChannelId && s.Kind == transaction.Service, cancellationToken);
-        var credentials = secrets.Credentials(service) with { MerchantId = transaction.MerchantId, Environment = transaction.Environment };
+        var credentials = await credentialsOf.ForAsync(db, transaction, cancellationToken);
         var operation = new Operation(transaction.Id, OperationKind.Cancel, transaction.AuthorizedAmount, [], null, Reason, User, now);
         db.Operations.Add(operation);
         string result;

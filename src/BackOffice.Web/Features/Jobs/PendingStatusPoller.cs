@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Security.Claims;
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
-using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using Hangfire;
@@ -20,7 +19,7 @@ public sealed partial class PendingStatusPoller(
     IServiceScopeFactory scopes,
     JobLeases leases,
     IKlarnaGateway gateway,
-    SharedSecretProtector secrets,
+    TransactionCredentials credentialsOf,
     TimeProvider time,
     ILogger<PendingStatusPoller> logger)
 {
@@ -106,8 +105,7 @@ public sealed partial class PendingStatusPoller(
         if (transaction.State != TransactionState.Pending)
             return false;
 
-        var service = await db.PaymentServices.SingleAsync(s => s.ChannelId == transaction.ChannelId && s.Kind == transaction.Service, cancellationToken);
-        var credentials = secrets.Credentials(service) with { MerchantId = transaction.MerchantId, Environment = transaction.Environment };
+        var credentials = await credentialsOf.ForAsync(db, transaction, cancellationToken);
         var check = new Operation(id, OperationKind.StatusCheck, null, [], null, "", SystemUser, time.GetUtcNow());
         db.Operations.Add(check);
         try

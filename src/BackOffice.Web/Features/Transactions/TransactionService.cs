@@ -18,7 +18,7 @@ public sealed class TransactionService(
     IDbContextFactory<BackOfficeDbContext> databases,
     IAuthorizationService authorization,
     IKlarnaGateway gateway,
-    SharedSecretProtector secrets,
+    TransactionCredentials credentialsOf,
     TimeProvider time)
 {
     public Task<OperationOutcome> CaptureAsync(ClaimsPrincipal user, Guid transactionId, CaptureRequest request)
@@ -149,7 +149,7 @@ public sealed class TransactionService(
         var transaction = await FindAsync(db, transactionId);
         var operation = await db.Operations.SingleOrDefaultAsync(o => o.Id == transaction.ActiveOperationId)
             ?? throw new BusinessRuleException("Nothing on this transaction waits to be reconciled.");
-        var credentials = await CredentialsAsync(db, transaction);
+        var credentials = await credentialsOf.ForAsync(db, transaction);
 
         bool? reservationOpen;
         try
@@ -270,7 +270,7 @@ public sealed class TransactionService(
             invoiceSnapshot = invoiceNumber is null ? null : await db.Invoices.SingleOrDefaultAsync(i => i.TransactionId == transactionId && i.InvoiceNumber == invoiceNumber);
             if (validate(snapshot, invoiceSnapshot) is { } error)
                 throw new BusinessRuleException(error);
-            credentials = await CredentialsAsync(db, snapshot);
+            credentials = await credentialsOf.ForAsync(db, snapshot);
             operation = new Operation(transactionId, kind, amountOf(snapshot, invoiceSnapshot), articles, invoiceNumber, reason.Trim(), user.Name(), time.GetUtcNow());
             snapshot.BeginOperation(operation.Id);
             db.Operations.Add(operation);
@@ -333,14 +333,6 @@ public sealed class TransactionService(
 
     private static async Task<Transaction> FindAsync(BackOfficeDbContext db, Guid id) =>
         await db.Transactions.SingleOrDefaultAsync(t => t.Id == id) ?? throw new BusinessRuleException("There is no such transaction.");
-
-    /// <summary>The transaction's own merchant and environment, with the secret its channel's service holds.</summary>
-    private async Task<KlarnaCredentials> CredentialsAsync(BackOfficeDbContext db, Transaction transaction)
-    {
-        var service = await db.PaymentServices.SingleAsync(s => s.ChannelId == transaction.ChannelId && s.Kind == transaction.Service);
-        var credentials = secrets.Credentials(service);
-        return credentials with { MerchantId = transaction.MerchantId, Environment = transaction.Environment };
-    }
 
     private static InvoiceLine Line(Transaction transaction, string articleNumber, int quantity)
     {

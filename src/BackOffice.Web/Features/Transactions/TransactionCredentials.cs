@@ -1,0 +1,19 @@
+using BackOffice.Klarna;
+using BackOffice.Web.Data;
+using BackOffice.Web.Features.Channels;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackOffice.Web.Features.Transactions;
+
+/// <summary>
+/// A transaction's own merchant and environment, with the secret its channel's service holds now. Actions never use
+/// the channel's current eid or environment: if those changed, the detail page says so.
+/// </summary>
+public sealed class TransactionCredentials(SharedSecretProtector secrets)
+{
+    public async Task<KlarnaCredentials> ForAsync(BackOfficeDbContext db, Transaction transaction, CancellationToken cancellationToken = default)
+    {
+        var service = await db.PaymentServices.SingleAsync(s => s.ChannelId == transaction.ChannelId && s.Kind == transaction.Service, cancellationToken);
+        return secrets.Credentials(service) with { MerchantId = transaction.MerchantId, Environment = transaction.Environment };
+    }
+}
