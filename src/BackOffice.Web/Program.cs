@@ -4,6 +4,7 @@ using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.PClasses;
+using BackOffice.Web.Features.ShopApi;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Users;
@@ -23,6 +24,7 @@ builder.Services.AddChannels();
 builder.Services.AddPClasses();
 builder.Services.AddAuditLog();
 builder.Services.AddTransactions();
+builder.Services.AddShopApi();
 
 var app = builder.Build();
 
@@ -41,10 +43,12 @@ app.MapHealthChecks("/health");
 app.MapJobsDashboard();
 app.MapInProcessSandbox();
 app.MapTransactionExport();
+app.MapShopApi();
 
 await app.MigrateDatabaseAsync();
 await app.SeedIdentityAsync();
 await app.SeedDemoChannelAsync();
+await app.SeedDemoApiKeyAsync();
 await app.StartJobsAsync();
 await app.RunAsync();
 

@@ -3,6 +3,7 @@ using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.ShopApi;
 using BackOffice.Web.Features.Transactions;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -33,6 +34,8 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
     public DbSet<JobLease> JobLeases => Set<JobLease>();
 
     public DbSet<PendingCancellation> PendingCancellations => Set<PendingCancellation>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     /// <summary>Data Protection's key ring, shared by every app instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -148,6 +151,18 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
             cancellation.HasOne<Transaction>().WithMany().HasForeignKey(c => c.TransactionId).OnDelete(DeleteBehavior.Restrict);
             cancellation.HasIndex(c => c.CompletedAt);
             cancellation.Property(c => c.Result).HasMaxLength(1000);
+        });
+
+        builder.Entity<ApiKey>(key =>
+        {
+            key.HasOne<Channel>().WithMany().HasForeignKey(k => k.ChannelId).OnDelete(DeleteBehavior.Cascade);
+            key.HasIndex(k => k.Hash).IsUnique();
+            key.Property(k => k.Hash).HasMaxLength(64);
+            key.Property(k => k.Name).HasMaxLength(100);
+            key.Property(k => k.Hint).HasMaxLength(20);
+            key.Property(k => k.CreatedBy).HasMaxLength(256);
+            key.Property(k => k.RevokedBy).HasMaxLength(256);
+            key.Ignore(k => k.IsActive);
         });
 
         builder.Entity<AuditEntry>(entry =>

@@ -1,0 +1,54 @@
+using BackOffice.Klarna;
+
+namespace BackOffice.Web.Features.ShopApi;
+
+/// <summary>Field-by-field checks of what a shop sends, with messages a shop developer can act on.</summary>
+internal static class BasketValidation
+{
+    public static Dictionary<string, string[]> Errors(PaymentOptionsRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.Amount is null or < 0)
+            errors["amount"] = ["Send the basket total in minor units (cents), 0 or more."];
+        if (request.Currency is not { Length: 3 } currency || !currency.All(char.IsAsciiLetterUpper))
+            errors["currency"] = ["Send an ISO 4217 currency code in capitals, e.g. EUR."];
+        if (request.PriceDisplay is null)
+            errors["priceDisplay"] = ["Send Gross or Net."];
+        if (request.ShippingDestinations is < 1)
+            errors["shippingDestinations"] = ["Send 1 or more, or leave it out for 1."];
+        Address(errors, "billingAddress", request.BillingAddress, required: true);
+        Address(errors, "shippingAddress", request.ShippingAddress, required: false);
+        return errors;
+    }
+
+    public static Basket Basket(PaymentOptionsRequest request)
+    {
+        var billing = Address(request.BillingAddress!);
+        return new Basket(request.Amount!.Value, request.Currency!, request.PriceDisplay!.Value, billing,
+            request.ShippingAddress is null ? billing : Address(request.ShippingAddress), request.ShippingDestinations ?? 1,
+            request.CoveredByOtherInstrument, request.DigitalGoodsOnly);
+    }
+
+    private static void Address(Dictionary<string, string[]> errors, string name, ApiAddress? address, bool required)
+    {
+        if (address is null)
+        {
+            if (required)
+                errors[name] = ["Send the address."];
+            return;
+        }
+        foreach (var (field, value) in new[] { ("firstName", address.FirstName), ("lastName", address.LastName), ("street", address.Street), ("postalCode", address.PostalCode), ("city", address.City) })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+                errors[$"{name}.{field}"] = [$"Send the {field}."];
+            else if (value.Length > 100)
+                errors[$"{name}.{field}"] = [$"At most 100 characters."];
+        }
+        if (address.Country is not { Length: 2 } country || !Enum.GetNames<KlarnaCountry>().Contains(country))
+            errors[$"{name}.country"] = ["Send a country Klarna serves, as ISO 3166 code: AT, DE, DK, FI, NL, NO or SE."];
+    }
+
+    private static BasketAddress Address(ApiAddress address) => new(
+        address.FirstName!.Trim(), address.LastName!.Trim(), address.Country!, address.Street!.Trim(), address.PostalCode!.Trim(), address.City!.Trim(),
+        address.Company?.Trim() ?? "", address.HouseNumber?.Trim() ?? "", address.CareOf?.Trim() ?? "", address.Phone?.Trim() ?? "", address.Email?.Trim() ?? "");
+}

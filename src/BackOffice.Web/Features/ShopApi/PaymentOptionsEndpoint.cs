@@ -1,0 +1,73 @@
+using BackOffice.Klarna;
+using BackOffice.Web.Data;
+using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.PClasses;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BackOffice.Web.Features.ShopApi;
+
+public sealed record ApiAddress(
+    string? FirstName, string? LastName, string? Company, string? Street, string? HouseNumber, string? CareOf,
+    string? PostalCode, string? City, string? Country, string? Phone, string? Email);
+
+public sealed record PaymentOptionsRequest(
+    long? Amount, string? Currency, PriceDisplay? PriceDisplay, ApiAddress? BillingAddress, ApiAddress? ShippingAddress,
+    int? ShippingDestinations, bool CoveredByOtherInstrument = false, bool DigitalGoodsOnly = false);
+
+public sealed record PClassOption(int Id, string Description, PClassType Type, int Months, long? MonthlyPayment, long TotalCost);
+
+public sealed record ServiceOption(ServiceKind Service, Applicability Applicability, IReadOnlyList<string> Reasons,
+    [property: System.Text.Json.Serialization.JsonPropertyName("pclasses")] IReadOnlyList<PClassOption> PClasses);
+
+public sealed record PaymentOptionsResponse(IReadOnlyList<ServiceOption> Services);
+
+/// <summary><c>POST /api/v1/channels/{code}/payment-options</c>: which Klarna services a basket may use, and why not.</summary>
+internal static class PaymentOptionsEndpoint
+{
+    public static async Task<IResult> HandleAsync(string code, PaymentOptionsRequest request, HttpContext context,
+        IDbContextFactory<BackOfficeDbContext> databases, PClassFileStore pclasses, IOptions<KlarnaOptions> options, TimeProvider time)
+    {
+        if (ShopApiChecks.Refusal(context, code) is { } refusal)
+            return refusal;
+        var errors = BasketValidation.Errors(request);
+        if (errors.Count > 0)
+            return Results.ValidationProblem(errors, detail: "The basket is not valid; see errors.");
+
+        await using var db = await databases.CreateDbContextAsync(context.RequestAborted);
+        var channel = await db.Channels.AsNoTracking().SingleAsync(c => c.Code == code, context.RequestAborted);
+        var basket = BasketValidation.Basket(request);
+        var services = new List<ServiceOption>();
+        foreach (var kind in Enum.GetValues<ServiceKind>())
+        {
+            var service = channel.Service(kind);
+            var offered = await OfferedPClassesAsync(pclasses, service.MerchantId, kind, basket, time);
+            var applicability = ApplicabilityRules.Evaluate(kind, service.Settings, basket, options.Value, offered.Count > 0);
+            services.Add(new ServiceOption(kind, applicability.Applicability, applicability.Reasons,
+                kind == ServiceKind.Installments && applicability.Applicability != Applicability.NotApplicable ? offered : []));
+        }
+        return Results.Ok(new PaymentOptionsResponse(services));
+    }
+
+    /// <summary>The merchant's PClasses for the basket's country and currency that can pay its amount, with their cost.</summary>
+    private static async Task<IReadOnlyList<PClassOption>> OfferedPClassesAsync(PClassFileStore files, int? eid, ServiceKind kind, Basket basket, TimeProvider time)
+    {
+        if (kind != ServiceKind.Installments || eid is null
+            || !Enum.TryParse<KlarnaCountry>(basket.BillingAddress.Country, out var country) || !Enum.TryParse<KlarnaCurrency>(basket.Currency, out var currency))
+            return [];
+        IReadOnlyList<StoredPClass> stored;
+        try
+        {
+            stored = await files.ReadAsync(country, currency);
+        }
+        catch (PClassFileException)
+        {
+            return [];
+        }
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        return [.. stored.Where(p => p.Eid == eid)
+            .Select(p => (PClass: p, Quote: InstallmentCalculator.Quote(p, basket.Amount, today)))
+            .Where(q => q.Quote.IsAvailable)
+            .Select(q => new PClassOption(q.PClass.Id, q.PClass.Description, q.PClass.Type, q.PClass.Months, q.Quote.MonthlyPayment, q.Quote.TotalCost))];
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using BackOffice.Web.Data;
+using BackOffice.Web.Features.AuditLog;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackOffice.Web.Features.ShopApi;
+
+internal static class ShopApiSetup
+{
+    public const string Policy = "ShopApi";
+    private const string RateLimit = "ShopApiPerKey";
+
+    public static IServiceCollection AddShopApi(this IServiceCollection services)
+    {
+        services.AddScoped<ApiKeyService>();
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
+            .AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName).RequireAuthenticatedUser().RequireClaim(ApiKeyAuthentication.ChannelClaim));
+        services.AddProblemDetails();
+        services.Configure<JsonOptions>(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // A body of its own keeps the app's status-code pages from answering a shop with HTML.
+            limiter.OnRejected = async (context, _) => await Results.Problem(title: "Too many requests", statusCode: StatusCodes.Status429TooManyRequests,
+                detail: "This API key sent more requests than its limit per minute (ShopApi:RequestsPerMinute); wait a minute.").ExecuteAsync(context.HttpContext);
+            limiter.AddPolicy(RateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Request.Headers[ApiKeyAuthentication.Header].ToString(),
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = context.RequestServices.GetRequiredService<IConfiguration>().GetValue("ShopApi:RequestsPerMinute", 120),
+                    Window = TimeSpan.FromMinutes(1),
+                }));
+        });
+        services.AddOpenApi(options => options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new() { Title = "Klarna Back Office shop API", Version = "v1", Description = "Payment options and reservations for a channel. Send the channel's API key in X-Api-Key." };
+            document.Components ??= new();
+            document.Components.SecuritySchemes ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[ApiKeyAuthentication.SchemeName] = new Microsoft.OpenApi.OpenApiSecurityScheme
+            {
+                Type = Microsoft.OpenApi.SecuritySchemeType.ApiKey,
+                In = Microsoft.OpenApi.ParameterLocation.Header,
+                Name = ApiKeyAuthentication.Header,
+                Description = "The channel's API key, created by an administrator on the channel page.",
+            };
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    public static void MapShopApi(this WebApplication app)
+    {
+        app.UseRateLimiter();
+        app.MapOpenApi().AllowAnonymous();
+        var channel = app.MapGroup("/api/v1/channels/{code}").RequireAuthorization(Policy).RequireRateLimiting(RateLimit).WithTags("Shop API")
+            .DisableAntiforgery();
+        channel.MapPost("/payment-options", PaymentOptionsEndpoint.HandleAsync)
+            .WithName("PaymentOptions").WithSummary("Which Klarna services a basket may use, and why not")
+            .Produces<PaymentOptionsResponse>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403).ProducesProblem(429);
+    }
+
+    /// <summary>In Development, Seed:DemoApiKey becomes a key of the demo channel.</summary>
+    public static async Task SeedDemoApiKeyAsync(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment() || app.Configuration["Seed:DemoApiKey"] is not { Length: > 0 } key || app.Configuration["Seed:DemoChannel:Code"] is not { } code)
+            return;
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        var hash = ApiKey.HashOf(key);
+        if (await db.ApiKeys.AnyAsync(k => k.Hash == hash) || await db.Channels.SingleOrDefaultAsync(c => c.Code == code) is not { } channel)
+            return;
+        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        db.ApiKeys.Add(ApiKey.FromPlaintext(channel.Id, "Demo shop", key, "system", now));
+        db.AuditEntries.Add(new AuditEntry(now, "system", "Channels", "API key created", code, "Development demo key"));
+        await db.SaveChangesAsync();
+    }
+}

@@ -1,0 +1,149 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.ShopApi;
+using BackOffice.Web.Features.Users;
+using BackOffice.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackOffice.Web.Tests.Features.ShopApi;
+
+[Collection(AppCollection.Name)]
+public sealed class PaymentOptionsApiTests : IAsyncLifetime
+{
+    private const string DemoKey = "bo_test-demo-key";
+    private static readonly System.Security.Claims.ClaimsPrincipal Admin = BackOfficeAppFactory.User(Roles.Administrator, "admin@test.local");
+    private readonly BackOfficeAppFactory app = new() { Settings = { ["Seed:DemoApiKey"] = DemoKey, ["ShopApi:RequestsPerMinute"] = "20" } };
+
+    private static object Basket(string country = "DE", string currency = "EUR", long amount = 100_000) => new
+    {
+        amount, currency, priceDisplay = "Gross",
+        billingAddress = new { firstName = "Max", lastName = "Mustermann", street = "Hellersbergstraße 14", postalCode = "41460", city = "Neuss", country },
+    };
+
+    public Task InitializeAsync()
+    {
+        app.UseKestrel(0);
+        app.StartServer();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    [Fact]
+    public async Task Answers_each_services_applicability_and_installments_pclasses_with_their_cost()
+    {
+        await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", ServiceKind.Installments);
+
+        var response = await Client(DemoKey).PostAsJsonAsync("api/v1/channels/demo/payment-options", Basket());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var services = body.RootElement.GetProperty("services").EnumerateArray().ToList();
+        Assert.Equal(["Invoice", "Installments"], services.Select(s => s.GetProperty("service").GetString()));
+        Assert.All(services, s => Assert.Equal("Applicable", s.GetProperty("applicability").GetString()));
+        var ratenkauf = services[1].GetProperty("pclasses").EnumerateArray().Single(p => p.GetProperty("id").GetInt32() == 3113);
+        Assert.Equal((5041, 120_984), (ratenkauf.GetProperty("monthlyPayment").GetInt64(), ratenkauf.GetProperty("totalCost").GetInt64()));
+        Assert.DoesNotContain(services[1].GetProperty("pclasses").EnumerateArray(), p => p.GetProperty("id").GetInt32() == 3115);
+    }
+
+    [Fact]
+    public async Task A_market_the_channel_does_not_serve_is_not_applicable_with_the_reason()
+    {
+        var response = await Client(DemoKey).PostAsJsonAsync("api/v1/channels/demo/payment-options", Basket(country: "SE", currency: "EUR"));
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("There is no PClass for invoicing country SE and currency EUR.", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, "Send the channel's API key")]
+    [InlineData("bo_wrong", "wrong or was revoked")]
+    public async Task A_missing_or_wrong_key_is_401_problem_details(string? key, string detail)
+    {
+        var response = await Client(key).PostAsJsonAsync("api/v1/channels/demo/payment-options", Basket());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains(detail, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_revoked_key_is_refused_and_a_new_one_is_shown_once_and_stored_hashed()
+    {
+        var keys = app.Service<ApiKeyService>();
+        var plaintext = await keys.CreateAsync(Admin, "demo", "Web shop");
+        Assert.Equal(HttpStatusCode.OK, (await Client(plaintext).PostAsJsonAsync("api/v1/channels/demo/payment-options", Basket())).StatusCode);
+        var listed = (await keys.ListAsync("demo")).Single(k => k.Name == "Web shop");
+
+        await keys.RevokeAsync(Admin, "demo", listed.Id);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Client(plaintext).PostAsJsonAsync("api/v1/channels/demo/payment-options", Basket())).StatusCode);
+        Assert.StartsWith(plaintext[..8], listed.Hint, StringComparison.Ordinal);
+        Assert.DoesNotContain(plaintext, string.Join(",", (await keys.ListAsync("demo")).Select(k => k.ToString())), StringComparison.Ordinal);
+        await using var db = await app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<BackOffice.Web.Data.BackOfficeDbContext>>().CreateDbContextAsync();
+        Assert.Equal(ApiKey.HashOf(plaintext), (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.ApiKeys, k => k.Id == listed.Id)).Hash);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => keys.CreateAsync(BackOfficeAppFactory.User(Roles.Operator), "demo", "Mine"));
+    }
+
+    [Fact]
+    public async Task A_key_opens_only_its_own_channel()
+    {
+        await app.Service<ChannelService>().CreateAsync(Admin, "other", "Other shop");
+
+        var response = await Client(DemoKey).PostAsJsonAsync("api/v1/channels/other/payment-options", Basket());
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("does not belong to channel 'other'", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_malformed_basket_gets_per_field_errors()
+    {
+        var response = await Client(DemoKey).PostAsJsonAsync("api/v1/channels/demo/payment-options",
+            new { amount = -1, currency = "eur", billingAddress = new { firstName = "", country = "US" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var errors = body.RootElement.GetProperty("errors").EnumerateObject().Select(e => e.Name).ToList();
+        Assert.Contains("amount", errors);
+        Assert.Contains("currency", errors);
+        Assert.Contains("priceDisplay", errors);
+        Assert.Contains("billingAddress.firstName", errors);
+        Assert.Contains("billingAddress.country", errors);
+    }
+
+    [Fact]
+    public async Task Requests_beyond_the_limit_per_key_get_429()
+    {
+        var client = Client(DemoKey);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 21; i++)
+            statuses.Add((await client.PostAsJsonAsync("api/v1/channels/demo/payment-options", Basket())).StatusCode);
+
+        Assert.All(statuses.Take(20), s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[20]);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_endpoint_and_the_key_scheme()
+    {
+        var document = await Client(null).GetStringAsync("openapi/v1.json");
+
+        Assert.Contains("/api/v1/channels/{code}/payment-options", document, StringComparison.Ordinal);
+        Assert.Contains("X-Api-Key", document, StringComparison.Ordinal);
+        Assert.DoesNotContain("/Account/KeepAlive", document, StringComparison.Ordinal);
+    }
+
+    private HttpClient Client(string? key)
+    {
+        var client = new HttpClient { BaseAddress = app.ClientOptions.BaseAddress };
+        if (key is not null)
+            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+}
