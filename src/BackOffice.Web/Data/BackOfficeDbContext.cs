@@ -165,6 +165,15 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
             key.Ignore(k => k.IsActive);
         });
 
+        builder.Entity<IdempotentReservation>(reservation =>
+        {
+            reservation.HasOne<Channel>().WithMany().HasForeignKey(r => r.ChannelId).OnDelete(DeleteBehavior.Restrict);
+            reservation.HasIndex(r => new { r.ChannelId, r.OrderNumber }).IsUnique();
+            reservation.Property(r => r.OrderNumber).HasMaxLength(100);
+            reservation.Property(r => r.Fingerprint).HasMaxLength(64);
+            reservation.Property(r => r.Body).HasMaxLength(4000);
+        });
+
         builder.Entity<AuditEntry>(entry =>
         {
             entry.HasIndex(e => e.At);

@@ -12,7 +12,7 @@ internal static class BasketValidation
             errors["amount"] = ["Send the basket total in minor units (cents), 0 or more."];
         if (request.Currency is not { Length: 3 } currency || !currency.All(char.IsAsciiLetterUpper))
             errors["currency"] = ["Send an ISO 4217 currency code in capitals, e.g. EUR."];
-        if (request.PriceDisplay is null)
+        if (request.PriceDisplay is not (PriceDisplay.Gross or PriceDisplay.Net))
             errors["priceDisplay"] = ["Send Gross or Net."];
         if (request.ShippingDestinations is < 1)
             errors["shippingDestinations"] = ["Send 1 or more, or leave it out for 1."];

@@ -20,7 +20,7 @@ internal static class ShopApiSetup
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
             .AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName).RequireAuthenticatedUser().RequireClaim(ApiKeyAuthentication.ChannelClaim));
         services.AddProblemDetails();
-        services.Configure<JsonOptions>(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.Configure<JsonOptions>(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false)));
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -62,6 +62,11 @@ internal static class ShopApiSetup
         channel.MapPost("/payment-options", PaymentOptionsEndpoint.HandleAsync)
             .WithName("PaymentOptions").WithSummary("Which Klarna services a basket may use, and why not")
             .Produces<PaymentOptionsResponse>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403).ProducesProblem(429);
+        channel.MapPost("/reservations", ReservationEndpoint.HandleAsync)
+            .WithName("Reservations").WithSummary("Reserves an order's amount at Klarna and stores the transaction; idempotent by order number")
+            .Accepts<ReservationRequest>("application/json")
+            .Produces<ReservationResponse>(201).ProducesValidationProblem().ProducesProblem(401).ProducesProblem(402).ProducesProblem(403)
+            .ProducesProblem(409).ProducesProblem(422).ProducesProblem(429).ProducesProblem(503);
     }
 
     /// <summary>In Development, Seed:DemoApiKey becomes a key of the demo channel.</summary>

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace BackOffice.Web.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class ApiKeys : Migration
+    public partial class ShopApi : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -36,6 +36,30 @@ namespace BackOffice.Web.Data.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "IdempotentReservation",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ChannelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OrderNumber = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Fingerprint = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: true),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IdempotentReservation", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_IdempotentReservation_Channels_ChannelId",
+                        column: x => x.ChannelId,
+                        principalTable: "Channels",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ApiKeys_ChannelId",
                 table: "ApiKeys",
@@ -46,6 +70,12 @@ namespace BackOffice.Web.Data.Migrations
                 table: "ApiKeys",
                 column: "Hash",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IdempotentReservation_ChannelId_OrderNumber",
+                table: "IdempotentReservation",
+                columns: new[] { "ChannelId", "OrderNumber" },
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -53,6 +83,9 @@ namespace BackOffice.Web.Data.Migrations
         {
             migrationBuilder.DropTable(
                 name: "ApiKeys");
+
+            migrationBuilder.DropTable(
+                name: "IdempotentReservation");
         }
     }
 }
