@@ -42,6 +42,31 @@ public sealed class TransactionJourneyTests(BrowserAppFixture app)
     }
 
     [Fact]
+    public async Task A_reservation_made_through_the_shop_api_appears_on_the_transactions_page()
+    {
+        using var shop = new HttpClient { BaseAddress = app.BaseAddress };
+        shop.DefaultRequestHeaders.Add("X-Api-Key", "bo_demo-shop-key-for-development-only");
+        var response = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(shop, "api/v1/channels/demo/reservations", new
+        {
+            orderNumber = "SHOP-API-1", service = "Invoice", amount = 4990, currency = "EUR",
+            customer = new { personalNumber = "07071960", email = "shopper@example.com" },
+            billingAddress = new { firstName = "Sam", lastName = "Shopper", street = "Marktplatz 1", postalCode = "50667", city = "Köln", country = "DE" },
+            lines = new[] { new { articleNumber = "MUG", title = "Mug", quantity = 2, unitPrice = 2495, vatPercent = 19 } },
+        });
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        var page = await app.NewPageAsync();
+        await new LoginPage(page).SignInAsAdministratorAsync();
+        var list = new TransactionsPage(page);
+
+        await list.GotoAsync();
+        await list.SearchAsync("shopper@example.com");
+
+        await Expect(list.Order("SHOP-API-1")).ToBeVisibleAsync();
+        await list.OpenAsync("SHOP-API-1");
+        await Expect(new TransactionPage(page).Amount("authorized")).ToHaveTextAsync("49.90 EUR");
+    }
+
+    [Fact]
     public async Task A_viewer_sees_a_transaction_but_no_action_buttons()
     {
         var id = await app.ReserveAsync("E2E-VIEW-1");

@@ -44,8 +44,7 @@ public sealed class ReservationService(
         var market = KlarnaMarkets.Find(order.Country) is { } found && found.Currency == order.Currency
             ? found : throw new BusinessRuleException($"Klarna does not take {order.Currency} in {order.Country}.");
         var amount = order.Lines.Sum(l => l.Quantity * l.UnitPrice);
-        var flags = (credentials.Environment == KlarnaEnvironment.Test ? ReservationFlags.TestMode : ReservationFlags.None)
-            | (service.InvoiceShipment == InvoiceShipment.KlarnaMobile ? ReservationFlags.PhoneTransaction : ReservationFlags.None);
+        var flags = InvoiceShipmentFlags.OnReserve(service.InvoiceShipment, credentials.Environment);
 
         OrderStatus status;
         string rno;

@@ -28,15 +28,16 @@ public sealed class TransactionService(
             validate: (transaction, _) => articles.Count > 0 ? transaction.LineCapture(articles).Error : transaction.CaptureError(request.Amount ?? transaction.RemainingAmount),
             call: async (credentials, transaction, _) =>
             {
+                var flags = await credentialsOf.ActivationFlagsAsync(transaction);
                 if (articles.Count > 0)
-                    return (await gateway.ActivateAsync(credentials, transaction.ReservationNumber, new ActivateOptions { Articles = articles })).InvoiceNumber;
+                    return (await gateway.ActivateAsync(credentials, transaction.ReservationNumber, new ActivateOptions { Flags = flags, Articles = articles })).InvoiceNumber;
                 if (request.Amount is not { } amount || amount == transaction.RemainingAmount)
-                    return (await gateway.ActivateAsync(credentials, transaction.ReservationNumber)).InvoiceNumber;
+                    return (await gateway.ActivateAsync(credentials, transaction.ReservationNumber, new ActivateOptions { Flags = flags })).InvoiceNumber;
                 // Part capture by amount: split the amount off into its own reservation, then activate that.
                 var split = await gateway.SplitReservationAsync(credentials, transaction.ReservationNumber, amount, transaction.OrderNumber);
                 try
                 {
-                    return (await gateway.ActivateAsync(credentials, split.ReservationNumber)).InvoiceNumber;
+                    return (await gateway.ActivateAsync(credentials, split.ReservationNumber, new ActivateOptions { Flags = flags })).InvoiceNumber;
                 }
                 catch (KlarnaException e)
                 {

@@ -8,7 +8,7 @@ namespace BackOffice.Web.Features.Transactions;
 internal static class TransactionsSetup
 {
     public static IServiceCollection AddTransactions(this IServiceCollection services) => services
-        .AddSingleton<TransactionCredentials>()
+        .AddScoped<TransactionCredentials>()
         .AddScoped<TransactionService>()
         .AddScoped<TransactionQuery>()
         .AddScoped<ReservationService>()
