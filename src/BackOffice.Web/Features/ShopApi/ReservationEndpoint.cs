@@ -28,7 +28,7 @@ public sealed record ReservationResponse(Guid Id, string OrderNumber, string Res
 internal static class ReservationEndpoint
 {
     public static async Task<IResult> HandleAsync(string code, HttpContext context, IDbContextFactory<BackOfficeDbContext> databases,
-        ReservationService reservations, IKlarnaGateway gateway, TransactionCredentials credentialsOf, PClassFileStore pclasses,
+        ReservationService reservations, IKlarnaGateway gateway, PClassFileStore pclasses,
         IOptions<KlarnaOptions> options, IOptions<JsonOptions> json, SharedSecretProtector secrets, TimeProvider time)
     {
         if (ShopApiChecks.Refusal(context, code) is { } refusal)
@@ -92,7 +92,6 @@ internal static class ReservationEndpoint
             return Results.Problem(title: "Conflict", statusCode: 409, detail: $"A request for order {orderNumber} is being handled; send it again in a moment.");
         }
 
-        IResult answer;
         int statusCode;
         object body;
         try
@@ -119,8 +118,7 @@ internal static class ReservationEndpoint
         var text = JsonSerializer.Serialize(body, json.Value.SerializerOptions);
         claim.Answer(statusCode, text);
         await db.SaveChangesAsync(CancellationToken.None);
-        answer = Results.Text(text, statusCode >= 400 ? "application/problem+json" : "application/json", Encoding.UTF8, statusCode);
-        return answer;
+        return Results.Text(text, statusCode >= 400 ? "application/problem+json" : "application/json", Encoding.UTF8, statusCode);
     }
 
     private static async Task<IReadOnlyList<StoredPClass>> EidPClassesAsync(PClassFileStore files, int? eid, KlarnaCountry country, KlarnaCurrency currency)
