@@ -31,6 +31,21 @@ public sealed class PClassFileStore(IOptions<KlarnaOptions> options, IHostEnviro
         return Parse(json, FileName(country, currency));
     }
 
+    /// <summary>One merchant's PClasses for a market, for offering to shoppers: none when the file is missing or broken.</summary>
+    public async Task<IReadOnlyList<StoredPClass>> OfferableAsync(int? eid, KlarnaCountry country, KlarnaCurrency currency, CancellationToken cancellationToken = default)
+    {
+        if (eid is null)
+            return [];
+        try
+        {
+            return [.. (await ReadAsync(country, currency, cancellationToken)).Where(p => p.Eid == eid)];
+        }
+        catch (PClassFileException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>
     /// Replaces the entries of <paramref name="eid"/> in each file, keeping other eids' entries. All files are read and
     /// checked before any is written; each is written to a temporary file and renamed over the old one.

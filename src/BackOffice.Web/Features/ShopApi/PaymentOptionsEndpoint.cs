@@ -52,20 +52,12 @@ internal static class PaymentOptionsEndpoint
     /// <summary>The merchant's PClasses for the basket's country and currency that can pay its amount, with their cost.</summary>
     private static async Task<IReadOnlyList<PClassOption>> OfferedPClassesAsync(PClassFileStore files, int? eid, ServiceKind kind, Basket basket, TimeProvider time)
     {
-        if (kind != ServiceKind.Installments || eid is null
+        if (kind != ServiceKind.Installments
             || !Enum.TryParse<KlarnaCountry>(basket.BillingAddress.Country, out var country) || !Enum.TryParse<KlarnaCurrency>(basket.Currency, out var currency))
             return [];
-        IReadOnlyList<StoredPClass> stored;
-        try
-        {
-            stored = await files.ReadAsync(country, currency);
-        }
-        catch (PClassFileException)
-        {
-            return [];
-        }
+        var stored = await files.OfferableAsync(eid, country, currency);
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        return [.. stored.Where(p => p.Eid == eid)
+        return [.. stored
             .Select(p => (PClass: p, Quote: InstallmentCalculator.Quote(p, basket.Amount, today)))
             .Where(q => q.Quote.IsAvailable)
             .Select(q => new PClassOption(q.PClass.Id, q.PClass.Description, q.PClass.Type, q.PClass.Months, q.Quote.MonthlyPayment, q.Quote.TotalCost))];

@@ -68,7 +68,7 @@ internal static class ReservationEndpoint
         var basket = ReservationValidation.Basket(request);
         var country = Enum.Parse<KlarnaCountry>(basket.BillingAddress.Country);
         var currency = Enum.Parse<KlarnaCurrency>(request.Currency!);
-        var eidPClasses = await EidPClassesAsync(pclasses, service.MerchantId, country, currency);
+        var eidPClasses = await pclasses.OfferableAsync(service.MerchantId, country, currency, context.RequestAborted);
         var applicability = ApplicabilityRules.Evaluate(request.Service.Value, service.Settings, basket, options.Value, eidPClasses.Count > 0);
         if (applicability.Applicability == Applicability.NotApplicable)
             return Unprocessable($"{ServiceNames.Of(request.Service.Value)} cannot be used for this order.", applicability.Reasons);
@@ -119,18 +119,6 @@ internal static class ReservationEndpoint
         claim.Answer(statusCode, text);
         await db.SaveChangesAsync(CancellationToken.None);
         return Results.Text(text, statusCode >= 400 ? "application/problem+json" : "application/json", Encoding.UTF8, statusCode);
-    }
-
-    private static async Task<IReadOnlyList<StoredPClass>> EidPClassesAsync(PClassFileStore files, int? eid, KlarnaCountry country, KlarnaCurrency currency)
-    {
-        try
-        {
-            return [.. (await files.ReadAsync(country, currency)).Where(p => p.Eid == eid)];
-        }
-        catch (PClassFileException)
-        {
-            return [];
-        }
     }
 
     /// <summary>Sweden's check: Klarna's registered addresses for the personal number must include the billing address.</summary>
