@@ -22,6 +22,7 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
     private readonly Lock gate = new();
     private readonly Dictionary<string, Reservation> reservations = [];
     private readonly Dictionary<string, Invoice> invoices = [];
+    private readonly List<SandboxExecution> executions = [];
 
     /// <summary>Handles one call (after the envelope was checked) and returns its XML-RPC result; refusals throw <see cref="SandboxFault"/>.</summary>
     public object Handle(XmlRpcCall call)
@@ -37,7 +38,7 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
         var args = new SandboxArguments(call.Method, call.Parameters.Skip(2).ToList());
         lock (gate)
         {
-            return call.Method switch
+            var result = call.Method switch
             {
                 "reserve_amount" => ReserveAmount(args),
                 "activate" => Activate(args, protocolVersion, clientVersion),
@@ -54,6 +55,29 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
                 "extend_expiry_date" => ExtendExpiryDate(args),
                 _ => throw new SandboxFault(SandboxFault.UnknownMethod, $"unknown method {call.Method}"),
             };
+            if (ExecutionOf(call.Method, args, result) is { } execution)
+                executions.Add(execution);
+            return result;
+        }
+    }
+
+    /// <summary>Every call that changed something, in order: what a test compares with what the client meant to do.</summary>
+    public IReadOnlyList<SandboxExecution> Executions()
+    {
+        lock (gate)
+            return [.. executions];
+    }
+
+    /// <summary>Every reservation made for an order (orderid1 or orderid2): the original and those split off it.</summary>
+    public IReadOnlyList<SandboxReservationView> FindOrder(string orderId)
+    {
+        lock (gate)
+        {
+            return [.. reservations.Values.Where(r => orderId.Length > 0 && (r.OrderId1 == orderId || r.OrderId2 == orderId)).OrderBy(r => r.CreatedAt).Select(r =>
+            {
+                Refresh(r);
+                return r.View(invoices.Values.Where(i => i.Rno == r.Rno).Select(i => i.View()).ToList());
+            })];
         }
     }
 
@@ -87,7 +111,26 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
         {
             reservations.Clear();
             invoices.Clear();
+            executions.Clear();
         }
+    }
+
+    private SandboxExecution? ExecutionOf(string method, SandboxArguments args, object result)
+    {
+        var at = time.GetUtcNow();
+        string Text(int index) => args.Text(index, "id");
+        long Amount(int index) => args.Int(index, "amount");
+        return method switch
+        {
+            "reserve_amount" => new(method, Text(5), Amount(2), XmlRpcConvert.ToText(((List<object>)result)[0]), at),
+            "activate" => new(method, Text(2), null, XmlRpcConvert.ToText(((List<object>)result)[1]), at),
+            "split_reservation" => new(method, Text(0), Amount(1), XmlRpcConvert.ToText(((List<object>)result)[0]), at),
+            "change_reservation" => new(method, Text(0), Amount(1), null, at),
+            "cancel_reservation" or "extend_expiry_date" => new(method, Text(0), null, null, at),
+            "credit_invoice" or "credit_part" or "email_invoice" or "send_invoice" => new(method, Text(1), null, null, at),
+            "return_amount" => new(method, Text(1), Amount(2), null, at),
+            _ => null,
+        };
     }
 
     private object ReserveAmount(SandboxArguments args)
@@ -511,6 +554,7 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
     private sealed class Reservation(string rno, int eid, KlarnaCountry country, KlarnaCurrency currency, string orderId1, string orderId2, long amount, List<Line> lines, DateTimeOffset createdAt)
     {
         public string Rno { get; } = rno;
+        public DateTimeOffset CreatedAt { get; } = createdAt;
         public int Eid { get; } = eid;
         public KlarnaCountry Country { get; } = country;
         public KlarnaCurrency Currency { get; } = currency;
@@ -532,7 +576,7 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
         }
 
         public SandboxReservationView View(IReadOnlyList<SandboxInvoiceView> invoices) => new(
-            Rno, Eid, Status.ToString(), State.ToString(), Amount, Activated, createdAt, ExpiresAt,
+            Rno, Eid, Status.ToString(), State.ToString(), Amount, Activated, CreatedAt, ExpiresAt,
             Lines.Select(l => new SandboxLineView(l.ArticleNumber, l.Quantity, l.UnitPrice)).ToList(), invoices);
     }
 
@@ -560,6 +604,9 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
 }
 
 public sealed record SandboxLineView(string ArticleNumber, int Quantity, long UnitPrice);
+
+/// <summary>A call that changed something: its method, what it acted on (orderid1, rno or invno), its amount and what it made (rno, invno).</summary>
+public sealed record SandboxExecution(string Method, string Target, long? Amount, string? Result, DateTimeOffset At);
 
 public sealed record SandboxInvoiceView(string InvoiceNumber, long Amount, long Credited, DateTimeOffset CreatedAt, IReadOnlyList<SandboxLineView> Lines);
 

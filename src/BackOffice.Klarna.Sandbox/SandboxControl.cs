@@ -29,6 +29,8 @@ internal static class SandboxControl
         });
         control.MapGet("/reservations/{rno}", (string rno, KlarnaSandbox sandbox) =>
             sandbox.FindReservation(rno) is { } reservation ? Results.Ok(reservation) : Results.NotFound());
+        control.MapGet("/orders/{orderId}", (string orderId, KlarnaSandbox sandbox) => TypedResults.Ok(sandbox.FindOrder(orderId)));
+        control.MapGet("/executions", (KlarnaSandbox sandbox) => TypedResults.Ok(sandbox.Executions()));
         control.MapPost("/reservations/{rno}/resolve", (string rno, ResolveRequest request, KlarnaSandbox sandbox) =>
             sandbox.ResolvePending(rno, request.Status)
                 ? Results.NoContent()

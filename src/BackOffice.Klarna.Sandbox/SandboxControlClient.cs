@@ -28,6 +28,14 @@ public sealed class SandboxControlClient(HttpClient http)
         return await response.Content.ReadFromJsonAsync<SandboxReservationView>(Json);
     }
 
+    /// <summary>Every reservation of an order: the original and those split off it.</summary>
+    public async Task<IReadOnlyList<SandboxReservationView>> OrderAsync(string orderId) =>
+        await http.GetFromJsonAsync<List<SandboxReservationView>>($"_sandbox/orders/{Uri.EscapeDataString(orderId)}", Json) ?? [];
+
+    /// <summary>Every call that changed something, in order.</summary>
+    public async Task<IReadOnlyList<SandboxExecution>> ExecutionsAsync() =>
+        await http.GetFromJsonAsync<List<SandboxExecution>>("_sandbox/executions", Json) ?? [];
+
     public async Task<IReadOnlyDictionary<string, int>> CallsAsync() =>
         await http.GetFromJsonAsync<Dictionary<string, int>>("_sandbox/calls", Json) ?? [];
 

@@ -1,5 +1,6 @@
 using BackOffice.Web.Components;
 using BackOffice.Web.Data;
+using BackOffice.Web.Features;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
@@ -33,6 +34,7 @@ if (app.Environment.IsDevelopment())
 else
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseBackOfficeCultures();
 app.UseAntiforgery();
 
 app.MapStaticAssets();

@@ -37,6 +37,8 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
+    public DbSet<ReservationClaim> ReservationClaims => Set<ReservationClaim>();
+
     /// <summary>Data Protection's key ring, shared by every app instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -51,6 +53,9 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
         configurationBuilder.Properties<TransactionState>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<OperationKind>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<OperationState>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<OperationScope>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<SplitState>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<ClaimState>().HaveConversion<string>().HaveMaxLength(20);
     }
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -92,9 +97,11 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
             transaction.Property(t => t.Country).HasMaxLength(2);
             transaction.Property(t => t.Version).IsConcurrencyToken();
             transaction.Property(t => t.LastPollResult).HasMaxLength(200);
-            transaction.Ignore(t => t.RemainingAmount).Ignore(t => t.RefundableAmount);
+            transaction.Ignore(t => t.RemainingAmount).Ignore(t => t.RefundableAmount).Ignore(t => t.OpenSplitAmount).Ignore(t => t.MainOpenAmount).Ignore(t => t.OpenSplits);
             // Values, not entities: billing and shipping may be the very same address.
+            transaction.HasIndex(t => t.ExpiresAt);
             transaction.ComplexCollection(t => t.Lines, lines => lines.ToJson());
+            transaction.ComplexCollection(t => t.Splits, splits => splits.ToJson());
             transaction.ComplexProperty(t => t.Customer, customer =>
             {
                 customer.Property(c => c.Name).HasMaxLength(200);
@@ -110,6 +117,7 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
             invoice.HasOne<Transaction>().WithMany().HasForeignKey(i => i.TransactionId).OnDelete(DeleteBehavior.Restrict);
             invoice.HasIndex(i => i.InvoiceNumber).IsUnique();
             invoice.Property(i => i.InvoiceNumber).HasMaxLength(40);
+            invoice.Property(i => i.Currency).HasMaxLength(3);
             invoice.Ignore(i => i.RefundableAmount);
             invoice.ComplexCollection(i => i.Lines, lines => lines.ToJson());
         });
@@ -124,7 +132,10 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
             operation.Property(o => o.FaultText).HasMaxLength(2000);
             operation.Property(o => o.Detail).HasMaxLength(1000);
             operation.Property(o => o.InvoiceNumber).HasMaxLength(40);
+            operation.Property(o => o.ReservationNumber).HasMaxLength(40);
+            operation.Property(o => o.SplitReservationNumber).HasMaxLength(40);
             operation.ComplexCollection(o => o.Lines, lines => lines.ToJson());
+            operation.Ignore(o => o.Articles);
         });
 
         builder.Entity<JobSettings>(settings =>
@@ -165,13 +176,14 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
             key.Ignore(k => k.IsActive);
         });
 
-        builder.Entity<IdempotentReservation>(reservation =>
+        builder.Entity<ReservationClaim>(claim =>
         {
-            reservation.HasOne<Channel>().WithMany().HasForeignKey(r => r.ChannelId).OnDelete(DeleteBehavior.Restrict);
-            reservation.HasIndex(r => new { r.ChannelId, r.OrderNumber }).IsUnique();
-            reservation.Property(r => r.OrderNumber).HasMaxLength(100);
-            reservation.Property(r => r.Fingerprint).HasMaxLength(64);
-            reservation.Property(r => r.Body).HasMaxLength(4000);
+            claim.HasOne<Channel>().WithMany().HasForeignKey(r => r.ChannelId).OnDelete(DeleteBehavior.Restrict);
+            claim.HasIndex(r => new { r.ChannelId, r.OrderNumber }).IsUnique();
+            claim.Property(r => r.OrderNumber).HasMaxLength(100);
+            claim.Property(r => r.Fingerprint).HasMaxLength(100);
+            claim.Property(r => r.ReservationNumber).HasMaxLength(40);
+            claim.Property(r => r.Body).HasMaxLength(4000);
         });
 
         builder.Entity<AuditEntry>(entry =>

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace BackOffice.Web.Data;
 
@@ -9,9 +10,13 @@ internal static class DataSetup
 
     public static IServiceCollection AddBackOfficeData(this IServiceCollection services)
     {
-        services.AddDbContextFactory<BackOfficeDbContext>((provider, options) => options.UseSqlite(SqliteConnectionString(
-            provider.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName),
-            provider.GetRequiredService<IHostEnvironment>().ContentRootPath)));
+        services.AddSingleton<IInterceptor, SqliteConnectionSettings>();
+        // Interceptors come from the container, so tests can add their own (e.g. a barrier that forces interleaving).
+        services.AddDbContextFactory<BackOfficeDbContext>((provider, options) => options
+            .UseSqlite(SqliteConnectionString(
+                provider.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName),
+                provider.GetRequiredService<IHostEnvironment>().ContentRootPath))
+            .AddInterceptors(provider.GetServices<IInterceptor>()));
         services.AddHealthChecks().AddDbContextCheck<BackOfficeDbContext>();
         return services;
     }

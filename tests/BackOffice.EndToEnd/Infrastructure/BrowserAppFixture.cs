@@ -45,9 +45,9 @@ public sealed class BrowserAppFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context (own cookies and storage) and page.</summary>
-    public async Task<IPage> NewPageAsync()
+    public async Task<IPage> NewPageAsync(string locale = "en-US")
     {
-        var context = await browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString() });
+        var context = await browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), Locale = locale });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();
     }
@@ -70,10 +70,10 @@ public sealed class BrowserAppFixture : IAsyncLifetime
             FirstName = "Erika", LastName = "Musterfrau", Email = email, Street = "Heidestraße 17", PostalCode = "51147", City = "Köln",
             Country = KlarnaCountry.DE,
         };
-        var transaction = await scope.ServiceProvider.GetRequiredService<ReservationService>().ReserveAsync(new ReservationOrder(
+        var outcome = await scope.ServiceProvider.GetRequiredService<ReservationService>().ReserveAsync(new ReservationOrder(
             "demo", ServiceKind.Invoice, orderNumber, KlarnaCountry.DE, KlarnaCurrency.EUR, "07071960", address, address,
             [new GoodsLine("A1", "Shirt", 2, 1000, 19), new GoodsLine("B2", "Cap", 1, 550, 19)]));
-        return transaction.Id;
+        return Assert.IsType<ReservationOutcome.Stored>(outcome).Transaction.Id;
     }
 
     public SandboxControlClient Sandbox => new(new HttpClient { BaseAddress = new Uri(BaseAddress, "/sandbox/klarna/") });

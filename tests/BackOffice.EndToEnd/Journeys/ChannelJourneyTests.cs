@@ -24,6 +24,13 @@ public sealed class ChannelJourneyTests(BrowserAppFixture app)
         await channel.InitializeAsync("Invoice");
         await channel.InitializeAsync("Installments");
 
+        // An unsaved secret is never what Initialize uses: it waits for Save.
+        await channel.Card("Invoice").GetByLabel("Shared secret").FillAsync("a-wrong-secret");
+        await Expect(channel.InitializeButton("Invoice")).ToBeDisabledAsync();
+        await Expect(channel.Card("Invoice").GetByTestId("save-first")).ToBeVisibleAsync();
+        await channel.Card("Invoice").GetByLabel("Shared secret").FillAsync("");
+        await Expect(channel.InitializeButton("Invoice")).ToBeEnabledAsync();
+
         var pclasses = new PClassesPage(page);
         await pclasses.GotoAsync();
         await pclasses.FilterAsync("Channel", "shop-de");
@@ -35,6 +42,11 @@ public sealed class ChannelJourneyTests(BrowserAppFixture app)
         await Expect(ratenkauf).ToContainTextAsync("24");
         await Expect(ratenkauf).ToContainTextAsync("14.95 %");
         await Expect(pclasses.Row("pay within 14 days")).ToBeVisibleAsync();
+        await pclasses.CalculateAsync("1,000.00");
+        await Expect(ratenkauf).ToContainTextAsync("56.08");
+        await Expect(ratenkauf).ToContainTextAsync("1,206.60");
+        await pclasses.CalculateAsync("-5");
+        await Expect(page.GetByText("Enter an amount above zero.")).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "backoffice-pclasses.png"), FullPage = true });
     }
 

@@ -25,14 +25,14 @@ public sealed class TransactionJourneyTests(BrowserAppFixture app)
         await Expect(list.Order("E2E-OTHER-2")).ToHaveCountAsync(0);
         await list.OpenAsync("E2E-CAPTURE-1");
         await new ShellPage(page).WaitUntilInteractiveAsync();
-        await Expect(transaction.Amount("remaining")).ToHaveTextAsync("25.50 EUR");
+        await Expect(transaction.Amount("remaining")).ToHaveTextAsync("EUR 25.50");
 
-        await transaction.CaptureLinesAsync("A1", 1);
-        await Expect(transaction.Amount("captured")).ToHaveTextAsync("10.00 EUR");
-        await Expect(transaction.Amount("remaining")).ToHaveTextAsync("15.50 EUR");
-        await transaction.RefundAmountAsync("4.00");
+        await transaction.CaptureLinesAsync("A1", 1, "EUR 10.00");
+        await Expect(transaction.Amount("captured")).ToHaveTextAsync("EUR 10.00");
+        await Expect(transaction.Amount("remaining")).ToHaveTextAsync("EUR 15.50");
+        await transaction.RefundAmountAsync("4.00", "EUR 4.00");
 
-        await Expect(transaction.Amount("refunded")).ToHaveTextAsync("4.00 EUR");
+        await Expect(transaction.Amount("refunded")).ToHaveTextAsync("EUR 4.00");
         await Expect(transaction.Timeline).ToHaveCountAsync(2);
         await Expect(transaction.Timeline.First).ToContainTextAsync("Refund");
         await Expect(transaction.Timeline.First).ToContainTextAsync("Succeeded");
@@ -63,7 +63,65 @@ public sealed class TransactionJourneyTests(BrowserAppFixture app)
 
         await Expect(list.Order("SHOP-API-1")).ToBeVisibleAsync();
         await list.OpenAsync("SHOP-API-1");
-        await Expect(new TransactionPage(page).Amount("authorized")).ToHaveTextAsync("49.90 EUR");
+        await Expect(new TransactionPage(page).Amount("authorized")).ToHaveTextAsync("EUR 49.90");
+    }
+
+    [Fact]
+    public async Task A_german_operator_types_and_reads_amounts_the_german_way()
+    {
+        await app.ReserveAsync("E2E-DE-1");
+        await app.CreateUserAsync("operator-de@backoffice.local", "Operator-German-1!", "Operator");
+        var page = await app.NewPageAsync(locale: "de-DE");
+        await new LoginPage(page).GotoAsync();
+        await new LoginPage(page).SubmitAsync("operator-de@backoffice.local", "Operator-German-1!");
+        var list = new TransactionsPage(page);
+        var transaction = new TransactionPage(page);
+        await list.GotoAsync();
+        await list.SearchAsync("E2E-DE-1");
+        await list.OpenAsync("E2E-DE-1");
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+
+        await Expect(transaction.Amount("remaining")).ToHaveTextAsync("25,50 €");
+        await transaction.CaptureLinesAsync("A1", 2, "20,00 €");
+        await transaction.RefundAmountAsync("1,50", "1,50 €");
+
+        await Expect(transaction.Amount("refunded")).ToHaveTextAsync("1,50 €");
+        await Expect(transaction.Amount("remaining")).ToHaveTextAsync("5,50 €");
+    }
+
+    [Fact]
+    public async Task While_one_operator_captures_another_sees_it_under_way_and_then_done_without_reloading()
+    {
+        var id = await app.ReserveAsync("E2E-TWO-1");
+        await app.CreateUserAsync("operator-one@backoffice.local", "Operator-One-111!", "Operator");
+        await app.CreateUserAsync("operator-two@backoffice.local", "Operator-Two-222!", "Operator");
+        var first = await app.NewPageAsync();
+        var second = await app.NewPageAsync();
+        foreach (var (page, user, password) in new[] { (first, "operator-one@backoffice.local", "Operator-One-111!"), (second, "operator-two@backoffice.local", "Operator-Two-222!") })
+        {
+            await new LoginPage(page).GotoAsync();
+            await new LoginPage(page).SubmitAsync(user, password);
+            await new ShellPage(page).WaitUntilInteractiveAsync();
+            await page.GotoAsync($"transactions/{id}");
+            await new ShellPage(page).WaitUntilInteractiveAsync();
+        }
+        var watcher = new TransactionPage(second);
+        await app.Sandbox.SetLatencyAsync(4_000);
+
+        try
+        {
+            await new TransactionPage(first).CaptureEverythingAsync();
+
+            await Expect(watcher.InFlight).ToContainTextAsync("operator-one@backoffice.local", new() { Timeout = 2_000 });
+            await Expect(watcher.Action("Capture")).ToBeDisabledAsync(new() { Timeout = 2_000 });
+            await Expect(second.GetByTestId("state")).ToHaveTextAsync("Captured", new() { Timeout = 8_000 });
+            await Expect(watcher.InFlight).ToHaveCountAsync(0);
+            await Expect(watcher.Amount("captured")).ToHaveTextAsync("EUR 25.50");
+        }
+        finally
+        {
+            await app.Sandbox.SetLatencyAsync(0);
+        }
     }
 
     [Fact]
@@ -79,7 +137,7 @@ public sealed class TransactionJourneyTests(BrowserAppFixture app)
         await page.GotoAsync($"transactions/{id}");
         await new ShellPage(page).WaitUntilInteractiveAsync();
 
-        await Expect(new TransactionPage(page).Amount("remaining")).ToHaveTextAsync("25.50 EUR");
+        await Expect(new TransactionPage(page).Amount("remaining")).ToHaveTextAsync("EUR 25.50");
         await Expect(page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Capture" })).ToHaveCountAsync(0);
         await Expect(page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Refund" })).ToHaveCountAsync(0);
     }

@@ -37,10 +37,13 @@ public sealed class ChannelPage(IPage page)
         await Expect(card.GetByLabel("Secret set")).ToBeVisibleAsync();
     }
 
+    public ILocator InitializeButton(string service) =>
+        Card(service).GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Initialize") });
+
     public async Task InitializeAsync(string service)
     {
         var card = Card(service);
-        await card.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Initialize") }).ClickAsync();
+        await InitializeButton(service).ClickAsync();
         await Expect(card.GetByTestId("initialization")).ToContainTextAsync("Initialized");
     }
 }
@@ -60,4 +63,6 @@ public sealed class PClassesPage(IPage page)
     }
 
     public ILocator Row(string text) => page.GetByRole(AriaRole.Row).Filter(new() { HasText = text });
+
+    public async Task CalculateAsync(string amount) => await page.GetByLabel("Amount to calculate").FillAsync(amount);
 }

@@ -32,28 +32,39 @@ public sealed class TransactionPage(IPage page)
 
     public ILocator Timeline => page.GetByTestId("operation");
 
-    public async Task CaptureLinesAsync(string articleNumber, int quantity)
+    public ILocator InFlight => page.GetByTestId("in-flight");
+
+    /// <summary>Captures line quantities; <paramref name="shown"/> is the amount as the page writes it (e.g. "EUR 10.00").</summary>
+    public async Task CaptureLinesAsync(string articleNumber, int quantity, string shown)
     {
         await Action("Capture").ClickAsync();
         await Dialog.GetByText("Order lines").ClickAsync();
         await Dialog.GetByLabel($"Quantity of {articleNumber}").FillAsync(quantity.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Dialog.GetByLabel($"Quantity of {articleNumber}").BlurAsync();
-        await Expect(Dialog.GetByTestId("total")).ToContainTextAsync("10.00");
+        await Expect(Dialog.GetByTestId("total")).ToContainTextAsync(shown);
         await Dialog.GetByRole(AriaRole.Button, new() { Name = "Review" }).ClickAsync();
-        await Expect(Dialog.GetByTestId("confirmation")).ToContainTextAsync("Capture 10.00 EUR");
+        await Expect(Dialog.GetByTestId("confirmation")).ToContainTextAsync($"Capture {shown}");
         await Dialog.GetByRole(AriaRole.Button, new() { Name = "Confirm capture" }).ClickAsync();
-        await Expect(page.GetByTestId("outcome")).ToContainTextAsync("Captured 10.00 EUR");
+        await Expect(page.GetByTestId("outcome")).ToContainTextAsync($"Captured {shown}");
     }
 
-    public async Task RefundAmountAsync(string amount)
+    public async Task CaptureEverythingAsync()
+    {
+        await Action("Capture").ClickAsync();
+        await Dialog.GetByRole(AriaRole.Button, new() { Name = "Review" }).ClickAsync();
+        await Dialog.GetByRole(AriaRole.Button, new() { Name = "Confirm capture" }).ClickAsync();
+    }
+
+    /// <summary>Refunds an amount typed as the user's culture writes it; <paramref name="shown"/> is how the page writes it back.</summary>
+    public async Task RefundAmountAsync(string typed, string shown)
     {
         await Action("Refund").ClickAsync();
         await Dialog.GetByText("An amount").ClickAsync();
-        await Dialog.GetByLabel("Amount", new() { Exact = true }).FillAsync(amount);
+        await Dialog.GetByLabel("Amount", new() { Exact = true }).FillAsync(typed);
         await Dialog.GetByLabel("Amount", new() { Exact = true }).BlurAsync();
         await Dialog.GetByRole(AriaRole.Button, new() { Name = "Review" }).ClickAsync();
-        await Expect(Dialog.GetByTestId("confirmation")).ToContainTextAsync($"Refund {amount} EUR");
+        await Expect(Dialog.GetByTestId("confirmation")).ToContainTextAsync($"Refund {shown}");
         await Dialog.GetByRole(AriaRole.Button, new() { Name = "Confirm refund" }).ClickAsync();
-        await Expect(page.GetByTestId("outcome")).ToContainTextAsync($"Refunded {amount} EUR");
+        await Expect(page.GetByTestId("outcome")).ToContainTextAsync($"Refunded {shown}");
     }
 }

@@ -3,6 +3,7 @@ using BackOffice.Web.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -33,6 +34,12 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
 
     public Dictionary<string, string?> Settings { get; } = [];
 
+    /// <summary>The app's clock, when a test moves time itself.</summary>
+    public TimeProvider? Clock { get; init; }
+
+    /// <summary>Services a test adds or replaces (e.g. an interceptor that forces interleaving).</summary>
+    public List<Action<IServiceCollection>> TestServices { get; } = [];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(EnvironmentName);
@@ -42,6 +49,13 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services =>
+        {
+            if (Clock is not null)
+                services.AddSingleton(Clock);
+            foreach (var configure in TestServices)
+                configure(services);
+        });
     }
 
     /// <summary>A signed-in user for calling the app's services directly (they check the role themselves).</summary>

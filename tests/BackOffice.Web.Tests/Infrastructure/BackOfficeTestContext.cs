@@ -20,6 +20,8 @@ public abstract class BackOfficeTestContext : BunitContext, IAsyncLifetime
 
     protected BackOfficeTestContext()
     {
+        // Amounts are read and written in the user's culture; tests pick theirs (UseCulture), English by default.
+        UseCulture("en-US");
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         // bUnit registers a stand-in authorization service; the real one evaluates the app's role policies.
@@ -38,6 +40,9 @@ public abstract class BackOfficeTestContext : BunitContext, IAsyncLifetime
 
     // MudBlazor's services are only IAsyncDisposable.
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    protected static void UseCulture(string name) =>
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo(name);
 
     protected void SignInAs(string name, params string[] roles)
     {

@@ -1,3 +1,4 @@
+using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using Hangfire;
 
@@ -28,23 +29,24 @@ internal static class JobsSetup
         services.AddScoped<PendingStatusPoller>();
         services.AddScoped<PendingCancellationJob>();
         services.AddScoped<PendingCancellations>();
+        services.AddScoped<ReservationExpiryJob>();
         services.AddScoped<JobsService>();
         return services;
     }
 
     /// <summary>
-    /// Mirrors the stored job settings into Hangfire, and, once the app listens (the in-process sandbox is reached over
-    /// HTTP), schedules again every due cancellation not done yet: Hangfire's in-memory storage forgot them.
+    /// Mirrors the stored job settings into Hangfire and adds the jobs that always run: the sweep of due cancellations
+    /// (which also brings back those Hangfire's in-memory storage forgot on a restart) and the reservation expiry.
+    /// Operations a stopped process left Requested are settled or marked Unknown first.
     /// </summary>
     public static async Task StartJobsAsync(this WebApplication app)
     {
-        await using (var scope = app.Services.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<JobsService>().ScheduleFromSettingsAsync();
-        app.Lifetime.ApplicationStarted.Register(() =>
-        {
-            using var scope = app.Services.CreateScope();
-            scope.ServiceProvider.GetRequiredService<PendingCancellations>().RescheduleOpenAsync().GetAwaiter().GetResult();
-        });
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<OperationJournal>().SettleAbandonedAsync("Start-up");
+        await scope.ServiceProvider.GetRequiredService<JobsService>().ScheduleFromSettingsAsync();
+        var recurring = scope.ServiceProvider.GetRequiredService<IRecurringJobManager>();
+        recurring.AddOrUpdate<PendingCancellations>(PendingCancellations.SweepJobId, c => c.SweepAsync(CancellationToken.None), Cron.Minutely());
+        recurring.AddOrUpdate<ReservationExpiryJob>(ReservationExpiryJob.JobId, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
     }
 
     public static IEndpointConventionBuilder MapJobsDashboard(this IEndpointRouteBuilder endpoints) =>

@@ -1,6 +1,5 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
-using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Transactions;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -8,76 +7,91 @@ using Microsoft.EntityFrameworkCore;
 namespace BackOffice.Web.Features.Jobs;
 
 /// <summary>
-/// Cancels a pending reservation whose service declines pending orders, once its row is due. Running it twice, or on a
-/// reservation Klarna already cancelled, is harmless. If Klarna cannot be reached it tries again a minute later.
+/// Cancels a pending reservation whose service declines pending orders, once its row is due, through the same journal
+/// as every money action (operation and claim first, then the call). Running it twice, or on a reservation Klarna
+/// already cancelled, is harmless. If Klarna cannot be reached it tries again a minute later; an unknown outcome is
+/// reconciled from Klarna's state before anything is sent again.
 /// </summary>
 public sealed partial class PendingCancellationJob(
     IDbContextFactory<BackOfficeDbContext> databases,
-    IKlarnaGateway gateway,
-    TransactionCredentials credentialsOf,
+    TransactionService transactions,
+    OperationReconciler reconciler,
     IBackgroundJobClient jobs,
     TimeProvider time,
     ILogger<PendingCancellationJob> logger)
 {
     public const string Reason = "Pending order declined";
-    private const string User = "Decline pending orders";
 
     [AutomaticRetry(Attempts = 0)]
     public async Task RunAsync(Guid cancellationId, CancellationToken cancellationToken)
     {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var due = await db.PendingCancellations.SingleOrDefaultAsync(c => c.Id == cancellationId, cancellationToken);
-        if (due is null || due.CompletedAt is not null)
-            return;
-        var transaction = await db.Transactions.SingleAsync(t => t.Id == due.TransactionId, cancellationToken);
-        var now = time.GetUtcNow();
-        if (transaction.State is not (TransactionState.Pending or TransactionState.Authorized))
+        PendingCancellation? due;
+        Transaction transaction;
+        Operation? active = null;
+        await using (var db = await databases.CreateDbContextAsync(cancellationToken))
         {
-            due.Complete(now, $"Nothing to cancel: the transaction is {transaction.State}.");
-            await db.SaveChangesAsync(cancellationToken);
-            return;
+            due = await db.PendingCancellations.AsNoTracking().SingleOrDefaultAsync(c => c.Id == cancellationId, cancellationToken);
+            if (due is null || due.CompletedAt is not null)
+                return;
+            if (due.DueAt > time.GetUtcNow())
+            {
+                // The scheduler's clock may run a little ahead of ours: come back when it is due.
+                jobs.Schedule<PendingCancellationJob>(j => j.RunAsync(cancellationId, CancellationToken.None), due.DueAt - time.GetUtcNow());
+                return;
+            }
+            transaction = await db.Transactions.AsNoTracking().SingleAsync(t => t.Id == due.TransactionId, cancellationToken);
+            if (transaction.ActiveOperationId is { } activeId)
+                active = await db.Operations.AsNoTracking().SingleAsync(o => o.Id == activeId, cancellationToken);
         }
-        if (transaction.ActiveOperationId is not null)
+        if (active is not null)
         {
+            // Our own earlier cancellation of unknown outcome settles from Klarna's state; anything else runs first.
+            if (active.Kind == OperationKind.Cancel && active.CanReconcile(time.GetUtcNow()))
+                await reconciler.ReconcileAsync(TransactionService.PendingDeclineActor, transaction.Id, ReconcileAnswer.None);
             RetryLater(cancellationId);
             return;
         }
+        if (!(transaction.State == TransactionState.Pending || transaction.State == TransactionState.Authorized && transaction.CapturedAmount == 0))
+        {
+            await CompleteAsync(cancellationId, $"Nothing to cancel: the transaction is {transaction.State}.");
+            return;
+        }
 
-        var credentials = await credentialsOf.ForAsync(db, transaction, cancellationToken);
-        var operation = new Operation(transaction.Id, OperationKind.Cancel, transaction.AuthorizedAmount, [], null, Reason, User, now);
-        db.Operations.Add(operation);
-        string result;
+        OperationOutcome outcome;
         try
         {
-            await gateway.CancelReservationAsync(credentials, transaction.ReservationNumber, cancellationToken);
-            result = "Cancelled at Klarna.";
+            outcome = await transactions.DeclinePendingAsync(transaction.Id, Reason);
         }
-        catch (KlarnaFaultException fault) when (fault.Code == KlarnaFaultCode.Rno)
+        catch (BusinessRuleException)
         {
-            result = "Klarna had cancelled it already.";
-        }
-        catch (KlarnaFaultException fault)
-        {
-            operation.Fail(time.GetUtcNow(), fault.RawCode, fault.FaultString);
-            due.Complete(time.GetUtcNow(), $"Klarna refused the cancellation: fault {fault.RawCode} ({fault.FaultString}).");
-            await db.SaveChangesAsync(CancellationToken.None);
-            return;
-        }
-        catch (KlarnaException e)
-        {
-            operation.Fail(time.GetUtcNow(), 0, $"{e.Message} Trying again in a minute.");
-            await db.SaveChangesAsync(CancellationToken.None);
+            // Someone claimed the transaction in the meantime; look again later.
             RetryLater(cancellationId);
             return;
         }
-
-        transaction.Cancel();
-        operation.Succeed(time.GetUtcNow(), detail: result);
-        due.Complete(time.GetUtcNow(), result);
-        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), User, "Transactions", "Cancel", $"{transaction.OrderNumber} ({transaction.ReservationNumber})", $"{Reason}. {result}"));
-        await db.SaveChangesAsync(CancellationToken.None);
-        LogCancelled(transaction.OrderNumber);
+        switch (outcome)
+        {
+            case { State: OperationState.Succeeded }:
+                await CompleteAsync(cancellationId, outcome.Message);
+                LogCancelled(transaction.OrderNumber);
+                break;
+            case { State: OperationState.Failed, FaultCode: > 0 }:
+                await CompleteAsync(cancellationId, $"Klarna refused the cancellation: {outcome.Message}");
+                break;
+            default:
+                RetryLater(cancellationId);
+                break;
+        }
     }
+
+    private async Task CompleteAsync(Guid cancellationId, string result) => await DatabaseRetry.RunAsync(async () =>
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        var due = await db.PendingCancellations.SingleAsync(c => c.Id == cancellationId);
+        if (due.CompletedAt is null)
+            due.Complete(time.GetUtcNow(), result);
+        await db.SaveChangesAsync();
+        return true;
+    });
 
     private void RetryLater(Guid cancellationId) =>
         jobs.Schedule<PendingCancellationJob>(j => j.RunAsync(cancellationId, CancellationToken.None), TimeSpan.FromMinutes(1));

@@ -4,9 +4,18 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BackOffice.Web.Features.Jobs;
 
-/// <summary>Schedules the Hangfire jobs for due-cancellation rows: new ones, and at start-up every one not done yet.</summary>
-public sealed class PendingCancellations(IDbContextFactory<BackOfficeDbContext> databases, IBackgroundJobClient jobs, TimeProvider time)
+/// <summary>
+/// Due cancellations of pending orders: each is scheduled in Hangfire when it is made, and a sweep every minute runs
+/// every one that is due and not done, so none is lost when Hangfire forgets its schedule (in-memory storage, restart).
+/// </summary>
+public sealed class PendingCancellations(
+    IDbContextFactory<BackOfficeDbContext> databases,
+    IBackgroundJobClient jobs,
+    IServiceScopeFactory scopes,
+    TimeProvider time)
 {
+    public const string SweepJobId = "DueCancellations";
+
     public void Schedule(PendingCancellation cancellation)
     {
         var delay = cancellation.DueAt - time.GetUtcNow();
@@ -17,11 +26,21 @@ public sealed class PendingCancellations(IDbContextFactory<BackOfficeDbContext> 
             jobs.Schedule<PendingCancellationJob>(j => j.RunAsync(id, CancellationToken.None), delay);
     }
 
-    /// <summary>Hangfire's in-memory storage forgets its schedule on restart; the rows do not.</summary>
-    public async Task RescheduleOpenAsync()
+    /// <summary>Runs every due cancellation not done yet, one after the other.</summary>
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+    [DisableConcurrentExecution(timeoutInSeconds: 5)]
+    public async Task SweepAsync(CancellationToken cancellationToken)
     {
-        await using var db = await databases.CreateDbContextAsync();
-        foreach (var cancellation in await db.PendingCancellations.Where(c => c.CompletedAt == null).ToListAsync())
-            Schedule(cancellation);
+        List<Guid> due;
+        await using (var db = await databases.CreateDbContextAsync(cancellationToken))
+        {
+            var now = time.GetUtcNow();
+            due = await db.PendingCancellations.Where(c => c.CompletedAt == null && c.DueAt <= now).Select(c => c.Id).ToListAsync(cancellationToken);
+        }
+        foreach (var id in due)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<PendingCancellationJob>().RunAsync(id, cancellationToken);
+        }
     }
 }

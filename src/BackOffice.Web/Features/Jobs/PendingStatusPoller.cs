@@ -1,22 +1,22 @@
 using System.Collections.Concurrent;
-using System.Security.Claims;
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Transactions;
-using BackOffice.Web.Features.Users;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackOffice.Web.Features.Jobs;
 
 /// <summary>
-/// KlarnaCheckOrderStatus: asks Klarna about every Pending transaction (and reconciles every operation of unknown
-/// outcome) under each transaction's own credentials, a bounded number at a time. Accepted → Authorized, Denied →
+/// KlarnaCheckOrderStatus: asks Klarna about every Pending transaction (and reconciles what it can of every operation of
+/// unknown outcome, after settling operations a stopped process left behind) under each transaction's own credentials,
+/// a bounded number at a time. Accepted → Authorized, Denied →
 /// Denied; nothing else ever moves. One failure does not stop the run. Never two runs at once, across instances too.
 /// </summary>
 public sealed partial class PendingStatusPoller(
     IDbContextFactory<BackOfficeDbContext> databases,
-    IServiceScopeFactory scopes,
+    OperationJournal journal,
+    OperationReconciler reconciler,
     JobLeases leases,
     IKlarnaGateway gateway,
     TransactionCredentials credentialsOf,
@@ -26,7 +26,6 @@ public sealed partial class PendingStatusPoller(
     public const string SystemUser = "KlarnaCheckOrderStatus";
     private const int ErrorsKept = 10;
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(30);
-    private static readonly ClaimsPrincipal System = new(new ClaimsIdentity([new Claim(ClaimTypes.Name, SystemUser), new Claim(ClaimTypes.Role, Roles.Operator)], "Job"));
 
     /// <summary>Runs once; answers the run's record, or null when another run holds the lease and this one did nothing.</summary>
     [DisableConcurrentExecution(timeoutInSeconds: 5)]
@@ -52,6 +51,7 @@ public sealed partial class PendingStatusPoller(
     private async Task<JobRun> CheckAllAsync(string trigger, CancellationToken cancellationToken)
     {
         var run = new JobRun(JobSettings.CheckOrderStatus, trigger, time.GetUtcNow());
+        await journal.SettleAbandonedAsync(SystemUser);
         List<Guid> candidates;
         JobSettings settings;
         await using (var db = await databases.CreateDbContextAsync(cancellationToken))
@@ -97,23 +97,20 @@ public sealed partial class PendingStatusPoller(
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var transaction = await db.Transactions.SingleAsync(t => t.Id == id, cancellationToken);
         if (transaction.ActiveOperationId is not null)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var outcome = await scope.ServiceProvider.GetRequiredService<TransactionService>().ReconcileAsync(System, id);
-            return outcome.State != OperationState.Unknown;
-        }
+            return (await reconciler.ReconcileAsync(SystemUser, id, ReconcileAnswer.None)).State != OperationState.Unknown;
         if (transaction.State != TransactionState.Pending)
             return false;
 
         var credentials = await credentialsOf.ForAsync(db, transaction, cancellationToken);
-        var check = new Operation(id, OperationKind.StatusCheck, null, [], null, "", SystemUser, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var check = new Operation(id, OperationKind.StatusCheck, OperationScope.Whole, transaction.ReservationNumber, null, [], null, "", SystemUser, now, now + callTimeout);
         db.Operations.Add(check);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(callTimeout);
             var status = await gateway.CheckOrderStatusAsync(credentials, transaction.ReservationNumber, cancellationToken: timeout.Token);
-            var now = time.GetUtcNow();
+            now = time.GetUtcNow();
             var moved = transaction.ApplyStatus(status, now);
             transaction.RecordPoll(now, status.ToString());
             check.Succeed(now, detail: moved ? $"Klarna: {status}; now {transaction.State}" : $"Klarna: {status}");

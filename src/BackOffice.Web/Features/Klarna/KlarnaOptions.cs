@@ -55,6 +55,9 @@ public sealed class KlarnaOptions
     /// <summary>How long after a pending reservation its delayed cancellation runs (Klarna cannot cancel at once).</summary>
     public int CancelDelaySeconds { get; set; } = 5;
 
+    /// <summary>How long Klarna keeps a reservation (7 days); the expiry job asks Klarna before it believes the date.</summary>
+    public int ReservationDays { get; set; } = 7;
+
     /// <summary>What a service is for a basket whose addresses fail the address rules.</summary>
     public Applicability ApplicabilityOnIncompatibleAddresses { get; set; } = Applicability.NotApplicable;
 

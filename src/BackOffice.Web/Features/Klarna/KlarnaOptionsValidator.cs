@@ -35,6 +35,8 @@ internal sealed class KlarnaOptionsValidator : IValidateOptions<KlarnaOptions>
 
         if (options.CancelDelaySeconds is < 1 or > 3600)
             errors.Add($"{section}:CancelDelaySeconds must be between 1 and 3600 seconds, not {options.CancelDelaySeconds}.");
+        if (options.ReservationDays is < 1 or > 365)
+            errors.Add($"{section}:ReservationDays must be between 1 and 365, not {options.ReservationDays}.");
         if (string.IsNullOrWhiteSpace(options.PClassDirectory))
             errors.Add($"{section}:PClassDirectory must name a folder.");
         if (options.CareOfSource != AddressLineSource.None && options.CareOfSource == options.HouseNumberSource)

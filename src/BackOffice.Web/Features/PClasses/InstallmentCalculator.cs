@@ -1,4 +1,5 @@
 using BackOffice.Klarna;
+using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Features.PClasses;
 
@@ -9,47 +10,104 @@ public sealed record InstallmentQuote(long? MonthlyPayment, long TotalCost, stri
 }
 
 /// <summary>
-/// The legacy Klarna library's cost rules, in decimal arithmetic and minor units (Klarna's currencies all have two
-/// decimals):
+/// The arithmetic of Klarna's own legacy calculation code (the PHP library's <c>Calc</c> class, checkout page), so the
+/// figures match what Klarna shows the shopper:
 /// <list type="bullet">
-/// <item>Invoice (type −1): one payment within 14 days of amount + invoice fee.</item>
-/// <item>Otherwise the start fee is financed with the amount, P = amount + start fee, at the monthly rate
-/// r = interest rate / 12 / 100 over n months. The annuity is A = P·r / (1 − (1 + r)^−n), or P / n without
-/// interest. Each monthly invoice adds the invoice fee: monthly payment = A + invoice fee, rounded to the minor
-/// unit (half away from zero), and the total cost is monthly payment × n.</item>
-/// <item>A PClass cannot be used below its minimum amount, nor after it has expired.</item>
+/// <item>The start fee is financed with the amount: P = amount + start fee. The payment is the annuity of P over the
+/// PClass's months at its yearly rate r (monthly rate r/1200), A = P·p / (1 − (1 + p)^−n), or P / n without interest,
+/// plus the invoice fee.</item>
+/// <item>The account is then run month by month (Calc::fulpacc): each month adds interest and the invoice fee to the
+/// balance and pays the payment, but for an account PClass at least the country's lowest monthly payment and at least
+/// 1/24 of the balance plus fee and interest; the month whose balance the payment covers pays the balance and ends it.</item>
+/// <item>The monthly cost is the first payment rounded to the cent; the total is the sum of all payments, rounded to
+/// 0.10 in DE, AT, NL and FI and to whole units in SE, NO and DK (Calc::pRound).</item>
+/// <item>The invoice (type −1) is one payment of amount + invoice fee. A PClass cannot be used below its minimum
+/// amount, after it has expired, or for an amount of zero or less.</item>
 /// </list>
+/// Klarna computes in floating point, so this does too; results are turned into minor units at the end.
 /// </summary>
 public static class InstallmentCalculator
 {
+    private const double Accuracy = 0.01;
+
     public static InstallmentQuote Quote(StoredPClass pclass, long amount, DateOnly today)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(amount);
-        var invoiceFee = Minor(pclass.InvoiceFee);
+        var currency = KlarnaMarkets.Find(pclass.Country)?.Currency.ToString() ?? "EUR";
+        if (amount <= 0)
+            return new InstallmentQuote(null, 0, "Enter an amount above zero.");
+        var invoiceFee = pclass.InvoiceFee;
         if (pclass.Type == PClassType.Invoice)
-            return new InstallmentQuote(null, checked(amount + invoiceFee), null);
+            return new InstallmentQuote(null, checked(amount + Minor(invoiceFee)), null);
         if (pclass.IsExpired(today))
             return new InstallmentQuote(null, 0, $"expired on {pclass.ExpiresOn:yyyy-MM-dd}");
         if (amount < Minor(pclass.MinAmount))
-            return new InstallmentQuote(null, 0, $"only from {pclass.MinAmount:0.00}");
+            return new InstallmentQuote(null, 0, $"only from {Money.Format(Minor(pclass.MinAmount), currency)}");
         if (pclass.Months <= 0)
             return new InstallmentQuote(null, 0, "has no months to pay in");
 
-        decimal principal = checked(amount + Minor(pclass.StartFee));
-        var months = pclass.Months;
-        var rate = pclass.InterestRate / 100m / 12m;
-        var annuity = rate == 0 ? principal / months : principal * rate / (1 - 1 / Power(1 + rate, months));
-        var monthly = (long)Math.Round(annuity + invoiceFee, MidpointRounding.AwayFromZero);
-        return new InstallmentQuote(monthly, checked(monthly * months), null);
+        var payments = Payments(pclass, amount / 100.0);
+        var monthly = Math.Round((decimal)payments[0], 2, MidpointRounding.AwayFromZero);
+        var total = CountryRound(payments.Sum(), pclass.Country);
+        return new InstallmentQuote(Minor(monthly), Minor((decimal)total), null);
+    }
+
+    /// <summary>Calc::getPayArray for the checkout page: every monthly payment, in major units.</summary>
+    public static IReadOnlyList<double> Payments(StoredPClass pclass, double amount)
+    {
+        var fee = (double)pclass.InvoiceFee;
+        var rate = (double)pclass.InterestRate;
+        var principal = amount + (double)pclass.StartFee;
+        var isAccount = pclass.Type == PClassType.Account;
+        var lowest = isAccount ? LowestMonthlyPayment(pclass.Country) : 0;
+        var payment = Annuity(principal, pclass.Months, rate) + fee;
+
+        var balance = principal;
+        var payments = new List<double>();
+        for (var months = pclass.Months; months != 0 && balance > Accuracy; months--)
+        {
+            var interest = balance * rate / (100.0 * 12);
+            var owed = balance + interest + fee;
+            if (lowest >= owed || payment >= owed)
+            {
+                payments.Add(owed);
+                break;
+            }
+            var paid = Math.Max(payment, lowest);
+            if (isAccount)
+                paid = Math.Max(paid, balance / 24.0 + fee + interest);
+            balance = owed - paid;
+            payments.Add(paid);
+        }
+        return payments;
+    }
+
+    /// <summary>Calc::getLowestPaymentForAccount.</summary>
+    public static double LowestMonthlyPayment(KlarnaCountry country) => country switch
+    {
+        KlarnaCountry.SE => 50.0,
+        KlarnaCountry.NO => 95.0,
+        KlarnaCountry.FI => 8.95,
+        KlarnaCountry.DK => 89.0,
+        KlarnaCountry.DE or KlarnaCountry.AT => 6.95,
+        _ => 5.0,
+    };
+
+    private static double Annuity(double principal, int months, double rate)
+    {
+        if (months == 0)
+            return principal;
+        if (rate == 0)
+            return principal / months;
+        var p = rate / (100.0 * 12);
+        return principal * p / (1 - Math.Pow(1 + p, -months));
+    }
+
+    /// <summary>Calc::pRound: to 0.10 where Klarna shows tenths, else to whole units.</summary>
+    private static double CountryRound(double value, KlarnaCountry country)
+    {
+        var multiply = country is KlarnaCountry.FI or KlarnaCountry.DE or KlarnaCountry.NL or KlarnaCountry.AT ? 10 : 1;
+        return Math.Floor(value * multiply + 0.5) / multiply;
     }
 
     private static long Minor(decimal major) => (long)Math.Round(major * 100, MidpointRounding.AwayFromZero);
-
-    private static decimal Power(decimal value, int exponent)
-    {
-        var result = 1m;
-        for (var i = 0; i < exponent; i++)
-            result *= value;
-        return result;
-    }
 }

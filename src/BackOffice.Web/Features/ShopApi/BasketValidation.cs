@@ -12,6 +12,8 @@ internal static class BasketValidation
             errors["amount"] = ["Send the basket total in minor units (cents), 0 or more."];
         if (request.Currency is not { Length: 3 } currency || !currency.All(char.IsAsciiLetterUpper))
             errors["currency"] = ["Send an ISO 4217 currency code in capitals, e.g. EUR."];
+        else if (!Money.IsKnownCurrency(currency))
+            errors["currency"] = [$"{currency} is not a currency (ISO 4217)."];
         if (request.PriceDisplay is not (PriceDisplay.Gross or PriceDisplay.Net))
             errors["priceDisplay"] = ["Send Gross or Net."];
         if (request.ShippingDestinations is < 1)

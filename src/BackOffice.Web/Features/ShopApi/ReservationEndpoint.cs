@@ -22,14 +22,15 @@ public sealed record ReservationRequest(
     ApiAddress? BillingAddress, ApiAddress? ShippingAddress, IReadOnlyList<ApiLine>? Lines, string? ClientIp,
     PriceDisplay? PriceDisplay = ShopApi.PriceDisplay.Gross, int? ShippingDestinations = 1, bool CoveredByOtherInstrument = false, bool DigitalGoodsOnly = false);
 
-public sealed record ReservationResponse(Guid Id, string OrderNumber, string ReservationNumber, TransactionState State);
+/// <param name="Notices">What was changed to suit Klarna, e.g. characters removed from product titles.</param>
+public sealed record ReservationResponse(Guid Id, string OrderNumber, string ReservationNumber, TransactionState State, IReadOnlyList<string> Notices);
 
 /// <summary><c>POST /api/v1/channels/{code}/reservations</c>: checks, reserves at Klarna and stores the transaction.</summary>
 internal static class ReservationEndpoint
 {
     public static async Task<IResult> HandleAsync(string code, HttpContext context, IDbContextFactory<BackOfficeDbContext> databases,
         ReservationService reservations, IKlarnaGateway gateway, PClassFileStore pclasses,
-        IOptions<KlarnaOptions> options, IOptions<JsonOptions> json, SharedSecretProtector secrets, TimeProvider time)
+        IOptions<KlarnaOptions> options, IOptions<JsonOptions> json, SharedSecretProtector secrets)
     {
         if (ShopApiChecks.Refusal(context, code) is { } refusal)
             return refusal;
@@ -50,74 +51,61 @@ internal static class ReservationEndpoint
         if (errors.Count > 0)
             return Results.ValidationProblem(errors, detail: "The reservation is not valid; see errors. Nothing was stored.");
 
+        if (ReservationValidation.CharacterProblems(request) is { Count: > 0 } characters)
+            return Unprocessable("Klarna takes only Latin-1 characters in names and addresses; nothing was stored or sent.", characters);
+
         await using var db = await databases.CreateDbContextAsync(context.RequestAborted);
         var channel = await db.Channels.AsNoTracking().SingleAsync(c => c.Code == code, context.RequestAborted);
         var fingerprint = Convert.ToHexString(SHA256.HashData(buffer.ToArray()));
         var orderNumber = request.OrderNumber!.Trim();
-        if (await db.Set<IdempotentReservation>().AsNoTracking().SingleOrDefaultAsync(r => r.ChannelId == channel.Id && r.OrderNumber == orderNumber, context.RequestAborted) is { } earlier)
+        if (await db.ReservationClaims.AsNoTracking().SingleOrDefaultAsync(r => r.ChannelId == channel.Id && r.OrderNumber == orderNumber, context.RequestAborted) is null)
         {
-            return earlier.Fingerprint != fingerprint
-                ? Results.Problem(title: "Conflict", statusCode: 409, detail: $"Order {orderNumber} was reserved already with other content.")
-                : earlier.Status is { } status
-                    ? Results.Text(earlier.Body!, status >= 400 ? "application/problem+json" : "application/json", Encoding.UTF8, status)
-                    : Results.Problem(title: "Conflict", statusCode: 409, detail: $"A request for order {orderNumber} is being handled; send it again in a moment.");
+            // Checks that need no call to Klarna come first: a refused request stores nothing. A request sent again skips them.
+            var service = channel.Service(request.Service!.Value);
+            var basket = ReservationValidation.Basket(request);
+            var country = Enum.Parse<KlarnaCountry>(basket.BillingAddress.Country);
+            var currency = Enum.Parse<KlarnaCurrency>(request.Currency!);
+            var eidPClasses = await pclasses.OfferableAsync(service.MerchantId, country, currency, context.RequestAborted);
+            var applicability = ApplicabilityRules.Evaluate(request.Service.Value, service.Settings, basket, options.Value, eidPClasses.Count > 0);
+            if (applicability.Applicability == Applicability.NotApplicable)
+                return Unprocessable($"{ServiceNames.Of(request.Service.Value)} cannot be used for this order.", applicability.Reasons);
+            if (request.Service == ServiceKind.Installments && !eidPClasses.Any(p => p.Id == request.PClass))
+                return Unprocessable($"PClass {request.PClass} is not one of this channel's for {country}/{currency}.", []);
+            if (options.Value.SsnCheckCountries.Contains(country.ToString()))
+            {
+                var problem = await SsnCheckAsync(gateway, secrets.Credentials(service), request.Customer!.PersonalNumber!, basket.BillingAddress, options.Value.NoAddressFails, context.RequestAborted);
+                if (problem is not null)
+                    return problem;
+            }
         }
 
-        // Checks that need no call to Klarna come first: a refused request stores nothing.
-        var service = channel.Service(request.Service!.Value);
-        var basket = ReservationValidation.Basket(request);
-        var country = Enum.Parse<KlarnaCountry>(basket.BillingAddress.Country);
-        var currency = Enum.Parse<KlarnaCurrency>(request.Currency!);
-        var eidPClasses = await pclasses.OfferableAsync(service.MerchantId, country, currency, context.RequestAborted);
-        var applicability = ApplicabilityRules.Evaluate(request.Service.Value, service.Settings, basket, options.Value, eidPClasses.Count > 0);
-        if (applicability.Applicability == Applicability.NotApplicable)
-            return Unprocessable($"{ServiceNames.Of(request.Service.Value)} cannot be used for this order.", applicability.Reasons);
-        if (request.Service == ServiceKind.Installments && !eidPClasses.Any(p => p.Id == request.PClass))
-            return Unprocessable($"PClass {request.PClass} is not one of this channel's for {country}/{currency}.", []);
-        if (options.Value.SsnCheckCountries.Contains(country.ToString()))
-        {
-            var problem = await SsnCheckAsync(gateway, secrets.Credentials(service), request.Customer!.PersonalNumber!, basket.BillingAddress, options.Value.NoAddressFails, context.RequestAborted);
-            if (problem is not null)
-                return problem;
-        }
-
-        var claim = new IdempotentReservation(channel.Id, orderNumber, fingerprint, time.GetUtcNow());
-        db.Add(claim);
+        ReservationOutcome outcome;
         try
         {
-            await db.SaveChangesAsync(context.RequestAborted);
+            outcome = await reservations.ReserveAsync(ReservationValidation.Order(code, request), fingerprint, CancellationToken.None);
         }
-        catch (DbUpdateException)
+        catch (BusinessRuleException e)
         {
-            return Results.Problem(title: "Conflict", statusCode: 409, detail: $"A request for order {orderNumber} is being handled; send it again in a moment.");
+            return Unprocessable(e.Message, []);
         }
-
-        int statusCode;
-        object body;
-        try
+        switch (outcome)
         {
-            var transaction = await reservations.ReserveAsync(ReservationValidation.Order(code, request), context.RequestAborted);
-            var response = new ReservationResponse(transaction.Id, transaction.OrderNumber, transaction.ReservationNumber, transaction.State);
-            (statusCode, body) = transaction.State == TransactionState.Denied
-                ? (402, (object)new { title = "Payment Required", status = 402, detail = "Klarna denied the reservation (fault 2101).", id = transaction.Id, state = transaction.State })
-                : (201, response);
+            case ReservationOutcome.Replayed replay:
+                return Results.Text(replay.Body, replay.Status >= 400 ? "application/problem+json" : "application/json", Encoding.UTF8, replay.Status);
+            case ReservationOutcome.Conflict conflict:
+                return Results.Problem(title: "Conflict", statusCode: 409, detail: conflict.Detail);
+            case ReservationOutcome.Refused refused:
+                return Unprocessable($"Klarna refused the reservation: fault {refused.Fault.RawCode} ({refused.Fault.FaultString}).", [], refused.Fault.RawCode);
+            case ReservationOutcome.NotReserved notReserved:
+                return Results.Problem(title: "Klarna did not answer", statusCode: 503, detail: notReserved.Detail);
         }
-        catch (KlarnaFaultException fault)
-        {
-            db.Remove(claim);
-            await db.SaveChangesAsync(CancellationToken.None);
-            return Unprocessable($"Klarna refused the reservation: fault {fault.RawCode} ({fault.FaultString}).", [], fault.RawCode);
-        }
-        catch (KlarnaException e)
-        {
-            db.Remove(claim);
-            await db.SaveChangesAsync(CancellationToken.None);
-            return Results.Problem(title: "Klarna did not answer", statusCode: 503, detail: $"{e.Message} Nothing was stored; send the request again.");
-        }
-
+        var transaction = ((ReservationOutcome.Stored)outcome).Transaction;
+        var notices = ReservationValidation.Notices(request);
+        var (statusCode, body) = transaction.State == TransactionState.Denied
+            ? (402, (object)new { title = "Payment Required", status = 402, detail = "Klarna denied the reservation (fault 2101).", id = transaction.Id, state = transaction.State })
+            : (201, new ReservationResponse(transaction.Id, transaction.OrderNumber, transaction.ReservationNumber, transaction.State, notices));
         var text = JsonSerializer.Serialize(body, json.Value.SerializerOptions);
-        claim.Answer(statusCode, text);
-        await db.SaveChangesAsync(CancellationToken.None);
+        await reservations.RecordAnswerAsync(code, orderNumber, statusCode, text);
         return Results.Text(text, statusCode >= 400 ? "application/problem+json" : "application/json", Encoding.UTF8, statusCode);
     }
 

@@ -13,6 +13,11 @@ internal static class ReservationValidation
             request.ShippingAddress, request.ShippingDestinations, request.CoveredByOtherInstrument, request.DigitalGoodsOnly));
         if (request.Amount is <= 0)
             errors["amount"] = ["A reservation is for more than nothing."];
+        if (!errors.ContainsKey("currency") && !Enum.TryParse<KlarnaCurrency>(request.Currency, out _))
+            errors["currency"] = [$"Klarna legacy takes EUR, SEK, NOK or DKK, not {request.Currency}."];
+        else if (!errors.ContainsKey("currency") && request.BillingAddress?.Country is { } billingCountry && Enum.TryParse<KlarnaCountry>(billingCountry, out var country)
+            && KlarnaMarkets.Find(country)?.Currency.ToString() != request.Currency)
+            errors["currency"] = [$"Klarna takes {KlarnaMarkets.Find(country)?.Currency} in {country}, not {request.Currency}."];
         if (string.IsNullOrWhiteSpace(request.OrderNumber) || request.OrderNumber.Trim().Length > 100 || !IsLatin1(request.OrderNumber))
             errors["orderNumber"] = ["Send the shop's order number: 1 to 100 Latin-1 characters."];
         if (request.Service is not (ServiceKind.Invoice or ServiceKind.Installments))
@@ -53,6 +58,10 @@ internal static class ReservationValidation
             if (line.VatPercent is < 0 or > 100 || line.DiscountPercent is < 0 or > 100)
                 errors[$"lines[{i}].vatPercent"] = ["VAT and discount are percentages from 0 to 100."];
         }
+        var duplicates = lines.Select((line, index) => (line?.ArticleNumber?.Trim(), index)).Where(l => l.Item1 is { Length: > 0 })
+            .GroupBy(l => l.Item1, StringComparer.Ordinal).Where(g => g.Count() > 1).ToList();
+        foreach (var duplicate in duplicates)
+            errors[$"lines[{duplicate.Last().index}].articleNumber"] = [$"Article number {duplicate.Key} is on lines {string.Join(", ", duplicate.Select(d => d.index))}; each line needs its own article number (add the quantities up)."];
         if (errors.Keys.All(k => !k.StartsWith("lines", StringComparison.Ordinal)) && request.Amount is { } amount
             && lines.Sum(l => (decimal)l.Quantity * l.UnitPrice) != amount)
             errors["lines"] = [$"The lines add up to {lines.Sum(l => (decimal)l.Quantity * l.UnitPrice)}, not the amount {amount}."];
@@ -76,16 +85,66 @@ internal static class ReservationValidation
             request.Customer.Gender ?? Gender.Unknown, request.ClientIp ?? "");
     }
 
+    /// <summary>
+    /// Names and addresses with characters Klarna's ISO-8859-1 wire cannot carry, each naming the field and the
+    /// character: such a request is refused rather than sent with a name Klarna never saw.
+    /// </summary>
+    public static List<string> CharacterProblems(ReservationRequest request)
+    {
+        var problems = new List<string>();
+        foreach (var (prefix, address) in new[] { ("billingAddress", request.BillingAddress), ("shippingAddress", request.ShippingAddress) })
+        {
+            if (address is null)
+                continue;
+            foreach (var (field, value) in new[]
+            {
+                ("firstName", address.FirstName), ("lastName", address.LastName), ("company", address.Company), ("street", address.Street),
+                ("houseNumber", address.HouseNumber), ("careOf", address.CareOf), ("postalCode", address.PostalCode), ("city", address.City),
+                ("phone", address.Phone), ("email", address.Email),
+            })
+            {
+                if (NotLatin1(value) is { } character)
+                    problems.Add($"{prefix}.{field}: '{character}' (U+{char.ConvertToUtf32(character, 0):X4}) is not a Latin-1 character.");
+            }
+        }
+        foreach (var (field, value) in new[] { ("customer.email", request.Customer?.Email), ("customer.phone", request.Customer?.Phone) })
+        {
+            if (NotLatin1(value) is { } character)
+                problems.Add($"{field}: '{character}' (U+{char.ConvertToUtf32(character, 0):X4}) is not a Latin-1 character.");
+        }
+        return problems;
+    }
+
+    /// <summary>What was changed to suit Klarna: characters removed from product titles, as the seed connector did.</summary>
+    public static List<string> Notices(ReservationRequest request) =>
+        [.. (request.Lines ?? []).Select((line, index) => (line, index))
+            .Where(l => l.line?.Title is { } title && StripToLatin1(title) != title)
+            .Select(l => $"lines[{l.index}].title: characters outside Latin-1 were removed; Klarna shows \"{StripToLatin1(l.line!.Title!)}\".")];
+
+    /// <summary>The first character of <paramref name="text"/> outside Latin-1 (a whole surrogate pair), or null.</summary>
+    private static string? NotLatin1(string? text)
+    {
+        if (text is null)
+            return null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] > '\u00FF' || char.IsControl(text[i]))
+                return char.IsHighSurrogate(text[i]) && i + 1 < text.Length ? text.Substring(i, 2) : text[i].ToString();
+        }
+        return null;
+    }
+
     /// <summary>Klarna's wire is ISO-8859-1: as the seed connector did, characters beyond it are dropped from titles.</summary>
     public static string StripToLatin1(string text) => new(text.Where(c => c <= '\u00FF' && !char.IsControl(c)).ToArray());
 
     private static bool IsLatin1(string text) => text.All(c => c <= '\u00FF' && !char.IsControl(c));
 
+    /// <summary>Names and addresses were checked to be Latin-1 (<see cref="CharacterProblems"/>); they are sent as they are.</summary>
     private static KlarnaAddress Address(ApiAddress address, ApiCustomer customer) => new()
     {
-        FirstName = StripToLatin1(address.FirstName!.Trim()), LastName = StripToLatin1(address.LastName!.Trim()), Company = StripToLatin1(address.Company?.Trim() ?? ""),
-        CareOf = StripToLatin1(address.CareOf?.Trim() ?? ""), Street = StripToLatin1(address.Street!.Trim()), HouseNumber = StripToLatin1(address.HouseNumber?.Trim() ?? ""),
-        PostalCode = StripToLatin1(address.PostalCode!.Trim()), City = StripToLatin1(address.City!.Trim()), Country = Enum.Parse<KlarnaCountry>(address.Country!),
-        Email = StripToLatin1(address.Email?.Trim() ?? customer.Email?.Trim() ?? ""), CellPhone = StripToLatin1(address.Phone?.Trim() ?? customer.Phone?.Trim() ?? ""),
+        FirstName = address.FirstName!.Trim(), LastName = address.LastName!.Trim(), Company = address.Company?.Trim() ?? "",
+        CareOf = address.CareOf?.Trim() ?? "", Street = address.Street!.Trim(), HouseNumber = address.HouseNumber?.Trim() ?? "",
+        PostalCode = address.PostalCode!.Trim(), City = address.City!.Trim(), Country = Enum.Parse<KlarnaCountry>(address.Country!),
+        Email = address.Email?.Trim() ?? customer.Email?.Trim() ?? "", CellPhone = address.Phone?.Trim() ?? customer.Phone?.Trim() ?? "",
     };
 }

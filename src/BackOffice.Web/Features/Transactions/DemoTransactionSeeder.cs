@@ -69,9 +69,8 @@ internal sealed partial class DemoTransactionSeeder(
     {
         var market = Markets[i % Markets.Length];
         var service = i % 3 == 0 ? ServiceKind.Installments : ServiceKind.Invoice;
-        var outcome = i % 10;
-        var (first, last) = (FirstNames[i % FirstNames.Length], outcome == 1 ? KlarnaSandbox.DeniedLastName : LastNames[i / 3 % LastNames.Length]);
-        var email = outcome == 0 ? (i % 20 == 0 ? KlarnaSandbox.PendingAcceptedEmail : KlarnaSandbox.PendingDeniedEmail) : $"{first}.{last}@example.com".ToLowerInvariant();
+        var (first, last) = (FirstNames[i % FirstNames.Length], i % 10 == 1 ? KlarnaSandbox.DeniedLastName : LastNames[i / 3 % LastNames.Length]);
+        var email = i % 10 == 0 ? (i % 20 == 0 ? KlarnaSandbox.PendingAcceptedEmail : KlarnaSandbox.PendingDeniedEmail) : $"{first}.{last}@example.com".ToLowerInvariant();
         var address = new KlarnaAddress
         {
             FirstName = first, LastName = last, Email = email, CellPhone = "0701234567", Street = $"{market.Street} {1 + i % 40}",
@@ -79,22 +78,22 @@ internal sealed partial class DemoTransactionSeeder(
         };
         var price = 1_000L + i * 37 % 9_000;
         GoodsLine[] lines = [new("SKU-" + (100 + i % 50).ToString(CultureInfo.InvariantCulture), "Shirt", 2, price, 25), new("SHIP", "Shipping", 1, 490, 25, Flags: GoodsFlags.IncludesVat | GoodsFlags.IsShipment)];
-        var transaction = await reservations.ReserveAsync(new ReservationOrder(channelCode, service, $"DEMO-{10_000 + i}", market.Country, market.Currency,
+        var outcome = await reservations.ReserveAsync(new ReservationOrder(channelCode, service, $"DEMO-{10_000 + i}", market.Country, market.Currency,
             market.Country == KlarnaCountry.SE ? KlarnaSandbox.TestPersonNumber : "0101" + (1960 + i % 40).ToString(CultureInfo.InvariantCulture),
             address, address, lines, service == ServiceKind.Installments ? market.PClass : -1), cancellationToken);
-        if (transaction.State != TransactionState.Authorized)
+        if (outcome is not ReservationOutcome.Stored { Transaction: { State: TransactionState.Authorized } transaction })
             return;
 
-        switch (outcome)
+        switch (i % 10)
         {
             case 4:
                 await transactions.CaptureAsync(Seeder, transaction.Id, new CaptureRequest(Lines: [new(lines[0].ArticleNumber, 1)]));
                 break;
             case 5 or 6 or 7 or 8:
                 var invoice = (await transactions.CaptureAsync(Seeder, transaction.Id, CaptureRequest.Remaining())).InvoiceNumber!;
-                if (outcome == 7)
+                if (i % 10 == 7)
                     await transactions.RefundAsync(Seeder, transaction.Id, new RefundRequest(invoice, Lines: [new(lines[0].ArticleNumber, 1)], Reason: "returned one"));
-                if (outcome == 8)
+                if (i % 10 == 8)
                     await transactions.RefundAsync(Seeder, transaction.Id, new RefundRequest(invoice, Reason: "returned everything"));
                 break;
             case 9:

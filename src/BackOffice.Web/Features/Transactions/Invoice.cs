@@ -13,14 +13,15 @@ public sealed class Invoice
     {
     }
 
-    public Invoice(Guid transactionId, string invoiceNumber, long amount, IReadOnlyList<InvoiceLine> lines, DateTimeOffset capturedAt)
+    public Invoice(Guid transactionId, string invoiceNumber, string currency, long amount, IReadOnlyList<InvoiceLine> lines, DateTimeOffset capturedAt)
     {
-        (TransactionId, InvoiceNumber, Amount, Lines, CapturedAt) = (transactionId, invoiceNumber, amount, [.. lines], capturedAt);
+        (TransactionId, InvoiceNumber, Currency, Amount, Lines, CapturedAt) = (transactionId, invoiceNumber, currency, amount, [.. lines], capturedAt);
     }
 
     public Guid Id { get; private set; } = Guid.NewGuid();
     public Guid TransactionId { get; private set; }
     public string InvoiceNumber { get; private set; } = "";
+    public string Currency { get; private set; } = "";
     public long Amount { get; private set; }
     public List<InvoiceLine> Lines { get; private set; } = [];
     public DateTimeOffset CapturedAt { get; private set; }
@@ -33,7 +34,7 @@ public sealed class Invoice
 
     public string? RefundError(long amount) =>
         amount <= 0 ? "Refund more than nothing."
-        : amount > RefundableAmount ? $"At most {RefundableAmount} is left to refund on invoice {InvoiceNumber}."
+        : amount > RefundableAmount ? $"At most {Money.Format(RefundableAmount, Currency)} is left to refund on invoice {InvoiceNumber}."
         : null;
 
     /// <summary>The amount of crediting these line quantities, or why it cannot be done.</summary>
@@ -49,7 +50,18 @@ public sealed class Invoice
                 return (0, $"At most {line.Quantity - line.RefundedQuantity} of {article.ArticleNumber} can be refunded.");
             amount = checked(amount + article.Quantity * line.UnitPrice);
         }
-        return articles.Count == 0 ? (0, "Choose what to refund.") : (amount, RefundError(amount));
+        return articles.Count == 0 ? (0, "Choose what to refund.")
+            : articles.Select(a => a.ArticleNumber).Distinct(StringComparer.Ordinal).Count() < articles.Count ? (0, "An article is listed twice.")
+            : (amount, RefundError(amount));
+    }
+
+    /// <summary>The lines not refunded yet, when they are exactly what is left on the invoice; otherwise none are known.</summary>
+    public IReadOnlyList<BackOffice.Klarna.ArticleQuantity> UnrefundedLines()
+    {
+        var left = Lines.Where(l => l.Quantity > l.RefundedQuantity).ToList();
+        return left.Sum(l => (long)(l.Quantity - l.RefundedQuantity) * l.UnitPrice) == RefundableAmount
+            ? [.. left.Select(l => new BackOffice.Klarna.ArticleQuantity(l.ArticleNumber, l.Quantity - l.RefundedQuantity))]
+            : [];
     }
 
     public void Refund(long amount, IReadOnlyList<BackOffice.Klarna.ArticleQuantity> articles)

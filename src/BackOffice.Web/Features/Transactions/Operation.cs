@@ -1,3 +1,5 @@
+using BackOffice.Klarna;
+
 namespace BackOffice.Web.Features.Transactions;
 
 public enum OperationKind
@@ -11,17 +13,35 @@ public enum OperationKind
     StatusCheck,
 }
 
+/// <summary>What part of its target an operation covers, which decides the Klarna call.</summary>
+public enum OperationScope
+{
+    /// <summary>All of it: activate / cancel a whole reservation, credit_invoice.</summary>
+    Whole,
+
+    /// <summary>An amount: split_reservation then activate, return_amount, change_reservation.</summary>
+    Amount,
+
+    /// <summary>Line quantities: activate with artnos, credit_part.</summary>
+    Lines,
+}
+
 public enum OperationState
 {
+    /// <summary>Written before the call; the call may still be in flight.</summary>
     Requested,
     Succeeded,
     Failed,
+
+    /// <summary>The call can no longer be in flight and its outcome is not known: only a reconciliation settles it.</summary>
     Unknown,
 }
 
 /// <summary>
-/// The journal of one money action: written (Requested) before the gateway is called and completed after it. An
-/// operation left Requested or Unknown is settled from Klarna's state, never by sending the call again.
+/// The journal of one money action: written (Requested) and the transaction claimed before Klarna is called; what
+/// Klarna answers is recorded on it before anything else is written; then the books are changed from it (the same
+/// step settles it when it is reconciled). An operation whose outcome is not known is settled from Klarna's state or
+/// the operator's word, never by sending the call again.
 /// </summary>
 public sealed class Operation
 {
@@ -29,21 +49,35 @@ public sealed class Operation
     {
     }
 
-    public Operation(Guid transactionId, OperationKind kind, long? amount, IReadOnlyList<BackOffice.Klarna.ArticleQuantity> lines,
-        string? invoiceNumber, string reason, string user, DateTimeOffset requestedAt)
+    public Operation(Guid transactionId, OperationKind kind, OperationScope scope, string? reservationNumber, long? amount,
+        IReadOnlyList<ArticleQuantity> lines, string? invoiceNumber, string reason, string user, DateTimeOffset requestedAt, DateTimeOffset inFlightUntil)
     {
-        (TransactionId, Kind, Amount, Lines, InvoiceNumber, Reason, User, RequestedAt) =
-            (transactionId, kind, amount, [.. lines.Select(l => new OperationLine(l.ArticleNumber, l.Quantity))], invoiceNumber, reason, user, requestedAt);
+        (TransactionId, Kind, Scope, ReservationNumber, Amount, InvoiceNumber, Reason, User, RequestedAt, InFlightUntil) =
+            (transactionId, kind, scope, reservationNumber, amount, invoiceNumber, reason, user, requestedAt, inFlightUntil);
+        Lines = [.. lines.Select(l => new OperationLine(l.ArticleNumber, l.Quantity))];
     }
 
     public Guid Id { get; private set; } = Guid.NewGuid();
     public Guid TransactionId { get; private set; }
     public OperationKind Kind { get; private set; }
+    public OperationScope Scope { get; private set; }
+
+    /// <summary>The reservation acted on: the main one or a split-off one.</summary>
+    public string? ReservationNumber { get; private set; }
+
+    /// <summary>For a capture, the amount captured; for a reduction, the order's new total; for a refund, the amount refunded.</summary>
     public long? Amount { get; private set; }
+
+    /// <summary>The line quantities covered (sent to Klarna when <see cref="Scope"/> is Lines).</summary>
     public List<OperationLine> Lines { get; private set; } = [];
+
     public string Reason { get; private set; } = "";
     public string User { get; private set; } = "";
     public DateTimeOffset RequestedAt { get; private set; }
+
+    /// <summary>After this, the call cannot be in flight any more (the gateway's timeout for each of its calls, and a margin).</summary>
+    public DateTimeOffset InFlightUntil { get; private set; }
+
     public DateTimeOffset? CompletedAt { get; private set; }
     public OperationState State { get; private set; }
     public int? FaultCode { get; private set; }
@@ -55,30 +89,69 @@ public sealed class Operation
     /// <summary>For a refund or resend, the invoice it was for; for a capture, the invoice it made.</summary>
     public string? InvoiceNumber { get; private set; }
 
-    public void Succeed(DateTimeOffset at, string? invoiceNumber = null, string? detail = null)
+    /// <summary>For a capture by amount: the reservation Klarna split off for it, recorded as soon as Klarna answered.</summary>
+    public string? SplitReservationNumber { get; private set; }
+
+    /// <summary>When Klarna's successful answer was recorded; the books may not show it yet if writing them failed.</summary>
+    public DateTimeOffset? AnsweredAt { get; private set; }
+
+    /// <summary>For an extension, the expiry Klarna answered.</summary>
+    public DateTimeOffset? NewExpiry { get; private set; }
+
+    public IReadOnlyList<ArticleQuantity> Articles => [.. Lines.Select(l => new ArticleQuantity(l.ArticleNumber, l.Quantity))];
+
+    public bool IsSettled => State is OperationState.Succeeded or OperationState.Failed;
+
+    /// <summary>Whether the call may still be waiting for Klarna's answer.</summary>
+    public bool IsInFlight(DateTimeOffset now) => State == OperationState.Requested && AnsweredAt is null && now < InFlightUntil;
+
+    /// <summary>Only an outcome that is not known, and cannot arrive any more, may be reconciled.</summary>
+    public bool CanReconcile(DateTimeOffset now) => !IsSettled && !IsInFlight(now);
+
+    public void RecordAnswer(DateTimeOffset at, string? invoiceNumber, DateTimeOffset? newExpiry)
+    {
+        EnsureOpen();
+        (AnsweredAt, NewExpiry) = (at, newExpiry);
+        InvoiceNumber = invoiceNumber ?? InvoiceNumber;
+    }
+
+    public void RecordSplit(string reservationNumber)
+    {
+        EnsureOpen();
+        SplitReservationNumber = reservationNumber;
+    }
+
+    public void Succeed(DateTimeOffset at, string? detail = null)
     {
         Detail = detail;
-        Complete(OperationState.Succeeded, at, invoiceNumber ?? InvoiceNumber);
+        Complete(OperationState.Succeeded, at);
     }
 
     public void Fail(DateTimeOffset at, int code, string text)
     {
-        (FaultCode, FaultText) = (code, text);
-        Complete(OperationState.Failed, at, InvoiceNumber);
+        (FaultCode, FaultText) = (code, Shorten(text));
+        Complete(OperationState.Failed, at);
     }
 
     public void MarkUnknown(DateTimeOffset at, string reason)
     {
-        FaultText = reason;
-        Complete(OperationState.Unknown, at, InvoiceNumber);
+        FaultText = Shorten(reason);
+        Complete(OperationState.Unknown, at);
     }
 
-    private void Complete(OperationState state, DateTimeOffset at, string? invoiceNumber)
+    private void Complete(OperationState state, DateTimeOffset at)
     {
-        if (State is OperationState.Succeeded or OperationState.Failed)
-            throw new InvalidOperationException($"Operation {Id} was completed already.");
-        (State, CompletedAt, InvoiceNumber) = (state, at, invoiceNumber);
+        EnsureOpen();
+        (State, CompletedAt) = (state, at);
     }
+
+    private void EnsureOpen()
+    {
+        if (IsSettled)
+            throw new InvalidOperationException($"Operation {Id} was completed already.");
+    }
+
+    private static string Shorten(string text) => text.Length <= 2000 ? text : text[..2000];
 }
 
 public sealed record OperationLine(string ArticleNumber, int Quantity);

@@ -34,11 +34,26 @@ public sealed record TransactionCustomer(string Name, string Email, string Maske
         personalNumber.Length <= 4 ? new string('•', personalNumber.Length) : new string('•', personalNumber.Length - 4) + personalNumber[^4..];
 }
 
+public enum SplitState
+{
+    /// <summary>Still reserved at Klarna: its activation failed or was never sent.</summary>
+    Open,
+    Captured,
+    Released,
+}
+
 /// <summary>
-/// One Klarna reservation for one order. Amounts are minor units: <see cref="ReservedAmount"/> is the reservation's
-/// current total (the authorized amount, lowered by reductions), of which <see cref="CapturedAmount"/> was captured
-/// and, of that, <see cref="RefundedAmount"/> refunded. State changes only through the methods below, which refuse
-/// any move DESIGN.md §2 does not allow. It keeps the channel, service, merchant and environment it was made with.
+/// A reservation split off the main one for a capture by amount (split_reservation). Normally it is activated at once;
+/// when that fails it stays open at Klarna, and so in the books, until it is captured, cancelled or expires.
+/// </summary>
+public sealed record ReservationSplit(string ReservationNumber, long Amount, SplitState State);
+
+/// <summary>
+/// One Klarna reservation for one order. Amounts are minor units: <see cref="ReservedAmount"/> is what is reserved
+/// for the order at Klarna in all (the authorized amount, lowered by reductions and releases, including what was
+/// captured and what sits in split-off reservations), of which <see cref="CapturedAmount"/> was captured and, of that,
+/// <see cref="RefundedAmount"/> refunded. State changes only through the methods below, which refuse any move
+/// DESIGN.md §2 does not allow. It keeps the channel, service, merchant and environment it was made with.
 /// </summary>
 public sealed class Transaction
 {
@@ -56,8 +71,10 @@ public sealed class Transaction
             throw new BusinessRuleException("A reservation is for more than nothing.");
         if (lines.Count == 0 || lines.Sum(l => l.Total) != amount)
             throw new BusinessRuleException("The order lines must add up to the amount.");
+        if (DuplicateArticleNumbers(lines.Select(l => l.ArticleNumber)) is { Count: > 0 } duplicates)
+            throw new BusinessRuleException($"Every order line needs its own article number; {string.Join(", ", duplicates)} appears more than once.");
         (ChannelId, Service, Environment, MerchantId, OrderNumber, ReservationNumber) = (channelId, service, environment, merchantId, orderNumber, reservationNumber);
-        (Currency, Country, AuthorizedAmount, ReservedAmount, Lines) = (currency, country, amount, amount, [.. lines]);
+        (Currency, Country, AuthorizedAmount, Lines) = (currency, country, amount, [.. lines]);
         (Customer, BillingAddress, ShippingAddress, CreatedAt, ExpiresAt) = (customer, billingAddress, shippingAddress, createdAt, expiresAt);
         State = status switch
         {
@@ -65,6 +82,7 @@ public sealed class Transaction
             OrderStatus.Pending => TransactionState.Pending,
             _ => TransactionState.Denied,
         };
+        ReservedAmount = State == TransactionState.Denied ? 0 : amount;
         if (State == TransactionState.Authorized)
             AuthorizedAt = createdAt;
     }
@@ -75,7 +93,10 @@ public sealed class Transaction
     public KlarnaEnvironment Environment { get; private set; }
     public int MerchantId { get; private set; }
     public string OrderNumber { get; private set; } = "";
+
+    /// <summary>The main reservation (rno).</summary>
     public string ReservationNumber { get; private set; } = "";
+
     public string Currency { get; private set; } = "";
     public string Country { get; private set; } = "";
     public TransactionState State { get; private set; }
@@ -84,11 +105,14 @@ public sealed class Transaction
     public long CapturedAmount { get; private set; }
     public long RefundedAmount { get; private set; }
     public List<TransactionLine> Lines { get; private set; } = [];
+    public List<ReservationSplit> Splits { get; private set; } = [];
     public TransactionCustomer Customer { get; private set; } = null!;
     public TransactionAddress BillingAddress { get; private set; } = null!;
     public TransactionAddress ShippingAddress { get; private set; } = null!;
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? AuthorizedAt { get; private set; }
+
+    /// <summary>When the reservation is expected to expire; the expiry job asks Klarna before it believes it.</summary>
     public DateTimeOffset ExpiresAt { get; private set; }
 
     /// <summary>When the status job last asked Klarna about this transaction, and what it heard.</summary>
@@ -102,44 +126,70 @@ public sealed class Transaction
     /// <summary>Changes with every state change: two users acting at once cannot both succeed (optimistic concurrency).</summary>
     public Guid Version { get; private set; } = Guid.NewGuid();
 
-    /// <summary>What can still be captured.</summary>
-    public long RemainingAmount => State is TransactionState.Authorized or TransactionState.PartCaptured ? ReservedAmount - CapturedAmount : 0;
+    /// <summary>Whether Klarna still holds money for this order: nothing may be captured or released otherwise.</summary>
+    public bool IsOpen => State is TransactionState.Authorized or TransactionState.PartCaptured;
+
+    /// <summary>What can still be captured, in the main reservation and in split-off ones.</summary>
+    public long RemainingAmount => IsOpen ? ReservedAmount - CapturedAmount : 0;
+
+    /// <summary>What split-off reservations still hold.</summary>
+    public long OpenSplitAmount => Splits.Where(s => s.State == SplitState.Open).Sum(s => s.Amount);
+
+    /// <summary>What the main reservation still holds at Klarna.</summary>
+    public long MainOpenAmount => IsOpen || State == TransactionState.Pending ? ReservedAmount - CapturedAmount - OpenSplitAmount : 0;
+
+    public IEnumerable<ReservationSplit> OpenSplits => Splits.Where(s => s.State == SplitState.Open);
 
     /// <summary>What can still be refunded.</summary>
     public long RefundableAmount => CapturedAmount - RefundedAmount;
 
     public bool IsTerminal => State is TransactionState.Refunded or TransactionState.Cancelled or TransactionState.Denied or TransactionState.Expired;
 
-    public bool CanCapture => State is TransactionState.Authorized or TransactionState.PartCaptured;
+    public bool CanCapture => IsOpen && RemainingAmount > 0;
 
-    public bool CanReduce => State == TransactionState.Authorized && ReservedAmount > 1;
+    public bool CanReduce => State == TransactionState.Authorized && ReservedAmount - OpenSplitAmount > 1;
 
-    public bool CanCancel => State is TransactionState.Authorized or TransactionState.PartCaptured;
+    public bool CanCancel => IsOpen && RemainingAmount > 0;
 
     public bool CanRefund => State is (TransactionState.PartCaptured or TransactionState.Captured or TransactionState.PartRefunded) && RefundableAmount > 0;
 
-    /// <summary>Why an amount cannot be captured, or null.</summary>
+    public bool CanExtend => IsOpen && RemainingAmount > 0;
+
+    public static IReadOnlyList<string> DuplicateArticleNumbers(IEnumerable<string> articleNumbers) =>
+        [.. articleNumbers.GroupBy(a => a, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key)];
+
+    /// <summary>Why everything that remains cannot be captured, or null.</summary>
+    public string? CaptureRemainingError() => !IsOpen ? $"A {State} transaction cannot be captured." : RemainingAmount <= 0 ? "Nothing is left to capture." : null;
+
+    /// <summary>Why an amount cannot be captured from the main reservation (split off unless it is all of it), or null.</summary>
     public string? CaptureError(long amount) =>
-        !CanCapture ? $"A {State} transaction cannot be captured."
+        !IsOpen ? $"A {State} transaction cannot be captured."
         : amount <= 0 ? "Capture more than nothing."
-        : amount > RemainingAmount ? $"At most {RemainingAmount} can be captured."
+        : amount > RemainingAmount ? $"At most {Money.Format(RemainingAmount, Currency)} can be captured."
+        : amount > MainOpenAmount ? $"At most {Money.Format(MainOpenAmount, Currency)} can be captured by amount: {Money.Format(OpenSplitAmount, Currency)} sits in a split-off reservation, which only \"everything that remains\" captures."
         : null;
 
     public string? ReduceError(long newReservedAmount) =>
         !CanReduce ? $"A {State} transaction cannot be reduced."
-        : newReservedAmount <= 0 ? "The new amount must be more than nothing; cancel instead."
-        : newReservedAmount >= ReservedAmount ? $"The new amount must be below the reserved {ReservedAmount}; a reservation is never raised."
+        : newReservedAmount <= OpenSplitAmount ? OpenSplitAmount == 0
+            ? "The new amount must be more than nothing; cancel instead."
+            : $"The new amount must be more than the {Money.Format(OpenSplitAmount, Currency)} held in a split-off reservation."
+        : newReservedAmount >= ReservedAmount ? $"The new amount must be below the reserved {Money.Format(ReservedAmount, Currency)}; a reservation is never raised."
         : null;
 
     public string? RefundError(long amount) =>
         !CanRefund ? $"A {State} transaction has nothing to refund."
         : amount <= 0 ? "Refund more than nothing."
-        : amount > RefundableAmount ? $"At most {RefundableAmount} can be refunded."
+        : amount > RefundableAmount ? $"At most {Money.Format(RefundableAmount, Currency)} can be refunded."
         : null;
 
-    /// <summary>The amount of capturing these line quantities, or why it cannot be done.</summary>
+    /// <summary>The amount of capturing these line quantities from the main reservation, or why it cannot be done.</summary>
     public (long Amount, string? Error) LineCapture(IReadOnlyList<ArticleQuantity> articles)
     {
+        if (articles.Count == 0)
+            return (0, "Choose what to capture.");
+        if (DuplicateArticleNumbers(articles.Select(a => a.ArticleNumber)) is { Count: > 0 } duplicates)
+            return (0, $"Article {duplicates[0]} is listed twice.");
         long amount = 0;
         foreach (var article in articles)
         {
@@ -150,19 +200,52 @@ public sealed class Transaction
                 return (0, $"At most {line.UncapturedQuantity} of {article.ArticleNumber} can be captured.");
             amount = checked(amount + article.Quantity * line.UnitPrice);
         }
-        return articles.Count == 0 ? (0, "Choose what to capture.") : (amount, CaptureError(amount));
+        return (amount, CaptureError(amount));
     }
 
-    /// <summary>Captures an amount; <paramref name="articles"/> says which lines it covered, when it was by lines.</summary>
-    public void Capture(long amount, IReadOnlyList<ArticleQuantity>? articles = null)
+    /// <summary>The lines not captured yet, when they are exactly what the main reservation still holds; otherwise none are known.</summary>
+    public IReadOnlyList<ArticleQuantity> UncapturedLinesOfMain()
     {
-        Guard(CaptureError(amount));
-        if (articles is { Count: > 0 })
-            Lines = [.. Lines.Select(l => l with { CapturedQuantity = l.CapturedQuantity + articles.Where(a => a.ArticleNumber == l.ArticleNumber).Sum(a => a.Quantity) })];
-        CapturedAmount = checked(CapturedAmount + amount);
-        Move(CapturedAmount == ReservedAmount ? TransactionState.Captured : TransactionState.PartCaptured);
+        var uncaptured = Lines.Where(l => l.UncapturedQuantity > 0).ToList();
+        return uncaptured.Sum(l => (long)l.UncapturedQuantity * l.UnitPrice) == MainOpenAmount
+            ? [.. uncaptured.Select(l => new ArticleQuantity(l.ArticleNumber, l.UncapturedQuantity))]
+            : [];
     }
 
+    /// <summary>Records a reservation Klarna split off the main one: the order's total at Klarna stays the same.</summary>
+    public void AddSplit(string reservationNumber, long amount)
+    {
+        if (Splits.Any(s => s.ReservationNumber == reservationNumber))
+            return;
+        Guard(!IsOpen ? $"A {State} transaction has nothing to split." : amount <= 0 || amount >= MainOpenAmount ? $"Klarna cannot split {Money.Format(amount, Currency)} off." : null);
+        Splits = [.. Splits, new ReservationSplit(reservationNumber, amount, SplitState.Open)];
+        Version = Guid.NewGuid();
+    }
+
+    /// <summary>
+    /// Captures from one reservation: a split-off one is captured whole; from the main one an amount, with the lines it
+    /// covered when they are known.
+    /// </summary>
+    public void Capture(string reservationNumber, long amount, IReadOnlyList<ArticleQuantity> lines)
+    {
+        var split = FindSplit(reservationNumber);
+        Guard(split is not null
+            ? split.State != SplitState.Open ? $"Reservation {reservationNumber} holds nothing any more."
+                : amount != split.Amount ? $"Reservation {reservationNumber} holds {Money.Format(split.Amount, Currency)}." : null
+            : reservationNumber != ReservationNumber ? $"Reservation {reservationNumber} is not this order's." : CaptureError(amount));
+        foreach (var article in lines)
+        {
+            var line = Lines.FirstOrDefault(l => l.ArticleNumber == article.ArticleNumber);
+            Guard(line is null || article.Quantity > line.UncapturedQuantity ? $"At most {line?.UncapturedQuantity ?? 0} of {article.ArticleNumber} can be captured." : null);
+        }
+        if (split is not null)
+            SetSplit(split with { State = SplitState.Captured });
+        Lines = [.. Lines.Select(l => l with { CapturedQuantity = l.CapturedQuantity + lines.Where(a => a.ArticleNumber == l.ArticleNumber).Sum(a => a.Quantity) })];
+        CapturedAmount = checked(CapturedAmount + amount);
+        Settle();
+    }
+
+    /// <summary>Sets the order's total reservation; the main reservation holds it less what split-off ones hold.</summary>
     public void Reduce(long newReservedAmount)
     {
         Guard(ReduceError(newReservedAmount));
@@ -170,29 +253,32 @@ public sealed class Transaction
         Version = Guid.NewGuid();
     }
 
-    /// <summary>Cancels the reservation; after a part capture it releases the rest, leaving the transaction Captured.</summary>
-    public void Cancel()
+    /// <summary>
+    /// Klarna released one reservation: cancelled, or expired when <paramref name="expired"/>. Releasing the main
+    /// reservation after a part capture leaves what was captured.
+    /// </summary>
+    public void Release(string reservationNumber, bool expired = false)
     {
-        Guard(CanCancel || State == TransactionState.Pending ? null : $"A {State} transaction cannot be cancelled.");
-        if (State == TransactionState.PartCaptured)
+        if (FindSplit(reservationNumber) is { } split)
         {
-            ReservedAmount = CapturedAmount;
-            Move(TransactionState.Captured);
+            Guard(split.State != SplitState.Open ? $"Reservation {reservationNumber} holds nothing any more." : null);
+            ReservedAmount -= split.Amount;
+            SetSplit(split with { State = SplitState.Released });
         }
         else
         {
-            Move(TransactionState.Cancelled);
+            Guard(reservationNumber != ReservationNumber ? $"Reservation {reservationNumber} is not this order's."
+                : !(IsOpen || State == TransactionState.Pending) ? $"A {State} transaction cannot be cancelled." : null);
+            ReservedAmount = CapturedAmount + OpenSplitAmount;
         }
+        Settle(expired ? TransactionState.Expired : TransactionState.Cancelled);
     }
 
     public void Refund(long amount)
     {
         Guard(RefundError(amount));
         RefundedAmount = checked(RefundedAmount + amount);
-        if (State != TransactionState.PartCaptured)
-            Move(RefundedAmount == CapturedAmount ? TransactionState.Refunded : TransactionState.PartRefunded);
-        else
-            Version = Guid.NewGuid();
+        Settle();
     }
 
     /// <summary>
@@ -204,42 +290,34 @@ public sealed class Transaction
         if (State != TransactionState.Pending || status == OrderStatus.Pending)
             return false;
         if (status == OrderStatus.Accepted)
+        {
             AuthorizedAt = at;
-        Move(status == OrderStatus.Accepted ? TransactionState.Authorized : TransactionState.Denied);
+            State = TransactionState.Authorized;
+        }
+        else
+        {
+            ReservedAmount = 0;
+            State = TransactionState.Denied;
+        }
+        Version = Guid.NewGuid();
         return true;
     }
 
-    /// <summary>Records the expiry Klarna answered; it never moves earlier (Klarna answers to the second).</summary>
     public void RecordPoll(DateTimeOffset at, string result)
     {
         (LastPolledAt, LastPollResult) = (at, result);
         Version = Guid.NewGuid();
     }
 
+    /// <summary>Records the main reservation's expiry as Klarna answered it.</summary>
     public void ExtendExpiry(DateTimeOffset expiresAt)
     {
-        Guard(CanCapture ? null : $"A {State} transaction has no reservation to extend.");
-        if (expiresAt > ExpiresAt)
-            ExpiresAt = expiresAt;
+        ExpiresAt = expiresAt;
         Version = Guid.NewGuid();
     }
 
-    /// <summary>An uncaptured reservation past its expiry is gone at Klarna; a part-captured one keeps what was captured.</summary>
-    public bool ExpireIfDue(DateTimeOffset now)
-    {
-        if (now < ExpiresAt || State is not (TransactionState.Authorized or TransactionState.Pending or TransactionState.PartCaptured))
-            return false;
-        if (State == TransactionState.PartCaptured)
-        {
-            ReservedAmount = CapturedAmount;
-            Move(TransactionState.Captured);
-        }
-        else
-        {
-            Move(TransactionState.Expired);
-        }
-        return true;
-    }
+    /// <summary>Whether the reservation may have expired by now and Klarna should be asked.</summary>
+    public bool MayHaveExpired(DateTimeOffset now) => now >= ExpiresAt && (IsOpen || State == TransactionState.Pending);
 
     /// <summary>
     /// Claims the transaction for one money action. Together with the version check on saving, two users acting at
@@ -248,7 +326,7 @@ public sealed class Transaction
     public void BeginOperation(Guid operationId)
     {
         if (ActiveOperationId is not null)
-            throw new BusinessRuleException("Another action on this transaction is under way or its outcome is not known yet; reload and try again.");
+            throw new BusinessRuleException("Another action on this transaction is under way or its outcome is not known yet; wait for it or reconcile it.");
         ActiveOperationId = operationId;
         Version = Guid.NewGuid();
     }
@@ -260,15 +338,28 @@ public sealed class Transaction
         Version = Guid.NewGuid();
     }
 
+    private ReservationSplit? FindSplit(string reservationNumber) => Splits.FirstOrDefault(s => s.ReservationNumber == reservationNumber);
+
+    private void SetSplit(ReservationSplit split) =>
+        Splits = [.. Splits.Select(s => s.ReservationNumber == split.ReservationNumber ? split : s)];
+
+    /// <summary>The state follows from the amounts once Klarna has decided the order.</summary>
+    private void Settle(TransactionState whenNothingIsLeft = TransactionState.Cancelled)
+    {
+        State = (ReservedAmount, CapturedAmount, RefundedAmount) switch
+        {
+            (0, 0, _) => whenNothingIsLeft,
+            var (reserved, captured, _) when captured < reserved => captured == 0 ? TransactionState.Authorized : TransactionState.PartCaptured,
+            (_, _, 0) => TransactionState.Captured,
+            var (_, captured, refunded) when refunded < captured => TransactionState.PartRefunded,
+            _ => TransactionState.Refunded,
+        };
+        Version = Guid.NewGuid();
+    }
+
     private static void Guard(string? error)
     {
         if (error is not null)
             throw new BusinessRuleException(error);
-    }
-
-    private void Move(TransactionState state)
-    {
-        State = state;
-        Version = Guid.NewGuid();
     }
 }

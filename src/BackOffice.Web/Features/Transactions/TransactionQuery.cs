@@ -55,7 +55,8 @@ public sealed record InvoiceView(Invoice Invoice, string? DownloadUrl);
 public sealed record TransactionDetails(
     Transaction Transaction, string ChannelCode, IReadOnlyList<InvoiceView> Invoices, IReadOnlyList<Operation> Operations, string? ConfigurationChanged)
 {
-    public Operation? UnsettledOperation => Operations.FirstOrDefault(o => o.Id == Transaction.ActiveOperationId);
+    /// <summary>The money action under way or of unknown outcome: while there is one, no other may start.</summary>
+    public Operation? ActiveOperation => Operations.FirstOrDefault(o => o.Id == Transaction.ActiveOperationId);
 }
 
 /// <summary>The transaction list: filtering, sorting and paging happen in the database; the CSV streams every match.</summary>
@@ -90,6 +91,13 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
         return new TransactionDetails(transaction, channel.Code,
             [.. invoices.Select(i => new InvoiceView(i, i.IsDownloadable(now) ? klarna.Value.InvoiceUrl(transaction.Environment, i.InvoiceNumber) : null))],
             operations, changed);
+    }
+
+    /// <summary>The transaction's version, which changes with every change: open pages compare it to reload.</summary>
+    public async Task<Guid?> VersionAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.Transactions.Where(t => t.Id == id).Select(t => (Guid?)t.Version).SingleOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>Writes every matching transaction as CSV (amounts in major units, invariant culture), row by row.</summary>

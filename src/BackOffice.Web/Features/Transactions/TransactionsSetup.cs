@@ -9,6 +9,9 @@ internal static class TransactionsSetup
 {
     public static IServiceCollection AddTransactions(this IServiceCollection services) => services
         .AddScoped<TransactionCredentials>()
+        .AddSingleton<TransactionChanges>()
+        .AddScoped<OperationJournal>()
+        .AddScoped<OperationReconciler>()
         .AddScoped<TransactionService>()
         .AddScoped<TransactionQuery>()
         .AddScoped<ReservationService>()

@@ -33,7 +33,7 @@ public sealed class PaymentServiceFormTests : BackOfficeTestContext
     {
         var form = RenderForm(Service());
 
-        await MerchantIdInput(form).ChangeAsync(new ChangeEventArgs { Value = "-3" });
+        await MerchantIdInput(form).InputAsync(new ChangeEventArgs { Value = "-3" });
         await SaveButton(form).ClickAsync(new());
 
         form.WaitForAssertion(() => Assert.Contains("The merchant ID is a positive whole number.", form.Markup, StringComparison.Ordinal));
@@ -45,8 +45,8 @@ public sealed class PaymentServiceFormTests : BackOfficeTestContext
     {
         var form = RenderForm(Service());
 
-        await MerchantIdInput(form).ChangeAsync(new ChangeEventArgs { Value = "1395" });
-        await SecretInput(form).ChangeAsync(new ChangeEventArgs { Value = "new-secret" });
+        await MerchantIdInput(form).InputAsync(new ChangeEventArgs { Value = "1395" });
+        await SecretInput(form).InputAsync(new ChangeEventArgs { Value = "new-secret" });
         await SaveButton(form).ClickAsync(new());
 
         form.WaitForAssertion(() => Assert.Single(saved));
@@ -88,6 +88,25 @@ public sealed class PaymentServiceFormTests : BackOfficeTestContext
         await confirmed;
 
         Assert.Single(saved);
+    }
+
+    [Fact]
+    public async Task A_typed_secret_is_an_unsaved_change_until_it_is_cleared_or_saved()
+    {
+        var dirty = new List<bool>();
+        var form = Render<PaymentServiceForm>(p => p
+            .Add(f => f.Service, Service(hasSecret: true, merchantId: 1395, enabled: true))
+            .Add(f => f.DirtyChanged, (Action<bool>)dirty.Add));
+
+        await SecretInput(form).InputAsync(new ChangeEventArgs { Value = "wrong-secret" });
+        form.WaitForAssertion(() => Assert.True(dirty[^1]));
+        await SecretInput(form).InputAsync(new ChangeEventArgs { Value = "" });
+        form.WaitForAssertion(() => Assert.False(dirty[^1]));
+        await MerchantIdInput(form).InputAsync(new ChangeEventArgs { Value = "2728" });
+        form.WaitForAssertion(() => Assert.True(dirty[^1]));
+
+        form.Render(p => p.Add(f => f.Service, Service(hasSecret: true, merchantId: 2728, enabled: true)));
+        form.WaitForAssertion(() => Assert.False(dirty[^1]));
     }
 
     private IRenderedComponent<PaymentServiceForm> RenderForm(PaymentServiceView service) =>

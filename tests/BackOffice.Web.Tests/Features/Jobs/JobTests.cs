@@ -11,6 +11,7 @@ using BackOffice.Web.Tests.Infrastructure;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BackOffice.Web.Tests.Features.Jobs;
 
@@ -168,7 +169,7 @@ public sealed class JobTests : IAsyncLifetime
             var cancel = await db.Operations.SingleAsync(o => o.TransactionId == pending.Id && o.Kind == OperationKind.Cancel);
             Assert.Equal((OperationState.Succeeded, PendingCancellationJob.Reason), (cancel.State, cancel.Reason));
             Assert.NotNull((await db.PendingCancellations.SingleAsync()).CompletedAt);
-            Assert.Contains(await db.AuditEntries.ToListAsync(), e => e.Details.StartsWith(PendingCancellationJob.Reason, StringComparison.Ordinal));
+            Assert.Contains(await db.AuditEntries.ToListAsync(), e => e.User == TransactionService.PendingDeclineActor && e.Details.Contains(PendingCancellationJob.Reason, StringComparison.Ordinal));
         }
         await app.Services.GetRequiredService<IServiceScopeFactory>().CreateScope().ServiceProvider
             .GetRequiredService<PendingCancellationJob>().RunAsync((await Database()).PendingCancellations.Single().Id, CancellationToken.None);
@@ -176,28 +177,62 @@ public sealed class JobTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_due_cancellation_still_happens_after_a_restart()
+    public async Task A_cancellation_due_after_a_restart_reaches_klarna_once_when_due_and_not_before()
     {
+        // Klarna (a sandbox of its own) outlives the app; the app's clock is fake, so "due" is decided by the test.
+        await using var klarna = await StandaloneSandbox.StartAsync();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await RestartAsync(clock, klarna, cancelDelaySeconds: 3600);
+        await DeclinePendingOrdersAsync();
         var pending = await ReserveAsync(KlarnaSandbox.PendingAcceptedEmail);
-        await using (var db = await Database())
-        {
-            db.PendingCancellations.Add(new PendingCancellation(pending.Id, DateTimeOffset.UtcNow.AddSeconds(-5)));
-            await db.SaveChangesAsync();
-        }
 
-        await RestartAsync();
+        clock.Advance(TimeSpan.FromMinutes(10));
+        await RestartAsync(clock, klarna, cancelDelaySeconds: 3600);
+        await SweepAsync();
+        var beforeDue = await klarna.Control.CallsAsync("cancel_reservation");
 
-        // The restarted sandbox no longer knows the reservation (9109), which counts as already cancelled.
-        await Eventually(async () => (await LoadAsync(pending.Id)).State == TransactionState.Cancelled);
-        await using var after = await Database();
-        Assert.Equal("Klarna had cancelled it already.", (await after.PendingCancellations.SingleAsync()).Result);
+        clock.Advance(TimeSpan.FromMinutes(51));
+        await SweepAsync();
+        await SweepAsync();
+
+        Assert.Equal(0, beforeDue);
+        Assert.Equal(1, await klarna.Control.CallsAsync("cancel_reservation"));
+        Assert.Equal("Cancelled", (await klarna.Control.ReservationAsync(pending.ReservationNumber))!.State);
+        Assert.Equal(TransactionState.Cancelled, (await LoadAsync(pending.Id)).State);
+        await using var db = await Database();
+        Assert.NotNull((await db.PendingCancellations.SingleAsync()).CompletedAt);
+        var cancel = await db.Operations.SingleAsync(o => o.TransactionId == pending.Id && o.Kind == OperationKind.Cancel);
+        Assert.Equal((OperationState.Succeeded, TransactionService.PendingDeclineActor), (cancel.State, cancel.User));
     }
 
-    private static BackOfficeAppFactory NewApp(string databasePath)
+    [Fact]
+    public async Task A_cancellation_of_unknown_outcome_is_settled_from_klarna_and_never_sent_twice()
     {
-        var factory = new BackOfficeAppFactory { DatabasePath = databasePath };
+        await DeclinePendingOrdersAsync();
+        await sandbox.InjectAsync(new SandboxInjection("cancel_reservation", SandboxFailure.ServerError, AfterExecution: true));
+        var pending = await ReserveAsync(KlarnaSandbox.PendingAcceptedEmail);
+
+        await Eventually(async () =>
+        {
+            await using var db = await Database();
+            return await db.Operations.AnyAsync(o => o.TransactionId == pending.Id && o.State == OperationState.Unknown);
+        });
+        await using (var db = await Database())
+            await app.Service<PendingCancellationJob>().RunAsync((await db.PendingCancellations.SingleAsync()).Id, CancellationToken.None);
+
+        Assert.Equal(1, await sandbox.CallsAsync("cancel_reservation"));
+        Assert.Equal(TransactionState.Cancelled, (await LoadAsync(pending.Id)).State);
+        await using var after = await Database();
+        Assert.Equal(OperationState.Succeeded, (await after.Operations.SingleAsync(o => o.Kind == OperationKind.Cancel)).State);
+    }
+
+    private static BackOfficeAppFactory NewApp(string databasePath, TimeProvider? clock = null, StandaloneSandbox? klarna = null, int cancelDelaySeconds = 1)
+    {
+        var factory = new BackOfficeAppFactory { DatabasePath = databasePath, Clock = clock };
         factory.Settings["Jobs:SchedulePollingInterval"] = "00:00:01";
-        factory.Settings["Klarna:CancelDelaySeconds"] = "1";
+        factory.Settings["Klarna:CancelDelaySeconds"] = cancelDelaySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (key, value) in klarna?.AppSettings ?? [])
+            factory.Settings[key] = value;
         return factory;
     }
 
@@ -208,12 +243,19 @@ public sealed class JobTests : IAsyncLifetime
         sandbox = new SandboxControlClient(new HttpClient { BaseAddress = new Uri(factory.ClientOptions.BaseAddress, "/sandbox/klarna/") });
     }
 
-    private async Task RestartAsync()
+    private async Task RestartAsync(TimeProvider? clock = null, StandaloneSandbox? klarna = null, int cancelDelaySeconds = 1)
     {
         await app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        app = NewApp(databasePath);
+        app = NewApp(databasePath, clock, klarna, cancelDelaySeconds);
         Start(app);
+    }
+
+    /// <summary>What the recurring DueCancellations job does every minute.</summary>
+    private async Task SweepAsync()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<PendingCancellations>().SweepAsync(CancellationToken.None);
     }
 
     private async Task<JobRun?> RunAsync()
@@ -233,7 +275,7 @@ public sealed class JobTests : IAsyncLifetime
     {
         var address = new KlarnaAddress { FirstName = "Max", LastName = "Mustermann", Email = email, Street = "Hellersbergstraße 14", PostalCode = "41460", City = "Neuss", Country = KlarnaCountry.DE };
         return await app.Service<ReservationService>().ReserveAsync(new ReservationOrder("demo", ServiceKind.Invoice, $"JOB-{Guid.NewGuid():N}"[..16],
-            KlarnaCountry.DE, KlarnaCurrency.EUR, "07071960", address, address, [new GoodsLine("A1", "Shirt", 1, 1000, 19)]));
+            KlarnaCountry.DE, KlarnaCurrency.EUR, "07071960", address, address, [new GoodsLine("A1", "Shirt", 1, 1000, 19)])).StoredAsync();
     }
 
     private async Task<BackOfficeDbContext> Database() =>

@@ -45,7 +45,9 @@ public sealed class PaymentOptionsApiTests : IAsyncLifetime
         Assert.Equal(["Invoice", "Installments"], services.Select(s => s.GetProperty("service").GetString()));
         Assert.All(services, s => Assert.Equal("Applicable", s.GetProperty("applicability").GetString()));
         var ratenkauf = services[1].GetProperty("pclasses").EnumerateArray().Single(p => p.GetProperty("id").GetInt32() == 3113);
-        Assert.Equal((5041, 120_984), (ratenkauf.GetProperty("monthlyPayment").GetInt64(), ratenkauf.GetProperty("totalCost").GetInt64()));
+        Assert.Equal((5608, 120_660), (ratenkauf.GetProperty("monthlyPayment").GetInt64(), ratenkauf.GetProperty("totalCost").GetInt64()));
+        var zinsfrei = services[1].GetProperty("pclasses").EnumerateArray().Single(p => p.GetProperty("id").GetInt32() == 3114);
+        Assert.Equal((33_333, 100_000), (zinsfrei.GetProperty("monthlyPayment").GetInt64(), zinsfrei.GetProperty("totalCost").GetInt64()));
         Assert.DoesNotContain(services[1].GetProperty("pclasses").EnumerateArray(), p => p.GetProperty("id").GetInt32() == 3115);
     }
 

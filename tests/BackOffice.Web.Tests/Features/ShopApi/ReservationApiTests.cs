@@ -137,7 +137,7 @@ public sealed class ReservationApiTests : IAsyncLifetime
         { "bad ip", r => r["clientIp"] = "x", HttpStatusCode.BadRequest, "clientIp" },
         { "no pno", r => r["customer"] = new { }, HttpStatusCode.BadRequest, "customer.personalNumber" },
         { "net prices", r => r["priceDisplay"] = "Net", HttpStatusCode.UnprocessableEntity, "gross prices" },
-        { "currency not for country", r => r["currency"] = "SEK", HttpStatusCode.UnprocessableEntity, "no PClass for invoicing country DE and currency SEK" },
+        { "currency not for country", r => r["currency"] = "SEK", HttpStatusCode.BadRequest, "Klarna takes EUR in DE, not SEK" },
         { "unknown pclass", r => { r["service"] = "Installments"; r["pclass"] = 9999; }, HttpStatusCode.UnprocessableEntity, "PClass 9999" },
         { "klarna fault", r => r["billingAddress"] = new { firstName = "Max", lastName = "M", street = "S", postalCode = "1", city = "C", country = "DE", email = "no-at-sign" }, HttpStatusCode.UnprocessableEntity, "fault 3203" },
     };
@@ -201,6 +201,6 @@ public sealed class ReservationApiTests : IAsyncLifetime
     {
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
         Assert.Equal(0, await db.Transactions.CountAsync());
-        Assert.Equal(0, await db.Set<BackOffice.Web.Features.ShopApi.IdempotentReservation>().CountAsync());
+        Assert.Equal(0, await db.ReservationClaims.CountAsync());
     }
 }

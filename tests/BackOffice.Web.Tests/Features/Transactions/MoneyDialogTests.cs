@@ -7,7 +7,7 @@ using MudBlazor;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 
-/// <summary>The capture and refund dialogs: validation against the rules, live total and the confirmation step.</summary>
+/// <summary>The capture and refund dialogs: validation against the rules, amounts in the user's culture, live total and the confirmation step.</summary>
 public sealed class MoneyDialogTests : BackOfficeTestContext
 {
     [Fact]
@@ -19,17 +19,74 @@ public sealed class MoneyDialogTests : BackOfficeTestContext
 
         await provider.FindAll("input[type=radio]")[1].ClickAsync(new());
         await AmountInput(provider).InputAsync(new ChangeEventArgs { Value = "100.01" });
-        provider.WaitForAssertion(() => Assert.Contains("At most 10000 can be captured.", provider.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(2));
+        provider.WaitForAssertion(() => Assert.Contains("At most EUR 100.00 can be captured.", Text(provider), StringComparison.Ordinal), TimeSpan.FromSeconds(2));
         Assert.True(Button(provider, "Review").HasAttribute("disabled"));
 
         await AmountInput(provider).InputAsync(new ChangeEventArgs { Value = "40.50" });
-        provider.WaitForAssertion(() => Assert.Equal("Capture 40.50 EUR", provider.Find("[data-testid=total]").TextContent.Trim()));
+        provider.WaitForAssertion(() => Assert.Equal("Capture EUR 40.50", Text(provider.Find("[data-testid=total]"))));
         await Button(provider, "Review").ClickAsync(new());
-        Assert.Equal("Capture 40.50 EUR from order order-1?", provider.Find("[data-testid=confirmation]").TextContent.Trim());
+        Assert.Equal("Capture EUR 40.50 from order order-1?", Text(provider.Find("[data-testid=confirmation]")));
         await Button(provider, "Confirm capture").ClickAsync(new());
 
         var request = Assert.IsType<CaptureRequest>((await result)!.Data);
         Assert.Equal(4_050, request.Amount);
+    }
+
+    [Theory]
+    [InlineData("de-DE", "100,50", 10_050L)]
+    [InlineData("de-DE", "1.234,50", 123_450L)]
+    [InlineData("de-DE", "99", 9_900L)]
+    [InlineData("en-US", "100.50", 10_050L)]
+    [InlineData("en-US", "1,234.50", 123_450L)]
+    [InlineData("en-GB", "1,234.5", 123_450L)]
+    public async Task Amounts_are_read_in_the_users_culture(string culture, string typed, long minor)
+    {
+        UseCulture(culture);
+        var provider = Render<MudDialogProvider>();
+        var transaction = TransactionTests.New(amount: 500_000);
+        var result = await OpenAsync<CaptureDialog>(provider, new DialogParameters<CaptureDialog> { { d => d.Transaction, transaction } });
+
+        await provider.FindAll("input[type=radio]")[1].ClickAsync(new());
+        await AmountInput(provider).InputAsync(new ChangeEventArgs { Value = typed });
+        provider.WaitForAssertion(() => Assert.False(Button(provider, "Review").HasAttribute("disabled")));
+        await Button(provider, "Review").ClickAsync(new());
+        await Button(provider, "Confirm capture").ClickAsync(new());
+
+        Assert.Equal(minor, Assert.IsType<CaptureRequest>((await result)!.Data).Amount);
+    }
+
+    [Theory]
+    [InlineData("de-DE", "1.234", "could be read two ways")]
+    [InlineData("de-DE", "12.50", "decimals are written after ','")]
+    [InlineData("en-US", "100,50", "decimals are written after '.'")]
+    [InlineData("en-US", "1,234", "could be read two ways")]
+    [InlineData("en-US", "12.345", "at most 2 decimals")]
+    [InlineData("en-US", "-5", "above zero")]
+    [InlineData("en-US", "12a", "is not an amount")]
+    public async Task An_ambiguous_or_malformed_amount_is_refused_with_a_message(string culture, string typed, string message)
+    {
+        UseCulture(culture);
+        var provider = Render<MudDialogProvider>();
+        await OpenAsync<CaptureDialog>(provider, new DialogParameters<CaptureDialog> { { d => d.Transaction, TransactionTests.New(amount: 500_000) } });
+
+        await provider.FindAll("input[type=radio]")[1].ClickAsync(new());
+        await AmountInput(provider).InputAsync(new ChangeEventArgs { Value = typed });
+
+        provider.WaitForAssertion(() => Assert.Contains(message, Text(provider), StringComparison.Ordinal));
+        Assert.True(Button(provider, "Review").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task In_german_messages_and_totals_show_amounts_the_german_way()
+    {
+        UseCulture("de-DE");
+        var provider = Render<MudDialogProvider>();
+        await OpenAsync<CaptureDialog>(provider, new DialogParameters<CaptureDialog> { { d => d.Transaction, TransactionTests.New(amount: 129_900) } });
+
+        await provider.FindAll("input[type=radio]")[1].ClickAsync(new());
+        await AmountInput(provider).InputAsync(new ChangeEventArgs { Value = "1.300,00" });
+
+        provider.WaitForAssertion(() => Assert.Contains("At most 1.299,00 € can be captured.", Text(provider), StringComparison.Ordinal));
     }
 
     [Fact]
@@ -41,7 +98,7 @@ public sealed class MoneyDialogTests : BackOfficeTestContext
         await provider.FindAll("input[type=radio]")[2].ClickAsync(new());
         var quantity = provider.Find("input[aria-label='Quantity of A1']");
         await quantity.InputAsync(new ChangeEventArgs { Value = "1" });
-        provider.WaitForAssertion(() => Assert.Equal("Capture 100.00 EUR", provider.Find("[data-testid=total]").TextContent.Trim()));
+        provider.WaitForAssertion(() => Assert.Equal("Capture EUR 100.00", Text(provider.Find("[data-testid=total]"))));
 
         await Button(provider, "Review").ClickAsync(new());
         await Button(provider, "Confirm capture").ClickAsync(new());
@@ -56,17 +113,17 @@ public sealed class MoneyDialogTests : BackOfficeTestContext
         var provider = Render<MudDialogProvider>();
         var transaction = TransactionTests.New();
         transaction.Capture(10_000);
-        var invoice = new Invoice(transaction.Id, "4151", 10_000, [new InvoiceLine("A1", "Shirt", 1, 10_000, 19)], DateTimeOffset.UtcNow);
+        var invoice = new Invoice(transaction.Id, "4151", "EUR", 10_000, [new InvoiceLine("A1", "Shirt", 1, 10_000, 19)], DateTimeOffset.UtcNow);
         invoice.Refund(2_500, []);
         var result = await OpenAsync<RefundDialog>(provider, new DialogParameters<RefundDialog> { { d => d.Transaction, transaction }, { d => d.Invoices, [invoice] } });
 
-        provider.WaitForAssertion(() => Assert.Equal("Refund 75.00 EUR", provider.Find("[data-testid=total]").TextContent.Trim()));
+        provider.WaitForAssertion(() => Assert.Equal("Refund EUR 75.00", Text(provider.Find("[data-testid=total]"))));
         await provider.FindAll("input[type=radio]").Last().ClickAsync(new());
         await AmountInput(provider).InputAsync(new ChangeEventArgs { Value = "75.01" });
-        provider.WaitForAssertion(() => Assert.Contains("At most 7500 is left to refund on invoice 4151.", provider.Markup, StringComparison.Ordinal));
+        provider.WaitForAssertion(() => Assert.Contains("At most EUR 75.00 is left to refund on invoice 4151.", Text(provider), StringComparison.Ordinal));
         await AmountInput(provider).InputAsync(new ChangeEventArgs { Value = "75" });
         await Button(provider, "Review").ClickAsync(new());
-        Assert.Equal("Refund 75.00 EUR on invoice 4151 of order order-1?", provider.Find("[data-testid=confirmation]").TextContent.Trim());
+        Assert.Equal("Refund EUR 75.00 on invoice 4151 of order order-1?", Text(provider.Find("[data-testid=confirmation]")));
         await Button(provider, "Confirm refund").ClickAsync(new());
 
         var request = Assert.IsType<RefundRequest>((await result)!.Data);
@@ -79,6 +136,11 @@ public sealed class MoneyDialogTests : BackOfficeTestContext
         await provider.InvokeAsync(async () => reference = await Services.GetRequiredService<IDialogService>().ShowAsync<TDialog>("Dialog", parameters));
         return reference!.Result;
     }
+
+    /// <summary>Text as a reader sees it: amounts keep their currency on the same line with a no-break space.</summary>
+    private static string Text(IRenderedComponent<MudDialogProvider> provider) => string.Concat(provider.Nodes.Select(n => n.TextContent)).Replace('\u00A0', ' ');
+
+    private static string Text(AngleSharp.Dom.IElement element) => element.TextContent.Trim().Replace('\u00A0', ' ');
 
     private static AngleSharp.Dom.IElement AmountInput(IRenderedComponent<MudDialogProvider> provider) => provider.Find("input[data-testid=amount]");
 

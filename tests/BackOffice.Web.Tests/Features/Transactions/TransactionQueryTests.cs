@@ -27,7 +27,7 @@ public sealed class TransactionQueryTests : IAsyncLifetime
             stored.Add(transaction);
         }
         db.Transactions.AddRange(stored);
-        db.Invoices.Add(new Invoice(stored[3].Id, "41511272881900675", stored[3].CapturedAmount, [], DateTimeOffset.UtcNow));
+        db.Invoices.Add(new Invoice(stored[3].Id, "41511272881900675", "EUR", stored[3].CapturedAmount, [], DateTimeOffset.UtcNow));
         await db.SaveChangesAsync();
     }
 

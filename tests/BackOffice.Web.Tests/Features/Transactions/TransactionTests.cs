@@ -5,6 +5,14 @@ using BackOffice.Web.Features.Transactions;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 
+/// <summary>Shorthands for moving a transaction's main reservation in tests.</summary>
+public static class TransactionMoves
+{
+    public static void Capture(this Transaction transaction, long amount) => transaction.Capture(transaction.ReservationNumber, amount, []);
+
+    public static void Cancel(this Transaction transaction) => transaction.Release(transaction.ReservationNumber);
+}
+
 public sealed class TransactionTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
@@ -62,7 +70,7 @@ public sealed class TransactionTests
         var transaction = New();
         var version = transaction.Version;
 
-        Assert.Throws<BusinessRuleException>(() => transaction.Capture(amount));
+        Assert.Throws<BusinessRuleException>(() => TransactionMoves.Capture(transaction, amount));
 
         Assert.Equal((TransactionState.Authorized, 0L, version), (transaction.State, transaction.CapturedAmount, transaction.Version));
     }
@@ -130,7 +138,7 @@ public sealed class TransactionTests
         Assert.Throws<BusinessRuleException>(() => transaction.Refund(1));
         transaction.Capture(6_000);
 
-        Assert.Equal((TransactionState.Captured, 10_000L, 4_000L), (transaction.State, transaction.CapturedAmount, transaction.RefundedAmount));
+        Assert.Equal((TransactionState.PartRefunded, 10_000L, 4_000L), (transaction.State, transaction.CapturedAmount, transaction.RefundedAmount));
     }
 
     public static TheoryData<string, Action<Transaction>> Refused => new()
@@ -140,7 +148,8 @@ public sealed class TransactionTests
         { "cancel after capture", t => { t.Capture(10_000); t.Cancel(); } },
         { "cancel twice", t => { t.Cancel(); t.Cancel(); } },
         { "reduce after cancel", t => { t.Cancel(); t.Reduce(5); } },
-        { "extend after capture", t => { t.Capture(10_000); t.ExtendExpiry(Now.AddDays(30)); } },
+        { "capture of another order's reservation", t => t.Capture("999", 1, []) },
+        { "split of everything", t => t.AddSplit("5550001", 10_000) },
     };
 
     [Theory]
@@ -152,15 +161,13 @@ public sealed class TransactionTests
     }
 
     [Fact]
-    public void An_extended_expiry_never_moves_earlier()
+    public void The_expiry_is_what_klarna_answered_to_an_extension()
     {
         var transaction = New();
 
-        transaction.ExtendExpiry(Now.AddDays(1));
-        Assert.Equal(Now.AddDays(7), transaction.ExpiresAt);
-        transaction.ExtendExpiry(Now.AddDays(9));
+        transaction.ExtendExpiry(Now.AddDays(9).AddSeconds(-1));
 
-        Assert.Equal(Now.AddDays(9), transaction.ExpiresAt);
+        Assert.Equal(Now.AddDays(9).AddSeconds(-1), transaction.ExpiresAt);
     }
 
     [Theory]
@@ -170,7 +177,7 @@ public sealed class TransactionTests
     {
         var transaction = New(state == TransactionState.Pending ? OrderStatus.Pending : OrderStatus.Denied);
 
-        Assert.Throws<BusinessRuleException>(() => transaction.Capture(1));
+        Assert.Throws<BusinessRuleException>(() => TransactionMoves.Capture(transaction, 1));
         Assert.Throws<BusinessRuleException>(() => transaction.Reduce(1));
         Assert.Throws<BusinessRuleException>(() => transaction.Refund(1));
         Assert.False(transaction.CanCapture || transaction.CanReduce || transaction.CanRefund || transaction.CanCancel);
@@ -206,12 +213,72 @@ public sealed class TransactionTests
         var partCaptured = New();
         partCaptured.Capture(1_000);
 
-        Assert.False(untouched.ExpireIfDue(Now.AddDays(7).AddTicks(-1)));
-        Assert.True(untouched.ExpireIfDue(Now.AddDays(7)));
-        Assert.True(partCaptured.ExpireIfDue(Now.AddDays(8)));
+        Assert.False(untouched.MayHaveExpired(Now.AddDays(7).AddTicks(-1)));
+        Assert.True(untouched.MayHaveExpired(Now.AddDays(7)));
+        untouched.Release(untouched.ReservationNumber, expired: true);
+        partCaptured.Release(partCaptured.ReservationNumber, expired: true);
 
         Assert.Equal(TransactionState.Expired, untouched.State);
         Assert.Equal((TransactionState.Captured, 1_000L), (partCaptured.State, partCaptured.ReservedAmount));
+        Assert.False(untouched.MayHaveExpired(Now.AddDays(8)));
+    }
+
+    [Fact]
+    public void Duplicate_article_numbers_are_refused()
+    {
+        var address = New().BillingAddress;
+        var error = Assert.Throws<BusinessRuleException>(() => new Transaction(1, ServiceKind.Invoice, KlarnaEnvironment.Test, 1395, "o", "r", OrderStatus.Accepted, "EUR", "DE", 2550,
+            [new TransactionLine("A1", "Shirt", 2, 1000, 19, GoodsFlags.IncludesVat), new TransactionLine("A1", "Cap", 1, 550, 19, GoodsFlags.IncludesVat)],
+            New().Customer, address, address, Now, Now.AddDays(7)));
+
+        Assert.Contains("A1 appears more than once", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_split_off_reservation_counts_as_reserved_until_captured_or_released()
+    {
+        var transaction = New();
+
+        transaction.AddSplit("5550001", 700);
+        Assert.Equal((10_000L, 9_300L, 700L), (transaction.RemainingAmount, transaction.MainOpenAmount, transaction.OpenSplitAmount));
+        Assert.Throws<BusinessRuleException>(() => transaction.Capture(transaction.ReservationNumber, 9_301, []));
+        Assert.Throws<BusinessRuleException>(() => transaction.Capture("5550001", 699, []));
+        Assert.Throws<BusinessRuleException>(() => transaction.Reduce(700));
+        transaction.Capture(transaction.ReservationNumber, 9_300, []);
+
+        Assert.Equal((TransactionState.PartCaptured, 700L, 0L), (transaction.State, transaction.RemainingAmount, transaction.MainOpenAmount));
+        transaction.Capture("5550001", 700, []);
+        Assert.Equal((TransactionState.Captured, 10_000L), (transaction.State, transaction.CapturedAmount));
+        Assert.Equal(SplitState.Captured, Assert.Single(transaction.Splits).State);
+    }
+
+    [Fact]
+    public void Releasing_a_split_lowers_the_reservation_and_releasing_the_main_one_keeps_the_split()
+    {
+        var released = New();
+        released.AddSplit("5550001", 700);
+        released.Release("5550001");
+        Assert.Equal((TransactionState.Authorized, 9_300L), (released.State, released.ReservedAmount));
+
+        var mainFirst = New();
+        mainFirst.AddSplit("5550002", 700);
+        mainFirst.Release(mainFirst.ReservationNumber);
+        Assert.Equal((TransactionState.Authorized, 700L, 0L), (mainFirst.State, mainFirst.ReservedAmount, mainFirst.MainOpenAmount));
+        mainFirst.Release("5550002");
+        Assert.Equal(TransactionState.Cancelled, mainFirst.State);
+    }
+
+    [Fact]
+    public void A_refund_while_part_captured_is_remembered_when_the_rest_is_captured()
+    {
+        var transaction = New();
+        transaction.Capture(4_000);
+        transaction.Refund(1_000);
+        Assert.Equal(TransactionState.PartCaptured, transaction.State);
+
+        transaction.Capture(6_000);
+
+        Assert.Equal(TransactionState.PartRefunded, transaction.State);
     }
 
     [Fact]

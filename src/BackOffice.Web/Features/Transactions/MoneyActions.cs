@@ -1,0 +1,208 @@
+using BackOffice.Klarna;
+
+namespace BackOffice.Web.Features.Transactions;
+
+/// <summary>What an operation will cover, decided from the books before anything is sent.</summary>
+public sealed record OperationPlan(OperationScope Scope, string? ReservationNumber, long? Amount, IReadOnlyList<ArticleQuantity> Lines, int Calls = 1);
+
+/// <summary>What Klarna answered to a call that succeeded.</summary>
+public sealed record KlarnaAnswer(string? InvoiceNumber = null, DateTimeOffset? NewExpiry = null);
+
+/// <summary>Everything a call needs, read before the transaction was claimed: between the claim and the settling only the call happens.</summary>
+public sealed record KlarnaCall(
+    IKlarnaGateway Gateway, KlarnaCredentials Credentials, ReservationFlags ActivationFlags, Transaction Transaction, Invoice? Invoice, Operation Operation,
+    Func<string, Task> RecordSplitAsync);
+
+/// <summary>One money action: its rules and what it covers (<see cref="Plan"/>), and its call to Klarna.</summary>
+public abstract class MoneyAction(OperationKind kind, string reason = "")
+{
+    public OperationKind Kind { get; } = kind;
+
+    public string Reason { get; } = reason.Trim();
+
+    /// <summary>The invoice the action is about (refunds, resends).</summary>
+    public virtual string? InvoiceNumber => null;
+
+    /// <summary>Checks the rules against the books as they are and says what the operation covers; refuses with a <see cref="BusinessRuleException"/>.</summary>
+    public abstract OperationPlan Plan(Transaction transaction, Invoice? invoice);
+
+    public abstract Task<KlarnaAnswer> CallAsync(KlarnaCall call);
+
+    protected static void Refuse(string? error)
+    {
+        if (error is not null)
+            throw new BusinessRuleException(error);
+    }
+
+    protected static async Task<KlarnaAnswer> ActivateAsync(KlarnaCall call, string reservationNumber, IReadOnlyList<ArticleQuantity>? articles = null)
+    {
+        var activation = await call.Gateway.ActivateAsync(call.Credentials, reservationNumber,
+            new ActivateOptions { Flags = call.ActivationFlags, Articles = articles ?? [] });
+        return new KlarnaAnswer(activation.InvoiceNumber);
+    }
+}
+
+/// <summary>Captures everything one reservation holds: the next split-off one first, then the main one.</summary>
+public sealed class CaptureRemaining(string reason = "") : MoneyAction(OperationKind.Capture, reason)
+{
+    public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
+    {
+        Refuse(transaction.CaptureRemainingError());
+        return transaction.OpenSplits.FirstOrDefault() is { } split
+            ? new OperationPlan(OperationScope.Whole, split.ReservationNumber, split.Amount, [])
+            : new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, transaction.MainOpenAmount, transaction.UncapturedLinesOfMain());
+    }
+
+    public override Task<KlarnaAnswer> CallAsync(KlarnaCall call) => ActivateAsync(call, call.Operation.ReservationNumber!);
+}
+
+/// <summary>Captures an amount: all the main reservation holds, or a part split off (split_reservation) and activated.</summary>
+public sealed class CaptureAmount(long amount, string reason = "") : MoneyAction(OperationKind.Capture, reason)
+{
+    public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
+    {
+        Refuse(transaction.CaptureError(amount));
+        return amount == transaction.MainOpenAmount
+            ? new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, amount, transaction.UncapturedLinesOfMain())
+            : new OperationPlan(OperationScope.Amount, transaction.ReservationNumber, amount, [], Calls: 2);
+    }
+
+    public override async Task<KlarnaAnswer> CallAsync(KlarnaCall call)
+    {
+        if (call.Operation.Scope == OperationScope.Whole)
+            return await ActivateAsync(call, call.Transaction.ReservationNumber);
+        var split = await call.Gateway.SplitReservationAsync(call.Credentials, call.Transaction.ReservationNumber, amount, call.Transaction.OrderNumber);
+        await call.RecordSplitAsync(split.ReservationNumber);
+        return await ActivateAsync(call, split.ReservationNumber);
+    }
+}
+
+/// <summary>Captures line quantities from the main reservation (activate with artnos).</summary>
+public sealed class CaptureLines(IReadOnlyList<ArticleQuantity> articles, string reason = "") : MoneyAction(OperationKind.Capture, reason)
+{
+    public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
+    {
+        var (amount, error) = transaction.LineCapture(articles);
+        Refuse(error);
+        return new OperationPlan(OperationScope.Lines, transaction.ReservationNumber, amount, articles);
+    }
+
+    public override Task<KlarnaAnswer> CallAsync(KlarnaCall call) => ActivateAsync(call, call.Transaction.ReservationNumber, articles);
+}
+
+/// <summary>Lowers the order's total reservation (change_reservation of the main one, NEW_AMOUNT).</summary>
+public sealed class Reduce(long newAmount, string reason = "") : MoneyAction(OperationKind.Reduce, reason)
+{
+    public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
+    {
+        Refuse(transaction.ReduceError(newAmount));
+        return new OperationPlan(OperationScope.Amount, transaction.ReservationNumber, newAmount, []);
+    }
+
+    public override async Task<KlarnaAnswer> CallAsync(KlarnaCall call)
+    {
+        await call.Gateway.ChangeReservationAsync(call.Credentials, call.Transaction.ReservationNumber, newAmount - call.Transaction.OpenSplitAmount);
+        return new KlarnaAnswer();
+    }
+}
+
+/// <summary>
+/// Cancels one reservation: the next split-off one, then the main one. After a part capture this releases the rest.
+/// A pending order is cancelled only by the decline of pending orders (<paramref name="declinePending"/>).
+/// </summary>
+public sealed class Cancel(string reason = "", bool declinePending = false) : MoneyAction(OperationKind.Cancel, reason)
+{
+    public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
+    {
+        if (declinePending)
+            Refuse(transaction.State is TransactionState.Pending || transaction.State == TransactionState.Authorized && transaction.CapturedAmount == 0
+                ? null : $"Nothing to decline: the transaction is {transaction.State}.");
+        else
+            Refuse(transaction.CanCancel ? null : $"A {transaction.State} transaction cannot be cancelled.");
+        return transaction.OpenSplits.FirstOrDefault() is { } split
+            ? new OperationPlan(OperationScope.Whole, split.ReservationNumber, split.Amount, [])
+            : new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, transaction.MainOpenAmount, []);
+    }
+
+    public override async Task<KlarnaAnswer> CallAsync(KlarnaCall call)
+    {
+        try
+        {
+            await call.Gateway.CancelReservationAsync(call.Credentials, call.Operation.ReservationNumber!);
+        }
+        catch (KlarnaFaultException fault) when (declinePending && fault.Code == KlarnaFaultCode.Rno)
+        {
+            // A pending reservation cannot have been captured: if Klarna no longer knows it, it holds nothing for it.
+        }
+        return new KlarnaAnswer();
+    }
+}
+
+/// <summary>Refunds on one invoice: all that is left (credit_invoice), line quantities (credit_part) or an amount (return_amount).</summary>
+public sealed class Refund(string invoiceNumber, long? amount = null, IReadOnlyList<ArticleQuantity>? articles = null, decimal vatPercent = 0, string reason = "")
+    : MoneyAction(OperationKind.Refund, reason)
+{
+    public override string? InvoiceNumber => invoiceNumber;
+
+    public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
+    {
+        if (invoice is null)
+            throw new BusinessRuleException($"Invoice {invoiceNumber} is not one of this transaction's.");
+        if (articles is { Count: > 0 })
+        {
+            var (lineAmount, error) = invoice.LineRefund(articles);
+            Refuse(error ?? transaction.RefundError(lineAmount));
+            return new OperationPlan(OperationScope.Lines, null, lineAmount, articles);
+        }
+        var refund = amount ?? invoice.RefundableAmount;
+        Refuse(invoice.RefundError(refund) ?? transaction.RefundError(refund));
+        return refund == invoice.RefundableAmount
+            ? new OperationPlan(OperationScope.Whole, null, refund, invoice.UnrefundedLines())
+            : new OperationPlan(OperationScope.Amount, null, refund, []);
+    }
+
+    public override async Task<KlarnaAnswer> CallAsync(KlarnaCall call)
+    {
+        var operation = call.Operation;
+        _ = operation.Scope switch
+        {
+            OperationScope.Lines => await call.Gateway.CreditPartAsync(call.Credentials, invoiceNumber, operation.Articles),
+            OperationScope.Amount => await call.Gateway.ReturnAmountAsync(call.Credentials, invoiceNumber, operation.Amount!.Value, vatPercent, Reason),
+            _ => await call.Gateway.CreditInvoiceAsync(call.Credentials, invoiceNumber),
+        };
+        return new KlarnaAnswer(invoiceNumber);
+    }
+}
+
+/// <summary>Sends an invoice again, by post or e-mail as the service is set up.</summary>
+public sealed class ResendInvoice(string invoiceNumber, bool byMail) : MoneyAction(OperationKind.ResendInvoice)
+{
+    public override string? InvoiceNumber => invoiceNumber;
+
+    public override OperationPlan Plan(Transaction transaction, Invoice? invoice) => invoice is null
+        ? throw new BusinessRuleException($"Invoice {invoiceNumber} is not one of this transaction's.")
+        : new OperationPlan(OperationScope.Whole, null, null, []);
+
+    public override async Task<KlarnaAnswer> CallAsync(KlarnaCall call)
+    {
+        _ = byMail
+            ? await call.Gateway.SendInvoiceAsync(call.Credentials, invoiceNumber)
+            : await call.Gateway.EmailInvoiceAsync(call.Credentials, invoiceNumber);
+        return new KlarnaAnswer(invoiceNumber);
+    }
+}
+
+/// <summary>Extends one reservation's expiry (extend_expiry_date); Klarna answers the new date.</summary>
+public sealed class ExtendExpiry(string reservationNumber) : MoneyAction(OperationKind.ExtendExpiry)
+{
+    public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
+    {
+        Refuse(transaction.CanExtend ? null : $"A {transaction.State} transaction has no reservation to extend.");
+        Refuse(reservationNumber == transaction.ReservationNumber && transaction.MainOpenAmount > 0 || transaction.OpenSplits.Any(s => s.ReservationNumber == reservationNumber)
+            ? null : $"Reservation {reservationNumber} holds nothing any more.");
+        return new OperationPlan(OperationScope.Whole, reservationNumber, null, []);
+    }
+
+    public override async Task<KlarnaAnswer> CallAsync(KlarnaCall call) =>
+        new(NewExpiry: await call.Gateway.ExtendExpiryDateAsync(call.Credentials, reservationNumber));
+}

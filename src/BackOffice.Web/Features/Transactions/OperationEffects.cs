@@ -1,0 +1,50 @@
+namespace BackOffice.Web.Features.Transactions;
+
+/// <summary>
+/// How an operation Klarna carried out changes the books. The one step shared by an action that got its answer and
+/// by the reconciliation of one that did not: both apply what the operation row records, nothing else.
+/// </summary>
+public static class OperationEffects
+{
+    /// <summary>Applies <paramref name="operation"/>; answers what it did in words, and the invoice a capture made.</summary>
+    public static (string Message, Invoice? NewInvoice) Apply(Transaction transaction, Invoice? invoice, Operation operation, DateTimeOffset at)
+    {
+        var amount = operation.Amount ?? 0;
+        switch (operation.Kind)
+        {
+            case OperationKind.Capture:
+                var number = operation.InvoiceNumber ?? throw new BusinessRuleException("A capture needs the invoice number Klarna gave it.");
+                var lines = operation.Articles.Select(a => InvoiceLine(transaction, a.ArticleNumber, a.Quantity)).ToList();
+                transaction.Capture(operation.SplitReservationNumber ?? operation.ReservationNumber!, amount, operation.Articles);
+                return ($"Captured {Money.Format(amount, transaction.Currency)}; invoice {number}.",
+                    new Invoice(transaction.Id, number, transaction.Currency, amount, lines, at));
+            case OperationKind.Reduce:
+                transaction.Reduce(amount);
+                return ($"The reservation is now {Money.Format(amount, transaction.Currency)}.", null);
+            case OperationKind.Cancel:
+                transaction.Release(operation.ReservationNumber!);
+                return ($"Cancelled reservation {operation.ReservationNumber}; {Money.Format(amount, transaction.Currency)} released.", null);
+            case OperationKind.Refund:
+                var target = invoice ?? throw new BusinessRuleException($"Invoice {operation.InvoiceNumber} is not one of this transaction's.");
+                target.Refund(amount, operation.Articles);
+                transaction.Refund(amount);
+                return ($"Refunded {Money.Format(amount, transaction.Currency)} on invoice {target.InvoiceNumber}.", null);
+            case OperationKind.ResendInvoice:
+                return ($"Invoice {operation.InvoiceNumber} sent again.", null);
+            case OperationKind.ExtendExpiry:
+                if (operation.NewExpiry is not { } expiry)
+                    return ($"Reservation {operation.ReservationNumber} was extended; Klarna's new expiry date is not known here.", null);
+                if (operation.ReservationNumber == transaction.ReservationNumber)
+                    transaction.ExtendExpiry(expiry);
+                return ($"Reservation {operation.ReservationNumber} now expires {expiry.UtcDateTime:yyyy-MM-dd HH:mm} UTC.", null);
+            default:
+                throw new InvalidOperationException($"{operation.Kind} changes no books.");
+        }
+    }
+
+    private static InvoiceLine InvoiceLine(Transaction transaction, string articleNumber, int quantity)
+    {
+        var line = transaction.Lines.First(l => l.ArticleNumber == articleNumber);
+        return new InvoiceLine(line.ArticleNumber, line.Title, quantity, line.UnitPrice, line.VatPercent);
+    }
+}

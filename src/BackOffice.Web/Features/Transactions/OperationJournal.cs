@@ -1,0 +1,278 @@
+using BackOffice.Klarna;
+using BackOffice.Web.Data;
+using BackOffice.Web.Features.AuditLog;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BackOffice.Web.Features.Transactions;
+
+/// <summary>An operation written and its transaction claimed, with what its call needs.</summary>
+public sealed record StartedOperation(Operation Operation, Transaction Transaction, Invoice? Invoice, KlarnaCredentials Credentials, ReservationFlags ActivationFlags);
+
+/// <summary>
+/// The writes around a money call, in the order that keeps the books equal to Klarna's: the operation row and the
+/// claim before the call; Klarna's answer on the row before anything else; then the books, from the row. Each write
+/// is tried again when the database was briefly unavailable, and each one tells open pages.
+/// </summary>
+public sealed class OperationJournal(
+    IDbContextFactory<BackOfficeDbContext> databases,
+    TransactionCredentials credentialsOf,
+    IOptions<KlarnaGatewayOptions> gateway,
+    TransactionChanges changes,
+    TimeProvider time)
+{
+    /// <summary>Beyond the gateway's timeout per call: the writes between calls, and a slow machine.</summary>
+    public static readonly TimeSpan InFlightMargin = TimeSpan.FromSeconds(30);
+
+    private const int ClaimAttempts = 3;
+
+    /// <summary>Checks the action's rules, writes its operation (Requested) and claims the transaction. Nothing is sent yet.</summary>
+    public async Task<StartedOperation> BeginAsync(string actor, Guid transactionId, MoneyAction action)
+    {
+        if (action.Reason.Length > 500)
+            throw new BusinessRuleException("A reason has at most 500 characters.");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var started = await DatabaseRetry.RunAsync(() => TryBeginAsync(actor, transactionId, action));
+                changes.Notify(transactionId);
+                return started;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < ClaimAttempts)
+            {
+                // Someone changed the transaction since it was read: read it again; a claim by them is refused then.
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                throw new BusinessRuleException("Someone else is acting on this transaction right now. Reload it to see what they did.");
+            }
+        }
+    }
+
+    /// <summary>Klarna split an amount off for a capture: the books show the new reservation before it is activated.</summary>
+    public async Task RecordSplitAsync(Guid operationId, string reservationNumber)
+    {
+        var transactionId = await DatabaseRetry.RunAsync(async () =>
+        {
+            await using var db = await databases.CreateDbContextAsync();
+            var operation = await db.Operations.SingleAsync(o => o.Id == operationId);
+            var transaction = await db.Transactions.SingleAsync(t => t.Id == operation.TransactionId);
+            operation.RecordSplit(reservationNumber);
+            transaction.AddSplit(reservationNumber, operation.Amount!.Value);
+            await db.SaveChangesAsync();
+            return transaction.Id;
+        }, onConflict: true);
+        changes.Notify(transactionId);
+    }
+
+    /// <summary>Klarna carried the call out: its answer is recorded first, then the books are changed from it.</summary>
+    public async Task<OperationOutcome> SucceedAsync(Guid operationId, KlarnaAnswer answer, string actor)
+    {
+        await DatabaseRetry.RunAsync(async () =>
+        {
+            await using var db = await databases.CreateDbContextAsync();
+            var operation = await db.Operations.SingleAsync(o => o.Id == operationId);
+            if (operation.IsSettled)
+                return false;
+            operation.RecordAnswer(time.GetUtcNow(), answer.InvoiceNumber, answer.NewExpiry);
+            await db.SaveChangesAsync();
+            return true;
+        });
+        return await SettleAsync(operationId, actor, null);
+    }
+
+    /// <summary>
+    /// Changes the books as the operation says Klarna did, and ends it. The same step settles an action whose answer
+    /// arrived and a reconciled one (which passes the answer the operator or Klarna gave). Settling twice does nothing.
+    /// </summary>
+    public async Task<OperationOutcome> SettleAsync(Guid operationId, string actor, KlarnaAnswer? reconciledAnswer, string auditPrefix = "")
+    {
+        try
+        {
+            var (outcome, transactionId) = await DatabaseRetry.RunAsync(async () =>
+            {
+                await using var db = await databases.CreateDbContextAsync();
+                var (operation, transaction, invoice) = await LoadAsync(db, operationId);
+                if (operation.IsSettled)
+                    return (Outcome(operation, "It was settled already."), transaction.Id);
+                var now = time.GetUtcNow();
+                if (reconciledAnswer is not null)
+                    operation.RecordAnswer(now, reconciledAnswer.InvoiceNumber, reconciledAnswer.NewExpiry);
+                var (message, newInvoice) = OperationEffects.Apply(transaction, invoice, operation, now);
+                if (newInvoice is not null)
+                    db.Invoices.Add(newInvoice);
+                operation.Succeed(now);
+                transaction.EndOperation(operation.Id);
+                Audit(db, actor, auditPrefix + operation.Kind, transaction, operation, message, succeeded: true);
+                await db.SaveChangesAsync();
+                return (Outcome(operation, message), transaction.Id);
+            }, onConflict: true);
+            changes.Notify(transactionId);
+            return outcome;
+        }
+        catch (BusinessRuleException e)
+        {
+            // Klarna did it, but the books refuse it: keep Klarna's answer and the claim, and say so loudly.
+            return await MarkUnknownAsync(operationId, actor, $"Klarna carried it out, but the books could not take it: {e.Message}");
+        }
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
+        {
+            // The database failed for longer than the retries: Klarna's answer is on the operation, which a
+            // reconciliation (or the status job) applies once the database is back.
+            return await MarkUnknownAsync(operationId, actor, $"Klarna carried it out, but writing the books failed ({e.Message}); reconcile to apply it.");
+        }
+    }
+
+    /// <summary>Ends an operation after a refusal or a failed connection (nothing happened), or leaves it Unknown.</summary>
+    public async Task<OperationOutcome> FailAsync(Guid operationId, Exception failure, string actor)
+    {
+        var transactionId = Guid.Empty;
+        var outcome = await DatabaseRetry.RunAsync(async () =>
+        {
+            await using var db = await databases.CreateDbContextAsync();
+            var (operation, transaction, _) = await LoadAsync(db, operationId);
+            transactionId = transaction.Id;
+            if (operation.IsSettled)
+                return Outcome(operation, "It was settled already.");
+            var now = time.GetUtcNow();
+            var split = operation.SplitReservationNumber is { } rno
+                ? $" {Money.Format(operation.Amount ?? 0, transaction.Currency)} stays reserved in the split-off reservation {rno}: capture everything that remains to take it, or cancel."
+                : "";
+            string message;
+            switch (failure)
+            {
+                case KlarnaFaultException fault:
+                    message = KlarnaFaultMessages.For(fault) + split;
+                    operation.Fail(now, fault.RawCode, fault.FaultString);
+                    transaction.EndOperation(operation.Id);
+                    break;
+                case KlarnaUnavailableException unavailable:
+                    message = $"Klarna could not be reached; nothing happened.{split} {unavailable.Message}";
+                    operation.Fail(now, 0, unavailable.Message);
+                    transaction.EndOperation(operation.Id);
+                    break;
+                default:
+                    message = $"Klarna's answer never arrived, so it is not known whether this happened. It will not be sent again: reconcile the transaction. ({failure.Message})";
+                    operation.MarkUnknown(now, failure.Message);
+                    break;
+            }
+            Audit(db, actor, operation.Kind.ToString(), transaction, operation, message, succeeded: false);
+            await db.SaveChangesAsync();
+            return Outcome(operation, message);
+        }, onConflict: true);
+        changes.Notify(transactionId);
+        return outcome;
+    }
+
+    /// <summary>Ends an operation a reconciliation found did not happen, recording the split it found if any.</summary>
+    public async Task<OperationOutcome> FailReconciledAsync(Guid operationId, string actor, string finding, string? foundSplit = null)
+    {
+        var (outcome, transactionId) = await DatabaseRetry.RunAsync(async () =>
+        {
+            await using var db = await databases.CreateDbContextAsync();
+            var (operation, transaction, _) = await LoadAsync(db, operationId);
+            if (operation.IsSettled)
+                return (Outcome(operation, "It was settled already."), transaction.Id);
+            if (foundSplit is not null)
+            {
+                operation.RecordSplit(foundSplit);
+                transaction.AddSplit(foundSplit, operation.Amount!.Value);
+            }
+            operation.Fail(time.GetUtcNow(), 0, $"Reconciled by {actor}: {finding}");
+            transaction.EndOperation(operation.Id);
+            var message = $"Reconciled: {finding}";
+            Audit(db, actor, $"Reconciled {operation.Kind}", transaction, operation, message, succeeded: false);
+            await db.SaveChangesAsync();
+            return (Outcome(operation, message), transaction.Id);
+        }, onConflict: true);
+        changes.Notify(transactionId);
+        return outcome;
+    }
+
+    /// <summary>The outcome cannot be known from here: the operation becomes Unknown and the transaction stays claimed.</summary>
+    public async Task<OperationOutcome> MarkUnknownAsync(Guid operationId, string actor, string reason)
+    {
+        var (outcome, transactionId) = await DatabaseRetry.RunAsync(async () =>
+        {
+            await using var db = await databases.CreateDbContextAsync();
+            var (operation, transaction, _) = await LoadAsync(db, operationId);
+            if (operation.State != OperationState.Requested)
+                return (Outcome(operation, operation.IsSettled ? "It was settled already." : reason), transaction.Id);
+            operation.MarkUnknown(time.GetUtcNow(), reason);
+            Audit(db, actor, operation.Kind.ToString(), transaction, operation, reason, succeeded: false);
+            await db.SaveChangesAsync();
+            return (Outcome(operation, reason), transaction.Id);
+        });
+        changes.Notify(transactionId);
+        return outcome;
+    }
+
+    /// <summary>
+    /// Operations left Requested by a process that stopped, or lost track of them: those whose answer was recorded are
+    /// settled from it; the others, once they cannot be in flight any more, become Unknown. At start-up and by the status job.
+    /// </summary>
+    public async Task<int> SettleAbandonedAsync(string actor)
+    {
+        var now = time.GetUtcNow();
+        List<(Guid Id, bool Answered)> abandoned;
+        await using (var db = await databases.CreateDbContextAsync())
+        {
+            abandoned = [.. (await db.Operations.AsNoTracking()
+                .Where(o => o.State == OperationState.Requested && (o.AnsweredAt != null || o.InFlightUntil < now))
+                .Select(o => new { o.Id, o.AnsweredAt })
+                .ToListAsync()).Select(o => (o.Id, o.AnsweredAt is not null))];
+        }
+        foreach (var (id, answered) in abandoned)
+        {
+            if (answered)
+                await SettleAsync(id, actor, null);
+            else
+                await MarkUnknownAsync(id, actor, "No answer arrived: the app stopped or lost track of the call while it was in flight.");
+        }
+        return abandoned.Count;
+    }
+
+    private async Task<StartedOperation> TryBeginAsync(string actor, Guid transactionId, MoneyAction action)
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        var transaction = await db.Transactions.SingleOrDefaultAsync(t => t.Id == transactionId) ?? throw new BusinessRuleException("There is no such transaction.");
+        if (transaction.ActiveOperationId is { } active)
+            throw new BusinessRuleException(await BusyMessageAsync(db, active));
+        var invoice = action.InvoiceNumber is { } number ? await db.Invoices.SingleOrDefaultAsync(i => i.TransactionId == transactionId && i.InvoiceNumber == number) : null;
+        var plan = action.Plan(transaction, invoice);
+        var (credentials, flags) = await credentialsOf.ForActionAsync(db, transaction);
+        var now = time.GetUtcNow();
+        var operation = new Operation(transactionId, action.Kind, plan.Scope, plan.ReservationNumber, plan.Amount, plan.Lines, action.InvoiceNumber,
+            action.Reason, actor, now, now + gateway.Value.Timeout * plan.Calls + InFlightMargin);
+        transaction.BeginOperation(operation.Id);
+        db.Operations.Add(operation);
+        await db.SaveChangesAsync();
+        return new StartedOperation(operation, transaction, invoice, credentials, flags);
+    }
+
+    private async Task<string> BusyMessageAsync(BackOfficeDbContext db, Guid activeOperationId)
+    {
+        var active = await db.Operations.AsNoTracking().SingleAsync(o => o.Id == activeOperationId);
+        var what = active.Kind.ToString().ToLowerInvariant();
+        return active.IsInFlight(time.GetUtcNow()) || active.State == OperationState.Requested && active.AnsweredAt is not null
+            ? $"{active.User} started a {what} at {active.RequestedAt.UtcDateTime:HH:mm:ss} UTC that is still under way; wait for it to finish."
+            : $"The outcome of the {what} {active.User} started is not known yet; reconcile it first.";
+    }
+
+    private static async Task<(Operation, Transaction, Invoice?)> LoadAsync(BackOfficeDbContext db, Guid operationId)
+    {
+        var operation = await db.Operations.SingleAsync(o => o.Id == operationId);
+        var transaction = await db.Transactions.SingleAsync(t => t.Id == operation.TransactionId);
+        var invoice = operation.Kind is OperationKind.Refund or OperationKind.ResendInvoice
+            ? await db.Invoices.SingleOrDefaultAsync(i => i.TransactionId == transaction.Id && i.InvoiceNumber == operation.InvoiceNumber)
+            : null;
+        return (operation, transaction, invoice);
+    }
+
+    private void Audit(BackOfficeDbContext db, string actor, string action, Transaction transaction, Operation operation, string message, bool succeeded) =>
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), actor, "Transactions", action, $"{transaction.OrderNumber} ({transaction.ReservationNumber})",
+            $"{message}{(operation.Reason.Length > 0 ? $" Reason: {operation.Reason}" : "")}", succeeded));
+
+    private static OperationOutcome Outcome(Operation operation, string message) => new(operation.Id, operation.State, message, operation.InvoiceNumber, operation.FaultCode);
+}

@@ -1,0 +1,192 @@
+using System.Security.Claims;
+using BackOffice.Web.Features.Channels;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+
+namespace BackOffice.Web.Features.Transactions;
+
+/// <summary>
+/// The detail page. It follows the transaction by itself: at once when an action in this app instance starts or
+/// ends, and within a second when another instance changes it (it compares the version every second).
+/// </summary>
+public sealed partial class TransactionPage
+{
+    private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(1);
+
+    private readonly CancellationTokenSource stopping = new();
+    private TransactionDetails? details;
+    private OperationOutcome? outcome;
+    private IDialogReference? openDialog;
+    private bool loaded;
+
+    [Inject] private TransactionQuery Query { get; set; } = null!;
+    [Inject] private TransactionService Transactions { get; set; } = null!;
+    [Inject] private TransactionChanges Changes { get; set; } = null!;
+    [Inject] private ChannelService Channels { get; set; } = null!;
+    [Inject] private IDialogService Dialogs { get; set; } = null!;
+    [Inject] private ISnackbar Snackbar { get; set; } = null!;
+    [Inject] private TimeProvider Time { get; set; } = null!;
+
+    [Parameter]
+    public Guid Id { get; set; }
+
+    [CascadingParameter]
+    private Task<AuthenticationState> AuthenticationState { get; set; } = null!;
+
+    protected override void OnInitialized()
+    {
+        Changes.Changed += OnChanged;
+        _ = FollowAsync(stopping.Token);
+    }
+
+    protected override async Task OnParametersSetAsync() => await ReloadAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        Changes.Changed -= OnChanged;
+        await stopping.CancelAsync();
+        stopping.Dispose();
+    }
+
+    private async Task ReloadAsync()
+    {
+        var claimedBefore = details?.Transaction.ActiveOperationId;
+        details = await Query.DetailsAsync(Id);
+        loaded = true;
+        // Someone started an action while this user had a dialog open: the dialog's figures are no longer true.
+        if (openDialog is not null && details?.ActiveOperation is { } active && active.Id != claimedBefore)
+        {
+            openDialog.Close();
+            openDialog = null;
+            outcome = new OperationOutcome(active.Id, OperationState.Failed, $"{active.User} started a {active.Kind.ToString().ToLowerInvariant()} meanwhile; wait for it to finish.");
+        }
+    }
+
+    private void OnChanged(Guid transactionId)
+    {
+        if (transactionId == Id)
+            _ = InvokeAsync(async () =>
+            {
+                await ReloadAsync();
+                StateHasChanged();
+            });
+    }
+
+    /// <summary>Reloads when the version changed (another instance), and re-renders while an action is under way (its time runs out).</summary>
+    private async Task FollowAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Refresh, Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                var version = await Query.VersionAsync(Id, cancellationToken);
+                if (details is null || version == details.Transaction.Version && details.ActiveOperation is null)
+                    continue;
+                await InvokeAsync(async () =>
+                {
+                    if (version != details?.Transaction.Version)
+                        await ReloadAsync();
+                    StateHasChanged();
+                });
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The page was closed.
+        }
+    }
+
+    private async Task CaptureAsync()
+    {
+        if (!await CanStartAsync())
+            return;
+        if (await AskAsync<CaptureDialog, CaptureRequest>("Capture", new DialogParameters<CaptureDialog> { { d => d.Transaction, details!.Transaction } }) is { } request)
+            await RunAsync(user => Transactions.CaptureAsync(user, Id, request));
+    }
+
+    private async Task ReduceAsync()
+    {
+        if (!await CanStartAsync())
+            return;
+        if (await AskAsync<ReduceDialog, (long Amount, string Reason)?>("Reduce", new DialogParameters<ReduceDialog> { { d => d.Transaction, details!.Transaction } }) is { } reduce)
+            await RunAsync(user => Transactions.ReduceAsync(user, Id, reduce.Amount, reduce.Reason));
+    }
+
+    private async Task RefundAsync()
+    {
+        if (!await CanStartAsync())
+            return;
+        var parameters = new DialogParameters<RefundDialog> { { d => d.Transaction, details!.Transaction }, { d => d.Invoices, [.. details.Invoices.Select(i => i.Invoice)] } };
+        if (await AskAsync<RefundDialog, RefundRequest>("Refund", parameters) is { } request)
+            await RunAsync(user => Transactions.RefundAsync(user, Id, request));
+    }
+
+    private async Task CancelAsync()
+    {
+        if (!await CanStartAsync())
+            return;
+        if (await AskAsync<CancelDialog, string>("Cancel", new DialogParameters<CancelDialog> { { d => d.Transaction, details!.Transaction } }) is { } reason)
+            await RunAsync(user => Transactions.CancelAsync(user, Id, reason));
+    }
+
+    private async Task ResendAsync()
+    {
+        if (!await CanStartAsync())
+            return;
+        var invoice = details!.Invoices[^1].Invoice.InvoiceNumber;
+        var shipment = (await Channels.FindAsync(details.ChannelCode))?.Service(details.Transaction.Service).Settings.InvoiceShipment ?? InvoiceShipment.EMail;
+        if (await Dialogs.ShowMessageBoxAsync("Resend invoice", $"Send invoice {invoice} again by {(shipment == InvoiceShipment.Mail ? "mail" : "e-mail")}?", yesText: "Send", cancelText: "Cancel") == true)
+            await RunAsync(user => Transactions.ResendInvoiceAsync(user, Id, invoice, shipment));
+    }
+
+    private async Task ExtendAsync()
+    {
+        if (!await CanStartAsync())
+            return;
+        if (await Dialogs.ShowMessageBoxAsync("Extend expiry", $"Ask Klarna to extend the reservation of order {details!.Transaction.OrderNumber}?", yesText: "Extend", cancelText: "Cancel") == true)
+            await RunAsync(user => Transactions.ExtendExpiryAsync(user, Id));
+    }
+
+    private async Task ReconcileAsync(Operation operation)
+    {
+        if (await AskAsync<ReconcileDialog, ReconcileAnswer>("Reconcile", new DialogParameters<ReconcileDialog> { { d => d.Operation, operation } }) is { } answer)
+            await RunAsync(user => Transactions.ReconcileAsync(user, Id, answer.InvoiceNumber, answer.Happened, answer.SplitReservationNumber));
+    }
+
+    /// <summary>Looks again before a dialog opens: another user may have started an action a moment ago.</summary>
+    private async Task<bool> CanStartAsync()
+    {
+        await ReloadAsync();
+        if (details?.ActiveOperation is not { } active)
+            return details is not null;
+        outcome = new OperationOutcome(active.Id, OperationState.Failed, $"{active.User} started a {active.Kind.ToString().ToLowerInvariant()} meanwhile; wait for it to finish.");
+        return false;
+    }
+
+    private async Task<TResult?> AskAsync<TDialog, TResult>(string title, DialogParameters<TDialog> parameters) where TDialog : IComponent
+    {
+        openDialog = await Dialogs.ShowAsync<TDialog>(title, parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        var result = await openDialog.Result;
+        openDialog = null;
+        return result is { Canceled: false, Data: TResult data } ? data : default;
+    }
+
+    private async Task RunAsync(Func<ClaimsPrincipal, Task<OperationOutcome>> action)
+    {
+        try
+        {
+            outcome = await action((await AuthenticationState).User);
+            Snackbar.Add(outcome.Message, outcome.Succeeded ? Severity.Success : Severity.Error);
+        }
+        catch (BusinessRuleException e)
+        {
+            outcome = new OperationOutcome(Guid.Empty, OperationState.Failed, e.Message);
+        }
+        finally
+        {
+            await ReloadAsync();
+        }
+    }
+}

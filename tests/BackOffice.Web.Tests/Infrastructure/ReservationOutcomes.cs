@@ -1,0 +1,10 @@
+using BackOffice.Web.Features.Transactions;
+
+namespace BackOffice.Web.Tests.Infrastructure;
+
+public static class ReservationOutcomes
+{
+    /// <summary>The transaction a reservation stored; fails the test for any other outcome.</summary>
+    public static async Task<Transaction> StoredAsync(this Task<ReservationOutcome> reservation) =>
+        Assert.IsType<ReservationOutcome.Stored>(await reservation).Transaction;
+}
