@@ -27,6 +27,11 @@ internal static class SandboxControl
             traffic.Inject(injection);
             return Results.NoContent();
         });
+        control.MapDelete("/failures", (SandboxTraffic traffic) =>
+        {
+            traffic.ClearInjections();
+            return Results.NoContent();
+        });
         control.MapGet("/reservations/{rno}", (string rno, KlarnaSandbox sandbox) =>
             sandbox.FindReservation(rno) is { } reservation ? Results.Ok(reservation) : Results.NotFound());
         control.MapGet("/orders/{orderId}", (string orderId, KlarnaSandbox sandbox) => TypedResults.Ok(sandbox.FindOrder(orderId)));

@@ -16,6 +16,8 @@ public sealed class SandboxControlClient(HttpClient http)
     public async Task InjectAsync(SandboxInjection injection) =>
         (await http.PostAsJsonAsync("_sandbox/failures", injection, Json)).EnsureSuccessStatusCode();
 
+    public async Task ClearFailuresAsync() => (await http.DeleteAsync("_sandbox/failures")).EnsureSuccessStatusCode();
+
     public async Task ResolveAsync(string rno, OrderStatus outcome) =>
         (await http.PostAsJsonAsync($"_sandbox/reservations/{rno}/resolve", new { status = outcome }, Json)).EnsureSuccessStatusCode();
 

@@ -38,6 +38,13 @@ public sealed class SandboxTraffic(IOptionsMonitor<SandboxOptions> options)
             return injections.TryGetValue(method, out var queue) && queue.TryDequeue(out var injection) ? injection : null;
     }
 
+    /// <summary>Drops the injected failures not used yet.</summary>
+    public void ClearInjections()
+    {
+        lock (gate)
+            injections.Clear();
+    }
+
     public void Reset()
     {
         lock (gate)

@@ -20,12 +20,16 @@ public static class DatabaseRetry
             {
                 return await work();
             }
-            catch (Exception e) when (attempt < Attempts && (IsTransient(e) || onConflict && e is DbUpdateConcurrencyException))
+            catch (Exception e) when (attempt < Attempts && (IsTransient(e) || onConflict && IsConflict(e)))
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(25 * (1 << attempt) + Random.Shared.Next(25)));
             }
         }
     }
+
+    /// <summary>Another writer got there first: the row changed (version check) or the row it adds exists now.</summary>
+    public static bool IsConflict(Exception exception) =>
+        exception is DbUpdateConcurrencyException or DbUpdateException { InnerException: SqliteException { SqliteErrorCode: 19 } };
 
     public static bool IsTransient(Exception exception) => exception switch
     {

@@ -40,7 +40,7 @@ public sealed class GatewayErrorTests
     public async Task A_money_call_that_may_have_happened_is_outcome_unknown_and_sent_once(string failure)
     {
         var handler = new ScriptedHandler(Failure(failure));
-        var gateway = TestGateway.Create(handler, o => o.Timeout = TimeSpan.FromMilliseconds(200));
+        var gateway = TestGateway.Create(handler, o => o.Timeout = TimeSpan.FromSeconds(2));
 
         var error = await Assert.ThrowsAsync<KlarnaOutcomeUnknownException>(() => gateway.ActivateAsync(Merchant, "123"));
 
@@ -73,7 +73,7 @@ public sealed class GatewayErrorTests
     public async Task A_read_call_is_retried_and_then_succeeds(string failure)
     {
         var handler = new ScriptedHandler(Failure(failure), Failure(failure), ScriptedHandler.Latin1(Accepted));
-        var gateway = TestGateway.Create(handler, o => o.Timeout = TimeSpan.FromMilliseconds(200));
+        var gateway = TestGateway.Create(handler, o => o.Timeout = TimeSpan.FromSeconds(2));
 
         var status = await gateway.CheckOrderStatusAsync(Merchant, "123");
 

@@ -7,7 +7,7 @@ namespace BackOffice.Klarna.Tests.Sandbox;
 
 public sealed class ControlApiTests(SandboxHost sandbox) : IClassFixture<SandboxHost>, IAsyncLifetime
 {
-    private readonly KlarnaGateway gateway = sandbox.Gateway(o => o.Timeout = TimeSpan.FromMilliseconds(500));
+    private readonly KlarnaGateway gateway = sandbox.Gateway(o => o.Timeout = TimeSpan.FromSeconds(3));
 
     public Task InitializeAsync() => sandbox.Control.ResetAsync();
 
@@ -24,6 +24,26 @@ public sealed class ControlApiTests(SandboxHost sandbox) : IClassFixture<Sandbox
 
         Assert.Equal(1, calls["reserve_amount"]);
         Assert.Equal(2, calls["check_order_status"]);
+    }
+
+    [Fact]
+    public async Task Shows_an_orders_reservations_with_those_split_off_and_every_change_that_was_carried_out()
+    {
+        var order = Orders.German();
+        var rno = (await gateway.ReserveAmountAsync(sandbox.Merchant, order)).ReservationNumber;
+        var split = (await gateway.SplitReservationAsync(sandbox.Merchant, rno, 700, order.OrderId1)).ReservationNumber;
+        var invoice = (await gateway.ActivateAsync(sandbox.Merchant, split)).InvoiceNumber;
+        await gateway.CheckOrderStatusAsync(sandbox.Merchant, rno);
+        await Expect.Fault(KlarnaFaultCode.Amount, () => gateway.ChangeReservationAsync(sandbox.Merchant, rno, 1_000_000));
+
+        var reservations = await sandbox.Control.OrderAsync(order.OrderId1);
+        var executions = await sandbox.Control.ExecutionsAsync();
+
+        Assert.Equal([(rno, 1850L), (split, 0L)], reservations.Select(r => (r.ReservationNumber, r.Amount)));
+        Assert.Equal(invoice, Assert.Single(reservations[1].Invoices).InvoiceNumber);
+        Assert.Equal(
+            [("reserve_amount", order.OrderId1, (long?)2550, rno), ("split_reservation", rno, 700, split), ("activate", split, null, invoice)],
+            executions.Select(e => (e.Method, e.Target, e.Amount, e.Result)));
     }
 
     [Fact]

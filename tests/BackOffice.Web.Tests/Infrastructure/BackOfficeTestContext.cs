@@ -33,8 +33,12 @@ public abstract class BackOfficeTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IHostEnvironment>(new HostingEnvironment { EnvironmentName = Environments.Development });
         Services.AddOptions();
         Services.AddScoped<ChannelContext>();
+        Services.AddSingleton<TimeProvider>(Clock);
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
+
+    /// <summary>The components' clock; it stands still until a test moves it.</summary>
+    protected Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 25, 14, 0, 3, TimeSpan.Zero));
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
 

@@ -102,8 +102,8 @@ public sealed class Operation
 
     public bool IsSettled => State is OperationState.Succeeded or OperationState.Failed;
 
-    /// <summary>Whether the call may still be waiting for Klarna's answer.</summary>
-    public bool IsInFlight(DateTimeOffset now) => State == OperationState.Requested && AnsweredAt is null && now < InFlightUntil;
+    /// <summary>Whether the action may still be under way: waiting for Klarna's answer, or writing it into the books.</summary>
+    public bool IsInFlight(DateTimeOffset now) => State == OperationState.Requested && now < InFlightUntil;
 
     /// <summary>Only an outcome that is not known, and cannot arrive any more, may be reconciled.</summary>
     public bool CanReconcile(DateTimeOffset now) => !IsSettled && !IsInFlight(now);

@@ -255,7 +255,7 @@ public sealed class OperationJournal(
     {
         var active = await db.Operations.AsNoTracking().SingleAsync(o => o.Id == activeOperationId);
         var what = active.Kind.ToString().ToLowerInvariant();
-        return active.IsInFlight(time.GetUtcNow()) || active.State == OperationState.Requested && active.AnsweredAt is not null
+        return active.IsInFlight(time.GetUtcNow())
             ? $"{active.User} started a {what} at {active.RequestedAt.UtcDateTime:HH:mm:ss} UTC that is still under way; wait for it to finish."
             : $"The outcome of the {what} {active.User} started is not known yet; reconcile it first.";
     }

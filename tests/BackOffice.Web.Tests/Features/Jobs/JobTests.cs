@@ -99,8 +99,7 @@ public sealed class JobTests : IAsyncLifetime
         await sandbox.SetLatencyAsync(300);
 
         var first = RunAsync();
-        while (await sandbox.CallsAsync("check_order_status") == 0)
-            await Task.Delay(20);
+        await Eventually(async () => await sandbox.CallsAsync("check_order_status") > 0);
         var second = await RunAsync();
 
         Assert.Null(second);
@@ -224,6 +223,75 @@ public sealed class JobTests : IAsyncLifetime
         Assert.Equal(TransactionState.Cancelled, (await LoadAsync(pending.Id)).State);
         await using var after = await Database();
         Assert.Equal(OperationState.Succeeded, (await after.Operations.SingleAsync(o => o.Kind == OperationKind.Cancel)).State);
+    }
+
+    [Fact]
+    public async Task Reservations_past_their_expiry_expire_only_once_klarna_no_longer_holds_them()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await RestartAsync(clock);
+        var untouched = await ReserveAsync("max@example.com");
+        var extendedAtKlarna = await ReserveAsync("max@example.com");
+        clock.Advance(TimeSpan.FromDays(6));
+        // Extended in Klarna Online, so the books still expect the first expiry.
+        await app.Services.GetRequiredService<IKlarnaGateway>().ExtendExpiryDateAsync(new KlarnaCredentials(1395, "demo-invoice-secret-1395", KlarnaEnvironment.Test), extendedAtKlarna.ReservationNumber);
+        clock.Advance(TimeSpan.FromDays(2));
+
+        var expired = await app.Service<ReservationExpiryJob>().RunAsync(CancellationToken.None);
+
+        Assert.Equal(1, expired);
+        Assert.Equal(TransactionState.Expired, (await LoadAsync(untouched.Id)).State);
+        var kept = await LoadAsync(extendedAtKlarna.Id);
+        Assert.Equal(TransactionState.Authorized, kept.State);
+        Assert.StartsWith("Klarna still holds", kept.LastPollResult, StringComparison.Ordinal);
+        Assert.Contains(ReservationExpiryJob.JobId, RecurringJobIds());
+        Assert.Contains(PendingCancellations.SweepJobId, RecurringJobIds());
+    }
+
+    [Fact]
+    public async Task At_start_up_an_operation_a_stopped_app_left_in_flight_becomes_unknown_and_one_klarna_answered_is_applied()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await RestartAsync(clock);
+        var lost = await ReserveAsync("max@example.com");
+        var answered = await ReserveAsync("max@example.com");
+        var journal = app.Service<OperationJournal>();
+        // The app stops while both calls are in flight; Klarna captured the second and its answer was recorded.
+        await journal.BeginAsync("clerk@test.local", lost.Id, new CaptureRemaining());
+        var started = await journal.BeginAsync("clerk@test.local", answered.Id, new CaptureRemaining());
+        var activation = await app.Services.GetRequiredService<IKlarnaGateway>().ActivateAsync(started.Credentials, answered.ReservationNumber);
+        await using (var db = await Database())
+        {
+            var operation = await db.Operations.SingleAsync(o => o.Id == started.Operation.Id);
+            operation.RecordAnswer(clock.GetUtcNow(), activation.InvoiceNumber, null);
+            await db.SaveChangesAsync();
+        }
+
+        clock.Advance(OperationJournal.InFlightMargin + TimeSpan.FromMinutes(1));
+        await RestartAsync(clock);
+
+        await using var after = await Database();
+        Assert.Equal(OperationState.Unknown, (await after.Operations.SingleAsync(o => o.TransactionId == lost.Id)).State);
+        Assert.Equal(OperationState.Succeeded, (await after.Operations.SingleAsync(o => o.TransactionId == answered.Id)).State);
+        Assert.Equal(TransactionState.Captured, (await LoadAsync(answered.Id)).State);
+        Assert.Equal(activation.InvoiceNumber, (await after.Invoices.SingleAsync(i => i.TransactionId == answered.Id)).InvoiceNumber);
+        Assert.NotNull((await LoadAsync(lost.Id)).ActiveOperationId);
+    }
+
+    [Fact]
+    public async Task The_status_job_settles_an_unknown_whole_capture_that_did_not_happen()
+    {
+        var transaction = await ReserveAsync("max@example.com");
+        await sandbox.InjectAsync(new SandboxInjection("activate", SandboxFailure.ServerError));
+        await app.Service<TransactionService>().CaptureAsync(BackOfficeAppFactory.User(Roles.Operator), transaction.Id, CaptureRequest.Remaining());
+
+        var run = await RunAsync();
+
+        Assert.Equal((1, 1, 0), (run!.Checked, run.Changed, run.Failed));
+        var settled = await LoadAsync(transaction.Id);
+        Assert.Equal((TransactionState.Authorized, (Guid?)null), (settled.State, settled.ActiveOperationId));
+        await using var db = await Database();
+        Assert.Equal(OperationState.Failed, (await db.Operations.SingleAsync(o => o.Kind == OperationKind.Capture)).State);
     }
 
     private static BackOfficeAppFactory NewApp(string databasePath, TimeProvider? clock = null, StandaloneSandbox? klarna = null, int cancelDelaySeconds = 1)

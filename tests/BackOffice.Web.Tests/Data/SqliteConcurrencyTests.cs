@@ -1,0 +1,86 @@
+using BackOffice.Klarna;
+using BackOffice.Klarna.Sandbox;
+using BackOffice.Web.Features.Jobs;
+using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackOffice.Web.Tests.Data;
+
+/// <summary>SQLite under load: every connection runs in WAL mode with a busy timeout, whatever the file was created with.</summary>
+[Collection(AppCollection.Name)]
+public sealed class SqliteConcurrencyTests : IAsyncLifetime
+{
+    private readonly string databasePath = Path.Combine(Path.GetTempPath(), $"backoffice-sqlite-{Guid.NewGuid():N}.db");
+    private BackOfficeAppFactory app = null!;
+
+    public async Task InitializeAsync()
+    {
+        // A database file the app did not create itself: made, then switched to the rollback journal.
+        await using (var first = new BackOfficeAppFactory { DatabasePath = databasePath })
+            first.CreateClient();
+        SqliteConnection.ClearAllPools();
+        await using (var connection = new SqliteConnection($"Data Source={databasePath}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode = DELETE;";
+            Assert.Equal("delete", await command.ExecuteScalarAsync());
+        }
+        SqliteConnection.ClearAllPools();
+        app = new BackOfficeAppFactory { DatabasePath = databasePath };
+        app.UseKestrel(0);
+        app.StartServer();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await app.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { databasePath, databasePath + "-shm", databasePath + "-wal" })
+            File.Delete(file);
+    }
+
+    [Fact]
+    public async Task Thirty_two_concurrent_reservations_and_eight_polling_workers_never_meet_a_locked_database()
+    {
+        await using (var db = await app.Service<Microsoft.EntityFrameworkCore.IDbContextFactory<BackOffice.Web.Data.BackOfficeDbContext>>().CreateDbContextAsync())
+        {
+            await db.Database.OpenConnectionAsync();
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA journal_mode;";
+            Assert.Equal("wal", await command.ExecuteScalarAsync());
+        }
+        for (var i = 0; i < 40; i++)
+            await ReserveAsync($"PENDING-{i}", KlarnaSandbox.PendingAcceptedEmail);
+
+        var outcomes = new List<ReservationOutcome>();
+        var runs = new List<JobRun?>();
+        for (var round = 0; round < 3; round++)
+        {
+            var reservations = Enumerable.Range(0, 32).Select(i => Task.Run(() => ReserveAsync($"LOAD-{round}-{i}", "max@example.com"))).ToList();
+            var polls = Task.Run(async () =>
+            {
+                await using var scope = app.Services.CreateAsyncScope();
+                return await scope.ServiceProvider.GetRequiredService<PendingStatusPoller>().RunAsync("Test", CancellationToken.None);
+            });
+            outcomes.AddRange(await Task.WhenAll(reservations));
+            runs.Add(await polls);
+        }
+
+        Assert.All(outcomes, o => Assert.IsType<ReservationOutcome.Stored>(o));
+        Assert.All(runs, r => Assert.Equal(0, r!.Failed));
+        Assert.DoesNotContain(app.Logs.Messages, m => m.Contains("database is locked", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private async Task<ReservationOutcome> ReserveAsync(string orderNumber, string email)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var address = new KlarnaAddress { FirstName = "Max", LastName = "Mustermann", Email = email, Street = "Hellersbergstraße 14", PostalCode = "41460", City = "Neuss", Country = KlarnaCountry.DE };
+        return await scope.ServiceProvider.GetRequiredService<ReservationService>().ReserveAsync(new ReservationOrder("demo", ServiceKind.Invoice, orderNumber,
+            KlarnaCountry.DE, KlarnaCurrency.EUR, "07071960", address, address, [new GoodsLine("A1", "Shirt", 1, 1000, 19)]));
+    }
+}
