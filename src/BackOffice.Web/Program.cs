@@ -3,6 +3,7 @@ using BackOffice.Web.Data;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.Hosting;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.PClasses;
 using BackOffice.Web.Features.ShopApi;
@@ -14,7 +15,9 @@ using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseRootDevelopmentSettings();
+builder.AddKeyRing();
 
+builder.Services.AddHosting(builder.Configuration, builder.Environment);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddBackOfficeData();
@@ -29,12 +32,18 @@ builder.Services.AddShopApi();
 
 var app = builder.Build();
 
+app.UseHosting();
 if (app.Environment.IsDevelopment())
     app.UseMigrationsEndPoint();
 else
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseBackOfficeCultures();
+// Before authentication: requests with wrong keys are limited too (per client address).
+app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseMiddleware<TwoFactorEnrolment>();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
@@ -47,6 +56,7 @@ app.MapInProcessSandbox();
 app.MapTransactionExport();
 app.MapShopApi();
 
+app.LogStartup();
 await app.MigrateDatabaseAsync();
 await app.SeedIdentityAsync();
 await app.SeedDemoChannelAsync();

@@ -23,7 +23,8 @@ public static class RootDevelopmentSettings
         {
             Path = fileName,
             Optional = false,
-            ReloadOnChange = true,
+            // As the default sources do: tests turn watching off, each watcher being a scarce inotify instance.
+            ReloadOnChange = builder.Configuration.GetValue("hostBuilder:reloadConfigOnChange", true),
             FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
         };
         if (index >= 0)

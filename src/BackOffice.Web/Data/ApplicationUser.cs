@@ -2,4 +2,17 @@ using Microsoft.AspNetCore.Identity;
 
 namespace BackOffice.Web.Data;
 
-public sealed class ApplicationUser : IdentityUser;
+/// <summary>A member of the merchant's staff. Identity's stores set these properties, so they stay settable.</summary>
+public sealed class ApplicationUser : IdentityUser
+{
+    [PersonalData]
+    public string DisplayName { get; set; } = "";
+
+    /// <summary>When an administrator deactivated the account: it can no longer sign in, and its sessions end.</summary>
+    public DateTimeOffset? DeactivatedAt { get; set; }
+
+    public DateTimeOffset? LastSignInAt { get; set; }
+
+    /// <summary>Until when the last set-password link works (24 hours after it was made); null once used or when none is out.</summary>
+    public DateTimeOffset? SetPasswordLinkExpiresAt { get; set; }
+}

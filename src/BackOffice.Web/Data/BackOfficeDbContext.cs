@@ -62,6 +62,8 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
     {
         base.OnModelCreating(builder);
 
+        builder.Entity<ApplicationUser>(user => user.Property(u => u.DisplayName).HasMaxLength(100));
+
         builder.Entity<Channel>(channel =>
         {
             channel.HasIndex(c => c.Code).IsUnique();

@@ -45,11 +45,20 @@ public sealed class BrowserAppFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context (own cookies and storage) and page.</summary>
+    /// <summary>Every console message about the content security policy, from every page: there should be none.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> PolicyViolations { get; } = new();
+
     public async Task<IPage> NewPageAsync(string locale = "en-US")
     {
         var context = await browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), Locale = locale });
         context.SetDefaultTimeout(15_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+                PolicyViolations.Enqueue($"{page.Url}: {message.Text}");
+        };
+        return page;
     }
 
     public async Task CreateUserAsync(string email, string password, string role)

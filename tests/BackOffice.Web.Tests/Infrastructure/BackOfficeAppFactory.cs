@@ -27,12 +27,18 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
     /// <summary>This app's own PClass folder (Klarna:PClassDirectory).</summary>
     public string PClassDirectory { get; } = Path.Combine(Path.GetTempPath(), $"backoffice-pclasses-{Guid.NewGuid():N}");
 
+    /// <summary>Where the app writes its mails (Email:PickupDirectory), instead of the project's App_Data.</summary>
+    public string MailDirectory { get; } = Path.Combine(Path.GetTempPath(), $"backoffice-mail-{Guid.NewGuid():N}");
+
     /// <summary>Every log message the app wrote, at every level.</summary>
     public LogCapture Logs { get; } = new();
 
     public string EnvironmentName { get; init; } = "Development";
 
     public Dictionary<string, string?> Settings { get; } = [];
+
+    /// <summary>Outside Development: give the app a key-ring certificate (the default), or start it without one.</summary>
+    public bool WithKeyRingCertificate { get; init; } = true;
 
     /// <summary>The app's clock, when a test moves time itself.</summary>
     public TimeProvider? Clock { get; init; }
@@ -46,7 +52,14 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:BackOffice", $"Data Source={databasePath}");
         builder.UseSetting("Klarna:PClassDirectory", PClassDirectory);
         builder.UseSetting("Seed:DemoTransactions", "0");
+        builder.UseSetting("Email:PickupDirectory", MailDirectory);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
+        // Outside Development the key ring must be protected by a certificate: tests bring one unless they test without.
+        if (EnvironmentName != "Development" && !Settings.ContainsKey("DataProtection:Certificate:Path") && WithKeyRingCertificate)
+        {
+            builder.UseSetting("DataProtection:Certificate:Path", TestCertificate.CreatePfx());
+            builder.UseSetting("DataProtection:Certificate:Password", TestCertificate.Password);
+        }
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
@@ -91,5 +104,7 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
         }
         if (Directory.Exists(PClassDirectory))
             Directory.Delete(PClassDirectory, recursive: true);
+        if (Directory.Exists(MailDirectory))
+            Directory.Delete(MailDirectory, recursive: true);
     }
 }

@@ -34,7 +34,13 @@ public abstract class BackOfficeTestContext : BunitContext, IAsyncLifetime
         Services.AddOptions();
         Services.AddScoped<ChannelContext>();
         Services.AddSingleton<TimeProvider>(Clock);
+        AddServices(Services);
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    /// <summary>Services a test class adds before anything is rendered (bUnit refuses them later). Its field initializers have run.</summary>
+    protected virtual void AddServices(IServiceCollection services)
+    {
     }
 
     /// <summary>The components' clock; it stands still until a test moves it.</summary>
@@ -47,6 +53,13 @@ public abstract class BackOfficeTestContext : BunitContext, IAsyncLifetime
 
     protected static void UseCulture(string name) =>
         System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo(name);
+
+    /// <summary>Signs in a user the app's services can look up by id.</summary>
+    protected void SignInAsUser(string id, string name, params string[] roles)
+    {
+        var claims = roles.Select(role => new Claim(ClaimTypes.Role, role)).Prepend(new Claim(ClaimTypes.Name, name)).Prepend(new Claim(ClaimTypes.NameIdentifier, id));
+        signedInUser.User = new ClaimsPrincipal(new ClaimsIdentity(claims, "Test"));
+    }
 
     protected void SignInAs(string name, params string[] roles)
     {

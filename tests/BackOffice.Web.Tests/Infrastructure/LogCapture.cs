@@ -3,26 +3,31 @@ using Microsoft.Extensions.Logging;
 
 namespace BackOffice.Web.Tests.Infrastructure;
 
-/// <summary>Keeps every formatted log message (and exception) so tests can search them.</summary>
+public sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception);
+
+/// <summary>Keeps every log entry (and exception) so tests can search them.</summary>
 public sealed class LogCapture : ILoggerProvider
 {
-    private readonly ConcurrentQueue<string> messages = new();
+    private readonly ConcurrentQueue<LogEntry> entries = new();
 
-    public IReadOnlyCollection<string> Messages => messages;
+    public IReadOnlyCollection<LogEntry> Entries => entries;
 
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, messages);
+    /// <summary>Each entry as one line: category, message and exception.</summary>
+    public IEnumerable<string> Messages => entries.Select(e => $"{e.Category}: {e.Message} {e.Exception}");
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, entries);
 
     public void Dispose()
     {
     }
 
-    private sealed class Logger(string category, ConcurrentQueue<string> messages) : ILogger
+    private sealed class Logger(string category, ConcurrentQueue<LogEntry> entries) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            messages.Enqueue($"{category}: {formatter(state, exception)} {exception}");
+            entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), exception));
     }
 }

@@ -1,5 +1,4 @@
 using BackOffice.Web.Data;
-using Microsoft.AspNetCore.DataProtection;
 
 namespace BackOffice.Web.Features.Channels;
 
@@ -7,8 +6,7 @@ internal static class ChannelsSetup
 {
     public static IServiceCollection AddChannels(this IServiceCollection services)
     {
-        // Shared secrets are encrypted with keys kept in the database, so every app instance can read them.
-        services.AddDataProtection().SetApplicationName("KlarnaBackOffice").PersistKeysToDbContext<BackOfficeDbContext>();
+        // Shared secrets are encrypted with Data Protection, whose key ring the data layer keeps (see KeyRing).
         services.AddSingleton<SharedSecretProtector>();
         services.AddScoped<ChannelService>();
         services.AddScoped<ConnectorInitializer>();

@@ -9,11 +9,11 @@ namespace BackOffice.Web.Features.Klarna;
 /// The configured Klarna hosts, except that with the sandbox mounted in-process the test gateway is this app itself,
 /// reached over real HTTP at whatever address it listens on (known only once the server has started).
 /// </summary>
-internal sealed class GatewayUrls(IOptions<KlarnaGatewayOptions> options, IServer server, IConfiguration configuration, IHostEnvironment environment)
+internal sealed class GatewayUrls(IOptions<KlarnaGatewayOptions> options, IServer server, IConfiguration configuration)
     : IKlarnaGatewayUrls
 {
     public Uri For(KlarnaEnvironment gatewayEnvironment) =>
-        gatewayEnvironment == KlarnaEnvironment.Test && KlarnaSetup.SandboxMountPath(configuration, environment) is { } path
+        gatewayEnvironment == KlarnaEnvironment.Test && KlarnaSetup.SandboxMountPath(configuration) is { } path
             ? new Uri(OwnAddress(), path + "/")
             : new ConfiguredKlarnaGatewayUrls(options).For(gatewayEnvironment);
 

@@ -6,8 +6,11 @@ namespace BackOffice.Web.Features.Klarna;
 
 internal static class KlarnaSetup
 {
-    /// <summary>In Development, where the app mounts the Klarna sandbox (Sandbox:MountPath) and uses it as its test gateway.</summary>
+    /// <summary>Where the app mounts the Klarna sandbox and uses it as its test gateway, when <c>Sandbox:Mount</c> is true.</summary>
     public const string SandboxMountPathKey = "Sandbox:MountPath";
+
+    /// <summary>Whether to mount the sandbox: set in the Development settings, never implied by the environment's name.</summary>
+    public const string SandboxMountKey = "Sandbox:Mount";
 
     public static IServiceCollection AddKlarna(this IServiceCollection services)
     {
@@ -22,10 +25,10 @@ internal static class KlarnaSetup
 
     public static void MapInProcessSandbox(this WebApplication app)
     {
-        if (SandboxMountPath(app.Configuration, app.Environment) is { } path)
+        if (SandboxMountPath(app.Configuration) is { } path)
             app.MapKlarnaSandbox(path);
     }
 
-    public static string? SandboxMountPath(IConfiguration configuration, IHostEnvironment environment) =>
-        environment.IsDevelopment() && configuration[SandboxMountPathKey] is { Length: > 0 } path ? "/" + path.Trim('/') : null;
+    public static string? SandboxMountPath(IConfiguration configuration) =>
+        configuration.GetValue<bool>(SandboxMountKey) && configuration[SandboxMountPathKey] is { Length: > 0 } path && path.Trim('/').Length > 0 ? "/" + path.Trim('/') : null;
 }

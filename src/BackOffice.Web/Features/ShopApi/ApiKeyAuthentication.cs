@@ -6,21 +6,21 @@ using Microsoft.Extensions.Options;
 namespace BackOffice.Web.Features.ShopApi;
 
 /// <summary>Shops authenticate with the header X-Api-Key; the key says which channel they are.</summary>
-internal sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyService keys)
+internal sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ActiveApiKeys keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
     public const string ChannelClaim = "channel";
 
-    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(Header, out var values) || values.ToString() is not { Length: > 0 } key)
-            return AuthenticateResult.NoResult();
-        if (await keys.ChannelOfAsync(key, Context.RequestAborted) is not { } channel)
-            return AuthenticateResult.Fail("The API key is wrong or was revoked.");
+            return Task.FromResult(AuthenticateResult.NoResult());
+        if (keys.ChannelOf(key) is not { } channel)
+            return Task.FromResult(AuthenticateResult.Fail("The API key is wrong or was revoked."));
         var identity = new ClaimsIdentity([new Claim(ChannelClaim, channel), new Claim(ClaimTypes.Name, $"shop:{channel}")], SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -10,7 +10,7 @@ namespace BackOffice.Web.Features.ShopApi;
 public sealed record ApiKeyView(Guid Id, string Name, string Hint, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
 /// <summary>Administrators create (shown once), list and revoke a channel's API keys; each change is audited.</summary>
-public sealed class ApiKeyService(IDbContextFactory<BackOfficeDbContext> databases, IAuthorizationService authorization, TimeProvider time)
+public sealed class ApiKeyService(IDbContextFactory<BackOfficeDbContext> databases, IAuthorizationService authorization, ActiveApiKeys activeKeys, TimeProvider time)
 {
     public async Task<IReadOnlyList<ApiKeyView>> ListAsync(string channelCode)
     {
@@ -30,6 +30,7 @@ public sealed class ApiKeyService(IDbContextFactory<BackOfficeDbContext> databas
         db.ApiKeys.Add(key);
         db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Channels", "API key created", channelCode, $"{key.Name} ({key.Hint})"));
         await db.SaveChangesAsync();
+        await activeKeys.ReloadAsync();
         return plaintext;
     }
 
@@ -42,14 +43,6 @@ public sealed class ApiKeyService(IDbContextFactory<BackOfficeDbContext> databas
         key.Revoke(user.Name(), time.GetUtcNow());
         db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Channels", "API key revoked", channelCode, $"{key.Name} ({key.Hint})"));
         await db.SaveChangesAsync();
-    }
-
-    /// <summary>The channel code an active key belongs to, or null.</summary>
-    public async Task<string?> ChannelOfAsync(string plaintext, CancellationToken cancellationToken = default)
-    {
-        var hash = ApiKey.HashOf(plaintext);
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        return await db.ApiKeys.Where(k => k.Hash == hash && k.RevokedAt == null)
-            .Join(db.Channels, k => k.ChannelId, c => c.Id, (_, c) => c.Code).SingleOrDefaultAsync(cancellationToken);
+        await activeKeys.ReloadAsync();
     }
 }

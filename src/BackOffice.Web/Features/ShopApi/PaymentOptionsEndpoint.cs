@@ -25,11 +25,15 @@ public sealed record PaymentOptionsResponse(IReadOnlyList<ServiceOption> Service
 /// <summary><c>POST /api/v1/channels/{code}/payment-options</c>: which Klarna services a basket may use, and why not.</summary>
 internal static class PaymentOptionsEndpoint
 {
-    public static async Task<IResult> HandleAsync(string code, PaymentOptionsRequest request, HttpContext context,
+    public static async Task<IResult> HandleAsync(string code, HttpContext context,
         IDbContextFactory<BackOfficeDbContext> databases, PClassFileStore pclasses, IOptions<KlarnaOptions> options, TimeProvider time)
     {
         if (ShopApiChecks.Refusal(context, code) is { } refusal)
             return refusal;
+        var (read, _, malformed) = await ShopApiJson.ReadAsync<PaymentOptionsRequest>(context, "payment-options");
+        if (malformed is not null)
+            return malformed;
+        var request = read!;
         var errors = BasketValidation.Errors(request);
         if (errors.Count > 0)
             return Results.ValidationProblem(errors, detail: "The basket is not valid; see errors.");

@@ -34,19 +34,10 @@ internal static class ReservationEndpoint
     {
         if (ShopApiChecks.Refusal(context, code) is { } refusal)
             return refusal;
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
-        ReservationRequest? request;
-        try
-        {
-            request = JsonSerializer.Deserialize<ReservationRequest>(buffer.ToArray(), json.Value.SerializerOptions);
-        }
-        catch (JsonException e)
-        {
-            return Results.Problem(title: "Not valid JSON", statusCode: 400, detail: $"The body is not a reservation: {e.Message}");
-        }
-        if (request is null)
-            return Results.Problem(title: "Not valid JSON", statusCode: 400, detail: "Send the reservation as a JSON object.");
+        var (read, received, malformed) = await ShopApiJson.ReadAsync<ReservationRequest>(context, "reservations");
+        if (malformed is not null)
+            return malformed;
+        var request = read!;
         var errors = ReservationValidation.Errors(request);
         if (errors.Count > 0)
             return Results.ValidationProblem(errors, detail: "The reservation is not valid; see errors. Nothing was stored.");
@@ -56,7 +47,7 @@ internal static class ReservationEndpoint
 
         await using var db = await databases.CreateDbContextAsync(context.RequestAborted);
         var channel = await db.Channels.AsNoTracking().SingleAsync(c => c.Code == code, context.RequestAborted);
-        var fingerprint = Convert.ToHexString(SHA256.HashData(buffer.ToArray()));
+        var fingerprint = Convert.ToHexString(SHA256.HashData(received));
         var orderNumber = request.OrderNumber!.Trim();
         if (await db.ReservationClaims.AsNoTracking().SingleOrDefaultAsync(r => r.ChannelId == channel.Id && r.OrderNumber == orderNumber, context.RequestAborted) is null)
         {

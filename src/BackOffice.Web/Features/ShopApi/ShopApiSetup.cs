@@ -16,6 +16,8 @@ internal static class ShopApiSetup
     public static IServiceCollection AddShopApi(this IServiceCollection services)
     {
         services.AddScoped<ApiKeyService>();
+        services.AddSingleton<ActiveApiKeys>();
+        services.AddHostedService(provider => provider.GetRequiredService<ActiveApiKeys>());
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
             .AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName).RequireAuthenticatedUser().RequireClaim(ApiKeyAuthentication.ChannelClaim));
@@ -25,15 +27,25 @@ internal static class ShopApiSetup
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             // A body of its own keeps the app's status-code pages from answering a shop with HTML.
-            limiter.OnRejected = async (context, _) => await Results.Problem(title: "Too many requests", statusCode: StatusCodes.Status429TooManyRequests,
-                detail: "This API key sent more requests than its limit per minute (ShopApi:RequestsPerMinute); wait a minute.").ExecuteAsync(context.HttpContext);
-            limiter.AddPolicy(RateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Request.Headers[ApiKeyAuthentication.Header].ToString(),
-                _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = context.RequestServices.GetRequiredService<IConfiguration>().GetValue("ShopApi:RequestsPerMinute", 120),
-                    Window = TimeSpan.FromMinutes(1),
-                }));
+            limiter.OnRejected = async (context, _) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var known = context.HttpContext.RequestServices.GetRequiredService<ActiveApiKeys>().ChannelOf(context.HttpContext.Request.Headers[ApiKeyAuthentication.Header]) is not null;
+                await Results.Problem(title: "Too many requests", statusCode: StatusCodes.Status429TooManyRequests,
+                    detail: known
+                        ? "This API key sent more requests than its limit per minute (ShopApi:RequestsPerMinute); wait as Retry-After says."
+                        : "Too many requests with a wrong or missing API key from this address; wait as Retry-After says.").ExecuteAsync(context.HttpContext);
+            };
+            // A known key has its own budget; wrong and missing keys share one per client address, so guessing costs.
+            limiter.AddPolicy(RateLimit, context =>
+            {
+                var configuration = context.RequestServices.GetRequiredService<IConfiguration>();
+                var key = context.Request.Headers[ApiKeyAuthentication.Header].ToString();
+                return context.RequestServices.GetRequiredService<ActiveApiKeys>().ChannelOf(key) is not null
+                    ? RateLimitPartition.GetFixedWindowLimiter("key:" + ApiKey.HashOf(key), _ => PerMinute(configuration.GetValue("ShopApi:RequestsPerMinute", 120)))
+                    : RateLimitPartition.GetFixedWindowLimiter("ip:" + context.Connection.RemoteIpAddress, _ => PerMinute(configuration.GetValue("ShopApi:UnauthenticatedRequestsPerMinute", 20)));
+            });
         });
         services.AddOpenApi(options => options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
         services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", options => options.AddDocumentTransformer((document, _, _) =>
@@ -53,14 +65,16 @@ internal static class ShopApiSetup
         return services;
     }
 
+    private static FixedWindowRateLimiterOptions PerMinute(int permits) => new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1) };
+
     public static void MapShopApi(this WebApplication app)
     {
-        app.UseRateLimiter();
         app.MapOpenApi().AllowAnonymous();
         var channel = app.MapGroup("/api/v1/channels/{code}").RequireAuthorization(Policy).RequireRateLimiting(RateLimit).WithTags("Shop API")
             .DisableAntiforgery();
         channel.MapPost("/payment-options", PaymentOptionsEndpoint.HandleAsync)
             .WithName("PaymentOptions").WithSummary("Which Klarna services a basket may use, and why not")
+            .Accepts<PaymentOptionsRequest>("application/json")
             .Produces<PaymentOptionsResponse>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403).ProducesProblem(429);
         channel.MapPost("/reservations", ReservationEndpoint.HandleAsync)
             .WithName("Reservations").WithSummary("Reserves an order's amount at Klarna and stores the transaction; idempotent by order number")

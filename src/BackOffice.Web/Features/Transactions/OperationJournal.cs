@@ -257,7 +257,9 @@ public sealed class OperationJournal(
         var what = active.Kind.ToString().ToLowerInvariant();
         return active.IsInFlight(time.GetUtcNow())
             ? $"{active.User} started a {what} at {active.RequestedAt.UtcDateTime:HH:mm:ss} UTC that is still under way; wait for it to finish."
-            : $"The outcome of the {what} {active.User} started is not known yet; reconcile it first.";
+            : active.IsSettled
+                ? $"{active.User} started a {what} that has just ended; look at the transaction again before you act."
+                : $"The outcome of the {what} {active.User} started is not known yet; reconcile it first.";
     }
 
     private static async Task<(Operation, Transaction, Invoice?)> LoadAsync(BackOfficeDbContext db, Guid operationId)

@@ -32,7 +32,7 @@ internal sealed partial class IdentitySeeder(
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password) || await userManager.Users.AnyAsync())
             return;
 
-        var admin = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
+        var admin = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Administrator" };
         Succeeded(await userManager.CreateAsync(admin, password), $"create the administrator {email}");
         Succeeded(await userManager.AddToRoleAsync(admin, Roles.Administrator), $"make {email} an administrator");
         LogSeeded(email);

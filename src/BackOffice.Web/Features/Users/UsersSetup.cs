@@ -1,6 +1,7 @@
 using BackOffice.Web.Components.Account;
 using BackOffice.Web.Data;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -33,20 +34,40 @@ internal static class UsersSetup
                 options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // NIST SP 800-63B: length, not composition rules.
+                options.Password.RequiredLength = 12;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredUniqueChars = 1;
+                options.User.RequireUniqueEmail = true;
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<BackOfficeDbContext>()
-            .AddSignInManager()
+            .AddUserManager<StaffUserManager>()
+            .AddSignInManager<StaffSignInManager>()
+            .AddClaimsPrincipalFactory<StaffClaimsFactory>()
             .AddDefaultTokenProviders();
+        services.Configure<DataProtectionTokenProviderOptions>(options => options.TokenLifespan = UserAdministration.LinkLifetime);
+        // A changed security stamp (deactivated, locked, new role, new link) ends the user's cookies within a minute.
+        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
 
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
             .Configure<IOptions<SessionOptions>>((cookie, session) =>
             {
                 cookie.ExpireTimeSpan = session.Value.IdleTimeout;
                 cookie.SlidingExpiration = true;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             });
 
-        services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section);
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section)
+            .Validate(o => o.RequireTwoFactorForRoles.All(Roles.All.Contains), $"{SecurityOptions.Section}:RequireTwoFactorForRoles may name only {string.Join(", ", Roles.All)}.")
+            .ValidateOnStart();
+        services.AddSingleton<UserMail>();
+        services.AddScoped<UserAdministration>();
+        services.AddSingleton<UserAdministrationScopes>();
         services.AddScoped<IdentitySeeder>();
         return services;
     }

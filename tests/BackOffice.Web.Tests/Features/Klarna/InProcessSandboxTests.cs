@@ -31,18 +31,32 @@ public sealed class InProcessSandboxTests
         Assert.Equal(1, await new SandboxControlClient(http).CallsAsync("get_pclasses"));
     }
 
-    [Fact]
-    public async Task Outside_development_nothing_is_mounted_and_the_gateways_are_klarnas_own()
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Development")]
+    public async Task Without_sandbox_mount_nothing_is_mounted_in_any_environment_and_the_gateways_are_klarnas_own(string environment)
     {
-        await using var app = new BackOfficeAppFactory { EnvironmentName = "Production", Settings = { ["Sandbox:MountPath"] = "/sandbox/klarna" } };
+        await using var app = new BackOfficeAppFactory { EnvironmentName = environment, Settings = { ["Sandbox:Mount"] = "false", ["Sandbox:MountPath"] = "/sandbox/klarna" } };
         var client = app.CreateClient();
 
         var version = await client.GetAsync("/sandbox/klarna/version");
+        var control = await client.GetAsync("/sandbox/klarna/_sandbox/calls");
 
-        Assert.Equal(HttpStatusCode.NotFound, version.StatusCode);
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (version.StatusCode, control.StatusCode));
         var urls = app.Services.GetRequiredService<IKlarnaGatewayUrls>();
         Assert.Equal(new Uri("https://payment.testdrive.klarna.com/"), urls.For(KlarnaEnvironment.Test));
         Assert.Equal(new Uri("https://payment.klarna.com/"), urls.For(KlarnaEnvironment.Live));
+    }
+
+    [Fact]
+    public async Task The_sandbox_is_mounted_where_sandbox_mount_says_so_whatever_the_environment_is_called()
+    {
+        await using var app = new BackOfficeAppFactory { EnvironmentName = "Staging", Settings = { ["Sandbox:Mount"] = "true", ["Sandbox:MountPath"] = "/sandbox/klarna" } };
+
+        var version = await app.CreateClient().GetAsync("/sandbox/klarna/version");
+
+        Assert.Equal(HttpStatusCode.OK, version.StatusCode);
+        Assert.Contains(app.Logs.Messages, m => m.Contains("environment Staging", StringComparison.Ordinal) && m.Contains("sandbox mounted at /sandbox/klarna", StringComparison.Ordinal));
     }
 
     [Fact]

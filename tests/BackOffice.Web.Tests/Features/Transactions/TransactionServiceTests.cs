@@ -224,7 +224,7 @@ public sealed class TransactionServiceTests : IAsyncLifetime
 
         Assert.Single(attempts, a => a == "captured");
         Assert.All(attempts.Where(a => a != "captured"), a => Assert.True(
-            a.Contains("started a capture", StringComparison.Ordinal) || a.StartsWith("Someone else is acting", StringComparison.Ordinal)
+            a.Contains("started a capture that", StringComparison.Ordinal) || a.Contains("started a capture at", StringComparison.Ordinal) || a.StartsWith("Someone else is acting", StringComparison.Ordinal)
             || a.StartsWith("A Captured transaction", StringComparison.Ordinal), a));
         Assert.True(barrier.Conflicts >= 19, $"Only {barrier.Conflicts} claims lost on the version check: the captures did not race.");
         Assert.Equal(1, await sandbox.CallsAsync("activate"));

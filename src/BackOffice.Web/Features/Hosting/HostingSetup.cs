@@ -1,0 +1,97 @@
+using System.Net;
+using BackOffice.Klarna;
+using BackOffice.Web.Data;
+using BackOffice.Web.Features.Klarna;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+
+namespace BackOffice.Web.Features.Hosting;
+
+/// <summary>
+/// How the app meets the network: security headers on every answer (HSTS outside Development), a content security
+/// policy Blazor Server and MudBlazor work under without eval, forwarded headers from the proxies the configuration
+/// names, and a start-up line that says what this instance is.
+/// </summary>
+internal static partial class HostingSetup
+{
+    private const int OneYear = 365 * 24 * 60 * 60;
+    private const string DashboardPolicy = "HangfireDashboard";
+
+    public static IServiceCollection AddHosting(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddSecurityHeaderPolicies()
+            .SetDefaultPolicy(headers => Headers(headers, environment, dashboard: false))
+            .AddPolicy(DashboardPolicy, headers => Headers(headers, environment, dashboard: true))
+            .SetPolicySelector(context => context.HttpContext.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase)
+                ? context.ConfiguredPolicies[DashboardPolicy]
+                : context.SelectedPolicy);
+
+        // Cookies are Secure whenever the request came over TLS: directly, or through a proxy named here.
+        services.Configure<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>(options => options.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest);
+        services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            foreach (var proxy in configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
+                options.KnownProxies.Add(IPAddress.Parse(proxy));
+            foreach (var network in configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
+                options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        });
+        return services;
+    }
+
+    public static WebApplication UseHosting(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseSecurityHeaders();
+        return app;
+    }
+
+    /// <summary>One line at start-up: which environment, which database, which Klarna hosts, and whether the sandbox is mounted.</summary>
+    public static void LogStartup(this WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BackOffice.Web.Startup");
+        var urls = app.Services.GetRequiredService<IOptions<KlarnaGatewayOptions>>().Value;
+        var database = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(app.Configuration.GetConnectionString(DataSetup.ConnectionStringName) ?? "").DataSource;
+        LogStarted(logger, app.Environment.EnvironmentName, $"SQLite {database}", urls.LiveUrl, urls.TestUrl,
+            KlarnaSetup.SandboxMountPath(app.Configuration) is { } path ? $"mounted at {path} and used as the test gateway" : "not mounted");
+    }
+
+    private static void Headers(Microsoft.AspNetCore.Builder.HeaderPolicyCollection headers, IHostEnvironment environment, bool dashboard)
+    {
+        headers
+            .AddFrameOptionsDeny()
+            .AddContentTypeOptionsNoSniff()
+            .AddReferrerPolicyStrictOriginWhenCrossOrigin()
+            .AddCrossOriginOpenerPolicy(policy => policy.SameOrigin())
+            .AddPermissionsPolicy(policy =>
+            {
+                policy.AddCamera().None();
+                policy.AddMicrophone().None();
+                policy.AddGeolocation().None();
+                policy.AddPayment().None();
+                policy.AddUsb().None();
+            })
+            .AddContentSecurityPolicy(csp =>
+            {
+                csp.AddDefaultSrc().Self();
+                // Blazor Server needs no eval; the Hangfire dashboard (administrators only) has inline scripts.
+                var scripts = csp.AddScriptSrc().Self();
+                if (dashboard)
+                    scripts.UnsafeInline();
+                // MudBlazor positions popovers and sets colours with style attributes.
+                csp.AddStyleSrc().Self().UnsafeInline();
+                csp.AddImgSrc().Self().Data();
+                csp.AddFontSrc().Self().Data();
+                csp.AddConnectSrc().Self();
+                csp.AddObjectSrc().None();
+                csp.AddBaseUri().Self();
+                csp.AddFormAction().Self();
+                csp.AddFrameAncestors().None();
+            });
+        if (!environment.IsDevelopment())
+            headers.AddStrictTransportSecurityMaxAgeIncludeSubDomains(OneYear);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Klarna Back Office starting: environment {Environment}, database {Database}, Klarna live {LiveUrl}, test {TestUrl}; sandbox {Sandbox}")]
+    private static partial void LogStarted(ILogger logger, string environment, string database, Uri liveUrl, Uri testUrl, string sandbox);
+}

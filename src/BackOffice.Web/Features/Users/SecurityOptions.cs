@@ -1,0 +1,9 @@
+namespace BackOffice.Web.Features.Users;
+
+public sealed class SecurityOptions
+{
+    public const string Section = "Security";
+
+    /// <summary>Users in these roles must set up two-factor authentication before they can use any page (e.g. Administrator).</summary>
+    public List<string> RequireTwoFactorForRoles { get; set; } = [];
+}

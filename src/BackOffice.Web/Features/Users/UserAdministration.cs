@@ -1,0 +1,250 @@
+using System.Security.Claims;
+using System.Text;
+using BackOffice.Web.Data;
+using BackOffice.Web.Features.AuditLog;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackOffice.Web.Features.Users;
+
+public enum UserStatus
+{
+    /// <summary>Created, but the set-password link was not used yet.</summary>
+    Invited,
+    Active,
+    Locked,
+    Deactivated,
+}
+
+public sealed record UserRow(string Id, string Email, string DisplayName, string Role, UserStatus Status, DateTimeOffset? LockedUntil, bool TwoFactor, DateTimeOffset? LastSignInAt);
+
+public sealed record UserSearch(string? Text = null, string? Role = null, UserStatus? Status = null);
+
+/// <summary>A set-password link, shown once to the administrator; <see cref="Mailed"/> says whether it was also sent.</summary>
+public sealed record SetPasswordLink(string Email, Uri Link, DateTimeOffset ExpiresAt, bool Mailed);
+
+/// <summary>
+/// The Users page's service: administrators create staff accounts (which set their own password through a one-time
+/// link valid 24 hours), change roles, lock, deactivate and send new links. The last active administrator can never
+/// be demoted, locked or deactivated. Every change is audited; a change that should end sessions renews the security
+/// stamp, so open pages and cookies stop working within a minute.
+/// </summary>
+public sealed class UserAdministration(
+    UserManager<ApplicationUser> users,
+    BackOfficeDbContext db,
+    IAuthorizationService authorization,
+    UserMail mail,
+    TimeProvider time)
+{
+    public static readonly TimeSpan LinkLifetime = TimeSpan.FromHours(24);
+
+    public async Task<IReadOnlyList<UserRow>> ListAsync(ClaimsPrincipal admin, UserSearch search)
+    {
+        await authorization.RequireAsync(admin, Policies.Administrator);
+        var roles = await (from userRole in db.UserRoles join role in db.Roles on userRole.RoleId equals role.Id select new { userRole.UserId, role.Name })
+            .ToDictionaryAsync(r => r.UserId, r => r.Name ?? "");
+        var now = time.GetUtcNow();
+        var rows = (await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync())
+            .Select(u => new UserRow(u.Id, u.Email ?? "", u.DisplayName, roles.GetValueOrDefault(u.Id, ""), StatusOf(u, now), u.LockoutEnd > now ? u.LockoutEnd : null, u.TwoFactorEnabled, u.LastSignInAt));
+        if (search.Text?.Trim() is { Length: > 0 } text)
+            rows = rows.Where(r => r.Email.Contains(text, StringComparison.OrdinalIgnoreCase) || r.DisplayName.Contains(text, StringComparison.OrdinalIgnoreCase));
+        if (search.Role is { Length: > 0 } wanted)
+            rows = rows.Where(r => r.Role == wanted);
+        if (search.Status is { } status)
+            rows = rows.Where(r => r.Status == status);
+        return [.. rows];
+    }
+
+    /// <summary>Creates the account without a password and answers the link that lets its owner set one.</summary>
+    public async Task<SetPasswordLink> CreateAsync(ClaimsPrincipal admin, string email, string displayName, string role, Uri baseUri)
+    {
+        await authorization.RequireAsync(admin, Policies.Administrator);
+        email = email.Trim();
+        displayName = displayName.Trim();
+        if (!Roles.All.Contains(role))
+            throw new BusinessRuleException($"Choose a role: {string.Join(", ", Roles.All)}.");
+        if (displayName.Length is 0 or > 100)
+            throw new BusinessRuleException("Enter a display name of 1 to 100 characters.");
+        if (email.Length > 256 || !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email))
+            throw new BusinessRuleException($"'{email}' is not an e-mail address.");
+        if (await users.FindByEmailAsync(email) is not null)
+            throw new BusinessRuleException($"There is a user {email} already.");
+
+        var user = new ApplicationUser { UserName = email, Email = email, DisplayName = displayName };
+        Succeeded(await users.CreateAsync(user));
+        Succeeded(await users.AddToRoleAsync(user, role));
+        var link = await IssueLinkAsync(user, baseUri);
+        await AuditAsync(admin, "User created", user, $"{displayName}, {role}; set-password link valid until {link.ExpiresAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC{(link.Mailed ? ", mailed" : "")}.");
+        return link;
+    }
+
+    public async Task ChangeRoleAsync(ClaimsPrincipal admin, string userId, string role)
+    {
+        await authorization.RequireAsync(admin, Policies.Administrator);
+        if (!Roles.All.Contains(role))
+            throw new BusinessRuleException($"Choose a role: {string.Join(", ", Roles.All)}.");
+        await InTransactionAsync(async () =>
+        {
+            var user = await FindAsync(userId);
+            var current = (await users.GetRolesAsync(user)).SingleOrDefault() ?? "";
+            if (current == role)
+                return;
+            if (current == Roles.Administrator)
+                await EnsureNotLastAdministratorAsync(admin, user, "demoted");
+            if (current.Length > 0)
+                Succeeded(await users.RemoveFromRoleAsync(user, current));
+            Succeeded(await users.AddToRoleAsync(user, role));
+            Succeeded(await users.UpdateSecurityStampAsync(user));
+            await AuditAsync(admin, "User role changed", user, $"{current} → {role}");
+        });
+    }
+
+    public async Task LockAsync(ClaimsPrincipal admin, string userId) => await ChangeAsync(admin, userId, "locked", "User locked", async user =>
+    {
+        Succeeded(await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue));
+        Succeeded(await users.UpdateSecurityStampAsync(user));
+        return "Locked until an administrator unlocks it.";
+    });
+
+    public async Task UnlockAsync(ClaimsPrincipal admin, string userId) => await ChangeAsync(admin, userId, null, "User unlocked", async user =>
+    {
+        Succeeded(await users.SetLockoutEndDateAsync(user, null));
+        Succeeded(await users.ResetAccessFailedCountAsync(user));
+        return "Unlocked.";
+    });
+
+    public async Task DeactivateAsync(ClaimsPrincipal admin, string userId) => await ChangeAsync(admin, userId, "deactivated", "User deactivated", async user =>
+    {
+        user.DeactivatedAt = time.GetUtcNow();
+        Succeeded(await users.UpdateSecurityStampAsync(user));
+        return "Deactivated; its sessions end within a minute.";
+    });
+
+    public async Task ReactivateAsync(ClaimsPrincipal admin, string userId) => await ChangeAsync(admin, userId, null, "User reactivated", async user =>
+    {
+        user.DeactivatedAt = null;
+        Succeeded(await users.UpdateAsync(user));
+        return "Reactivated.";
+    });
+
+    /// <summary>A new set-password link (reset password, or resend the first one): earlier links stop working, and so do open sessions.</summary>
+    public async Task<SetPasswordLink> NewLinkAsync(ClaimsPrincipal admin, string userId, Uri baseUri)
+    {
+        await authorization.RequireAsync(admin, Policies.Administrator);
+        var user = await FindAsync(userId);
+        if (user.DeactivatedAt is not null)
+            throw new BusinessRuleException($"{user.Email} is deactivated; reactivate it first.");
+        var link = await IssueLinkAsync(user, baseUri);
+        await AuditAsync(admin, "Set-password link issued", user, $"Valid until {link.ExpiresAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC{(link.Mailed ? ", mailed" : "")}; earlier links no longer work.");
+        return link;
+    }
+
+    /// <summary>"Forgot password" with SMTP configured: the user asks for a new link, mailed to the account's own address only.</summary>
+    public async Task SendOwnLinkAsync(ApplicationUser user, Uri baseUri)
+    {
+        var link = await IssueLinkAsync(user, baseUri);
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Email ?? user.Id, "Users", "Set-password link requested", user.Email ?? user.Id,
+            $"Forgot password; {(link.Mailed ? "mailed" : "not mailed")}, valid until {link.ExpiresAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC."));
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>Sets the password from a link: the link must be the latest, unused and not older than 24 hours.</summary>
+    public async Task<IdentityResult> SetPasswordAsync(string userId, string code, string password)
+    {
+        var user = await users.FindByIdAsync(userId);
+        if (user is null || user.SetPasswordLinkExpiresAt is not { } expires || expires <= time.GetUtcNow() || user.DeactivatedAt is not null)
+            return IdentityResult.Failed(new IdentityError { Code = "InvalidLink", Description = "This link has expired or was used already. Ask an administrator for a new one." });
+        string token;
+        try
+        {
+            token = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(code));
+        }
+        catch (FormatException)
+        {
+            return IdentityResult.Failed(new IdentityError { Code = "InvalidLink", Description = "This link is not complete; copy all of it." });
+        }
+        var result = await users.ResetPasswordAsync(user, token, password);
+        if (!result.Succeeded)
+            return result.Errors.Any(e => e.Code == "InvalidToken")
+                ? IdentityResult.Failed(new IdentityError { Code = "InvalidLink", Description = "This link has expired or was used already. Ask an administrator for a new one." })
+                : result;
+        user.SetPasswordLinkExpiresAt = null;
+        user.EmailConfirmed = true;
+        Succeeded(await users.UpdateAsync(user));
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Email ?? user.Id, "Users", "Password set", user.Email ?? user.Id, "Through a set-password link."));
+        await db.SaveChangesAsync();
+        return result;
+    }
+
+    private async Task<SetPasswordLink> IssueLinkAsync(ApplicationUser user, Uri baseUri)
+    {
+        // A new security stamp makes every earlier link (and session) invalid: only the newest link works, once.
+        Succeeded(await users.UpdateSecurityStampAsync(user));
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        var expires = time.GetUtcNow() + LinkLifetime;
+        user.SetPasswordLinkExpiresAt = expires;
+        Succeeded(await users.UpdateAsync(user));
+        var link = new Uri(baseUri, $"Account/SetPassword?userId={Uri.EscapeDataString(user.Id)}&code={WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token))}");
+        var mailed = mail.CanSend && await mail.SendSetPasswordLinkAsync(user.Email!, user.DisplayName, link, expires);
+        return new SetPasswordLink(user.Email!, link, expires, mailed);
+    }
+
+    private async Task ChangeAsync(ClaimsPrincipal admin, string userId, string? guarded, string action, Func<ApplicationUser, Task<string>> change)
+    {
+        await authorization.RequireAsync(admin, Policies.Administrator);
+        await InTransactionAsync(async () =>
+        {
+            var user = await FindAsync(userId);
+            if (guarded is not null && await users.IsInRoleAsync(user, Roles.Administrator))
+                await EnsureNotLastAdministratorAsync(admin, user, guarded);
+            var details = await change(user);
+            await AuditAsync(admin, action, user, details);
+        });
+    }
+
+    /// <summary>Refuses to take away the last way to administer the back office, or an administrator's own access.</summary>
+    private async Task EnsureNotLastAdministratorAsync(ClaimsPrincipal admin, ApplicationUser user, string what)
+    {
+        if (user.Id == users.GetUserId(admin))
+            throw new BusinessRuleException($"You cannot have yourself {what}; ask another administrator.");
+        var now = time.GetUtcNow();
+        var others = (await users.GetUsersInRoleAsync(Roles.Administrator))
+            .Count(u => u.Id != user.Id && u.DeactivatedAt is null && !(u.LockoutEnd > now));
+        if (others == 0)
+            throw new BusinessRuleException($"{user.Email} is the last active administrator and cannot be {what}.");
+    }
+
+    /// <summary>One at a time: two administrators demoting each other at once cannot leave none.</summary>
+    private async Task InTransactionAsync(Func<Task> work)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable);
+        await work();
+        await transaction.CommitAsync();
+    }
+
+    private async Task<ApplicationUser> FindAsync(string userId) =>
+        await users.FindByIdAsync(userId) ?? throw new BusinessRuleException("There is no such user.");
+
+    private async Task AuditAsync(ClaimsPrincipal admin, string action, ApplicationUser user, string details)
+    {
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), admin.Name(), "Users", action, user.Email ?? user.Id, details));
+        await db.SaveChangesAsync();
+    }
+
+    private static UserStatus StatusOf(ApplicationUser user, DateTimeOffset now) =>
+        user.DeactivatedAt is not null ? UserStatus.Deactivated
+        : user.LockoutEnd > now ? UserStatus.Locked
+        : user.PasswordHash is null ? UserStatus.Invited
+        : UserStatus.Active;
+
+    private static void Succeeded(IdentityResult result)
+    {
+        if (!result.Succeeded)
+            throw new BusinessRuleException(string.Join(" ", result.Errors.Select(e => e.Description)));
+    }
+}
+
+/// <summary>What the New user dialog asks for.</summary>
+public sealed record NewUser(string Email, string DisplayName, string Role);

@@ -1,0 +1,116 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+
+namespace BackOffice.Web.Features.Users;
+
+/// <summary>User administration: list, create, change role, lock, deactivate, new set-password links.</summary>
+public sealed partial class UsersPage
+{
+    private IReadOnlyList<UserRow>? rows;
+    private UserSearch search = new();
+    private string? error;
+
+    [Inject] private UserAdministrationScopes Administration { get; set; } = null!;
+    [Inject] private IDialogService Dialogs { get; set; } = null!;
+    [Inject] private ISnackbar Snackbar { get; set; } = null!;
+    [Inject] private NavigationManager Navigation { get; set; } = null!;
+
+    [CascadingParameter]
+    private Task<AuthenticationState> AuthenticationState { get; set; } = null!;
+
+    protected override async Task OnInitializedAsync() => await LoadAsync();
+
+    private static string StatusText(UserRow row) => row.Status switch
+    {
+        UserStatus.Locked when row.LockedUntil >= DateTimeOffset.MaxValue.AddYears(-1) => "locked",
+        UserStatus.Locked => $"locked until {row.LockedUntil!.Value.UtcDateTime:yyyy-MM-dd HH:mm} UTC",
+        UserStatus.Invited => "invited (no password yet)",
+        var status => status.ToString().ToLowerInvariant(),
+    };
+
+    private async Task FilterAsync(UserSearch next)
+    {
+        search = next;
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync() => rows = await WithAdministrationAsync((administration, user) => administration.ListAsync(user, search));
+
+    private async Task CreateAsync()
+    {
+        var dialog = await Dialogs.ShowAsync<CreateUserDialog>("New user", new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        if (await dialog.Result is not { Canceled: false, Data: NewUser request })
+            return;
+        await ShowLinkAsync(() => WithAdministrationAsync((administration, user) =>
+            administration.CreateAsync(user, request.Email, request.DisplayName, request.Role, new Uri(Navigation.BaseUri))));
+    }
+
+    private async Task NewLinkAsync(UserRow row)
+    {
+        if (row.Status != UserStatus.Invited && await Dialogs.ShowMessageBoxAsync("Reset password",
+                $"Make a new set-password link for {row.Email}? Their password and open sessions stop working.", yesText: "Make link", cancelText: "Cancel") != true)
+            return;
+        await ShowLinkAsync(() => WithAdministrationAsync((administration, user) => administration.NewLinkAsync(user, row.Id, new Uri(Navigation.BaseUri))));
+    }
+
+    private async Task ShowLinkAsync(Func<Task<SetPasswordLink>> make)
+    {
+        SetPasswordLink link;
+        try
+        {
+            link = await make();
+        }
+        catch (BusinessRuleException e)
+        {
+            error = e.Message;
+            return;
+        }
+        await LoadAsync();
+        var parameters = new DialogParameters<SetPasswordLinkDialog> { { d => d.Link, link } };
+        await Dialogs.ShowAsync<SetPasswordLinkDialog>("Set-password link", parameters, new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true });
+    }
+
+    private Task ChangeRoleAsync(UserRow row, string role) =>
+        RunAsync(row, $"Make {row.Email} {(role == Roles.Administrator ? "an" : "a")} {role}? Their open pages stop working within a minute; they sign in again.",
+            (administration, user) => administration.ChangeRoleAsync(user, row.Id, role));
+
+    private Task LockAsync(UserRow row) =>
+        RunAsync(row, $"Lock {row.Email}? Their open pages stop working within a minute.", (administration, user) => administration.LockAsync(user, row.Id));
+
+    private Task UnlockAsync(UserRow row) => RunAsync(row, null, (administration, user) => administration.UnlockAsync(user, row.Id));
+
+    private Task DeactivateAsync(UserRow row) =>
+        RunAsync(row, $"Deactivate {row.Email}? They can no longer sign in, and their open pages stop working within a minute.",
+            (administration, user) => administration.DeactivateAsync(user, row.Id));
+
+    private Task ReactivateAsync(UserRow row) => RunAsync(row, null, (administration, user) => administration.ReactivateAsync(user, row.Id));
+
+    private async Task RunAsync(UserRow row, string? confirmation, Func<UserAdministration, ClaimsPrincipal, Task> change)
+    {
+        if (confirmation is not null && await Dialogs.ShowMessageBoxAsync(row.Email, confirmation, yesText: "Yes", cancelText: "Cancel") != true)
+            return;
+        try
+        {
+            await WithAdministrationAsync(async (administration, user) =>
+            {
+                await change(administration, user);
+                return true;
+            });
+            error = null;
+            Snackbar.Add($"{row.Email} changed.", Severity.Success);
+        }
+        catch (BusinessRuleException e)
+        {
+            error = e.Message;
+        }
+        await LoadAsync();
+    }
+
+    private async Task<T> WithAdministrationAsync<T>(Func<UserAdministration, ClaimsPrincipal, Task<T>> work)
+    {
+        var user = (await AuthenticationState).User;
+        return await Administration.RunAsync(administration => work(administration, user));
+    }
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using BackOffice.Web.Data;
+using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Features.Users;
+using BackOffice.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackOffice.Web.Tests.Features.Transactions;
+
+/// <summary><c>GET /transactions/export.csv</c>, as the README describes it: staff only, the list's filters, formulas escaped, streamed.</summary>
+[Collection(AppCollection.Name)]
+public sealed class TransactionExportTests : IAsyncLifetime
+{
+    private const string Password = "export viewer password";
+    private readonly BackOfficeAppFactory app = new();
+
+    public async Task InitializeAsync()
+    {
+        app.UseKestrel(0);
+        app.StartServer();
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        var channel = await db.Channels.SingleAsync(c => c.Code == "demo");
+        for (var i = 0; i < 300; i++)
+        {
+            var transaction = TransactionTests.New(amount: 1_000 + i, channelId: channel.Id, orderNumber: $"CSV-{i:000}");
+            if (i % 2 == 0)
+                transaction.Capture(transaction.RemainingAmount);
+            db.Transactions.Add(transaction);
+        }
+        var address = new TransactionAddress("=HYPERLINK(\"http://evil.example\")", "x", "", "s", "1", "1", "c", "DE", "evil@example.com", "");
+        db.Transactions.Add(new Transaction(channel.Id, BackOffice.Web.Features.Klarna.ServiceKind.Invoice, BackOffice.Klarna.KlarnaEnvironment.Test, 1395,
+            "CSV-EVIL", "1", BackOffice.Klarna.OrderStatus.Accepted, "EUR", "DE", 100, [new TransactionLine("A", "A", 1, 100, 19, BackOffice.Klarna.GoodsFlags.IncludesVat)],
+            new TransactionCustomer("=HYPERLINK(\"http://evil.example\")", "evil@example.com", "••••"), address, address, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(7)));
+        await db.SaveChangesAsync();
+        await app.CreateUserAsync("csv-viewer@test.local", Password, Roles.Viewer);
+    }
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    [Fact]
+    public async Task Anonymous_visitors_are_sent_to_the_log_in_page()
+    {
+        var response = await app.CreateLoopbackClient().GetAsync("/transactions/export.csv");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/Account/Login", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_viewer_downloads_every_match_of_the_filters_as_a_streamed_attachment()
+    {
+        var client = await ViewerAsync();
+
+        var response = await client.GetAsync("/transactions/export.csv?state=Captured&text=CSV-", HttpCompletionOption.ResponseHeadersRead);
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition!.DispositionType);
+        Assert.True(response.Headers.TransferEncodingChunked, "The export streams: no Content-Length, chunked.");
+        Assert.Equal(151, lines.Length);
+        Assert.All(lines.Skip(1), line => Assert.Contains(",Captured,", line, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_value_that_looks_like_a_formula_is_escaped()
+    {
+        var client = await ViewerAsync();
+
+        var csv = await client.GetStringAsync("/transactions/export.csv?text=CSV-EVIL");
+
+        Assert.Contains("'=HYPERLINK", csv, StringComparison.Ordinal);
+        Assert.DoesNotContain(",=HYPERLINK", csv, StringComparison.Ordinal);
+    }
+
+    private async Task<HttpClient> ViewerAsync()
+    {
+        var client = app.CreateLoopbackClient();
+        await client.SignInAsync("csv-viewer@test.local", Password);
+        return client;
+    }
+}

@@ -1,0 +1,20 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace BackOffice.Web.Tests.Infrastructure;
+
+/// <summary>A self-signed certificate in a temporary .pfx, as an operator would make with openssl for the key ring.</summary>
+public static class TestCertificate
+{
+    public const string Password = "test-key-ring-password";
+
+    public static string CreatePfx()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=Klarna Back Office key ring (test)", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        var path = Path.Combine(Path.GetTempPath(), $"backoffice-keyring-{Guid.NewGuid():N}.pfx");
+        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, Password));
+        return path;
+    }
+}
