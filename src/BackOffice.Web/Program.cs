@@ -20,7 +20,7 @@ builder.AddKeyRing();
 builder.Services.AddHosting(builder.Configuration, builder.Environment);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
-builder.Services.AddBackOfficeData();
+builder.Services.AddBackOfficeData(builder.Configuration);
 builder.Services.AddUsers();
 builder.Services.AddJobs();
 builder.Services.AddKlarna();

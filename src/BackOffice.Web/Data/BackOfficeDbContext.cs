@@ -12,7 +12,11 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace BackOffice.Web.Data;
 
-public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> options)
+/// <summary>
+/// The app's database. Each provider has a sealed subtype (<see cref="SqliteBackOfficeDbContext"/>,
+/// <see cref="PostgreSqlBackOfficeDbContext"/>) only so that each has its own set of migrations.
+/// </summary>
+public class BackOfficeDbContext(DbContextOptions options)
     : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Channel> Channels => Set<Channel>();
@@ -45,8 +49,11 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite keeps DateTimeOffset as text, which it cannot order or compare; store UTC ticks instead.
+        // PostgreSQL's timestamptz takes UTC only, and Klarna answers Stockholm time.
         if (Database.IsSqlite())
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        else
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcDateTimeOffsetConverter>();
         configurationBuilder.Properties<ServiceKind>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<InvoiceShipment>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<KlarnaEnvironment>().HaveConversion<string>().HaveMaxLength(10);
@@ -61,6 +68,10 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        // The text index: pg_trgm on PostgreSQL (below); on SQLite an FTS5 trigram table kept by triggers, made by the
+        // "Search" migration, which a table rebuild by a later migration would have to make again.
+        if (Database.IsNpgsql())
+            builder.HasPostgresExtension("pg_trgm");
 
         builder.Entity<ApplicationUser>(user => user.Property(u => u.DisplayName).HasMaxLength(100));
 
@@ -91,8 +102,16 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
             // A channel with transactions cannot be deleted; its money history stays.
             transaction.HasOne<Channel>().WithMany().HasForeignKey(t => t.ChannelId).OnDelete(DeleteBehavior.Restrict);
             transaction.HasIndex(t => new { t.ChannelId, t.OrderNumber }).IsUnique();
+            // The list's seeks and sorts: exact identifiers, the default order (newest first) and the date filter,
+            // the other sortable columns; Id breaks ties so that keyset paging is exact.
+            transaction.HasIndex(t => t.OrderNumber);
             transaction.HasIndex(t => t.ReservationNumber);
+            transaction.HasIndex(t => new { t.CreatedAt, t.Id });
             transaction.HasIndex(t => new { t.State, t.CreatedAt });
+            transaction.HasIndex(t => t.AuthorizedAmount);
+            transaction.HasIndex(t => t.ActiveOperationId);
+            if (Database.IsNpgsql())
+                transaction.HasIndex(t => t.SearchText).HasMethod("gin").HasOperators("gin_trgm_ops");
             transaction.Property(t => t.OrderNumber).HasMaxLength(100);
             transaction.Property(t => t.ReservationNumber).HasMaxLength(40);
             transaction.Property(t => t.Currency).HasMaxLength(3);
@@ -199,3 +218,10 @@ public sealed class BackOfficeDbContext(DbContextOptions<BackOfficeDbContext> op
         });
     }
 }
+
+/// <summary>Writes every DateTimeOffset as UTC.</summary>
+internal sealed class UtcDateTimeOffsetConverter() : ValueConverter<DateTimeOffset, DateTimeOffset>(v => v.ToUniversalTime(), v => v);
+
+public sealed class SqliteBackOfficeDbContext(DbContextOptions<SqliteBackOfficeDbContext> options) : BackOfficeDbContext(options);
+
+public sealed class PostgreSqlBackOfficeDbContext(DbContextOptions<PostgreSqlBackOfficeDbContext> options) : BackOfficeDbContext(options);

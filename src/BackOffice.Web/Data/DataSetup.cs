@@ -4,19 +4,44 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace BackOffice.Web.Data;
 
+public enum DatabaseProvider
+{
+    Sqlite,
+    PostgreSql,
+}
+
 internal static class DataSetup
 {
     public const string ConnectionStringName = "BackOffice";
+    public const string ProviderKey = "Database:Provider";
 
-    public static IServiceCollection AddBackOfficeData(this IServiceCollection services)
+    public static DatabaseProvider Provider(IConfiguration configuration) =>
+        configuration[ProviderKey] switch
+        {
+            null or "" or "Sqlite" => DatabaseProvider.Sqlite,
+            "PostgreSql" => DatabaseProvider.PostgreSql,
+            var other => throw new InvalidOperationException($"{ProviderKey} '{other}' is not supported; use 'Sqlite' or 'PostgreSql'."),
+        };
+
+    public static IServiceCollection AddBackOfficeData(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<IInterceptor, SqliteConnectionSettings>();
         // Interceptors come from the container, so tests can add their own (e.g. a barrier that forces interleaving).
-        services.AddDbContextFactory<BackOfficeDbContext>((provider, options) => options
-            .UseSqlite(SqliteConnectionString(
-                provider.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName),
-                provider.GetRequiredService<IHostEnvironment>().ContentRootPath))
-            .AddInterceptors(provider.GetServices<IInterceptor>()));
+        if (Provider(configuration) == DatabaseProvider.PostgreSql)
+        {
+            services.AddDbContextFactory<PostgreSqlBackOfficeDbContext>((provider, options) => UsePostgreSql(options, ConnectionString(provider.GetRequiredService<IConfiguration>()))
+                .AddInterceptors(provider.GetServices<IInterceptor>()));
+            services.AddSingleton<IDbContextFactory<BackOfficeDbContext>, ProviderContexts<PostgreSqlBackOfficeDbContext>>();
+        }
+        else
+        {
+            services.AddDbContextFactory<SqliteBackOfficeDbContext>((provider, options) => UseSqlite(options,
+                    SqliteConnectionString(provider.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName), provider.GetRequiredService<IHostEnvironment>().ContentRootPath))
+                .AddInterceptors(provider.GetServices<IInterceptor>()));
+            services.AddSingleton<IDbContextFactory<BackOfficeDbContext>, ProviderContexts<SqliteBackOfficeDbContext>>();
+        }
+        // Identity's stores and Data Protection take the context from the request's scope.
+        services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContext());
         services.AddHealthChecks().AddDbContextCheck<BackOfficeDbContext>();
         return services;
     }
@@ -31,15 +56,46 @@ internal static class DataSetup
         await db.Database.MigrateAsync();
     }
 
+    /// <summary>What the start-up line says about the database, without its credentials.</summary>
+    public static string Describe(IConfiguration configuration)
+    {
+        var connection = configuration.GetConnectionString(ConnectionStringName);
+        if (Provider(configuration) == DatabaseProvider.Sqlite)
+            return $"SQLite {new SqliteConnectionStringBuilder(connection ?? DefaultSqlite).DataSource}";
+        var postgres = new Npgsql.NpgsqlConnectionStringBuilder(connection);
+        return $"PostgreSQL {postgres.Host}:{postgres.Port}/{postgres.Database}";
+    }
+
+    internal static DbContextOptionsBuilder UseSqlite(DbContextOptionsBuilder options, string connectionString) => options.UseSqlite(connectionString);
+
+    internal static DbContextOptionsBuilder UsePostgreSql(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString);
+
+    private const string DefaultSqlite = "Data Source=App_Data/backoffice.db";
+
+    private static string ConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } connection
+            ? connection
+            : throw new InvalidOperationException($"{ProviderKey} is PostgreSql: set ConnectionStrings:{ConnectionStringName}, e.g. Host=db;Database=backoffice;Username=backoffice;Password=...");
+
     /// <summary>A relative SQLite file is placed under the content root, and its folder is created.</summary>
     private static string SqliteConnectionString(string? configured, string contentRoot)
     {
-        var builder = new SqliteConnectionStringBuilder(configured ?? "Data Source=App_Data/backoffice.db");
+        var builder = new SqliteConnectionStringBuilder(configured ?? DefaultSqlite);
         if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
         {
             builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
             Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
         }
         return builder.ToString();
+    }
+
+    /// <summary>The app asks for <see cref="BackOfficeDbContext"/>; the provider's subtype is what it gets.</summary>
+    private sealed class ProviderContexts<TContext>(IDbContextFactory<TContext> contexts) : IDbContextFactory<BackOfficeDbContext>
+        where TContext : BackOfficeDbContext
+    {
+        public BackOfficeDbContext CreateDbContext() => contexts.CreateDbContext();
+
+        public async Task<BackOfficeDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) => await contexts.CreateDbContextAsync(cancellationToken);
     }
 }

@@ -4,25 +4,26 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace BackOffice.Web.Tests.Infrastructure;
 
-/// <summary>The whole app over HTTP, on its own SQLite file, in the given environment.</summary>
+/// <summary>The whole app over HTTP, on its own database (see <see cref="TestDatabase"/>), in the given environment.</summary>
 public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
 {
-    private string databasePath = Path.Combine(Path.GetTempPath(), $"backoffice-test-{Guid.NewGuid():N}.db");
+    private readonly bool ownsDatabase = true;
+    private TestDatabase? database;
 
-    /// <summary>Another factory's database, to start the app again on it (a restart); this factory then leaves the file alone.</summary>
-    public string DatabasePath
+    /// <summary>
+    /// The app's database: its own, or one the test owns (given here) to start the app again on it — a restart, or a
+    /// second instance — which this factory then leaves alone.
+    /// </summary>
+    public TestDatabase Database
     {
-        get => databasePath;
-        init => (databasePath, KeepDatabase) = (value, true);
+        get => database ??= TestDatabase.Create();
+        init => (database, ownsDatabase) = (value, false);
     }
-
-    public bool KeepDatabase { get; init; }
 
     /// <summary>This app's own PClass folder (Klarna:PClassDirectory).</summary>
     public string PClassDirectory { get; } = Path.Combine(Path.GetTempPath(), $"backoffice-pclasses-{Guid.NewGuid():N}");
@@ -49,7 +50,8 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(EnvironmentName);
-        builder.UseSetting("ConnectionStrings:BackOffice", $"Data Source={databasePath}");
+        foreach (var (key, value) in Database.Settings)
+            builder.UseSetting(key, value);
         builder.UseSetting("Klarna:PClassDirectory", PClassDirectory);
         builder.UseSetting("Seed:DemoTransactions", "0");
         builder.UseSetting("Email:PickupDirectory", MailDirectory);
@@ -96,12 +98,8 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        if (!KeepDatabase)
-        {
-            foreach (var file in new[] { databasePath, databasePath + "-shm", databasePath + "-wal" })
-                File.Delete(file);
-        }
+        if (ownsDatabase && database is not null)
+            await database.DisposeAsync();
         if (Directory.Exists(PClassDirectory))
             Directory.Delete(PClassDirectory, recursive: true);
         if (Directory.Exists(MailDirectory))

@@ -51,8 +51,7 @@ internal static partial class HostingSetup
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BackOffice.Web.Startup");
         var urls = app.Services.GetRequiredService<IOptions<KlarnaGatewayOptions>>().Value;
-        var database = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(app.Configuration.GetConnectionString(DataSetup.ConnectionStringName) ?? "").DataSource;
-        LogStarted(logger, app.Environment.EnvironmentName, $"SQLite {database}", urls.LiveUrl, urls.TestUrl,
+        LogStarted(logger, app.Environment.EnvironmentName, DataSetup.Describe(app.Configuration), urls.LiveUrl, urls.TestUrl,
             KlarnaSetup.SandboxMountPath(app.Configuration) is { } path ? $"mounted at {path} and used as the test gateway" : "not mounted");
     }
 

@@ -1,6 +1,8 @@
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
+using BackOffice.Web.Data;
 using Hangfire;
+using Hangfire.PostgreSql;
 
 namespace BackOffice.Web.Features.Jobs;
 
@@ -10,17 +12,19 @@ internal static class JobsSetup
     {
         services.AddHangfire((provider, config) =>
         {
-            var storage = provider.GetRequiredService<IConfiguration>()["Jobs:Storage"] ?? "InMemory";
+            var configuration = provider.GetRequiredService<IConfiguration>();
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings();
-            switch (storage)
+            if (Storage(configuration) == JobStorageKind.PostgreSql)
             {
-                case "InMemory":
-                    config.UseInMemoryStorage();
-                    break;
-                default:
-                    throw new InvalidOperationException($"Jobs:Storage '{storage}' is not supported; use 'InMemory'.");
+                // The app's own database, in a schema of its own: every instance sees one schedule.
+                var connection = configuration.GetConnectionString(DataSetup.ConnectionStringName);
+                config.UsePostgreSqlStorage(options => options.UseNpgsqlConnection(connection), new PostgreSqlStorageOptions { SchemaName = "hangfire" });
+            }
+            else
+            {
+                config.UseInMemoryStorage();
             }
         });
         services.AddHangfireServer((provider, options) =>
@@ -32,6 +36,20 @@ internal static class JobsSetup
         services.AddScoped<ReservationExpiryJob>();
         services.AddScoped<JobsService>();
         return services;
+    }
+
+    /// <summary>Jobs:Storage: InMemory (one instance; the default with SQLite) or PostgreSql (shared; the default with PostgreSQL).</summary>
+    public static JobStorageKind Storage(IConfiguration configuration)
+    {
+        var database = DataSetup.Provider(configuration);
+        return configuration["Jobs:Storage"] switch
+        {
+            null or "" => database == DatabaseProvider.PostgreSql ? JobStorageKind.PostgreSql : JobStorageKind.InMemory,
+            "InMemory" => JobStorageKind.InMemory,
+            "PostgreSql" when database == DatabaseProvider.PostgreSql => JobStorageKind.PostgreSql,
+            "PostgreSql" => throw new InvalidOperationException("Jobs:Storage 'PostgreSql' keeps the jobs in the app's database: set Database:Provider to PostgreSql too."),
+            var other => throw new InvalidOperationException($"Jobs:Storage '{other}' is not supported; use 'InMemory' or 'PostgreSql'."),
+        };
     }
 
     /// <summary>
@@ -52,4 +70,10 @@ internal static class JobsSetup
     public static IEndpointConventionBuilder MapJobsDashboard(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapHangfireDashboardWithAuthorizationPolicy(Policies.Administrator, "/hangfire",
             new DashboardOptions { DashboardTitle = "Klarna Back Office jobs", AppPath = "/jobs" });
+}
+
+public enum JobStorageKind
+{
+    InMemory,
+    PostgreSql,
 }

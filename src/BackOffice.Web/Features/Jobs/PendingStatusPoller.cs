@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
+using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Transactions;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -52,25 +54,36 @@ public sealed partial class PendingStatusPoller(
     {
         var run = new JobRun(JobSettings.CheckOrderStatus, trigger, time.GetUtcNow());
         await journal.SettleAbandonedAsync(SystemUser);
-        List<Guid> candidates;
         JobSettings settings;
+        List<PollCandidate> pending;
+        List<Guid> unknown;
+        Dictionary<(int, ServiceKind), PaymentService> services;
         await using (var db = await databases.CreateDbContextAsync(cancellationToken))
         {
             settings = await db.JobSettings.FindAsync([JobSettings.CheckOrderStatus], cancellationToken) ?? new JobSettings(JobSettings.CheckOrderStatus);
-            candidates = await db.Transactions
-                .Where(t => t.State == TransactionState.Pending
-                    || (t.ActiveOperationId != null && db.Operations.Any(o => o.Id == t.ActiveOperationId && o.State == OperationState.Unknown)))
-                .Select(t => t.Id)
+            // Two index seeks rather than one OR over the whole table.
+            pending = await db.Transactions
+                .Where(t => t.State == TransactionState.Pending && t.ActiveOperationId == null)
+                .Select(t => new PollCandidate(t.Id, t.ChannelId, t.Service, t.MerchantId, t.Environment, t.ReservationNumber))
                 .ToListAsync(cancellationToken);
+            unknown = await (from t in db.Transactions
+                             where t.ActiveOperationId != null
+                             join o in db.Operations on t.ActiveOperationId equals o.Id
+                             where o.State == OperationState.Unknown
+                             select t.Id).ToListAsync(cancellationToken);
+            services = await db.PaymentServices.AsNoTracking().ToDictionaryAsync(s => (s.ChannelId, s.Kind), cancellationToken);
         }
 
         int changed = 0, failed = 0;
         var errors = new ConcurrentQueue<string>();
-        await Parallel.ForEachAsync(candidates, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism, CancellationToken = cancellationToken }, async (id, token) =>
+        var stillPending = new ConcurrentBag<Guid>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism, CancellationToken = cancellationToken };
+        var callTimeout = TimeSpan.FromSeconds(settings.CallTimeoutSeconds);
+        async Task CountAsync(Guid id, Func<Task<bool>> check, CancellationToken token)
         {
             try
             {
-                if (await CheckAsync(id, TimeSpan.FromSeconds(settings.CallTimeoutSeconds), token))
+                if (await check())
                     Interlocked.Increment(ref changed);
             }
             catch (Exception e) when (e is KlarnaException or BusinessRuleException or DbUpdateException or OperationCanceledException && !token.IsCancellationRequested)
@@ -79,9 +92,14 @@ public sealed partial class PendingStatusPoller(
                 if (errors.Count < ErrorsKept)
                     errors.Enqueue($"{id}: {e.Message}");
             }
-        });
+        }
+        await Parallel.ForEachAsync(unknown, parallel, (id, token) =>
+            new ValueTask(CountAsync(id, async () => (await reconciler.ReconcileAsync(SystemUser, id, ReconcileAnswer.None)).State != OperationState.Unknown, token)));
+        await Parallel.ForEachAsync(pending, parallel, (candidate, token) =>
+            new ValueTask(CountAsync(candidate.Id, () => CheckAsync(candidate, services, stillPending, callTimeout, token), token)));
+        await RecordStillPendingAsync(stillPending);
 
-        run.End(time.GetUtcNow(), candidates.Count, changed, failed, errors.Take(ErrorsKept));
+        run.End(time.GetUtcNow(), pending.Count + unknown.Count, changed, failed, errors.Take(ErrorsKept));
         await using (var db = await databases.CreateDbContextAsync(CancellationToken.None))
         {
             db.JobRuns.Add(run);
@@ -91,44 +109,78 @@ public sealed partial class PendingStatusPoller(
         return run;
     }
 
-    /// <summary>Checks one transaction; answers whether its state changed.</summary>
-    private async Task<bool> CheckAsync(Guid id, TimeSpan callTimeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks Klarna about one pending transaction; answers whether its state changed. Only a change or a failure is
+    /// written here (with its StatusCheck operation); "still pending" is noted for all of them at once afterwards.
+    /// </summary>
+    private async Task<bool> CheckAsync(
+        PollCandidate candidate, Dictionary<(int, ServiceKind), PaymentService> services, ConcurrentBag<Guid> stillPending, TimeSpan callTimeout, CancellationToken cancellationToken)
     {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var transaction = await db.Transactions.SingleAsync(t => t.Id == id, cancellationToken);
-        if (transaction.ActiveOperationId is not null)
-            return (await reconciler.ReconcileAsync(SystemUser, id, ReconcileAnswer.None)).State != OperationState.Unknown;
-        if (transaction.State != TransactionState.Pending)
-            return false;
-
-        var credentials = await credentialsOf.ForAsync(db, transaction, cancellationToken);
-        var now = time.GetUtcNow();
-        var check = new Operation(id, OperationKind.StatusCheck, OperationScope.Whole, transaction.ReservationNumber, null, [], null, "", SystemUser, now, now + callTimeout);
-        db.Operations.Add(check);
+        if (!services.TryGetValue((candidate.ChannelId, candidate.Service), out var service))
+            throw new BusinessRuleException("Its channel no longer has this service.");
+        var credentials = credentialsOf.For(service, candidate.MerchantId, candidate.Environment);
+        var requestedAt = time.GetUtcNow();
+        OrderStatus status;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(callTimeout);
-            var status = await gateway.CheckOrderStatusAsync(credentials, transaction.ReservationNumber, cancellationToken: timeout.Token);
-            now = time.GetUtcNow();
-            var moved = transaction.ApplyStatus(status, now);
-            transaction.RecordPoll(now, status.ToString());
-            check.Succeed(now, detail: moved ? $"Klarna: {status}; now {transaction.State}" : $"Klarna: {status}");
-            await db.SaveChangesAsync(cancellationToken);
-            return moved;
+            status = await gateway.CheckOrderStatusAsync(credentials, candidate.ReservationNumber, cancellationToken: timeout.Token);
         }
         catch (Exception e) when (e is KlarnaException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             var reason = e is OperationCanceledException ? $"no answer within {callTimeout.TotalSeconds:0} s" : e.Message;
-            transaction.RecordPoll(time.GetUtcNow(), $"failed: {reason}"[..Math.Min(200, reason.Length + 8)]);
-            if (e is KlarnaFaultException fault)
-                check.Fail(time.GetUtcNow(), fault.RawCode, fault.FaultString);
-            else
-                check.Fail(time.GetUtcNow(), 0, reason);
-            await db.SaveChangesAsync(CancellationToken.None);
+            await RecordAsync(candidate, requestedAt, callTimeout, (transaction, check, now) =>
+            {
+                transaction.RecordPoll(now, $"failed: {reason}"[..Math.Min(200, reason.Length + 8)]);
+                if (e is KlarnaFaultException fault)
+                    check.Fail(now, fault.RawCode, fault.FaultString);
+                else
+                    check.Fail(now, 0, reason);
+                return false;
+            });
             throw;
         }
+        if (status == OrderStatus.Pending)
+        {
+            stillPending.Add(candidate.Id);
+            return false;
+        }
+        return await RecordAsync(candidate, requestedAt, callTimeout, (transaction, check, now) =>
+        {
+            var moved = transaction.ApplyStatus(status, now);
+            transaction.RecordPoll(now, status.ToString());
+            check.Succeed(now, detail: moved ? $"Klarna: {status}; now {transaction.State}" : $"Klarna: {status}");
+            return moved;
+        });
     }
+
+    private async Task<bool> RecordAsync(PollCandidate candidate, DateTimeOffset requestedAt, TimeSpan callTimeout, Func<Transaction, Operation, DateTimeOffset, bool> record)
+    {
+        await using var db = await databases.CreateDbContextAsync(CancellationToken.None);
+        var transaction = await db.Transactions.SingleAsync(t => t.Id == candidate.Id);
+        var check = new Operation(candidate.Id, OperationKind.StatusCheck, OperationScope.Whole, candidate.ReservationNumber, null, [], null, "", SystemUser, requestedAt, requestedAt + callTimeout);
+        db.Operations.Add(check);
+        var moved = record(transaction, check, time.GetUtcNow());
+        await db.SaveChangesAsync(CancellationToken.None);
+        return moved;
+    }
+
+    /// <summary>One update per thousand transactions Klarna still holds as pending, instead of one write each.</summary>
+    private async Task RecordStillPendingAsync(IEnumerable<Guid> ids)
+    {
+        var now = time.GetUtcNow();
+        var result = OrderStatus.Pending.ToString();
+        await using var db = await databases.CreateDbContextAsync(CancellationToken.None);
+        foreach (var chunk in ids.Chunk(1000))
+        {
+            await DatabaseRetry.RunAsync(() => db.Transactions
+                .Where(t => chunk.Contains(t.Id) && t.State == TransactionState.Pending)
+                .ExecuteUpdateAsync(t => t.SetProperty(x => x.LastPolledAt, now).SetProperty(x => x.LastPollResult, result)));
+        }
+    }
+
+    private sealed record PollCandidate(Guid Id, int ChannelId, ServiceKind Service, int MerchantId, KlarnaEnvironment Environment, string ReservationNumber);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "KlarnaCheckOrderStatus skipped: another run holds the lease")]
     private partial void LogSkipped();

@@ -76,6 +76,7 @@ public sealed class Transaction
         (ChannelId, Service, Environment, MerchantId, OrderNumber, ReservationNumber) = (channelId, service, environment, merchantId, orderNumber, reservationNumber);
         (Currency, Country, AuthorizedAmount, Lines) = (currency, country, amount, [.. lines]);
         (Customer, BillingAddress, ShippingAddress, CreatedAt, ExpiresAt) = (customer, billingAddress, shippingAddress, createdAt, expiresAt);
+        SearchText = SearchFolding.Of(orderNumber, customer);
         State = status switch
         {
             OrderStatus.Accepted => TransactionState.Authorized,
@@ -107,6 +108,9 @@ public sealed class Transaction
     public List<TransactionLine> Lines { get; private set; } = [];
     public List<ReservationSplit> Splits { get; private set; } = [];
     public TransactionCustomer Customer { get; private set; } = null!;
+
+    /// <summary>Order number, name and e-mail, folded (<see cref="SearchFolding"/>): what the text index holds.</summary>
+    public string SearchText { get; private set; } = "";
     public TransactionAddress BillingAddress { get; private set; } = null!;
     public TransactionAddress ShippingAddress { get; private set; } = null!;
     public DateTimeOffset CreatedAt { get; private set; }

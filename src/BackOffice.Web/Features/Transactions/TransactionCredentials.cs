@@ -14,6 +14,10 @@ public sealed class TransactionCredentials(SharedSecretProtector secrets)
     public async Task<KlarnaCredentials> ForAsync(BackOfficeDbContext db, Transaction transaction, CancellationToken cancellationToken = default) =>
         (await ForActionAsync(db, transaction, cancellationToken)).Credentials;
 
+    /// <summary>For many transactions at once: the service loaded once, each transaction's own eid and environment.</summary>
+    public KlarnaCredentials For(PaymentService service, int merchantId, KlarnaEnvironment environment) =>
+        secrets.Credentials(service) with { MerchantId = merchantId, Environment = environment };
+
     /// <summary>The credentials, and activate's flags: how the service sends invoices, and test mode on the test gateway.</summary>
     public async Task<(KlarnaCredentials Credentials, ReservationFlags ActivationFlags)> ForActionAsync(
         BackOfficeDbContext db, Transaction transaction, CancellationToken cancellationToken = default)

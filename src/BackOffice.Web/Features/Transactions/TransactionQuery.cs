@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq.Expressions;
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Channels;
@@ -18,13 +19,42 @@ public sealed record TransactionSearch(
     DateOnly? CreatedTo = null,
     bool ExpiresSoon = false);
 
+/// <summary>The list's orders; each is served by an index, with the id breaking ties.</summary>
 public enum TransactionSort
 {
     Created,
     OrderNumber,
     Amount,
-    State,
     Expires,
+}
+
+public enum PageDirection
+{
+    First,
+    Next,
+    Previous,
+    Last,
+}
+
+/// <summary>
+/// Which page: the first or last in the given order, or the one after (<see cref="PageDirection.Next"/>) or before
+/// (<see cref="PageDirection.Previous"/>) the row <see cref="From"/> — the last, respectively first, row shown now.
+/// </summary>
+public sealed record TransactionPageRequest(TransactionSort Sort, bool Descending, PageDirection Direction, TransactionRow? From, int Size)
+{
+    public static TransactionPageRequest First(int size, TransactionSort sort = TransactionSort.Created, bool descending = true) =>
+        new(sort, descending, PageDirection.First, null, size);
+}
+
+/// <summary>A page of rows in the requested order, and whether there are rows before and after it.</summary>
+public sealed record TransactionListPage(IReadOnlyList<TransactionRow> Rows, bool HasPrevious, bool HasNext);
+
+/// <summary>How many transactions match: exact up to <see cref="TransactionQuery.CountBound"/>, beyond it only "more than".</summary>
+public readonly record struct TransactionCount(int Value, bool MoreThan)
+{
+    public override string ToString() => MoreThan
+        ? $"more than {Value.ToString("N0", CultureInfo.CurrentCulture)}"
+        : Value.ToString("N0", CultureInfo.CurrentCulture);
 }
 
 /// <summary>A list row; init properties (not a constructor) so the database can still filter and sort it.</summary>
@@ -59,19 +89,48 @@ public sealed record TransactionDetails(
     public Operation? ActiveOperation => Operations.FirstOrDefault(o => o.Id == Transaction.ActiveOperationId);
 }
 
-/// <summary>The transaction list: filtering, sorting and paging happen in the database; the CSV streams every match.</summary>
+/// <summary>
+/// The transaction list, built for millions of rows: exact identifiers are looked up by index first; fragments of
+/// order number, name and e-mail go through the text index (FTS5 trigram on SQLite, pg_trgm on PostgreSQL) over the
+/// folded form; pages are found by key (never by offset) and the count stops at a bound. The CSV streams every match.
+/// </summary>
 public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> databases, TimeProvider time, Microsoft.Extensions.Options.IOptions<KlarnaOptions> klarna)
 {
     public static readonly TimeSpan ExpiresSoonWindow = TimeSpan.FromDays(2);
 
-    public async Task<(IReadOnlyList<TransactionRow> Rows, int Total)> PageAsync(
-        TransactionSearch search, TransactionSort sort, bool descending, int page, int pageSize, CancellationToken cancellationToken = default)
+    /// <summary>Counting stops here: beyond it the list says "more than 10,000" instead of scanning every match.</summary>
+    public const int CountBound = 10_000;
+
+    /// <summary>The text index works on runs of three characters; shorter text matches identifiers only.</summary>
+    public const int MinimumFragment = 3;
+
+    public async Task<TransactionListPage> PageAsync(TransactionSearch search, TransactionPageRequest request, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var rows = Rows(db, search);
-        var total = await rows.CountAsync(cancellationToken);
-        var items = await Sorted(rows, sort, descending).Skip(page * pageSize).Take(pageSize).ToListAsync(cancellationToken);
-        return (items, total);
+        var matches = await FilterAsync(db, search, cancellationToken);
+        // Previous and Last walk against the shown order from their end; the rows are turned round afterwards.
+        var forward = request.Direction is PageDirection.First or PageDirection.Next;
+        var ascending = request.Descending != forward;
+        var from = request.Direction is PageDirection.Next or PageDirection.Previous ? request.From : null;
+        var rows = await Rows(db, Walk(matches, request.Sort, ascending, from)).Take(request.Size + 1).ToListAsync(cancellationToken);
+        var more = rows.Count > request.Size;
+        rows = [.. rows.Take(request.Size)];
+        if (!forward)
+            rows.Reverse();
+        return request.Direction switch
+        {
+            PageDirection.First => new TransactionListPage(rows, HasPrevious: false, HasNext: more),
+            PageDirection.Next => new TransactionListPage(rows, HasPrevious: true, HasNext: more),
+            PageDirection.Previous => new TransactionListPage(rows, HasPrevious: more, HasNext: true),
+            _ => new TransactionListPage(rows, HasPrevious: more, HasNext: false),
+        };
+    }
+
+    public async Task<TransactionCount> CountAsync(TransactionSearch search, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var count = await (await FilterAsync(db, search, cancellationToken)).Take(CountBound + 1).CountAsync(cancellationToken);
+        return count > CountBound ? new TransactionCount(CountBound, MoreThan: true) : new TransactionCount(count, MoreThan: false);
     }
 
     public async Task<TransactionDetails?> DetailsAsync(Guid id, CancellationToken cancellationToken = default)
@@ -108,7 +167,8 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
         await using var csv = CsvWriter.Create(output, new CsvWriterOptions { Injection = CsvInjection.Escape }, leaveOpen: true);
         await csv.WriteRecordAsync(["OrderNumber", "ReservationNumber", "Channel", "Service", "Environment", "State", "Currency",
             "Authorized", "Reserved", "Captured", "Refunded", "CustomerName", "CustomerEmail", "CreatedAt", "ExpiresAt"], cancellationToken);
-        await foreach (var row in Sorted(Rows(db, search), TransactionSort.Created, descending: true).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        var matches = await FilterAsync(db, search, cancellationToken);
+        await foreach (var row in Rows(db, Walk(matches, TransactionSort.Created, ascending: false, from: null)).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             string Major(long amount) => Money.ToMajor(amount, row.Currency).ToString(CultureInfo.InvariantCulture);
             await csv.WriteRecordAsync(
@@ -121,15 +181,23 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
         await csv.FlushAsync(cancellationToken);
     }
 
-    private IQueryable<TransactionRow> Rows(BackOfficeDbContext db, TransactionSearch search)
+    private async Task<IQueryable<Transaction>> FilterAsync(BackOfficeDbContext db, TransactionSearch search, CancellationToken cancellationToken)
     {
         var transactions = db.Transactions.AsNoTracking();
         if (search.Text?.Trim() is { Length: > 0 } text)
         {
-            var pattern = $"%{text}%";
-            transactions = transactions.Where(t => t.OrderNumber == text || t.ReservationNumber == text
-                || EF.Functions.Like(t.OrderNumber, pattern) || EF.Functions.Like(t.Customer.Email, pattern) || EF.Functions.Like(t.Customer.Name, pattern)
-                || db.Invoices.Any(i => i.TransactionId == t.Id && i.InvoiceNumber == text));
+            var exact = await ExactMatchesAsync(db, text, cancellationToken);
+            if (exact.Count > 0)
+                transactions = transactions.Where(t => exact.Contains(t.Id));
+            else if (SearchFolding.Fold(text) is { Length: >= MinimumFragment } fragment)
+                transactions = transactions.Where(t => Containing(db, fragment).Contains(t.Id));
+            else
+                return transactions.Where(t => false);
+        }
+        if (search.ChannelCode is { Length: > 0 } code)
+        {
+            var channelId = await db.Channels.Where(c => c.Code == code).Select(c => (int?)c.Id).SingleOrDefaultAsync(cancellationToken);
+            transactions = transactions.Where(t => t.ChannelId == channelId);
         }
         if (search.Service is { } service)
             transactions = transactions.Where(t => t.Service == service);
@@ -152,29 +220,83 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
             var soon = time.GetUtcNow().Add(ExpiresSoonWindow);
             transactions = transactions.Where(t => (t.State == TransactionState.Authorized || t.State == TransactionState.PartCaptured) && t.ExpiresAt <= soon);
         }
-        var rows = from t in transactions
-                   join c in db.Channels on t.ChannelId equals c.Id
-                   select new TransactionRow
-                   {
-                       Id = t.Id, OrderNumber = t.OrderNumber, ReservationNumber = t.ReservationNumber, Channel = c.Code, Service = t.Service,
-                       Environment = t.Environment, State = t.State, Currency = t.Currency, AuthorizedAmount = t.AuthorizedAmount,
-                       ReservedAmount = t.ReservedAmount, CapturedAmount = t.CapturedAmount, RefundedAmount = t.RefundedAmount,
-                       CustomerName = t.Customer.Name, CustomerEmail = t.Customer.Email, CreatedAt = t.CreatedAt, ExpiresAt = t.ExpiresAt,
-                   };
-        return search.ChannelCode is { Length: > 0 } code ? rows.Where(r => r.Channel == code) : rows;
+        return transactions;
     }
 
-    private static IQueryable<TransactionRow> Sorted(IQueryable<TransactionRow> rows, TransactionSort sort, bool descending) => (sort, descending) switch
+    /// <summary>The transactions whose order, reservation or invoice number is exactly the text: three index seeks.</summary>
+    private static async Task<List<Guid>> ExactMatchesAsync(BackOfficeDbContext db, string text, CancellationToken cancellationToken) =>
+        await db.Transactions.Where(t => t.OrderNumber == text).Select(t => t.Id)
+            .Union(db.Transactions.Where(t => t.ReservationNumber == text).Select(t => t.Id))
+            .Union(db.Invoices.Where(i => i.InvoiceNumber == text).Select(i => i.TransactionId))
+            .Take(CountBound + 1)
+            .ToListAsync(cancellationToken);
+
+    /// <summary>The ids whose folded text contains the folded fragment, through the provider's text index.</summary>
+    private static IQueryable<Guid> Containing(BackOfficeDbContext db, string fragment)
     {
-        (TransactionSort.OrderNumber, false) => rows.OrderBy(r => r.OrderNumber),
-        (TransactionSort.OrderNumber, true) => rows.OrderByDescending(r => r.OrderNumber),
-        (TransactionSort.Amount, false) => rows.OrderBy(r => r.AuthorizedAmount),
-        (TransactionSort.Amount, true) => rows.OrderByDescending(r => r.AuthorizedAmount),
-        (TransactionSort.State, false) => rows.OrderBy(r => r.State),
-        (TransactionSort.State, true) => rows.OrderByDescending(r => r.State),
-        (TransactionSort.Expires, false) => rows.OrderBy(r => r.ExpiresAt),
-        (TransactionSort.Expires, true) => rows.OrderByDescending(r => r.ExpiresAt),
-        (_, false) => rows.OrderBy(r => r.CreatedAt),
-        _ => rows.OrderByDescending(r => r.CreatedAt),
+        if (db.Database.IsSqlite())
+        {
+            // A quoted FTS5 string is a phrase: with the trigram tokenizer, a substring.
+            var phrase = $"\"{fragment.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+            return db.Database.SqlQuery<Guid>($"SELECT Id AS Value FROM TransactionSearch WHERE TransactionSearch MATCH {phrase}");
+        }
+        var pattern = $"%{fragment.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";
+        return db.Transactions.Where(t => EF.Functions.Like(t.SearchText, pattern, "\\")).Select(t => t.Id);
+    }
+
+    /// <summary>
+    /// The matches in key order from the start, or beyond <paramref name="from"/>. The key's bound is written twice
+    /// (inclusive, then exact with the id) so that both databases seek the index instead of filtering it.
+    /// </summary>
+    private static IQueryable<Transaction> Walk(IQueryable<Transaction> matches, TransactionSort sort, bool ascending, TransactionRow? from) => sort switch
+    {
+        TransactionSort.OrderNumber => Walk(matches, t => t.OrderNumber, from?.OrderNumber, ascending, from?.Id),
+        TransactionSort.Amount => Walk(matches, t => t.AuthorizedAmount, from?.AuthorizedAmount ?? 0, ascending, from?.Id),
+        TransactionSort.Expires => Walk(matches, t => t.ExpiresAt, from?.ExpiresAt ?? default, ascending, from?.Id),
+        _ => Walk(matches, t => t.CreatedAt, from?.CreatedAt ?? default, ascending, from?.Id),
     };
+
+    private static IQueryable<Transaction> Walk<TKey>(IQueryable<Transaction> matches, Expression<Func<Transaction, TKey>> key, TKey? bound, bool ascending, Guid? beyond)
+    {
+        if (beyond is { } id)
+        {
+            var row = key.Parameters[0];
+            var value = Captured(bound);
+            var lastId = Captured(id);
+            var rowId = Expression.Property(row, nameof(Transaction.Id));
+            var (outer, inner) = ascending ? (ExpressionType.GreaterThanOrEqual, ExpressionType.GreaterThan) : (ExpressionType.LessThanOrEqual, ExpressionType.LessThan);
+            var condition = Expression.AndAlso(
+                Compare(key.Body, value, outer),
+                Expression.OrElse(Compare(key.Body, value, inner), Expression.AndAlso(Expression.Equal(key.Body, value), Compare(rowId, lastId, inner))));
+            matches = matches.Where(Expression.Lambda<Func<Transaction, bool>>(condition, row));
+        }
+        return ascending ? matches.OrderBy(key).ThenBy(t => t.Id) : matches.OrderByDescending(key).ThenByDescending(t => t.Id);
+    }
+
+    /// <summary>A comparison EF translates for every key type: strings and ids through their Compare methods.</summary>
+    private static BinaryExpression Compare(Expression left, Expression right, ExpressionType comparison)
+    {
+        if (left.Type == typeof(string))
+            left = Expression.Call(typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!, left, right);
+        else if (left.Type == typeof(Guid))
+            left = Expression.Call(left, typeof(Guid).GetMethod(nameof(Guid.CompareTo), [typeof(Guid)])!, right);
+        else
+            return Expression.MakeBinary(comparison, left, right);
+        return Expression.MakeBinary(comparison, left, Expression.Constant(0));
+    }
+
+    /// <summary>The value as a closure member, so EF sends it as a parameter and reuses the plan.</summary>
+    private static MemberExpression Captured<T>(T value) => Expression.Property(Expression.Constant(new Box<T>(value)), nameof(Box<T>.Value));
+
+    private sealed record Box<T>(T Value);
+
+    private static IQueryable<TransactionRow> Rows(BackOfficeDbContext db, IQueryable<Transaction> ordered) =>
+        ordered.Select(t => new TransactionRow
+        {
+            Id = t.Id, OrderNumber = t.OrderNumber, ReservationNumber = t.ReservationNumber,
+            Channel = db.Channels.Where(c => c.Id == t.ChannelId).Select(c => c.Code).First(), Service = t.Service,
+            Environment = t.Environment, State = t.State, Currency = t.Currency, AuthorizedAmount = t.AuthorizedAmount,
+            ReservedAmount = t.ReservedAmount, CapturedAmount = t.CapturedAmount, RefundedAmount = t.RefundedAmount,
+            CustomerName = t.Customer.Name, CustomerEmail = t.Customer.Email, CreatedAt = t.CreatedAt, ExpiresAt = t.ExpiresAt,
+        });
 }

@@ -219,9 +219,16 @@ public sealed class UserAdministration(
     /// <summary>One at a time: two administrators demoting each other at once cannot leave none.</summary>
     private async Task InTransactionAsync(Func<Task> work)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable);
-        await work();
-        await transaction.CommitAsync();
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable);
+            await work();
+            await transaction.CommitAsync();
+        }
+        catch (Exception e) when (DatabaseRetry.IsTransient(e))
+        {
+            throw new BusinessRuleException("Another administrator changed users at the same moment; nothing was changed. Try again.");
+        }
     }
 
     private async Task<ApplicationUser> FindAsync(string userId) =>

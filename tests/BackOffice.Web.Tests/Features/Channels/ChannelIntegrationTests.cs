@@ -6,7 +6,6 @@ using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -117,10 +116,10 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
         Assert.Contains("Klarna Invoice", html, StringComparison.Ordinal);
         Assert.DoesNotContain(plaintext, html, StringComparison.Ordinal);
         Assert.DoesNotContain(plaintext, string.Join("\n", app.Logs.Messages), StringComparison.Ordinal);
-        await using var connection = new SqliteConnection($"Data Source={app.DatabasePath}");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT * FROM PaymentServices; SELECT * FROM AuditEntries;";
+        await using var db = app.Database.Open();
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "SELECT * FROM \"PaymentServices\"; SELECT * FROM \"AuditEntries\";";
         await using var reader = await command.ExecuteReaderAsync();
         var cells = new List<string>();
         do

@@ -84,7 +84,8 @@ public sealed class HostingTests
 
         var line = Assert.Single(app.Logs.Messages, m => m.Contains("Klarna Back Office starting", StringComparison.Ordinal));
         Assert.Contains("environment Development", line, StringComparison.Ordinal);
-        Assert.Contains("database SQLite", line, StringComparison.Ordinal);
+        Assert.Contains(TestDatabase.IsPostgreSql ? "database PostgreSQL 127.0.0.1:" : "database SQLite /", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Password", line, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("live https://payment.klarna.com/", line, StringComparison.Ordinal);
         Assert.Contains("sandbox mounted at /sandbox/klarna", line, StringComparison.Ordinal);
     }

@@ -20,13 +20,13 @@ namespace BackOffice.Web.Tests.Features.Jobs;
 public sealed class JobTests : IAsyncLifetime
 {
     private static readonly System.Security.Claims.ClaimsPrincipal Admin = BackOfficeAppFactory.User(Roles.Administrator, "admin@test.local");
-    private readonly string databasePath = Path.Combine(Path.GetTempPath(), $"backoffice-jobs-{Guid.NewGuid():N}.db");
+    private readonly TestDatabase database = TestDatabase.Create();
     private BackOfficeAppFactory app = null!;
     private SandboxControlClient sandbox = null!;
 
     public Task InitializeAsync()
     {
-        app = NewApp(databasePath);
+        app = NewApp(database);
         Start(app);
         return Task.CompletedTask;
     }
@@ -34,9 +34,7 @@ public sealed class JobTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { databasePath, databasePath + "-shm", databasePath + "-wal" })
-            File.Delete(file);
+        await database.DisposeAsync();
     }
 
     [Fact]
@@ -294,9 +292,9 @@ public sealed class JobTests : IAsyncLifetime
         Assert.Equal(OperationState.Failed, (await db.Operations.SingleAsync(o => o.Kind == OperationKind.Capture)).State);
     }
 
-    private static BackOfficeAppFactory NewApp(string databasePath, TimeProvider? clock = null, StandaloneSandbox? klarna = null, int cancelDelaySeconds = 1)
+    private static BackOfficeAppFactory NewApp(TestDatabase database, TimeProvider? clock = null, StandaloneSandbox? klarna = null, int cancelDelaySeconds = 1)
     {
-        var factory = new BackOfficeAppFactory { DatabasePath = databasePath, Clock = clock };
+        var factory = new BackOfficeAppFactory { Database = database, Clock = clock };
         factory.Settings["Jobs:SchedulePollingInterval"] = "00:00:01";
         factory.Settings["Klarna:CancelDelaySeconds"] = cancelDelaySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (key, value) in klarna?.AppSettings ?? [])
@@ -314,8 +312,7 @@ public sealed class JobTests : IAsyncLifetime
     private async Task RestartAsync(TimeProvider? clock = null, StandaloneSandbox? klarna = null, int cancelDelaySeconds = 1)
     {
         await app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        app = NewApp(databasePath, clock, klarna, cancelDelaySeconds);
+        app = NewApp(database, clock, klarna, cancelDelaySeconds);
         Start(app);
     }
 

@@ -17,12 +17,15 @@ public sealed class TransactionTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
 
-    public static Transaction New(OrderStatus status = OrderStatus.Accepted, long amount = 10_000, int channelId = 1, string orderNumber = "order-1")
+    public static Transaction New(
+        OrderStatus status = OrderStatus.Accepted, long amount = 10_000, int channelId = 1, string orderNumber = "order-1",
+        string name = "Max Mustermann", string email = "max@example.com", DateTimeOffset? createdAt = null, string reservationNumber = "2359889900")
     {
-        var address = new TransactionAddress("Max", "Mustermann", "", "Hellersbergstraße", "14", "41460", "Neuss", "DE", "max@example.com", "");
-        return new Transaction(channelId, ServiceKind.Invoice, KlarnaEnvironment.Test, 1395, orderNumber, "2359889900", status, "EUR", "DE", amount,
+        var address = new TransactionAddress("Max", "Mustermann", "", "Hellersbergstraße", "14", "41460", "Neuss", "DE", email, "");
+        var created = createdAt ?? Now;
+        return new Transaction(channelId, ServiceKind.Invoice, KlarnaEnvironment.Test, 1395, orderNumber, reservationNumber, status, "EUR", "DE", amount,
             [new TransactionLine("A1", "Shirt", 1, amount, 19, GoodsFlags.IncludesVat)],
-            new TransactionCustomer("Max Mustermann", "max@example.com", TransactionCustomer.Mask("07071960")), address, address, Now, Now.AddDays(7));
+            new TransactionCustomer(name, email, TransactionCustomer.Mask("07071960")), address, address, created, created.AddDays(7));
     }
 
     [Theory]

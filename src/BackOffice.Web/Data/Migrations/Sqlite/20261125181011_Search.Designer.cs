@@ -9,11 +9,11 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace BackOffice.Web.Data.Migrations
+namespace BackOffice.Web.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(BackOfficeDbContext))]
-    [Migration("20261125161036_MoneyJournal")]
-    partial class MoneyJournal
+    [DbContext(typeof(SqliteBackOfficeDbContext))]
+    [Migration("20261125181011_Search")]
+    partial class Search
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -33,11 +33,22 @@ namespace BackOffice.Web.Data.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("DeactivatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Email")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("EmailConfirmed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastSignInAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("LockoutEnabled")
@@ -66,6 +77,9 @@ namespace BackOffice.Web.Data.Migrations
 
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SetPasswordLinkExpiresAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("INTEGER");
@@ -650,6 +664,10 @@ namespace BackOffice.Web.Data.Migrations
                     b.Property<long>("ReservedAmount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Service")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -806,12 +824,20 @@ namespace BackOffice.Web.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ActiveOperationId");
+
+                    b.HasIndex("AuthorizedAmount");
+
                     b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("OrderNumber");
 
                     b.HasIndex("ReservationNumber");
 
                     b.HasIndex("ChannelId", "OrderNumber")
                         .IsUnique();
+
+                    b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("State", "CreatedAt");
 

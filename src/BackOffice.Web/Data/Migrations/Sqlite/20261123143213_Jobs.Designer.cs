@@ -9,11 +9,11 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace BackOffice.Web.Data.Migrations
+namespace BackOffice.Web.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(BackOfficeDbContext))]
-    [Migration("20261125170735_StaffAccounts")]
-    partial class StaffAccounts
+    [DbContext(typeof(SqliteBackOfficeDbContext))]
+    [Migration("20261123143213_Jobs")]
+    partial class Jobs
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -33,22 +33,11 @@ namespace BackOffice.Web.Data.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
-                    b.Property<long?>("DeactivatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("DisplayName")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Email")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("EmailConfirmed")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("LastSignInAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("LockoutEnabled")
@@ -77,9 +66,6 @@ namespace BackOffice.Web.Data.Migrations
 
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("TEXT");
-
-                    b.Property<long?>("SetPasswordLinkExpiresAt")
-                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("INTEGER");
@@ -339,55 +325,6 @@ namespace BackOffice.Web.Data.Migrations
                     b.ToTable("PendingCancellations");
                 });
 
-            modelBuilder.Entity("BackOffice.Web.Features.ShopApi.ApiKey", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("ChannelId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("CreatedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Hash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Hint")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("RevokedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("RevokedBy")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ChannelId");
-
-                    b.HasIndex("Hash")
-                        .IsUnique();
-
-                    b.ToTable("ApiKeys");
-                });
-
             modelBuilder.Entity("BackOffice.Web.Features.Transactions.Invoice", b =>
                 {
                     b.Property<Guid>("Id")
@@ -399,11 +336,6 @@ namespace BackOffice.Web.Data.Migrations
 
                     b.Property<long>("CapturedAt")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("Currency")
-                        .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("TEXT");
 
                     b.Property<string>("InvoiceNumber")
                         .IsRequired()
@@ -458,9 +390,6 @@ namespace BackOffice.Web.Data.Migrations
                     b.Property<long?>("Amount")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long?>("AnsweredAt")
-                        .HasColumnType("INTEGER");
-
                     b.Property<long?>("CompletedAt")
                         .HasColumnType("INTEGER");
 
@@ -475,9 +404,6 @@ namespace BackOffice.Web.Data.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("InFlightUntil")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("InvoiceNumber")
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
@@ -487,9 +413,6 @@ namespace BackOffice.Web.Data.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
-                    b.Property<long?>("NewExpiry")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(500)
@@ -497,19 +420,6 @@ namespace BackOffice.Web.Data.Migrations
 
                     b.Property<long>("RequestedAt")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("ReservationNumber")
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Scope")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SplitReservationNumber")
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -545,55 +455,6 @@ namespace BackOffice.Web.Data.Migrations
                     b.HasIndex("TransactionId", "RequestedAt");
 
                     b.ToTable("Operations");
-                });
-
-            modelBuilder.Entity("BackOffice.Web.Features.Transactions.ReservationClaim", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Body")
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("ChannelId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Fingerprint")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int?>("KlarnaStatus")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("OrderNumber")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ReservationNumber")
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int?>("Status")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ChannelId", "OrderNumber")
-                        .IsUnique();
-
-                    b.ToTable("ReservationClaims");
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.Transactions.Transaction", b =>
@@ -801,26 +662,7 @@ namespace BackOffice.Web.Data.Migrations
                                 .HasColumnType("TEXT");
                         });
 
-                    b.ComplexCollection(typeof(List<Dictionary<string, object>>), "Splits", "BackOffice.Web.Features.Transactions.Transaction.Splits#ReservationSplit", b1 =>
-                        {
-                            b1.IsRequired();
-
-                            b1.Property<long>("Amount");
-
-                            b1.Property<string>("ReservationNumber")
-                                .IsRequired();
-
-                            b1.Property<string>("State")
-                                .IsRequired();
-
-                            b1
-                                .ToJson("Splits")
-                                .HasColumnType("TEXT");
-                        });
-
                     b.HasKey("Id");
-
-                    b.HasIndex("ExpiresAt");
 
                     b.HasIndex("ReservationNumber");
 
@@ -1061,15 +903,6 @@ namespace BackOffice.Web.Data.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("BackOffice.Web.Features.ShopApi.ApiKey", b =>
-                {
-                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
-                        .WithMany()
-                        .HasForeignKey("ChannelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("BackOffice.Web.Features.Transactions.Invoice", b =>
                 {
                     b.HasOne("BackOffice.Web.Features.Transactions.Transaction", null)
@@ -1084,15 +917,6 @@ namespace BackOffice.Web.Data.Migrations
                     b.HasOne("BackOffice.Web.Features.Transactions.Transaction", null)
                         .WithMany()
                         .HasForeignKey("TransactionId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("BackOffice.Web.Features.Transactions.ReservationClaim", b =>
-                {
-                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
-                        .WithMany()
-                        .HasForeignKey("ChannelId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

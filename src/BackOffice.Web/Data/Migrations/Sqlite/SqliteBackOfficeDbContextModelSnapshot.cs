@@ -4,19 +4,16 @@ using System.Collections.Generic;
 using BackOffice.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace BackOffice.Web.Data.Migrations
+namespace BackOffice.Web.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(BackOfficeDbContext))]
-    [Migration("20261123143213_Jobs")]
-    partial class Jobs
+    [DbContext(typeof(SqliteBackOfficeDbContext))]
+    partial class SqliteBackOfficeDbContextModelSnapshot : ModelSnapshot
     {
-        /// <inheritdoc />
-        protected override void BuildTargetModel(ModelBuilder modelBuilder)
+        protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
@@ -33,11 +30,22 @@ namespace BackOffice.Web.Data.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("DeactivatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Email")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("EmailConfirmed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastSignInAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("LockoutEnabled")
@@ -66,6 +74,9 @@ namespace BackOffice.Web.Data.Migrations
 
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SetPasswordLinkExpiresAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("INTEGER");
@@ -325,6 +336,55 @@ namespace BackOffice.Web.Data.Migrations
                     b.ToTable("PendingCancellations");
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.ShopApi.ApiKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hint")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChannelId");
+
+                    b.HasIndex("Hash")
+                        .IsUnique();
+
+                    b.ToTable("ApiKeys");
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.Transactions.Invoice", b =>
                 {
                     b.Property<Guid>("Id")
@@ -336,6 +396,11 @@ namespace BackOffice.Web.Data.Migrations
 
                     b.Property<long>("CapturedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("InvoiceNumber")
                         .IsRequired()
@@ -390,6 +455,9 @@ namespace BackOffice.Web.Data.Migrations
                     b.Property<long?>("Amount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("AnsweredAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("CompletedAt")
                         .HasColumnType("INTEGER");
 
@@ -404,6 +472,9 @@ namespace BackOffice.Web.Data.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("InFlightUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("InvoiceNumber")
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
@@ -413,6 +484,9 @@ namespace BackOffice.Web.Data.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("NewExpiry")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(500)
@@ -420,6 +494,19 @@ namespace BackOffice.Web.Data.Migrations
 
                     b.Property<long>("RequestedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReservationNumber")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SplitReservationNumber")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -455,6 +542,55 @@ namespace BackOffice.Web.Data.Migrations
                     b.HasIndex("TransactionId", "RequestedAt");
 
                     b.ToTable("Operations");
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.Transactions.ReservationClaim", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("KlarnaStatus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OrderNumber")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReservationNumber")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChannelId", "OrderNumber")
+                        .IsUnique();
+
+                    b.ToTable("ReservationClaims");
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.Transactions.Transaction", b =>
@@ -524,6 +660,10 @@ namespace BackOffice.Web.Data.Migrations
 
                     b.Property<long>("ReservedAmount")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Service")
                         .IsRequired()
@@ -662,12 +802,39 @@ namespace BackOffice.Web.Data.Migrations
                                 .HasColumnType("TEXT");
                         });
 
+                    b.ComplexCollection(typeof(List<Dictionary<string, object>>), "Splits", "BackOffice.Web.Features.Transactions.Transaction.Splits#ReservationSplit", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<long>("Amount");
+
+                            b1.Property<string>("ReservationNumber")
+                                .IsRequired();
+
+                            b1.Property<string>("State")
+                                .IsRequired();
+
+                            b1
+                                .ToJson("Splits")
+                                .HasColumnType("TEXT");
+                        });
+
                     b.HasKey("Id");
+
+                    b.HasIndex("ActiveOperationId");
+
+                    b.HasIndex("AuthorizedAmount");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("OrderNumber");
 
                     b.HasIndex("ReservationNumber");
 
                     b.HasIndex("ChannelId", "OrderNumber")
                         .IsUnique();
+
+                    b.HasIndex("CreatedAt", "Id");
 
                     b.HasIndex("State", "CreatedAt");
 
@@ -903,6 +1070,15 @@ namespace BackOffice.Web.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.ShopApi.ApiKey", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.Transactions.Invoice", b =>
                 {
                     b.HasOne("BackOffice.Web.Features.Transactions.Transaction", null)
@@ -917,6 +1093,15 @@ namespace BackOffice.Web.Data.Migrations
                     b.HasOne("BackOffice.Web.Features.Transactions.Transaction", null)
                         .WithMany()
                         .HasForeignKey("TransactionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.Transactions.ReservationClaim", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

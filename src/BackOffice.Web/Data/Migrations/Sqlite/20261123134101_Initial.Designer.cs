@@ -8,9 +8,9 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace BackOffice.Web.Data.Migrations
+namespace BackOffice.Web.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(BackOfficeDbContext))]
+    [DbContext(typeof(SqliteBackOfficeDbContext))]
     [Migration("20261123134101_Initial")]
     partial class Initial
     {

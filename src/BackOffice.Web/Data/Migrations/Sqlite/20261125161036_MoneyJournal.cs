@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace BackOffice.Web.Data.Migrations
+namespace BackOffice.Web.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class MoneyJournal : Migration

@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.WebUtilities;
+using MudBlazor;
+
+namespace BackOffice.Web.Features.Transactions;
+
+/// <summary>
+/// The list pages by key: First, Previous, Next and Last from the rows shown, never by offset. The count is taken once
+/// per search (it stops at <see cref="TransactionQuery.CountBound"/>), not on every page turn.
+/// </summary>
+public partial class TransactionsPage
+{
+    private static readonly int[] PageSizes = [25, 50, 100];
+
+    private MudDataGrid<TransactionRow> grid = null!;
+    private TransactionSearch search = new();
+    private IReadOnlyList<string> channels = [];
+    private TransactionListPage page = new([], HasPrevious: false, HasNext: false);
+    private TransactionCount? count;
+    private (TransactionSort Sort, bool Descending) order = (TransactionSort.Created, true);
+    private PageDirection turn = PageDirection.First;
+    private int pageSize = 25;
+
+    /// <summary>How many rows come before the page, while that is known (it is not after "Last" past the count's bound).</summary>
+    private int? offset = 0;
+
+    private bool TextTooShort => search.Text?.Trim().Length is > 0 and < TransactionQuery.MinimumFragment;
+
+    private string Position => (page.Rows.Count, offset, count) switch
+    {
+        (0, _, _) => "",
+        (var rows, { } before, { } total) => $"{before + 1:N0}–{before + rows:N0} of {total}",
+        (var rows, null, { } total) => $"last {rows:N0} of {total}",
+        _ => "",
+    };
+
+    private string ExportUrl => QueryHelpers.AddQueryString("transactions/export.csv", new Dictionary<string, string?>
+    {
+        ["text"] = search.Text,
+        ["channel"] = search.ChannelCode,
+        ["service"] = search.Service?.ToString(),
+        ["state"] = search.State?.ToString(),
+        ["currency"] = search.Currency,
+        ["from"] = search.CreatedFrom?.ToString("yyyy-MM-dd"),
+        ["to"] = search.CreatedTo?.ToString("yyyy-MM-dd"),
+        ["expiresSoon"] = search.ExpiresSoon ? "true" : null,
+    }.Where(p => p.Value is not null));
+
+    protected override async Task OnInitializedAsync() => channels = await Catalog.ChannelCodesAsync();
+
+    private async Task<GridData<TransactionRow>> LoadAsync(GridState<TransactionRow> state, CancellationToken cancellationToken)
+    {
+        var sort = state.SortDefinitions.FirstOrDefault();
+        (TransactionSort, bool) wanted = (sort?.SortBy switch
+        {
+            // Template columns report their title, property columns their property.
+            nameof(TransactionRow.OrderNumber) or "Order" => TransactionSort.OrderNumber,
+            nameof(TransactionRow.AuthorizedAmount) or "Amount" => TransactionSort.Amount,
+            nameof(TransactionRow.ExpiresAt) => TransactionSort.Expires,
+            _ => TransactionSort.Created,
+        }, sort?.Descending ?? true);
+        if (wanted != order)
+            (order, turn) = (wanted, PageDirection.First);
+        count ??= await Query.CountAsync(search, cancellationToken);
+        var from = turn == PageDirection.Next ? page.Rows.LastOrDefault() : page.Rows.FirstOrDefault();
+        var shownBefore = page.Rows.Count;
+        page = await Query.PageAsync(search, new TransactionPageRequest(order.Sort, order.Descending, turn, from, pageSize), cancellationToken);
+        offset = turn switch
+        {
+            PageDirection.First => 0,
+            PageDirection.Next => offset + shownBefore,
+            PageDirection.Previous when !page.HasPrevious => 0,
+            PageDirection.Previous => offset - page.Rows.Count,
+            _ => count is { MoreThan: false } total ? total.Value - page.Rows.Count : null,
+        };
+        turn = PageDirection.First;
+        return new GridData<TransactionRow> { Items = page.Rows, TotalItems = page.Rows.Count };
+    }
+
+    private async Task TurnAsync(PageDirection direction)
+    {
+        turn = direction;
+        await grid.ReloadServerData();
+    }
+
+    private async Task ChangePageSizeAsync(int size)
+    {
+        pageSize = size;
+        await grid.ReloadServerData();
+    }
+
+    private async Task ApplyAsync(TransactionSearch changed)
+    {
+        (search, count) = (changed, null);
+        await grid.ReloadServerData();
+    }
+
+    private static DateTime? ToDate(DateOnly? date) => date?.ToDateTime(TimeOnly.MinValue);
+
+    private static DateOnly? ToDateOnly(DateTime? date) => date is { } value ? DateOnly.FromDateTime(value) : null;
+}

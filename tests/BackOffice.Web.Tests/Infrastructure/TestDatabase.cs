@@ -1,0 +1,102 @@
+using BackOffice.Web.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
+
+namespace BackOffice.Web.Tests.Infrastructure;
+
+/// <summary>
+/// A database of the app's own for one test: a SQLite file, or — when BACKOFFICE_TEST_DATABASE is PostgreSql — a
+/// database on the server BACKOFFICE_TEST_POSTGRES names (scripts/test.sh starts one), copied from a migrated template.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private static readonly Lazy<string> Template = new(CreateTemplate);
+    private readonly string? sqliteFile;
+    private readonly string? postgresName;
+
+    private TestDatabase(string connectionString, string? sqliteFile, string? postgresName) =>
+        (ConnectionString, this.sqliteFile, this.postgresName) = (connectionString, sqliteFile, postgresName);
+
+    public static DatabaseProvider Provider { get; } = Environment.GetEnvironmentVariable("BACKOFFICE_TEST_DATABASE") switch
+    {
+        null or "" or "Sqlite" => DatabaseProvider.Sqlite,
+        "PostgreSql" => DatabaseProvider.PostgreSql,
+        var other => throw new InvalidOperationException($"BACKOFFICE_TEST_DATABASE '{other}': use Sqlite or PostgreSql."),
+    };
+
+    public static bool IsPostgreSql => Provider == DatabaseProvider.PostgreSql;
+
+    public string ConnectionString { get; }
+
+    /// <summary>The settings that point the app at this database.</summary>
+    public IEnumerable<KeyValuePair<string, string?>> Settings =>
+    [
+        new("Database:Provider", Provider.ToString()),
+        new($"ConnectionStrings:{DataSetup.ConnectionStringName}", ConnectionString),
+    ];
+
+    public static TestDatabase Create()
+    {
+        if (!IsPostgreSql)
+        {
+            var file = Path.Combine(Path.GetTempPath(), $"backoffice-test-{Guid.NewGuid():N}.db");
+            return new TestDatabase($"Data Source={file}", file, null);
+        }
+        var name = $"backoffice_test_{Guid.NewGuid():N}";
+        Execute($"CREATE DATABASE {name} TEMPLATE {Template.Value}");
+        return new TestDatabase(Connection(name), null, name);
+    }
+
+    /// <summary>A context on this database, outside any app (e.g. to read what the app wrote).</summary>
+    public BackOfficeDbContext Open()
+    {
+        if (IsPostgreSql)
+            return new PostgreSqlBackOfficeDbContext(new DbContextOptionsBuilder<PostgreSqlBackOfficeDbContext>().UseNpgsql(ConnectionString).Options);
+        return new SqliteBackOfficeDbContext(new DbContextOptionsBuilder<SqliteBackOfficeDbContext>().UseSqlite(ConnectionString).Options);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (sqliteFile is not null)
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var file in new[] { sqliteFile, sqliteFile + "-shm", sqliteFile + "-wal" })
+                File.Delete(file);
+        }
+        if (postgresName is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await Task.Run(() => Execute($"DROP DATABASE IF EXISTS {postgresName} WITH (FORCE)"));
+        }
+    }
+
+    private static string Server => Environment.GetEnvironmentVariable("BACKOFFICE_TEST_POSTGRES") is { Length: > 0 } server
+        ? server
+        : throw new InvalidOperationException("BACKOFFICE_TEST_DATABASE is PostgreSql: set BACKOFFICE_TEST_POSTGRES to a server's connection string, or run scripts/test.sh, which starts one.");
+
+    private static string Connection(string database) => new NpgsqlConnectionStringBuilder(Server) { Database = database }.ConnectionString;
+
+    /// <summary>Migrated once per test run; each test's database is a copy, which takes a fraction of migrating.</summary>
+    private static string CreateTemplate()
+    {
+        var name = $"backoffice_template_{Environment.ProcessId}_{Guid.NewGuid():N}";
+        Execute($"CREATE DATABASE {name}");
+        // The migrations hold Identity's whole schema; this bare context's model (no Identity options) is not compared.
+        var options = new DbContextOptionsBuilder<PostgreSqlBackOfficeDbContext>().UseNpgsql(Connection(name))
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)).Options;
+        using (var db = new PostgreSqlBackOfficeDbContext(options))
+            db.Database.Migrate();
+        NpgsqlConnection.ClearAllPools();
+        return name;
+    }
+
+    private static void Execute(string sql)
+    {
+        using var connection = new NpgsqlConnection(Server);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
+}
