@@ -57,11 +57,14 @@ app.MapTransactionExport();
 app.MapShopApi();
 
 app.LogStartup();
-await app.MigrateDatabaseAsync();
-await app.SeedIdentityAsync();
-await app.SeedDemoChannelAsync();
-await app.SeedDemoApiKeyAsync();
-await app.StartJobsAsync();
+await using (await app.StartupLockAsync())
+{
+    await app.MigrateDatabaseAsync();
+    await app.SeedIdentityAsync();
+    await app.SeedDemoChannelAsync();
+    await app.SeedDemoApiKeyAsync();
+    await app.StartJobsAsync();
+}
 await app.RunAsync();
 
 public partial class Program;

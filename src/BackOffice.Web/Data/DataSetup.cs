@@ -56,6 +56,41 @@ internal static class DataSetup
         await db.Database.MigrateAsync();
     }
 
+    /// <summary>
+    /// Start-up work — migrations, seeding, registering jobs — one instance at a time, so that instances started
+    /// together do not seed twice: on PostgreSQL a session advisory lock, held until disposed; SQLite has one instance.
+    /// </summary>
+    public static async Task<IAsyncDisposable> StartupLockAsync(this WebApplication app)
+    {
+        if (Provider(app.Configuration) != DatabaseProvider.PostgreSql)
+            return NoLock.Instance;
+        var connection = new Npgsql.NpgsqlConnection(ConnectionString(app.Configuration));
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_lock({StartupLockKey})", connection);
+        await command.ExecuteNonQueryAsync();
+        return new AdvisoryLock(connection);
+    }
+
+    /// <summary>Any number, the same on every instance: "Klarna Back Office start-up".</summary>
+    private const long StartupLockKey = 0x4b424f5354415254;
+
+    private sealed class AdvisoryLock(Npgsql.NpgsqlConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await using (var command = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_unlock({StartupLockKey})", connection))
+                await command.ExecuteNonQueryAsync();
+            await connection.DisposeAsync();
+        }
+    }
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     /// <summary>What the start-up line says about the database, without its credentials.</summary>
     public static string Describe(IConfiguration configuration)
     {

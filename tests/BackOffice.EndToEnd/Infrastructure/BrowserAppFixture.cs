@@ -44,21 +44,23 @@ public sealed class BrowserAppFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser context (own cookies and storage) and page.</summary>
     /// <summary>Every console message about the content security policy, from every page: there should be none.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> PolicyViolations { get; } = new();
 
-    public async Task<IPage> NewPageAsync(string locale = "en-US")
+    /// <summary>A fresh browser context (own cookies and storage) and page.</summary>
+    public async Task<IPage> NewPageAsync(string locale = "en-US") => await (await NewContextAsync(BaseAddress, locale)).NewPageAsync();
+
+    /// <summary>A fresh browser context (own cookies and storage) whose relative addresses go to <paramref name="baseAddress"/>.</summary>
+    public async Task<IBrowserContext> NewContextAsync(Uri baseAddress, string locale = "en-US")
     {
-        var context = await browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), Locale = locale });
+        var context = await browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString(), Locale = locale });
         context.SetDefaultTimeout(15_000);
-        var page = await context.NewPageAsync();
-        page.Console += (_, message) =>
+        context.Page += (_, page) => page.Console += (_, message) =>
         {
             if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
                 PolicyViolations.Enqueue($"{page.Url}: {message.Text}");
         };
-        return page;
+        return context;
     }
 
     public async Task CreateUserAsync(string email, string password, string role)

@@ -19,6 +19,8 @@ public sealed class TestDatabase : IAsyncDisposable
     private TestDatabase(string connectionString, string? sqliteFile, string? postgresName) =>
         (ConnectionString, this.sqliteFile, this.postgresName) = (connectionString, sqliteFile, postgresName);
 
+    /// <summary>The provider of this run's tests.</summary>
+
     public static DatabaseProvider Provider { get; } = Environment.GetEnvironmentVariable("BACKOFFICE_TEST_DATABASE") switch
     {
         null or "" or "Sqlite" => DatabaseProvider.Sqlite,
@@ -33,17 +35,22 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>The settings that point the app at this database.</summary>
     public IEnumerable<KeyValuePair<string, string?>> Settings =>
     [
-        new("Database:Provider", Provider.ToString()),
+        new("Database:Provider", (postgresName is null ? DatabaseProvider.Sqlite : DatabaseProvider.PostgreSql).ToString()),
         new($"ConnectionStrings:{DataSetup.ConnectionStringName}", ConnectionString),
     ];
 
-    public static TestDatabase Create()
+    /// <summary>A database on this run's provider.</summary>
+    public static TestDatabase Create() => IsPostgreSql ? CreatePostgreSql() : CreateSqlite();
+
+    public static TestDatabase CreateSqlite()
     {
-        if (!IsPostgreSql)
-        {
-            var file = Path.Combine(Path.GetTempPath(), $"backoffice-test-{Guid.NewGuid():N}.db");
-            return new TestDatabase($"Data Source={file}", file, null);
-        }
+        var file = Path.Combine(Path.GetTempPath(), $"backoffice-test-{Guid.NewGuid():N}.db");
+        return new TestDatabase($"Data Source={file}", file, null);
+    }
+
+    /// <summary>A migrated PostgreSQL database, whatever this run's provider (e.g. for several app instances).</summary>
+    public static TestDatabase CreatePostgreSql()
+    {
         var name = $"backoffice_test_{Guid.NewGuid():N}";
         Execute($"CREATE DATABASE {name} TEMPLATE {Template.Value}");
         return new TestDatabase(Connection(name), null, name);
@@ -52,7 +59,7 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>A context on this database, outside any app (e.g. to read what the app wrote).</summary>
     public BackOfficeDbContext Open()
     {
-        if (IsPostgreSql)
+        if (postgresName is not null)
             return new PostgreSqlBackOfficeDbContext(new DbContextOptionsBuilder<PostgreSqlBackOfficeDbContext>().UseNpgsql(ConnectionString).Options);
         return new SqliteBackOfficeDbContext(new DbContextOptionsBuilder<SqliteBackOfficeDbContext>().UseSqlite(ConnectionString).Options);
     }
@@ -74,7 +81,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
     private static string Server => Environment.GetEnvironmentVariable("BACKOFFICE_TEST_POSTGRES") is { Length: > 0 } server
         ? server
-        : throw new InvalidOperationException("BACKOFFICE_TEST_DATABASE is PostgreSql: set BACKOFFICE_TEST_POSTGRES to a server's connection string, or run scripts/test.sh, which starts one.");
+        : throw new InvalidOperationException("These tests need PostgreSQL: set BACKOFFICE_TEST_POSTGRES to a server's connection string, or run scripts/test.sh, which starts one.");
 
     private static string Connection(string database) => new NpgsqlConnectionStringBuilder(Server) { Database = database }.ConnectionString;
 

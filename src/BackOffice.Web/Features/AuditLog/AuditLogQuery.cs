@@ -13,8 +13,12 @@ public sealed class AuditLogQuery(IDbContextFactory<BackOfficeDbContext> databas
         if (!string.IsNullOrWhiteSpace(search))
         {
             var pattern = $"%{search.Trim()}%";
-            entries = entries.Where(e => EF.Functions.Like(e.User, pattern) || EF.Functions.Like(e.Subject, pattern)
-                || EF.Functions.Like(e.Action, pattern) || EF.Functions.Like(e.Details, pattern));
+            // SQLite's LIKE ignores case (ASCII); PostgreSQL's does not, ILIKE does.
+            entries = db.Database.IsNpgsql()
+                ? entries.Where(e => EF.Functions.ILike(e.User, pattern) || EF.Functions.ILike(e.Subject, pattern)
+                    || EF.Functions.ILike(e.Action, pattern) || EF.Functions.ILike(e.Details, pattern))
+                : entries.Where(e => EF.Functions.Like(e.User, pattern) || EF.Functions.Like(e.Subject, pattern)
+                    || EF.Functions.Like(e.Action, pattern) || EF.Functions.Like(e.Details, pattern));
         }
         var total = await entries.CountAsync(cancellationToken);
         var items = await entries.OrderByDescending(e => e.Id).Skip(page * pageSize).Take(pageSize).ToListAsync(cancellationToken);

@@ -18,9 +18,16 @@ internal static class JobsSetup
                 .UseRecommendedSerializerSettings();
             if (Storage(configuration) == JobStorageKind.PostgreSql)
             {
-                // The app's own database, in a schema of its own: every instance sees one schedule.
+                // The app's own database, in a schema of its own: every instance sees one schedule. Enqueued jobs
+                // are announced (LISTEN/NOTIFY) rather than polled for, and a running job stays claimed however long
+                // it runs, so no other instance starts it again.
                 var connection = configuration.GetConnectionString(DataSetup.ConnectionStringName);
-                config.UsePostgreSqlStorage(options => options.UseNpgsqlConnection(connection), new PostgreSqlStorageOptions { SchemaName = "hangfire" });
+                config.UsePostgreSqlStorage(options => options.UseNpgsqlConnection(connection), new PostgreSqlStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    EnableLongPolling = true,
+                    UseSlidingInvisibilityTimeout = true,
+                });
             }
             else
             {

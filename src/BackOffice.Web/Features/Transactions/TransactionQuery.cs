@@ -104,6 +104,9 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
     /// <summary>The text index works on runs of three characters; shorter text matches identifiers only.</summary>
     public const int MinimumFragment = 3;
 
+    /// <summary>Whether the text is long enough, folded, to be looked for in names and e-mails too.</summary>
+    public static bool SearchesNames(string text) => SearchFolding.Fold(text.Trim()).Length >= MinimumFragment;
+
     public async Task<TransactionListPage> PageAsync(TransactionSearch search, TransactionPageRequest request, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
@@ -189,8 +192,8 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
             var exact = await ExactMatchesAsync(db, text, cancellationToken);
             if (exact.Count > 0)
                 transactions = transactions.Where(t => exact.Contains(t.Id));
-            else if (SearchFolding.Fold(text) is { Length: >= MinimumFragment } fragment)
-                transactions = transactions.Where(t => Containing(db, fragment).Contains(t.Id));
+            else if (SearchesNames(text))
+                transactions = transactions.Where(t => Containing(db, SearchFolding.Fold(text)).Contains(t.Id));
             else
                 return transactions.Where(t => false);
         }

@@ -23,7 +23,7 @@ public partial class TransactionsPage
     /// <summary>How many rows come before the page, while that is known (it is not after "Last" past the count's bound).</summary>
     private int? offset = 0;
 
-    private bool TextTooShort => search.Text?.Trim().Length is > 0 and < TransactionQuery.MinimumFragment;
+    private bool TextTooShort => search.Text?.Trim() is { Length: > 0 } text && !TransactionQuery.SearchesNames(text);
 
     private string Position => (page.Rows.Count, offset, count) switch
     {

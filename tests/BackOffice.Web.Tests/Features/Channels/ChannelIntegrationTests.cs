@@ -147,6 +147,9 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
         Assert.Equal(["Channel created", "Channel renamed", "Channel deleted"],
             await db.AuditEntries.Where(e => e.Subject == "shop-se").OrderBy(e => e.Id).Select(e => e.Action).ToListAsync());
+        // The log's search ignores case on either database.
+        var (found, total) = await app.Service<AuditLogQuery>().PageAsync(0, 10, "CHANNEL RENAMED");
+        Assert.Equal((1, "Channel renamed"), (total, found.Single().Action));
     }
 
     [Fact]

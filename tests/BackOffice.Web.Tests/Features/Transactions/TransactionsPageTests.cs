@@ -1,0 +1,108 @@
+using BackOffice.Web.Data;
+using BackOffice.Web.Features.PClasses;
+using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Features.Users;
+using BackOffice.Web.Tests.Infrastructure;
+using Bunit;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackOffice.Web.Tests.Features.Transactions;
+
+/// <summary>The list in bUnit over the real query of an app on its own database: key-based pages and the bounded count.</summary>
+[Collection(AppCollection.Name)]
+public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 20, 8, 0, 0, TimeSpan.Zero);
+    private readonly BackOfficeAppFactory app = new();
+
+    protected override void AddServices(IServiceCollection services)
+    {
+        services.AddSingleton(_ => app.Service<TransactionQuery>());
+        services.AddSingleton(_ => app.Service<PClassCatalog>());
+        // The search field waits for a pause in typing on this clock; real time, so the pause simply passes.
+        services.AddSingleton(TimeProvider.System);
+    }
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        app.CreateClient();
+        SignInAs("operator@test.local", Roles.Operator);
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        var channel = await db.Channels.SingleAsync(c => c.Code == "demo");
+        db.Transactions.AddRange(Enumerable.Range(0, 60).Select(i => TransactionTests.New(channelId: channel.Id, orderNumber: $"P-{i:00}",
+            name: i % 4 == 0 ? "Jürgen Müller" : "Max Mustermann", createdAt: Start.AddMinutes(i))));
+        await db.SaveChangesAsync();
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await app.DisposeAsync();
+    }
+
+    [Fact]
+    public void Pages_turn_by_key_newest_first_with_the_position_shown()
+    {
+        var page = Render<TransactionsPage>();
+        page.WaitForAssertion(() => Assert.Equal("1–25 of 60", Position(page)));
+        Assert.Equal("P-59", FirstOrder(page));
+        Assert.True(Button(page, "Previous page").HasAttribute("disabled"));
+
+        Turn(page, "Next page");
+        page.WaitForAssertion(() => Assert.Equal("26–50 of 60", Position(page)));
+        Assert.Equal("P-34", FirstOrder(page));
+
+        Turn(page, "Next page");
+        page.WaitForAssertion(() => Assert.Equal("51–60 of 60", Position(page)));
+        Assert.Equal("P-09", FirstOrder(page));
+        Assert.True(Button(page, "Next page").HasAttribute("disabled"));
+
+        Turn(page, "Previous page");
+        page.WaitForAssertion(() => Assert.Equal("26–50 of 60", Position(page)));
+
+        Turn(page, "First page");
+        page.WaitForAssertion(() => Assert.Equal("1–25 of 60", Position(page)));
+
+        Turn(page, "Last page");
+        page.WaitForAssertion(() => Assert.Equal("36–60 of 60", Position(page)));
+        Assert.Equal("P-24", FirstOrder(page));
+    }
+
+    [Fact]
+    public void A_search_counts_afresh_and_starts_at_the_first_page()
+    {
+        var page = Render<TransactionsPage>();
+        page.WaitForAssertion(() => Assert.Equal("1–25 of 60", Position(page)));
+        Turn(page, "Next page");
+        page.WaitForAssertion(() => Assert.Equal("26–50 of 60", Position(page)));
+
+        Search(page, "MÜLLER");
+
+        page.WaitForAssertion(() => Assert.Equal("1–15 of 15", Position(page)), TimeSpan.FromSeconds(5));
+        Assert.Equal("P-56", FirstOrder(page));
+    }
+
+    [Fact]
+    public void Text_too_short_for_names_says_so()
+    {
+        var page = Render<TransactionsPage>();
+        page.WaitForAssertion(() => Assert.Equal("1–25 of 60", Position(page)));
+
+        Search(page, "ma");
+
+        page.WaitForAssertion(() => Assert.Contains("Names and e-mails are searched from 3 characters on", page.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+    }
+
+    private static void Search(IRenderedComponent<TransactionsPage> page, string text) =>
+        page.Find("input[placeholder^='Order number']").Input(text);
+
+    private static string Position(IRenderedComponent<TransactionsPage> page) => page.Find("[data-testid=page-position]").TextContent.Trim();
+
+    private static string FirstOrder(IRenderedComponent<TransactionsPage> page) => page.FindAll("tbody tr a")[0].TextContent.Trim();
+
+    private static AngleSharp.Dom.IElement Button(IRenderedComponent<TransactionsPage> page, string label) => page.Find($"button[aria-label='{label}']");
+
+    private static void Turn(IRenderedComponent<TransactionsPage> page, string label) => Button(page, label).Click(new MouseEventArgs());
+}
