@@ -3,6 +3,7 @@
 #        docker run -p 8080:8080 -v backoffice-data:/app/App_Data -v /srv/backoffice/keyring.pfx:/app/keyring.pfx:ro \
 #          -e DataProtection__Certificate__Path=/app/keyring.pfx -e DataProtection__Certificate__Password='...' \
 #          -e Seed__AdminEmail=you@shop.example -e Seed__AdminPassword='...' klarna-backoffice
+#        Several instances: add -e Database__Provider=PostgreSql -e ConnectionStrings__BackOffice='Host=...;Database=...'
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./

@@ -107,10 +107,40 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
     /// <summary>Whether the text is long enough, folded, to be looked for in names and e-mails too.</summary>
     public static bool SearchesNames(string text) => SearchFolding.Fold(text.Trim()).Length >= MinimumFragment;
 
+    /// <summary>A new search: its first page (or the one asked for) and its count, in one go.</summary>
+    public async Task<(TransactionListPage Page, TransactionCount Count)> SearchAsync(
+        TransactionSearch search, TransactionPageRequest request, CancellationToken cancellationToken = default)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var matches = await FilterAsync(db, search, cancellationToken);
+        var page = await PageAsync(db, matches, request, cancellationToken);
+        // Fewer rows than a page from the first page: that is the count, no need to ask again.
+        var count = request.Direction == PageDirection.First && !page.HasNext
+            ? page.Rows.Count
+            : await matches.Take(CountBound + 1).CountAsync(cancellationToken);
+        return (page, count > CountBound ? new TransactionCount(CountBound, MoreThan: true) : new TransactionCount(count, MoreThan: false));
+    }
+
+    /// <summary>A page turn: no count.</summary>
     public async Task<TransactionListPage> PageAsync(TransactionSearch search, TransactionPageRequest request, CancellationToken cancellationToken = default)
     {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var matches = await FilterAsync(db, search, cancellationToken);
+        await using var db = await OpenAsync(cancellationToken);
+        return await PageAsync(db, await FilterAsync(db, search, cancellationToken), request, cancellationToken);
+    }
+
+    /// <summary>One connection for the call's few queries: opening one costs more than a seek (EF sets up SQLite's functions each time).</summary>
+    private async Task<BackOfficeDbContext> OpenAsync(CancellationToken cancellationToken)
+    {
+        var db = await databases.CreateDbContextAsync(cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        return db;
+    }
+
+    public async Task<TransactionCount> CountAsync(TransactionSearch search, CancellationToken cancellationToken = default) =>
+        (await SearchAsync(search, TransactionPageRequest.First(1), cancellationToken)).Count;
+
+    private static async Task<TransactionListPage> PageAsync(BackOfficeDbContext db, IQueryable<Transaction> matches, TransactionPageRequest request, CancellationToken cancellationToken)
+    {
         // Previous and Last walk against the shown order from their end; the rows are turned round afterwards.
         var forward = request.Direction is PageDirection.First or PageDirection.Next;
         var ascending = request.Descending != forward;
@@ -127,13 +157,6 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
             PageDirection.Previous => new TransactionListPage(rows, HasPrevious: more, HasNext: true),
             _ => new TransactionListPage(rows, HasPrevious: more, HasNext: false),
         };
-    }
-
-    public async Task<TransactionCount> CountAsync(TransactionSearch search, CancellationToken cancellationToken = default)
-    {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var count = await (await FilterAsync(db, search, cancellationToken)).Take(CountBound + 1).CountAsync(cancellationToken);
-        return count > CountBound ? new TransactionCount(CountBound, MoreThan: true) : new TransactionCount(count, MoreThan: false);
     }
 
     public async Task<TransactionDetails?> DetailsAsync(Guid id, CancellationToken cancellationToken = default)

@@ -60,10 +60,13 @@ public partial class TransactionsPage
         }, sort?.Descending ?? true);
         if (wanted != order)
             (order, turn) = (wanted, PageDirection.First);
-        count ??= await Query.CountAsync(search, cancellationToken);
         var from = turn == PageDirection.Next ? page.Rows.LastOrDefault() : page.Rows.FirstOrDefault();
         var shownBefore = page.Rows.Count;
-        page = await Query.PageAsync(search, new TransactionPageRequest(order.Sort, order.Descending, turn, from, pageSize), cancellationToken);
+        var request = new TransactionPageRequest(order.Sort, order.Descending, turn, from, pageSize);
+        if (count is null)
+            (page, count) = await Query.SearchAsync(search, request, cancellationToken);
+        else
+            page = await Query.PageAsync(search, request, cancellationToken);
         offset = turn switch
         {
             PageDirection.First => 0,
