@@ -17,6 +17,12 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
     public const string DeniedLastName = "Denied";
     public const string TestPersonNumber = "4103219202";
 
+    /// <summary>Days an invoice is due after activation (chosen).</summary>
+    public const int InvoiceDueDays = 14;
+
+    /// <summary>What extending an invoice's due date costs the merchant, per started week (chosen).</summary>
+    public const int DueDateExtensionCostPerWeek = 100;
+
     private static readonly TimeZoneInfo Stockholm = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
 
     private readonly Lock gate = new();
@@ -53,6 +59,10 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
                 "get_addresses" => GetAddresses(args),
                 "email_invoice" or "send_invoice" => ResendInvoice(args),
                 "extend_expiry_date" => ExtendExpiryDate(args),
+                "update" => Update(args, protocolVersion, clientVersion),
+                "update_orderno" => UpdateOrderNumber(args),
+                "extend_invoice_due_date" => ExtendInvoiceDueDate(args),
+                "has_account" => HasAccount(args),
                 _ => throw new SandboxFault(SandboxFault.UnknownMethod, $"unknown method {call.Method}"),
             };
             if (ExecutionOf(call.Method, args, result) is { } execution)
@@ -127,6 +137,8 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
             "split_reservation" => new(method, Text(0), Amount(1), XmlRpcConvert.ToText(((List<object>)result)[0]), at),
             "change_reservation" => new(method, Text(0), Amount(1), null, at),
             "cancel_reservation" or "extend_expiry_date" => new(method, Text(0), null, null, at),
+            "update" or "update_orderno" => new(method, Text(2), null, null, at),
+            "extend_invoice_due_date" when !CalculateOnly(args) => new(method, Text(1), null, null, at),
             "credit_invoice" or "credit_part" or "email_invoice" or "send_invoice" => new(method, Text(1), null, null, at),
             "return_amount" => new(method, Text(1), Amount(2), null, at),
             _ => null,
@@ -135,7 +147,7 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
 
     private object ReserveAmount(SandboxArguments args)
     {
-        args.ExpectAtLeast(20);
+        args.ExpectAtLeast(19);
         var pno = args.Text(0, "pno");
         var amount = args.Int(2, "amount");
         var orderId1 = args.Text(5, "orderid1");
@@ -164,12 +176,15 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
             throw new SandboxFault(KlarnaFaultCode.ClientIp);
         if (pclass != -1 && !SandboxPClasses.All.Any(p => p.Id == pclass && (int)p.Country == country))
             throw new SandboxFault(KlarnaFaultCode.UnknownPClass);
-        var lines = GoodsLines(goods);
+        var (lines, exactTotal) = GoodsLines(goods);
         if (amount <= 0)
             throw new SandboxFault(KlarnaFaultCode.Amount);
-        if (amount != lines.Sum(l => l.Total))
+        // Whole minor units per line, or the cart's exact total rounded once (PHP's client sums unrounded prices).
+        if (amount != lines.Sum(l => l.Total) && amount != Math.Round(exactTotal, MidpointRounding.AwayFromZero))
             throw new SandboxFault(KlarnaFaultCode.GoodsList);
-        if (SandboxArguments.Member(billing, "lname", XmlRpcConvert.ToText) == DeniedLastName)
+        var lastName = SandboxArguments.Member(billing, "lname", XmlRpcConvert.ToText);
+        if (lastName == DeniedLastName || SandboxTestData.Person((KlarnaCountry)country, pno, lastName) is { Approved: false }
+            || SandboxTestData.Company((KlarnaCountry)country, pno) is { Approved: false })
             throw new SandboxFault(KlarnaFaultCode.Credit);
 
         var now = time.GetUtcNow();
@@ -177,11 +192,15 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
         var reservation = new Reservation(NewNumber(reservations, 10), eid, (KlarnaCountry)country, (KlarnaCurrency)currency, orderId1, orderId2, amount, lines, now)
         {
             ExpiresAt = now.AddDays(options.CurrentValue.ReservationDays),
+            Billing = AddressOf(billing),
+            Shipping = AddressOf(shipping),
         };
-        if (email is PendingAcceptedEmail or PendingDeniedEmail)
+        // Klarna's test server looked at the e-mail's local part only: pending_accepted@ any domain.
+        var mailbox = email.Split('@')[0].ToLowerInvariant();
+        if (mailbox is "pending_accepted" or "pending_denied")
         {
             reservation.Status = OrderStatus.Pending;
-            reservation.PendingOutcome = email == PendingAcceptedEmail ? OrderStatus.Accepted : OrderStatus.Denied;
+            reservation.PendingOutcome = mailbox == "pending_accepted" ? OrderStatus.Accepted : OrderStatus.Denied;
             reservation.DecidedAt = now.AddSeconds(options.CurrentValue.PendingSeconds);
         }
         reservations[reservation.Rno] = reservation;
@@ -190,11 +209,11 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
 
     private object Activate(SandboxArguments args, string protocolVersion, string clientVersion)
     {
-        args.ExpectAtLeast(4);
+        args.ExpectAtLeast(3);
         var eid = args.Int(0, "eid");
         var digest = args.Text(1, "digest");
         var rno = args.Text(2, "rno");
-        var optionalInfo = args.Struct(3, "optional_info");
+        var optionalInfo = args.Has(3) ? args.Struct(3, "optional_info") : new Dictionary<string, object>();
         var merchant = Merchant(eid);
         Verify(digest, KlarnaDigest.Text.Activate(protocolVersion, clientVersion, eid, rno, optionalInfo, merchant.Secret));
 
@@ -250,10 +269,10 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
 
     private object ChangeReservation(SandboxArguments args)
     {
-        args.ExpectAtLeast(5);
+        args.ExpectAtLeast(4);
         var (eid, rno) = Signed(args, eid: 2, id: 0, idName: "rno", digest: 3, amount: 1);
         var amount = args.Int(1, "amount");
-        var flags = args.Int(4, "flags");
+        var flags = args.Has(4) ? args.Int(4, "flags") : 0;
 
         var reservation = Changeable(eid, rno);
         var newAmount = flags == 1 ? reservation.Amount + amount : amount;
@@ -328,9 +347,9 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
 
     private object CheckOrderStatus(SandboxArguments args)
     {
-        args.ExpectAtLeast(4);
+        args.ExpectAtLeast(3);
         var (eid, id) = Signed(args, eid: 0, id: 2, idName: "id", digest: 1);
-        var type = args.Int(3, "type");
+        var type = args.Has(3) ? args.Int(3, "type") : (int)OrderIdType.ReservationOrInvoiceNumber;
 
         if (type == (int)OrderIdType.OrderId)
         {
@@ -367,18 +386,127 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
 
     private object GetAddresses(SandboxArguments args)
     {
-        args.ExpectAtLeast(6);
+        args.ExpectAtLeast(5);
         var (_, pno) = Signed(args, eid: 1, id: 0, idName: "pno", digest: 2);
         if (args.Int(3, "pno_encoding") != (int)PnoEncoding.SE)
             throw new SandboxFault(KlarnaFaultCode.Country);
-        if (args.Int(4, "type") is not ((int)AddressLookupType.All or (int)AddressLookupType.Last or (int)AddressLookupType.Given))
-            throw SandboxFault.Parameters("type must be 1, 2 or 5.");
-
-        // As the test server did, the country comes back as a string.
-        return pno == TestPersonNumber
-            ? new List<object> { new List<object> { "Testperson-se", "Approved", "Stårgatan 1", "12345", "Ankeborg", "209" } }
-            : new List<object>();
+        var type = (AddressLookupType)args.Int(4, "type");
+        if (!Enum.IsDefined(type))
+            throw SandboxFault.Parameters("type must be 1, 2, 5 or 6.");
+        return SandboxAddressLookup.Rows(pno, type);
     }
+
+    /// <summary>
+    /// Changes a reservation before it is captured: the delivery and billing address, the goods (their total becomes
+    /// the reserved amount and may not exceed it) and the order ids. Members left empty stay as they are.
+    /// </summary>
+    private object Update(SandboxArguments args, string protocolVersion, string clientVersion)
+    {
+        args.ExpectAtLeast(4);
+        var eid = args.Int(0, "eid");
+        var digest = args.Text(1, "digest");
+        var rno = args.Text(2, "rno");
+        var info = args.Struct(3, "update_info");
+        var merchant = Merchant(eid);
+        var change = ReservationChange.Read(info);
+        Verify(digest, KlarnaDigest.Text.Update(protocolVersion, clientVersion, eid, rno, change.Shipping, change.Billing, change.Goods,
+            change.OrderId1, change.OrderId2, merchant.Secret));
+
+        var reservation = Changeable(eid, rno);
+        if (change.Shipping.Count > 0)
+            CheckAddress(change.Shipping, (int)reservation.Country);
+        if (change.Billing.Count > 0)
+            CheckAddress(change.Billing, (int)reservation.Country);
+        List<Line>? lines = null;
+        if (change.Goods.Count > 0)
+        {
+            lines = GoodsLines(change.Goods).Lines;
+            if (lines.Sum(l => l.Total) > reservation.Amount)
+                throw new SandboxFault(KlarnaFaultCode.Amount);
+        }
+
+        if (change.Shipping.Count > 0)
+            reservation.Shipping = AddressOf(change.Shipping);
+        if (change.Billing.Count > 0)
+            reservation.Billing = AddressOf(change.Billing);
+        if (lines is not null)
+        {
+            reservation.Lines = lines;
+            reservation.Amount = lines.Sum(l => l.Total);
+        }
+        if (change.OrderId1.Length > 0)
+            reservation.OrderId1 = change.OrderId1;
+        if (change.OrderId2.Length > 0)
+            reservation.OrderId2 = change.OrderId2;
+        return "ok";
+    }
+
+    /// <summary>update_orderno (Klarna's Python client): signed <c>invno:orderid:secret</c>, without the eid.</summary>
+    private object UpdateOrderNumber(SandboxArguments args)
+    {
+        args.ExpectAtLeast(4);
+        var eid = args.Int(0, "eid");
+        var digest = args.Text(1, "digest");
+        var invno = args.Text(2, "invno");
+        var orderId = args.Text(3, "orderid");
+        var merchant = Merchant(eid);
+        Verify(digest, KlarnaDigest.Text.Join(invno, orderId, merchant.Secret));
+        if (orderId.Trim().Length == 0)
+            throw SandboxFault.Parameters("orderid is empty.");
+
+        var invoice = ExistingInvoice(eid, invno);
+        invoice.OrderId = orderId;
+        if (reservations.TryGetValue(invoice.Rno, out var reservation))
+            reservation.OrderId1 = orderId;
+        return invoice.Invno;
+    }
+
+    /// <summary>
+    /// extend_invoice_due_date: moves the due date by the given days (1 to 30, chosen) and answers the cost in minor
+    /// units and the new date; with calculate_only it only answers.
+    /// </summary>
+    private object ExtendInvoiceDueDate(SandboxArguments args)
+    {
+        args.ExpectAtLeast(4);
+        var invoice = SignedInvoice(args, eidIndex: 0, invnoIndex: 1, digestIndex: 2);
+        var info = args.Struct(3, "options");
+        var days = SandboxArguments.Member(info, "days", XmlRpcConvert.ToInt32);
+        if (days is < 1 or > 30)
+            throw SandboxFault.Parameters("days must be 1 to 30.");
+        if (invoice.Remaining == 0)
+            throw new SandboxFault(KlarnaFaultCode.InvoiceBadStatus);
+
+        var newDate = invoice.DueDate.AddDays(days);
+        if (!CalculateOnly(args))
+            invoice.DueDate = newDate;
+        return new Dictionary<string, object>
+        {
+            ["cost"] = (days + 6) / 7 * DueDateExtensionCostPerWeek,
+            ["new_date"] = newDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        };
+    }
+
+    /// <summary>has_account: whether the person has a Klarna account (the approved test persons have one, chosen).</summary>
+    private object HasAccount(SandboxArguments args)
+    {
+        args.ExpectAtLeast(4);
+        var (_, pno) = Signed(args, eid: 0, id: 1, idName: "pno", digest: 2);
+        var country = args.Int(3, "pno_encoding") switch
+        {
+            (int)PnoEncoding.SE => KlarnaCountry.SE,
+            (int)PnoEncoding.NO => KlarnaCountry.NO,
+            (int)PnoEncoding.FI => KlarnaCountry.FI,
+            (int)PnoEncoding.DK => KlarnaCountry.DK,
+            (int)PnoEncoding.DE => KlarnaCountry.DE,
+            (int)PnoEncoding.NL => KlarnaCountry.NL,
+            (int)PnoEncoding.AT => KlarnaCountry.AT,
+            _ => throw SandboxFault.Parameters("pno_encoding must be 2 to 8."),
+        };
+        return SandboxTestData.ApprovedPerson(country, pno) is null ? "false" : "true";
+    }
+
+    private static bool CalculateOnly(SandboxArguments args) =>
+        args.Has(3) && args.Struct(3, "options").TryGetValue("calculate_only", out var value) && value is true or 1 or "1" or "true";
 
     private object ResendInvoice(SandboxArguments args)
     {
@@ -484,11 +612,16 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
 
     private static bool IsPhone(string text) => text.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-');
 
-    private static List<Line> GoodsLines(IReadOnlyList<object> goods)
+    /// <summary>
+    /// The goods list as lines of whole minor units, and its exact total. A line without an article number is known by
+    /// its title (PHP's examples send fees so); a price may be a double; without INC_VAT (32) the VAT is added.
+    /// </summary>
+    private static (List<Line> Lines, decimal ExactTotal) GoodsLines(IReadOnlyList<object> goods)
     {
         if (goods.Count == 0)
             throw new SandboxFault(KlarnaFaultCode.GoodsList);
         var lines = new List<Line>();
+        var exactTotal = 0m;
         foreach (var entry in goods)
         {
             try
@@ -496,19 +629,31 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
                 var item = XmlRpcConvert.ToStruct(entry);
                 var article = XmlRpcConvert.ToStruct(item["goods"]);
                 var quantity = XmlRpcConvert.ToInt32(item["qty"]);
-                var artno = XmlRpcConvert.ToText(article["artno"]);
-                var discount = article.TryGetValue("discount", out var d) ? (decimal)XmlRpcConvert.ToDouble(d) : 0m;
-                var price = (long)Math.Round(XmlRpcConvert.ToInt32(article["price"]) * (1 - discount / 100), MidpointRounding.AwayFromZero);
-                if (artno.Length == 0 || quantity <= 0)
+                var artno = article.TryGetValue("artno", out var a) ? XmlRpcConvert.ToText(a) : "";
+                var title = article.TryGetValue("title", out var t) ? XmlRpcConvert.ToText(t) : "";
+                decimal Percent(string name) => article.TryGetValue(name, out var value) ? (decimal)XmlRpcConvert.ToDouble(value) : 0m;
+                var flags = article.TryGetValue("flags", out var f) ? XmlRpcConvert.ToInt32(f) : (int)GoodsFlags.IncludesVat;
+                var unit = (decimal)XmlRpcConvert.ToDouble(article["price"]) * (1 - Percent("discount") / 100)
+                    * ((flags & (int)GoodsFlags.IncludesVat) == 0 ? 1 + Percent("vat") / 100 : 1);
+                var key = artno.Length > 0 ? artno : title;
+                if (key.Length == 0 || quantity <= 0)
                     throw new SandboxFault(KlarnaFaultCode.GoodsList);
-                lines.Add(new Line(artno, quantity, price));
+                lines.Add(new Line(key, quantity, (long)Math.Round(unit, MidpointRounding.AwayFromZero)));
+                exactTotal += unit * quantity;
             }
             catch (Exception e) when (e is XmlRpcFormatException or KeyNotFoundException)
             {
                 throw new SandboxFault(KlarnaFaultCode.GoodsList);
             }
         }
-        return lines;
+        return (lines, exactTotal);
+    }
+
+    private static SandboxAddressView AddressOf(IReadOnlyDictionary<string, object> address)
+    {
+        string Field(string name) => address.TryGetValue(name, out var value) ? XmlRpcConvert.ToText(value) : "";
+        return new SandboxAddressView(Field("fname"), Field("lname"), Field("company"), Field("careof"), Field("street"),
+            Field("house_number"), Field("house_extension"), Field("zip"), Field("city"), Field("email"));
     }
 
     private static List<(string ArticleNumber, int Quantity)> Articles(object artnos)
@@ -558,9 +703,11 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
         public int Eid { get; } = eid;
         public KlarnaCountry Country { get; } = country;
         public KlarnaCurrency Currency { get; } = currency;
-        public string OrderId1 { get; } = orderId1;
-        public string OrderId2 { get; } = orderId2;
-        public List<Line> Lines { get; } = lines;
+        public string OrderId1 { get; set; } = orderId1;
+        public string OrderId2 { get; set; } = orderId2;
+        public List<Line> Lines { get; set; } = lines;
+        public SandboxAddressView? Billing { get; set; }
+        public SandboxAddressView? Shipping { get; set; }
         public long Amount { get; set; } = amount;
         public long Activated { get; set; }
         public OrderStatus Status { get; set; } = OrderStatus.Accepted;
@@ -577,7 +724,12 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
 
         public SandboxReservationView View(IReadOnlyList<SandboxInvoiceView> invoices) => new(
             Rno, Eid, Status.ToString(), State.ToString(), Amount, Activated, CreatedAt, ExpiresAt,
-            Lines.Select(l => new SandboxLineView(l.ArticleNumber, l.Quantity, l.UnitPrice)).ToList(), invoices);
+            Lines.Select(l => new SandboxLineView(l.ArticleNumber, l.Quantity, l.UnitPrice)).ToList(), invoices)
+        {
+            OrderId1 = OrderId1,
+            Billing = Billing,
+            Shipping = Shipping,
+        };
     }
 
     private sealed class InvoiceLine(string artno, int quantity, long unitPrice)
@@ -591,6 +743,8 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
     private sealed class Invoice(string invno, int eid, string rno, long amount, List<Line> lines, DateTimeOffset createdAt)
     {
         public string Invno { get; } = invno;
+        public string OrderId { get; set; } = "";
+        public DateOnly DueDate { get; set; } = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(createdAt, Stockholm).DateTime).AddDays(InvoiceDueDays);
         public int Eid { get; } = eid;
         public string Rno { get; } = rno;
         public long Amount { get; } = amount;
@@ -599,7 +753,11 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
         public List<InvoiceLine> Lines { get; } = [.. lines.Select(l => new InvoiceLine(l.ArticleNumber, l.Quantity, l.UnitPrice))];
 
         public SandboxInvoiceView View() => new(Invno, Amount, Credited, createdAt,
-            Lines.Select(l => new SandboxLineView(l.ArticleNumber, l.Quantity - l.Credited, l.UnitPrice)).ToList());
+            Lines.Select(l => new SandboxLineView(l.ArticleNumber, l.Quantity - l.Credited, l.UnitPrice)).ToList())
+        {
+            OrderId = OrderId,
+            DueDate = DueDate,
+        };
     }
 }
 
@@ -608,7 +766,15 @@ public sealed record SandboxLineView(string ArticleNumber, int Quantity, long Un
 /// <summary>A call that changed something: its method, what it acted on (orderid1, rno or invno), its amount and what it made (rno, invno).</summary>
 public sealed record SandboxExecution(string Method, string Target, long? Amount, string? Result, DateTimeOffset At);
 
-public sealed record SandboxInvoiceView(string InvoiceNumber, long Amount, long Credited, DateTimeOffset CreatedAt, IReadOnlyList<SandboxLineView> Lines);
+public sealed record SandboxInvoiceView(string InvoiceNumber, long Amount, long Credited, DateTimeOffset CreatedAt, IReadOnlyList<SandboxLineView> Lines)
+{
+    public string OrderId { get; init; } = "";
+    public DateOnly DueDate { get; init; }
+}
+
+public sealed record SandboxAddressView(
+    string FirstName, string LastName, string Company, string CareOf, string Street, string HouseNumber, string HouseExtension,
+    string PostalCode, string City, string Email);
 
 /// <summary>A reservation as the control API shows it. Amount is what is still reserved.</summary>
 public sealed record SandboxReservationView(
@@ -621,4 +787,9 @@ public sealed record SandboxReservationView(
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt,
     IReadOnlyList<SandboxLineView> Lines,
-    IReadOnlyList<SandboxInvoiceView> Invoices);
+    IReadOnlyList<SandboxInvoiceView> Invoices)
+{
+    public string OrderId1 { get; init; } = "";
+    public SandboxAddressView? Billing { get; init; }
+    public SandboxAddressView? Shipping { get; init; }
+}

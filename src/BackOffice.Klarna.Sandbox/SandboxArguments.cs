@@ -15,6 +15,9 @@ internal sealed class SandboxArguments(string method, IReadOnlyList<object> valu
 
     public IReadOnlyDictionary<string, object> Struct(int index, string name) => Read(index, name, XmlRpcConvert.ToStruct);
 
+    /// <summary>Whether an optional trailing parameter was sent (Klarna's clients leave some off).</summary>
+    public bool Has(int index) => index < values.Count;
+
     public void ExpectAtLeast(int count)
     {
         if (values.Count < count)

@@ -39,6 +39,21 @@ public interface IKlarnaGateway
 
     Task<DateTimeOffset> ExtendExpiryDateAsync(KlarnaCredentials merchant, string reservationNumber, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// update: changes a reservation before capture — the addresses given, the goods (their total becomes the reserved
+    /// amount, never more than it) and the order ids given. What is left empty stays as it is.
+    /// </summary>
+    Task UpdateReservationAsync(KlarnaCredentials merchant, string reservationNumber, ReservationUpdate update, CancellationToken cancellationToken = default);
+
+    /// <summary>update_orderno: the order number of a captured purchase, by its invoice.</summary>
+    Task<string> UpdateOrderNumberAsync(KlarnaCredentials merchant, string invoiceNumber, string orderId, CancellationToken cancellationToken = default);
+
+    /// <summary>extend_invoice_due_date: moves an invoice's due date by <paramref name="days"/>; with <paramref name="calculateOnly"/> only quotes it.</summary>
+    Task<DueDateExtension> ExtendInvoiceDueDateAsync(KlarnaCredentials merchant, string invoiceNumber, int days, bool calculateOnly = false, CancellationToken cancellationToken = default);
+
+    /// <summary>has_account: whether the person has a Klarna part-payment account.</summary>
+    Task<bool> HasAccountAsync(KlarnaCredentials merchant, string personalNumber, PnoEncoding encoding, CancellationToken cancellationToken = default);
+
     /// <summary><c>GET /version</c>: the connectivity test.</summary>
     Task<string> PingAsync(KlarnaEnvironment environment, CancellationToken cancellationToken = default);
 }

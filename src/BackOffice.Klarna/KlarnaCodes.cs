@@ -115,6 +115,8 @@ public enum AddressLookupType
     All = 1,
     Last = 2,
     Given = 5,
+    /// <summary>By the customer's phone number in place of the personal number (Klarna's Ruby client).</summary>
+    Phone = 6,
 }
 
 public enum KlarnaFaultCode

@@ -16,10 +16,12 @@ public static class KlarnaDigest
     /// <summary>The checkout-service form of the seed document; the sandbox accepts it besides SHA-512.</summary>
     public static string Sha256(string text) => Convert.ToBase64String(SHA256.HashData(Encoding.Latin1.GetBytes(text)));
 
-    /// <summary>True when <paramref name="digest"/> is the SHA-512 or SHA-256 digest of <paramref name="text"/>.</summary>
     private static readonly string[] ActivateSignedFields =
         ["bclass", "cust_no", "flags", "ocr", "orderid1", "orderid2", "reference", "reference_code"];
 
+    private static readonly string[] UpdateSignedAddressFields = ["careof", "street", "zip", "city", "country", "fname", "lname"];
+
+    /// <summary>True when <paramref name="digest"/> is the SHA-512 or SHA-256 digest of <paramref name="text"/>.</summary>
     public static bool Matches(string digest, string text) =>
         FixedTimeEquals(digest, Sha512(text)) || FixedTimeEquals(digest, Sha256(text));
 
@@ -47,6 +49,32 @@ public static class KlarnaDigest
                     fields.Add($"{XmlRpcConvert.ToText(article["artno"])}:{XmlRpcConvert.ToInt32(article["qty"])}");
             }
             fields.Add(secret);
+            return Join(fields);
+        }
+
+        /// <summary>
+        /// update signs (as Klarna's PHP client does) the protocol version with ':', the client version, eid, rno, then
+        /// careof, street, zip, city, country, fname, lname of the delivery and then the billing address (those set),
+        /// then per goods line its artno (or title without one) and qty, then orderid1, orderid2 and the secret.
+        /// </summary>
+        public static string Update(string protocolVersion, string clientVersion, int eid, string rno,
+            IReadOnlyDictionary<string, object> shipping, IReadOnlyDictionary<string, object> billing, IReadOnlyList<object> goods,
+            string orderId1, string orderId2, string secret)
+        {
+            var fields = new List<string?> { protocolVersion.Replace('.', ':'), clientVersion, eid.ToString(CultureInfo.InvariantCulture), rno };
+            foreach (var address in new[] { shipping, billing })
+            {
+                foreach (var key in UpdateSignedAddressFields)
+                    fields.Add(address.TryGetValue(key, out var value) ? XmlRpcConvert.ToText(value) : null);
+            }
+            foreach (var item in goods.Select(XmlRpcConvert.ToStruct))
+            {
+                var article = XmlRpcConvert.ToStruct(item["goods"]);
+                var artno = article.TryGetValue("artno", out var a) ? XmlRpcConvert.ToText(a) : "";
+                fields.Add(artno.Length > 0 ? artno : article.TryGetValue("title", out var t) ? XmlRpcConvert.ToText(t) : "");
+                fields.Add(XmlRpcConvert.ToInt32(item["qty"]).ToString(CultureInfo.InvariantCulture));
+            }
+            fields.AddRange([orderId1, orderId2, secret]);
             return Join(fields);
         }
 

@@ -167,7 +167,69 @@ public sealed class KlarnaGateway : IKlarnaGateway
             personalNumber, merchant.MerchantId, KlarnaDigest.Of(Eid(merchant), personalNumber, merchant.SharedSecret),
             (int)encoding, (int)type, clientIp,
         ], cancellationToken);
-        return Read("get_addresses", value, v => XmlRpcConvert.ToArray(v).Select(row => AddressRow(XmlRpcConvert.ToArray(row))).ToList(), isRead: true);
+        return Read("get_addresses", value, v => XmlRpcConvert.ToArray(v).Select(row => AddressRow(XmlRpcConvert.ToArray(row), type)).ToList(), isRead: true);
+    }
+
+    public async Task UpdateReservationAsync(KlarnaCredentials merchant, string reservationNumber, ReservationUpdate update, CancellationToken cancellationToken = default)
+    {
+        var shipping = update.ShippingAddress is { } s ? Address(s) : [];
+        var billing = update.BillingAddress is { } b ? Address(b) : [];
+        var goods = update.Goods.Select(Goods).Cast<object>().ToList();
+        var digest = KlarnaDigest.Sha512(KlarnaDigest.Text.Update(options.ProtocolVersion, options.ClientVersion, merchant.MerchantId, reservationNumber,
+            shipping, billing, goods, update.OrderId1, update.OrderId2, merchant.SharedSecret));
+        var value = await ChangeAsync(merchant, "update",
+        [
+            merchant.MerchantId, digest, reservationNumber,
+            new Dictionary<string, object>
+            {
+                ["goods_list"] = goods,
+                ["dlv_addr"] = shipping,
+                ["bill_addr"] = billing,
+                ["orderid1"] = update.OrderId1,
+                ["orderid2"] = update.OrderId2,
+            },
+        ], cancellationToken);
+        Read("update", value, Ok);
+    }
+
+    public async Task<string> UpdateOrderNumberAsync(KlarnaCredentials merchant, string invoiceNumber, string orderId, CancellationToken cancellationToken = default)
+    {
+        var value = await ChangeAsync(merchant, "update_orderno",
+            [merchant.MerchantId, KlarnaDigest.Of(invoiceNumber, orderId, merchant.SharedSecret), invoiceNumber, orderId], cancellationToken);
+        return Read("update_orderno", value, XmlRpcConvert.ToText);
+    }
+
+    public async Task<DueDateExtension> ExtendInvoiceDueDateAsync(KlarnaCredentials merchant, string invoiceNumber, int days, bool calculateOnly = false, CancellationToken cancellationToken = default)
+    {
+        object[] parameters =
+        [
+            merchant.MerchantId, invoiceNumber, InvoiceDigest(merchant, invoiceNumber),
+            new Dictionary<string, object> { ["days"] = days, ["calculate_only"] = calculateOnly },
+        ];
+        var value = calculateOnly
+            ? await ReadAsync(merchant, "extend_invoice_due_date", parameters, cancellationToken)
+            : await ChangeAsync(merchant, "extend_invoice_due_date", parameters, cancellationToken);
+        return Read("extend_invoice_due_date", value, v =>
+        {
+            var answer = XmlRpcConvert.ToStruct(v);
+            var date = answer.TryGetValue("new_date", out var d) ? XmlRpcConvert.ToText(d) : "";
+            return new DueDateExtension(
+                answer.TryGetValue("cost", out var cost) ? XmlRpcConvert.ToInt32(cost) : throw new XmlRpcFormatException("The answer has no cost."),
+                DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var due)
+                    ? due : throw new XmlRpcFormatException($"'{date}' is not a YYYY-MM-DD due date."));
+        }, isRead: calculateOnly);
+    }
+
+    public async Task<bool> HasAccountAsync(KlarnaCredentials merchant, string personalNumber, PnoEncoding encoding, CancellationToken cancellationToken = default)
+    {
+        var value = await ReadAsync(merchant, "has_account",
+            [merchant.MerchantId, personalNumber, KlarnaDigest.Of(Eid(merchant), personalNumber, merchant.SharedSecret), (int)encoding], cancellationToken);
+        return Read("has_account", value, v => XmlRpcConvert.ToText(v) switch
+        {
+            "true" => true,
+            "false" => false,
+            var other => throw new XmlRpcFormatException($"Expected 'true' or 'false' but got '{other}'."),
+        }, isRead: true);
     }
 
     public Task<string> EmailInvoiceAsync(KlarnaCredentials merchant, string invoiceNumber, CancellationToken cancellationToken = default) =>
@@ -349,14 +411,21 @@ public sealed class KlarnaGateway : IKlarnaGateway
                 : throw new XmlRpcFormatException($"'{expire}' is not a PClass expiry date."));
     }
 
-    private static RegisteredAddress AddressRow(IReadOnlyList<object> row) => row.Count switch
+    /// <summary>A get_addresses row in the shape its lookup type answers (see the sandbox's SandboxAddressLookup).</summary>
+    private static RegisteredAddress AddressRow(IReadOnlyList<object> row, AddressLookupType type)
     {
-        6 => new RegisteredAddress(XmlRpcConvert.ToText(row[0]), XmlRpcConvert.ToText(row[1]), "",
-            XmlRpcConvert.ToText(row[2]), XmlRpcConvert.ToText(row[3]), XmlRpcConvert.ToText(row[4]), Country(row[5])),
-        5 => new RegisteredAddress("", "", XmlRpcConvert.ToText(row[0]),
-            XmlRpcConvert.ToText(row[1]), XmlRpcConvert.ToText(row[2]), XmlRpcConvert.ToText(row[3]), Country(row[4])),
-        _ => throw new XmlRpcFormatException($"An address row has 5 or 6 values, this one {row.Count}."),
-    };
+        string Text(int index) => XmlRpcConvert.ToText(row[index]);
+        return (type, row.Count) switch
+        {
+            (AddressLookupType.Phone, 7) => new RegisteredAddress(Text(1), Text(2), "", Text(3), Text(4), Text(5), Country(row[6])) { PersonalNumber = Text(0) },
+            (AddressLookupType.All, 6) when Text(0).Length == 0 => new RegisteredAddress("", "", Text(1), Text(2), Text(3), Text(4), Country(row[5])),
+            (AddressLookupType.All or AddressLookupType.Given, 6) => new RegisteredAddress(Text(0), Text(1), "", Text(2), Text(3), Text(4), Country(row[5])),
+            // Klarna cannot tell a company from a person by their last address: the name is read as a last name.
+            (AddressLookupType.Last, 5) => new RegisteredAddress("", Text(0), "", Text(1), Text(2), Text(3), Country(row[4])),
+            (AddressLookupType.Given, 5) => new RegisteredAddress("", "", Text(0), Text(1), Text(2), Text(3), Country(row[4])),
+            _ => throw new XmlRpcFormatException($"A get_addresses row of type {(int)type} cannot have {row.Count} values."),
+        };
+    }
 
     private static KlarnaCountry Country(object value)
     {

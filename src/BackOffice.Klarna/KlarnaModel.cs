@@ -76,6 +76,19 @@ public sealed record ActivateOptions
 
 public sealed record ActivationResult(string RiskStatus, string InvoiceNumber);
 
+/// <summary>What update changes; null addresses, no goods and empty order ids stay as they are.</summary>
+public sealed record ReservationUpdate
+{
+    public KlarnaAddress? ShippingAddress { get; init; }
+    public KlarnaAddress? BillingAddress { get; init; }
+    public IReadOnlyList<GoodsLine> Goods { get; init; } = [];
+    public string OrderId1 { get; init; } = "";
+    public string OrderId2 { get; init; } = "";
+}
+
+/// <summary>An invoice's new due date and what moving it costs the merchant (minor units).</summary>
+public sealed record DueDateExtension(long Cost, DateOnly NewDueDate);
+
 public sealed record PClass(
     int Id,
     string Description,
@@ -101,4 +114,7 @@ public sealed record RegisteredAddress(
     KlarnaCountry Country)
 {
     public bool IsCompany => Company.Length > 0;
+
+    /// <summary>The personal number, which only a lookup by phone answers.</summary>
+    public string PersonalNumber { get; init; } = "";
 }

@@ -100,8 +100,10 @@ public static class XmlRpcCodec
         var text = typed.Value;
         return typed.Name.LocalName switch
         {
-            "string" => text,
+            "string" or "dateTime.iso8601" => text,
             "int" or "i4" => ParseInt(text),
+            // The <nil/> extension (Python's allow_none, PHP's null): the absent value, as the empty string PHP sends.
+            "nil" => "",
             "double" => double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
                 ? d : throw new XmlRpcFormatException($"'{text}' is not a double."),
             "boolean" => text.Trim() switch
