@@ -155,6 +155,7 @@ public class BackOfficeDbContext(DbContextOptions options)
             operation.Property(o => o.InvoiceNumber).HasMaxLength(40);
             operation.Property(o => o.ReservationNumber).HasMaxLength(40);
             operation.Property(o => o.SplitReservationNumber).HasMaxLength(40);
+            operation.Property(o => o.Change).HasMaxLength(4000);
             operation.ComplexCollection(o => o.Lines, lines => lines.ToJson());
             operation.Ignore(o => o.Articles);
         });

@@ -42,6 +42,38 @@ public sealed class TransactionJourneyTests(BrowserAppFixture app)
     }
 
     [Fact]
+    public async Task An_operator_corrects_the_address_before_capturing_and_klarna_invoices_to_the_new_one()
+    {
+        var id = await app.ReserveAsync("E2E-ADDRESS-1");
+        var rno = await app.ReservationNumberAsync(id);
+        await app.CreateUserAsync("operator-address@backoffice.local", "Operator-Address-1!", "Operator");
+        var page = await app.NewPageAsync();
+        await new LoginPage(page).GotoAsync();
+        await new LoginPage(page).SubmitAsync("operator-address@backoffice.local", "Operator-Address-1!");
+        var list = new TransactionsPage(page);
+        var transaction = new TransactionPage(page);
+        await list.GotoAsync();
+        await list.SearchAsync("E2E-ADDRESS-1");
+        await list.OpenAsync("E2E-ADDRESS-1");
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+
+        await transaction.ChangeBillingAddressAsync("Königsallee", "1", "40212", "Düsseldorf");
+
+        await Expect(transaction.Address("Billing address")).ToContainTextAsync("Königsallee 1");
+        await Expect(transaction.Address("Billing address")).ToContainTextAsync("40212 Düsseldorf");
+        await Expect(transaction.Timeline.First).ToContainTextAsync("ChangeAddress");
+        var atKlarna = (await app.Sandbox.ReservationAsync(rno))!;
+        Assert.Equal(("Königsallee", "40212", "Düsseldorf"), (atKlarna.Billing!.Street, atKlarna.Billing.PostalCode, atKlarna.Billing.City));
+
+        await transaction.CaptureEverythingAsync();
+
+        await Expect(page.GetByTestId("outcome")).ToContainTextAsync("Captured EUR");
+        await Expect(page.GetByTestId("state")).ToHaveTextAsync("Captured");
+        await Expect(transaction.Action("Edit address")).ToBeDisabledAsync();
+        Assert.Equal("FullyActivated", (await app.Sandbox.ReservationAsync(rno))!.State);
+    }
+
+    [Fact]
     public async Task A_reservation_made_through_the_shop_api_appears_on_the_transactions_page()
     {
         using var shop = new HttpClient { BaseAddress = app.BaseAddress };

@@ -48,6 +48,21 @@ public sealed class TransactionPage(IPage page)
         await Expect(page.GetByTestId("outcome")).ToContainTextAsync($"Captured {shown}");
     }
 
+    /// <summary>Edits the billing address (shipping follows it when it was the same) and sends it to Klarna.</summary>
+    public async Task ChangeBillingAddressAsync(string street, string houseNumber, string postalCode, string city)
+    {
+        await Action("Edit address").ClickAsync();
+        await Dialog.GetByLabel("Street").First.FillAsync(street);
+        await Dialog.GetByLabel("No.").First.FillAsync(houseNumber);
+        await Dialog.GetByLabel("Postal code").First.FillAsync(postalCode);
+        await Dialog.GetByLabel("City").First.FillAsync(city);
+        await Dialog.GetByLabel("City").First.BlurAsync();
+        await Dialog.GetByRole(AriaRole.Button, new() { Name = "Send to Klarna" }).ClickAsync();
+        await Expect(page.GetByTestId("outcome")).ToContainTextAsync("changed at Klarna");
+    }
+
+    public ILocator Address(string title) => page.GetByRole(AriaRole.Heading, new() { Name = title }).Locator("xpath=..");
+
     public async Task CaptureEverythingAsync()
     {
         await Action("Capture").ClickAsync();

@@ -39,6 +39,8 @@ public static class Books
                 problems.Add($"The books have invoice {invoice.InvoiceNumber} that Klarna does not know.");
             else if ((invoice.Amount, invoice.RefundedAmount) != (theirs.Amount, theirs.Credited))
                 problems.Add($"Invoice {invoice.InvoiceNumber}: the books say {invoice.Amount} with {invoice.RefundedAmount} refunded, Klarna {theirs.Amount} with {theirs.Credited} credited.");
+            else if (invoice.DueDate is { } due && due != theirs.DueDate)
+                problems.Add($"Invoice {invoice.InvoiceNumber}: the books say it is due {due}, Klarna {theirs.DueDate}.");
         }
         problems.AddRange(klarnaInvoices.Keys.Select(number => $"Klarna has invoice {number} that the books do not know."));
         if (transaction.CapturedAmount != invoices.Sum(i => i.Amount) || transaction.RefundedAmount != invoices.Sum(i => i.RefundedAmount))

@@ -27,6 +27,11 @@ public sealed class Invoice
     public DateTimeOffset CapturedAt { get; private set; }
     public long RefundedAmount { get; private set; }
 
+    /// <summary>When the customer has to pay, as Klarna last told it (after an extension); null while not known here.</summary>
+    public DateOnly? DueDate { get; private set; }
+
+    public void ExtendDueDate(DateOnly dueDate) => DueDate = dueDate;
+
     public long RefundableAmount => Amount - RefundedAmount;
 
     /// <summary>Klarna keeps an invoice downloadable for 30 days after capture.</summary>

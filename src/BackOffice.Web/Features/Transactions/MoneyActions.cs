@@ -3,10 +3,10 @@ using BackOffice.Klarna;
 namespace BackOffice.Web.Features.Transactions;
 
 /// <summary>What an operation will cover, decided from the books before anything is sent.</summary>
-public sealed record OperationPlan(OperationScope Scope, string? ReservationNumber, long? Amount, IReadOnlyList<ArticleQuantity> Lines, int Calls = 1);
+public sealed record OperationPlan(OperationScope Scope, string? ReservationNumber, long? Amount, IReadOnlyList<ArticleQuantity> Lines, int Calls = 1, string? Change = null);
 
 /// <summary>What Klarna answered to a call that succeeded.</summary>
-public sealed record KlarnaAnswer(string? InvoiceNumber = null, DateTimeOffset? NewExpiry = null);
+public sealed record KlarnaAnswer(string? InvoiceNumber = null, DateTimeOffset? NewExpiry = null, DateOnly? NewDueDate = null);
 
 /// <summary>Everything a call needs, read before the transaction was claimed: between the claim and the settling only the call happens.</summary>
 public sealed record KlarnaCall(
@@ -205,4 +205,79 @@ public sealed class ExtendExpiry(string reservationNumber) : MoneyAction(Operati
 
     public override async Task<KlarnaAnswer> CallAsync(KlarnaCall call) =>
         new(NewExpiry: await call.Gateway.ExtendExpiryDateAsync(call.Credentials, reservationNumber));
+}
+
+/// <summary>The billing and shipping address of the main reservation (update); its goods and amount stay.</summary>
+public sealed class ChangeAddress(TransactionAddress billing, TransactionAddress shipping, string reason = "") : MoneyAction(OperationKind.ChangeAddress, reason)
+{
+    public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
+    {
+        Refuse(transaction.CanChangeAddress ? null : $"The addresses of a {transaction.State} transaction cannot be changed any more.");
+        Refuse(billing.Country != transaction.Country || shipping.Country != transaction.Country
+            ? $"Both addresses must stay in {transaction.Country}, the country the order was placed in." : null);
+        Refuse(billing.ValidationError() ?? shipping.ValidationError());
+        return new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, null, [], Change: AddressChange.Write(billing, shipping));
+    }
+
+    public override async Task<KlarnaAnswer> CallAsync(KlarnaCall call)
+    {
+        var country = Enum.Parse<KlarnaCountry>(call.Transaction.Country);
+        await call.Gateway.UpdateReservationAsync(call.Credentials, call.Transaction.ReservationNumber,
+            new ReservationUpdate { BillingAddress = AddressChange.ToKlarna(billing, country), ShippingAddress = AddressChange.ToKlarna(shipping, country) });
+        return new KlarnaAnswer();
+    }
+}
+
+/// <summary>
+/// The order number: before any capture the reservation's (update, orderid1), afterwards the purchase's by its latest
+/// invoice (update_orderno), which Klarna applies to the whole purchase.
+/// </summary>
+public sealed class ChangeOrderNumber(string orderNumber, string? latestInvoiceNumber, string reason = "") : MoneyAction(OperationKind.ChangeOrderNumber, reason)
+{
+    private readonly string orderNumber = orderNumber.Trim();
+
+    public override string? InvoiceNumber => latestInvoiceNumber;
+
+    public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
+    {
+        Refuse(transaction.OrderNumberError(orderNumber));
+        Refuse(latestInvoiceNumber is not null && invoice is null ? $"Invoice {latestInvoiceNumber} is not one of this transaction's." : null);
+        return new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, null, [], Change: orderNumber);
+    }
+
+    public override async Task<KlarnaAnswer> CallAsync(KlarnaCall call)
+    {
+        if (call.Invoice is { } latest)
+        {
+            await call.Gateway.UpdateOrderNumberAsync(call.Credentials, latest.InvoiceNumber, orderNumber);
+            return new KlarnaAnswer(latest.InvoiceNumber);
+        }
+        await call.Gateway.UpdateReservationAsync(call.Credentials, call.Transaction.ReservationNumber, new ReservationUpdate { OrderId1 = orderNumber });
+        return new KlarnaAnswer();
+    }
+}
+
+/// <summary>Moves an invoice's due date by some days (extend_invoice_due_date); Klarna answers the new date and its cost.</summary>
+public sealed class ExtendDueDate(string invoiceNumber, int days, string reason = "") : MoneyAction(OperationKind.ExtendDueDate, reason)
+{
+    public const int MaximumDays = 30;
+
+    public override string? InvoiceNumber => invoiceNumber;
+
+    public static string? DaysError(int days) => days is < 1 or > MaximumDays ? $"A due date moves by 1 to {MaximumDays} days." : null;
+
+    public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
+    {
+        if (invoice is null)
+            throw new BusinessRuleException($"Invoice {invoiceNumber} is not one of this transaction's.");
+        Refuse(DaysError(days));
+        Refuse(invoice.RefundableAmount == 0 ? $"Invoice {invoiceNumber} is refunded in full: nothing is due on it." : null);
+        return new OperationPlan(OperationScope.Whole, null, null, [], Change: days.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public override async Task<KlarnaAnswer> CallAsync(KlarnaCall call)
+    {
+        var extension = await call.Gateway.ExtendInvoiceDueDateAsync(call.Credentials, invoiceNumber, days);
+        return new KlarnaAnswer(invoiceNumber, NewDueDate: extension.NewDueDate);
+    }
 }

@@ -11,6 +11,9 @@ public enum OperationKind
     ResendInvoice,
     ExtendExpiry,
     StatusCheck,
+    ChangeAddress,
+    ChangeOrderNumber,
+    ExtendDueDate,
 }
 
 /// <summary>What part of its target an operation covers, which decides the Klarna call.</summary>
@@ -50,10 +53,11 @@ public sealed class Operation
     }
 
     public Operation(Guid transactionId, OperationKind kind, OperationScope scope, string? reservationNumber, long? amount,
-        IReadOnlyList<ArticleQuantity> lines, string? invoiceNumber, string reason, string user, DateTimeOffset requestedAt, DateTimeOffset inFlightUntil)
+        IReadOnlyList<ArticleQuantity> lines, string? invoiceNumber, string reason, string user, DateTimeOffset requestedAt, DateTimeOffset inFlightUntil,
+        string? change = null)
     {
-        (TransactionId, Kind, Scope, ReservationNumber, Amount, InvoiceNumber, Reason, User, RequestedAt, InFlightUntil) =
-            (transactionId, kind, scope, reservationNumber, amount, invoiceNumber, reason, user, requestedAt, inFlightUntil);
+        (TransactionId, Kind, Scope, ReservationNumber, Amount, InvoiceNumber, Reason, User, RequestedAt, InFlightUntil, Change) =
+            (transactionId, kind, scope, reservationNumber, amount, invoiceNumber, reason, user, requestedAt, inFlightUntil, change);
         Lines = [.. lines.Select(l => new OperationLine(l.ArticleNumber, l.Quantity))];
     }
 
@@ -98,6 +102,12 @@ public sealed class Operation
     /// <summary>For an extension, the expiry Klarna answered.</summary>
     public DateTimeOffset? NewExpiry { get; private set; }
 
+    /// <summary>What a change sets, written before the call: the new order number, the new addresses (JSON), the days a due date moves.</summary>
+    public string? Change { get; private set; }
+
+    /// <summary>For a due-date extension, the due date Klarna answered.</summary>
+    public DateOnly? NewDueDate { get; private set; }
+
     public IReadOnlyList<ArticleQuantity> Articles => [.. Lines.Select(l => new ArticleQuantity(l.ArticleNumber, l.Quantity))];
 
     public bool IsSettled => State is OperationState.Succeeded or OperationState.Failed;
@@ -108,10 +118,10 @@ public sealed class Operation
     /// <summary>Only an outcome that is not known, and cannot arrive any more, may be reconciled.</summary>
     public bool CanReconcile(DateTimeOffset now) => !IsSettled && !IsInFlight(now);
 
-    public void RecordAnswer(DateTimeOffset at, string? invoiceNumber, DateTimeOffset? newExpiry)
+    public void RecordAnswer(DateTimeOffset at, string? invoiceNumber, DateTimeOffset? newExpiry, DateOnly? newDueDate = null)
     {
         EnsureOpen();
-        (AnsweredAt, NewExpiry) = (at, newExpiry);
+        (AnsweredAt, NewExpiry, NewDueDate) = (at, newExpiry, newDueDate);
         InvoiceNumber = invoiceNumber ?? InvoiceNumber;
     }
 

@@ -37,6 +37,20 @@ public static class OperationEffects
                 if (operation.ReservationNumber == transaction.ReservationNumber)
                     transaction.ExtendExpiry(expiry);
                 return ($"Reservation {operation.ReservationNumber} now expires {expiry.UtcDateTime:yyyy-MM-dd HH:mm} UTC.", null);
+            case OperationKind.ChangeAddress:
+                var addresses = AddressChange.Read(operation.Change);
+                transaction.ChangeAddresses(addresses.Billing, addresses.Shipping);
+                return ($"The billing and shipping address are changed at Klarna: {addresses.Billing.Street}, {addresses.Billing.PostalCode} {addresses.Billing.City}.", null);
+            case OperationKind.ChangeOrderNumber:
+                var previous = transaction.OrderNumber;
+                transaction.ChangeOrderNumber(operation.Change ?? throw new BusinessRuleException("The operation does not say which order number it set."));
+                return ($"Order {previous} is now order {transaction.OrderNumber}.", null);
+            case OperationKind.ExtendDueDate:
+                var extended = invoice ?? throw new BusinessRuleException($"Invoice {operation.InvoiceNumber} is not one of this transaction's.");
+                if (operation.NewDueDate is not { } due)
+                    return ($"The due date of invoice {extended.InvoiceNumber} was moved by {operation.Change} days; Klarna's new date is not known here.", null);
+                extended.ExtendDueDate(due);
+                return ($"Invoice {extended.InvoiceNumber} is now due {due:yyyy-MM-dd}.", null);
             default:
                 throw new InvalidOperationException($"{operation.Kind} changes no books.");
         }

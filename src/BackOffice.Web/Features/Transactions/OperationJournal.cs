@@ -75,7 +75,7 @@ public sealed class OperationJournal(
             var operation = await db.Operations.SingleAsync(o => o.Id == operationId);
             if (operation.IsSettled)
                 return false;
-            operation.RecordAnswer(time.GetUtcNow(), answer.InvoiceNumber, answer.NewExpiry);
+            operation.RecordAnswer(time.GetUtcNow(), answer.InvoiceNumber, answer.NewExpiry, answer.NewDueDate);
             await db.SaveChangesAsync();
             return true;
         });
@@ -98,7 +98,7 @@ public sealed class OperationJournal(
                     return (Outcome(operation, "It was settled already."), transaction.Id);
                 var now = time.GetUtcNow();
                 if (reconciledAnswer is not null)
-                    operation.RecordAnswer(now, reconciledAnswer.InvoiceNumber, reconciledAnswer.NewExpiry);
+                    operation.RecordAnswer(now, reconciledAnswer.InvoiceNumber, reconciledAnswer.NewExpiry, reconciledAnswer.NewDueDate);
                 var (message, newInvoice) = OperationEffects.Apply(transaction, invoice, operation, now);
                 if (newInvoice is not null)
                     db.Invoices.Add(newInvoice);
@@ -244,7 +244,7 @@ public sealed class OperationJournal(
         var (credentials, flags) = await credentialsOf.ForActionAsync(db, transaction);
         var now = time.GetUtcNow();
         var operation = new Operation(transactionId, action.Kind, plan.Scope, plan.ReservationNumber, plan.Amount, plan.Lines, action.InvoiceNumber,
-            action.Reason, actor, now, now + gateway.Value.Timeout * plan.Calls + InFlightMargin);
+            action.Reason, actor, now, now + gateway.Value.Timeout * plan.Calls + InFlightMargin, plan.Change);
         transaction.BeginOperation(operation.Id);
         db.Operations.Add(operation);
         await db.SaveChangesAsync();
@@ -266,7 +266,7 @@ public sealed class OperationJournal(
     {
         var operation = await db.Operations.SingleAsync(o => o.Id == operationId);
         var transaction = await db.Transactions.SingleAsync(t => t.Id == operation.TransactionId);
-        var invoice = operation.Kind is OperationKind.Refund or OperationKind.ResendInvoice
+        var invoice = operation.Kind is OperationKind.Refund or OperationKind.ResendInvoice or OperationKind.ExtendDueDate
             ? await db.Invoices.SingleOrDefaultAsync(i => i.TransactionId == transaction.Id && i.InvoiceNumber == operation.InvoiceNumber)
             : null;
         return (operation, transaction, invoice);

@@ -25,7 +25,22 @@ public sealed record TransactionLine(string ArticleNumber, string Title, int Qua
 
 public sealed record TransactionAddress(
     string FirstName, string LastName, string Company, string Street, string HouseNumber, string PostalCode, string City, string Country,
-    string Email, string Phone);
+    string Email, string Phone)
+{
+    /// <summary>Why Klarna would not take the address (the rules its gateway checks, and ISO-8859-1), or null.</summary>
+    public string? ValidationError()
+    {
+        string[] fields = [FirstName, LastName, Company, Street, HouseNumber, PostalCode, City, Email, Phone];
+        return FirstName.Length == 0 && LastName.Length == 0 && Company.Length == 0 ? "Give a name or a company."
+            : Street.Length == 0 ? "Give the street."
+            : PostalCode.Length == 0 ? "Give the postal code."
+            : City.Length == 0 ? "Give the city."
+            : Email.Length > 0 && !Email.Contains('@', StringComparison.Ordinal) ? $"'{Email}' is not an e-mail address."
+            : !Phone.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-') ? $"'{Phone}' is not a phone number."
+            : fields.Any(f => f.Any(c => c > '\u00FF' || char.IsControl(c))) ? "Klarna takes only Latin characters (ISO-8859-1) in an address."
+            : null;
+    }
+}
 
 public sealed record TransactionCustomer(string Name, string Email, string MaskedPersonalNumber)
 {
@@ -158,6 +173,46 @@ public sealed class Transaction
     public bool CanRefund => State is (TransactionState.PartCaptured or TransactionState.Captured or TransactionState.PartRefunded) && RefundableAmount > 0;
 
     public bool CanExtend => IsOpen && RemainingAmount > 0;
+
+    /// <summary>Addresses change at Klarna with update, which only an open main reservation takes.</summary>
+    public bool CanChangeAddress => IsOpen && MainOpenAmount > 0;
+
+    /// <summary>Before a capture the reservation is renamed (update), afterwards the purchase by an invoice (update_orderno).</summary>
+    public bool CanChangeOrderNumber => CanChangeAddress || CapturedAmount > 0;
+
+    public const int OrderNumberMaxLength = 100;
+
+    /// <summary>Why the order number cannot become <paramref name="orderNumber"/>, or null.</summary>
+    public string? OrderNumberError(string orderNumber) =>
+        !CanChangeOrderNumber ? $"The order number of a {State} transaction cannot be changed."
+        : orderNumber.Trim().Length == 0 ? "Give the new order number."
+        : orderNumber.Length > OrderNumberMaxLength ? $"An order number has at most {OrderNumberMaxLength} characters."
+        : orderNumber.Any(c => c > '\u00FF' || char.IsControl(c)) ? "An order number can only have characters Klarna takes (ISO-8859-1, no control characters)."
+        : orderNumber == OrderNumber ? $"The order number is {OrderNumber} already."
+        : null;
+
+    public void ChangeOrderNumber(string orderNumber)
+    {
+        if (OrderNumberError(orderNumber) is { } error)
+            throw new BusinessRuleException(error);
+        OrderNumber = orderNumber;
+        SearchText = SearchFolding.Of(OrderNumber, Customer);
+        Version = Guid.NewGuid();
+    }
+
+    /// <summary>The new billing and shipping address; the customer's name and e-mail follow the billing address.</summary>
+    public void ChangeAddresses(TransactionAddress billing, TransactionAddress shipping)
+    {
+        if (!CanChangeAddress)
+            throw new BusinessRuleException($"The addresses of a {State} transaction cannot be changed any more.");
+        if (billing.Country != Country || shipping.Country != Country)
+            throw new BusinessRuleException($"Both addresses must stay in {Country}, the country the order was placed in.");
+        (BillingAddress, ShippingAddress) = (billing, shipping);
+        var name = $"{billing.FirstName} {billing.LastName}".Trim();
+        Customer = Customer with { Name = name.Length > 0 ? name : billing.Company, Email = billing.Email.Length > 0 ? billing.Email : Customer.Email };
+        SearchText = SearchFolding.Of(OrderNumber, Customer);
+        Version = Guid.NewGuid();
+    }
 
     public static IReadOnlyList<string> DuplicateArticleNumbers(IEnumerable<string> articleNumbers) =>
         [.. articleNumbers.GroupBy(a => a, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key)];

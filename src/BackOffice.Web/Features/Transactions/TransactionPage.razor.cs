@@ -149,6 +149,37 @@ public sealed partial class TransactionPage
             await RunAsync(user => Transactions.ExtendExpiryAsync(user, Id));
     }
 
+    private async Task ChangeAddressAsync()
+    {
+        if (!await CanStartAsync())
+            return;
+        if (await AskAsync<AddressDialog, AddressChange>("Edit address", new DialogParameters<AddressDialog> { { d => d.Transaction, details!.Transaction } }) is { } change)
+            await RunAsync(user => Transactions.ChangeAddressAsync(user, Id, change.Billing, change.Shipping));
+    }
+
+    private async Task ChangeOrderNumberAsync()
+    {
+        if (!await CanStartAsync())
+            return;
+        if (await AskAsync<OrderNumberDialog, (string OrderNumber, string Reason)?>("Change order number", new DialogParameters<OrderNumberDialog> { { d => d.Transaction, details!.Transaction } }) is { } change)
+            await RunAsync(user => Transactions.ChangeOrderNumberAsync(user, Id, change.OrderNumber, change.Reason));
+    }
+
+    private async Task ExtendDueDateAsync(string invoiceNumber)
+    {
+        if (!await CanStartAsync())
+            return;
+        var user = (await AuthenticationState).User;
+        var parameters = new DialogParameters<DueDateDialog>
+        {
+            { d => d.InvoiceNumber, invoiceNumber },
+            { d => d.Currency, details!.Transaction.Currency },
+            { d => d.Quote, days => Transactions.QuoteDueDateAsync(user, Id, invoiceNumber, days) },
+        };
+        if (await AskAsync<DueDateDialog, (int Days, string Reason)?>("Extend due date", parameters) is { } extension)
+            await RunAsync(u => Transactions.ExtendDueDateAsync(u, Id, invoiceNumber, extension.Days, extension.Reason));
+    }
+
     private async Task ReconcileAsync(Operation operation)
     {
         if (await AskAsync<ReconcileDialog, ReconcileAnswer>("Reconcile", new DialogParameters<ReconcileDialog> { { d => d.Operation, operation } }) is { } answer)

@@ -21,7 +21,8 @@ public sealed class TransactionService(
     IAuthorizationService authorization,
     IKlarnaGateway gateway,
     OperationJournal journal,
-    OperationReconciler reconciler)
+    OperationReconciler reconciler,
+    TransactionCredentials credentialsOf)
 {
     /// <summary>The actor of the delayed cancellation of pending orders, as the audit log and timeline show it.</summary>
     public const string PendingDeclineActor = "Decline pending orders";
@@ -79,6 +80,61 @@ public sealed class TransactionService(
         return outcome!;
     }
 
+    public async Task<OperationOutcome> ChangeAddressAsync(ClaimsPrincipal user, Guid transactionId, TransactionAddress billing, TransactionAddress shipping, string reason = "")
+    {
+        await authorization.RequireAsync(user, Policies.Operator);
+        return await RunAsync(user.Name(), transactionId, new ChangeAddress(Trimmed(billing), Trimmed(shipping), reason));
+    }
+
+    public async Task<OperationOutcome> ChangeOrderNumberAsync(ClaimsPrincipal user, Guid transactionId, string orderNumber, string reason = "")
+    {
+        await authorization.RequireAsync(user, Policies.Operator);
+        orderNumber = orderNumber.Trim();
+        string? latestInvoice;
+        await using (var db = await databases.CreateDbContextAsync())
+        {
+            var transaction = await db.Transactions.AsNoTracking().SingleOrDefaultAsync(t => t.Id == transactionId) ?? throw new BusinessRuleException("There is no such transaction.");
+            if (await db.Transactions.AnyAsync(t => t.ChannelId == transaction.ChannelId && t.OrderNumber == orderNumber && t.Id != transactionId))
+                throw new BusinessRuleException($"The channel has an order {orderNumber} already.");
+            latestInvoice = await db.Invoices.Where(i => i.TransactionId == transactionId).OrderByDescending(i => i.CapturedAt).Select(i => i.InvoiceNumber).FirstOrDefaultAsync();
+        }
+        return await RunAsync(user.Name(), transactionId, new ChangeOrderNumber(orderNumber, latestInvoice, reason));
+    }
+
+    public async Task<OperationOutcome> ExtendDueDateAsync(ClaimsPrincipal user, Guid transactionId, string invoiceNumber, int days, string reason = "")
+    {
+        await authorization.RequireAsync(user, Policies.Operator);
+        return await RunAsync(user.Name(), transactionId, new ExtendDueDate(invoiceNumber, days, reason));
+    }
+
+    /// <summary>What moving an invoice's due date would cost and the date it would get; Klarna is asked, nothing changes.</summary>
+    public async Task<DueDateExtension> QuoteDueDateAsync(ClaimsPrincipal user, Guid transactionId, string invoiceNumber, int days)
+    {
+        await authorization.RequireAsync(user, Policies.Operator);
+        if (ExtendDueDate.DaysError(days) is { } error)
+            throw new BusinessRuleException(error);
+        KlarnaCredentials credentials;
+        await using (var db = await databases.CreateDbContextAsync())
+        {
+            var transaction = await db.Transactions.AsNoTracking().SingleOrDefaultAsync(t => t.Id == transactionId) ?? throw new BusinessRuleException("There is no such transaction.");
+            if (!await db.Invoices.AnyAsync(i => i.TransactionId == transactionId && i.InvoiceNumber == invoiceNumber))
+                throw new BusinessRuleException($"Invoice {invoiceNumber} is not one of this transaction's.");
+            credentials = await credentialsOf.ForAsync(db, transaction);
+        }
+        try
+        {
+            return await gateway.ExtendInvoiceDueDateAsync(credentials, invoiceNumber, days, calculateOnly: true);
+        }
+        catch (KlarnaFaultException fault)
+        {
+            throw new BusinessRuleException(KlarnaFaultMessages.For(fault));
+        }
+        catch (KlarnaException e)
+        {
+            throw new BusinessRuleException($"Klarna could not be asked, try again later: {e.Message}");
+        }
+    }
+
     /// <summary>Settles the operation of unknown outcome; see <see cref="OperationReconciler"/>.</summary>
     public async Task<OperationOutcome> ReconcileAsync(ClaimsPrincipal user, Guid transactionId, string? invoiceNumber = null, bool? happened = null, string? splitReservationNumber = null)
     {
@@ -116,6 +172,9 @@ public sealed class TransactionService(
             outcome = Combine(outcome, await RunAsync(actor, transactionId, action()));
         return outcome;
     }
+
+    private static TransactionAddress Trimmed(TransactionAddress address) => new(address.FirstName.Trim(), address.LastName.Trim(), address.Company.Trim(),
+        address.Street.Trim(), address.HouseNumber.Trim(), address.PostalCode.Trim(), address.City.Trim(), address.Country.Trim(), address.Email.Trim(), address.Phone.Trim());
 
     private static OperationOutcome Combine(OperationOutcome? earlier, OperationOutcome next) =>
         earlier is null ? next : next with { Message = $"{earlier.Message} {next.Message}" };

@@ -7,7 +7,10 @@ using MudBlazor;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 
-/// <summary>The capture and refund dialogs: validation against the rules, amounts in the user's culture, live total and the confirmation step.</summary>
+/// <summary>
+/// The capture and refund dialogs (validation against the rules, amounts in the user's culture, live total and the
+/// confirmation step), and the dialogs of the changes before and after a capture.
+/// </summary>
 public sealed class MoneyDialogTests : BackOfficeTestContext
 {
     [Fact]
@@ -128,6 +131,72 @@ public sealed class MoneyDialogTests : BackOfficeTestContext
 
         var request = Assert.IsType<RefundRequest>((await result)!.Data);
         Assert.Equal(("4151", (long?)7_500, 19m), (request.InvoiceNumber, request.Amount, request.VatPercent));
+    }
+
+    [Fact]
+    public async Task Order_number_dialog_refuses_the_same_number_and_returns_a_new_one()
+    {
+        var provider = Render<MudDialogProvider>();
+        var result = await OpenAsync<OrderNumberDialog>(provider, new DialogParameters<OrderNumberDialog> { { d => d.Transaction, TransactionTests.New() } });
+
+        await Button(provider, "Change order number").ClickAsync(new());
+        provider.WaitForAssertion(() => Assert.Contains("The order number is order-1 already.", Text(provider), StringComparison.Ordinal));
+        await provider.FindAll("input")[0].InputAsync(new ChangeEventArgs { Value = " order-2 " });
+        await Button(provider, "Change order number").ClickAsync(new());
+
+        var change = Assert.IsType<(string OrderNumber, string Reason)>((await result)!.Data);
+        Assert.Equal("order-2", change.OrderNumber);
+    }
+
+    [Fact]
+    public async Task Due_date_dialog_sends_only_the_extension_klarna_quoted()
+    {
+        var provider = Render<MudDialogProvider>();
+        var asked = new List<int>();
+        var parameters = new DialogParameters<DueDateDialog>
+        {
+            { d => d.InvoiceNumber, "12345" },
+            { d => d.Currency, "EUR" },
+            { d => d.Quote, days => { asked.Add(days); return Task.FromResult(new BackOffice.Klarna.DueDateExtension(100 * days, new DateOnly(2026, 12, 10).AddDays(days))); } },
+        };
+        var result = await OpenAsync<DueDateDialog>(provider, parameters);
+
+        Assert.True(Button(provider, "Extend due date").HasAttribute("disabled"));
+        await Button(provider, "Ask Klarna").ClickAsync(new());
+        provider.WaitForAssertion(() => Assert.Equal("Invoice 12345 would be due 2026-12-17; Klarna charges EUR 7.00 for it.", Text(provider.Find("[data-testid=due-date-quote]"))));
+        // Another number of days than was quoted: it has to be quoted again.
+        await provider.Find("input").InputAsync(new ChangeEventArgs { Value = "9" });
+        provider.WaitForAssertion(() => Assert.True(Button(provider, "Extend due date").HasAttribute("disabled")));
+        await provider.Find("input").InputAsync(new ChangeEventArgs { Value = "7" });
+        await Button(provider, "Ask Klarna").ClickAsync(new());
+        provider.WaitForAssertion(() => Assert.False(Button(provider, "Extend due date").HasAttribute("disabled")));
+        await Button(provider, "Extend due date").ClickAsync(new());
+
+        Assert.Equal([7, 7], asked);
+        Assert.Equal(7, Assert.IsType<(int Days, string Reason)>((await result)!.Data).Days);
+    }
+
+    [Fact]
+    public async Task Address_dialog_refuses_an_address_without_a_street_and_ships_to_the_new_billing_address()
+    {
+        var provider = Render<MudDialogProvider>();
+        var transaction = TransactionTests.New();
+        var result = await OpenAsync<AddressDialog>(provider, new DialogParameters<AddressDialog> { { d => d.Transaction, transaction } });
+        // The billing fields come first: first name, last name, company, street, ...
+        AngleSharp.Dom.IElement Street() => provider.FindAll("input")[3];
+
+        await Button(provider, "Send to Klarna").ClickAsync(new());
+        provider.WaitForAssertion(() => Assert.Equal("Nothing was changed.", Text(provider.Find("[data-testid=address-error]"))));
+        await Street().ChangeAsync(new ChangeEventArgs { Value = "" });
+        await Button(provider, "Send to Klarna").ClickAsync(new());
+        provider.WaitForAssertion(() => Assert.Equal("Give the street.", Text(provider.Find("[data-testid=address-error]"))));
+        await Street().ChangeAsync(new ChangeEventArgs { Value = "Königsallee" });
+        await Button(provider, "Send to Klarna").ClickAsync(new());
+
+        var change = Assert.IsType<AddressChange>((await result)!.Data);
+        Assert.Equal("Königsallee", change.Billing.Street);
+        Assert.Equal(change.Billing, change.Shipping);
+        Assert.Equal(transaction.Country, change.Billing.Country);
     }
 
     private async Task<Task<DialogResult?>> OpenAsync<TDialog>(IRenderedComponent<MudDialogProvider> provider, DialogParameters<TDialog> parameters) where TDialog : IComponent

@@ -452,6 +452,122 @@ public sealed class TransactionServiceTests : IAsyncLifetime
     }
 
     /// <summary>A real reservation at the sandbox for the demo channel's invoice merchant, stored as a transaction.</summary>
+    [Fact]
+    public async Task Changing_the_address_reaches_klarna_first_and_the_capture_then_keeps_the_books_equal()
+    {
+        var (id, rno) = await ReserveAsync();
+        var moved = new TransactionAddress("Erika", "Musterfrau", "", "Königsallee", "1", "40212", "Düsseldorf", "DE", "erika@example.com", "+49 211 1234");
+
+        var outcome = await Transactions.ChangeAddressAsync(Clerk, id, moved, moved, "customer moved");
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        var atKlarna = (await sandbox.ReservationAsync(rno))!;
+        Assert.Equal(("Königsallee", "1", "Düsseldorf", "Musterfrau"), (atKlarna.Billing!.Street, atKlarna.Billing.HouseNumber, atKlarna.Billing.City, atKlarna.Billing.LastName));
+        Assert.Equal("Königsallee", atKlarna.Shipping!.Street);
+        var (transaction, _, operations) = await LoadAsync(id);
+        Assert.Equal((moved, moved), (transaction.BillingAddress, transaction.ShippingAddress));
+        Assert.Equal(("Erika Musterfrau", "erika@example.com"), (transaction.Customer.Name, transaction.Customer.Email));
+        Assert.Contains("musterfrau", transaction.SearchText, StringComparison.Ordinal);
+        Assert.Equal((OperationKind.ChangeAddress, OperationState.Succeeded, "customer moved"), (operations.Single().Kind, operations.Single().State, operations.Single().Reason));
+        Assert.Equal((2550L, TransactionState.Authorized), (transaction.ReservedAmount, transaction.State));
+
+        Assert.True((await Transactions.CaptureAsync(Clerk, id, CaptureRequest.Remaining())).Succeeded);
+        await Books.AssertAgreeAsync(Databases, sandbox, id);
+        await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.ChangeAddressAsync(Clerk, id, moved with { City = "Köln" }, moved));
+        Assert.Equal(1, await sandbox.CallsAsync("update"));
+    }
+
+    [Fact]
+    public async Task An_address_klarna_would_not_take_is_refused_before_anything_is_sent()
+    {
+        var (id, _) = await ReserveAsync();
+        var valid = new TransactionAddress("Erika", "Musterfrau", "", "Königsallee", "1", "40212", "Düsseldorf", "DE", "", "");
+
+        var noStreet = await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.ChangeAddressAsync(Clerk, id, valid with { Street = " " }, valid));
+        var abroad = await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.ChangeAddressAsync(Clerk, id, valid, valid with { Country = "AT" }));
+        var kanji = await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.ChangeAddressAsync(Clerk, id, valid with { LastName = "山田" }, valid));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Transactions.ChangeAddressAsync(BackOfficeAppFactory.User(Roles.Viewer, "viewer@test.local"), id, valid, valid));
+
+        Assert.Contains("street", noStreet.Message, StringComparison.Ordinal);
+        Assert.Contains("DE", abroad.Message, StringComparison.Ordinal);
+        Assert.Contains("ISO-8859-1", kanji.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await sandbox.CallsAsync("update"));
+        Assert.Empty((await LoadAsync(id)).Operations);
+    }
+
+    [Fact]
+    public async Task An_address_change_of_unknown_outcome_is_applied_from_the_operation_when_the_operator_confirms_it()
+    {
+        var (id, rno) = await ReserveAsync();
+        var moved = new TransactionAddress("Max", "Mustermann", "", "Königsallee", "1", "40212", "Düsseldorf", "DE", "max@example.com", "");
+        await sandbox.InjectAsync(new SandboxInjection("update", SandboxFailure.ServerError, AfterExecution: true));
+
+        var lost = await Transactions.ChangeAddressAsync(Clerk, id, moved, moved);
+        var blocked = await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.CaptureAsync(Clerk, id, CaptureRequest.Remaining()));
+        var asked = await Transactions.ReconcileAsync(Clerk, id);
+        var settled = await Transactions.ReconcileAsync(Clerk, id, happened: true);
+
+        Assert.Equal((OperationState.Unknown, OperationState.Unknown, OperationState.Succeeded), (lost.State, asked.State, settled.State));
+        Assert.Contains("reconcile it first", blocked.Message, StringComparison.Ordinal);
+        Assert.Equal("Königsallee", (await sandbox.ReservationAsync(rno))!.Billing!.Street);
+        Assert.Equal(moved, (await LoadAsync(id)).Transaction.BillingAddress);
+        Assert.Equal(1, await sandbox.CallsAsync("update"));
+    }
+
+    [Fact]
+    public async Task The_order_number_changes_at_klarna_before_and_after_a_capture_and_stays_unique_in_the_channel()
+    {
+        var (id, rno) = await ReserveAsync();
+        var (other, _) = await ReserveAsync();
+        var taken = (await LoadAsync(other)).Transaction.OrderNumber;
+
+        var duplicate = await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.ChangeOrderNumberAsync(Clerk, id, taken));
+        var before = await Transactions.ChangeOrderNumberAsync(Clerk, id, "renamed-1");
+
+        Assert.Contains("already", duplicate.Message, StringComparison.Ordinal);
+        Assert.True(before.Succeeded, before.Message);
+        Assert.Equal("renamed-1", (await sandbox.ReservationAsync(rno))!.OrderId1);
+        Assert.Equal("renamed-1", (await LoadAsync(id)).Transaction.OrderNumber);
+        var found = await app.Service<TransactionQuery>().SearchAsync(new TransactionSearch(Text: "renamed-1"), TransactionPageRequest.First(25));
+        Assert.Equal(id, Assert.Single(found.Page.Rows).Id);
+
+        var invoice = (await Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Lines: [new("A1", 1)]))).InvoiceNumber!;
+        var after = await Transactions.ChangeOrderNumberAsync(Clerk, id, "renamed-2");
+
+        Assert.True(after.Succeeded, after.Message);
+        Assert.Equal((1, 1), (await sandbox.CallsAsync("update"), await sandbox.CallsAsync("update_orderno")));
+        var atKlarna = (await sandbox.ReservationAsync(rno))!;
+        Assert.Equal(("renamed-2", "renamed-2"), (atKlarna.OrderId1, Assert.Single(atKlarna.Invoices).OrderId));
+        Assert.Equal(invoice, (await LoadAsync(id)).Operations[^1].InvoiceNumber);
+        await Books.AssertAgreeAsync(Databases, sandbox, id);
+    }
+
+    [Fact]
+    public async Task An_invoices_due_date_is_quoted_without_a_change_then_moved_at_klarna_and_in_the_books()
+    {
+        var (id, rno) = await ReserveAsync();
+        var invoice = (await Transactions.CaptureAsync(Clerk, id, CaptureRequest.Remaining())).InvoiceNumber!;
+        var due = Assert.Single((await sandbox.ReservationAsync(rno))!.Invoices).DueDate;
+
+        var quote = await Transactions.QuoteDueDateAsync(Clerk, id, invoice, 10);
+
+        Assert.Equal(new DueDateExtension(200, due.AddDays(10)), quote);
+        Assert.Equal(due, Assert.Single((await sandbox.ReservationAsync(rno))!.Invoices).DueDate);
+        Assert.Null(Assert.Single((await LoadAsync(id)).Invoices).DueDate);
+        await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.QuoteDueDateAsync(Clerk, id, invoice, 31));
+
+        var outcome = await Transactions.ExtendDueDateAsync(Clerk, id, invoice, 10, "customer asked");
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        Assert.Equal(due.AddDays(10), Assert.Single((await LoadAsync(id)).Invoices).DueDate);
+        Assert.Equal(due.AddDays(10), Assert.Single((await sandbox.ReservationAsync(rno))!.Invoices).DueDate);
+        await Books.AssertAgreeAsync(Databases, sandbox, id);
+
+        await Transactions.RefundAsync(Clerk, id, new RefundRequest(invoice));
+        await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.ExtendDueDateAsync(Clerk, id, invoice, 5));
+        Assert.Equal(2, await sandbox.CallsAsync("extend_invoice_due_date")); // the quote and the extension
+    }
+
     private async Task<(Guid Id, string Rno)> ReserveAsync()
     {
         var address = new KlarnaAddress { FirstName = "Max", LastName = "Mustermann", Email = "max@example.com", Street = "Hellersbergstraße 14", PostalCode = "41460", City = "Neuss", Country = KlarnaCountry.DE };

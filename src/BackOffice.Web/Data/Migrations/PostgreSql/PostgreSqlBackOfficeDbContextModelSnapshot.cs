@@ -416,6 +416,9 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                         .HasMaxLength(3)
                         .HasColumnType("character varying(3)");
 
+                    b.Property<DateOnly?>("DueDate")
+                        .HasColumnType("date");
+
                     b.Property<string>("InvoiceNumber")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -472,6 +475,10 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.Property<DateTimeOffset?>("AnsweredAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Change")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -497,6 +504,9 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<DateOnly?>("NewDueDate")
+                        .HasColumnType("date");
 
                     b.Property<DateTimeOffset?>("NewExpiry")
                         .HasColumnType("timestamp with time zone");

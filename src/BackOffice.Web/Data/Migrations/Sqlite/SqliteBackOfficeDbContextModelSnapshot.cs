@@ -402,6 +402,9 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                         .HasMaxLength(3)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateOnly?>("DueDate")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("InvoiceNumber")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -458,6 +461,10 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.Property<long?>("AnsweredAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Change")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("CompletedAt")
                         .HasColumnType("INTEGER");
 
@@ -482,6 +489,9 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("NewDueDate")
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("NewExpiry")
