@@ -90,18 +90,26 @@ public sealed class CaptureLines(IReadOnlyList<ArticleQuantity> articles, string
     public override Task<KlarnaAnswer> CallAsync(KlarnaCall call) => ActivateAsync(call, call.Transaction.ReservationNumber, articles);
 }
 
-/// <summary>Lowers the order's total reservation (change_reservation of the main one, NEW_AMOUNT).</summary>
-public sealed class Reduce(long newAmount, string reason = "") : MoneyAction(OperationKind.Reduce, reason)
+/// <summary>
+/// New line quantities before anything is captured (update with the goods list): Klarna lowers the reservation to the
+/// lines' total, so lines and amount stay one. The operation keeps every line's new quantity.
+/// </summary>
+public sealed class EditLines(IReadOnlyList<ArticleQuantity> quantities, string reason = "") : MoneyAction(OperationKind.EditLines, reason)
 {
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
     {
-        Refuse(transaction.ReduceError(newAmount));
-        return new OperationPlan(OperationScope.Amount, transaction.ReservationNumber, newAmount, []);
+        var (amount, error) = transaction.LineEdit(quantities);
+        Refuse(error);
+        IReadOnlyList<ArticleQuantity> all = [.. transaction.Lines.Select(l => new ArticleQuantity(l.ArticleNumber,
+            quantities.FirstOrDefault(q => q.ArticleNumber == l.ArticleNumber)?.Quantity ?? l.Quantity))];
+        return new OperationPlan(OperationScope.Lines, transaction.ReservationNumber, amount, all);
     }
 
     public override async Task<KlarnaAnswer> CallAsync(KlarnaCall call)
     {
-        await call.Gateway.ChangeReservationAsync(call.Credentials, call.Transaction.ReservationNumber, newAmount - call.Transaction.OpenSplitAmount);
+        var goods = call.Transaction.EditedLines(call.Operation.Articles)
+            .Select(l => new GoodsLine(l.ArticleNumber, l.Title, l.Quantity, l.UnitPrice, l.VatPercent, 0, l.Flags)).ToList();
+        await call.Gateway.UpdateReservationAsync(call.Credentials, call.Transaction.ReservationNumber, new ReservationUpdate { Goods = goods });
         return new KlarnaAnswer();
     }
 }

@@ -14,6 +14,7 @@ public enum OperationKind
     ChangeAddress,
     ChangeOrderNumber,
     ExtendDueDate,
+    EditLines,
 }
 
 /// <summary>What part of its target an operation covers, which decides the Klarna call.</summary>

@@ -21,6 +21,9 @@ public static class OperationEffects
             case OperationKind.Reduce:
                 transaction.Reduce(amount);
                 return ($"The reservation is now {Money.Format(amount, transaction.Currency)}.", null);
+            case OperationKind.EditLines:
+                transaction.EditLines(operation.Articles);
+                return ($"The order lines are changed; the reservation is now {Money.Format(amount, transaction.Currency)}.", null);
             case OperationKind.Cancel:
                 transaction.Release(operation.ReservationNumber!);
                 return ($"Cancelled reservation {operation.ReservationNumber}; {Money.Format(amount, transaction.Currency)} released.", null);

@@ -174,6 +174,48 @@ public sealed class Transaction
 
     public bool CanExtend => IsOpen && RemainingAmount > 0;
 
+    /// <summary>
+    /// Lines change only before anything is captured or split off: Klarna's update replaces the goods of the reservation,
+    /// which then reserves their total. (Reduce by amount is what older operations did; it left the lines behind.)
+    /// </summary>
+    public bool CanEditLines => State == TransactionState.Authorized && CapturedAmount == 0 && OpenSplitAmount == 0;
+
+    /// <summary>The new reserved amount for new line quantities (articles not named keep theirs), or why they cannot be.</summary>
+    public (long Amount, string? Error) LineEdit(IReadOnlyList<ArticleQuantity> quantities)
+    {
+        if (!CanEditLines)
+            return (0, OpenSplitAmount > 0 && State == TransactionState.Authorized
+                ? $"{Money.Format(OpenSplitAmount, Currency)} sits in a split-off reservation: capture or cancel it before the lines change."
+                : $"The lines of a {State} transaction cannot be changed any more.");
+        if (DuplicateArticleNumbers(quantities.Select(q => q.ArticleNumber)) is { Count: > 0 } duplicates)
+            return (0, $"{string.Join(", ", duplicates)} is given more than once.");
+        foreach (var quantity in quantities)
+        {
+            var line = Lines.FirstOrDefault(l => l.ArticleNumber == quantity.ArticleNumber);
+            if (line is null)
+                return (0, $"{quantity.ArticleNumber} is not one of the order's lines.");
+            if (quantity.Quantity < 0 || quantity.Quantity > line.Quantity)
+                return (0, $"{line.ArticleNumber} can be 0 to {line.Quantity}: a reservation is never raised.");
+        }
+        var amount = EditedLines(quantities).Sum(l => l.Total);
+        return amount == 0 ? (0, "Keep at least one line; to drop them all, cancel the order.")
+            : amount == ReservedAmount ? (amount, "Nothing was changed.")
+            : (amount, null);
+    }
+
+    public void EditLines(IReadOnlyList<ArticleQuantity> quantities)
+    {
+        var (amount, error) = LineEdit(quantities);
+        Guard(error);
+        Lines = EditedLines(quantities);
+        ReservedAmount = amount;
+        Version = Guid.NewGuid();
+    }
+
+    /// <summary>The lines with the new quantities, those at 0 left out.</summary>
+    public List<TransactionLine> EditedLines(IReadOnlyList<ArticleQuantity> quantities) =>
+        [.. Lines.Select(l => l with { Quantity = quantities.FirstOrDefault(q => q.ArticleNumber == l.ArticleNumber)?.Quantity ?? l.Quantity }).Where(l => l.Quantity > 0)];
+
     /// <summary>Addresses change at Klarna with update, which only an open main reservation takes.</summary>
     public bool CanChangeAddress => IsOpen && MainOpenAmount > 0;
 

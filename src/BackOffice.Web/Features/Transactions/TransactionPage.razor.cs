@@ -106,12 +106,12 @@ public sealed partial class TransactionPage
             await RunAsync(user => Transactions.CaptureAsync(user, Id, request));
     }
 
-    private async Task ReduceAsync()
+    private async Task EditLinesAsync()
     {
         if (!await CanStartAsync())
             return;
-        if (await AskAsync<ReduceDialog, (long Amount, string Reason)?>("Reduce", new DialogParameters<ReduceDialog> { { d => d.Transaction, details!.Transaction } }) is { } reduce)
-            await RunAsync(user => Transactions.ReduceAsync(user, Id, reduce.Amount, reduce.Reason));
+        if (await AskAsync<EditLinesDialog, LinesChange>("Edit lines", new DialogParameters<EditLinesDialog> { { d => d.Transaction, details!.Transaction } }) is { } change)
+            await RunAsync(user => Transactions.EditLinesAsync(user, Id, change.Quantities, change.Reason));
     }
 
     private async Task RefundAsync()

@@ -16,3 +16,6 @@ public sealed record OperationOutcome(Guid OperationId, OperationState State, st
 {
     public bool Succeeded => State == OperationState.Succeeded;
 }
+
+/// <summary>New line quantities, as the edit-lines dialog returns them.</summary>
+public sealed record LinesChange(IReadOnlyList<ArticleQuantity> Quantities, string Reason);

@@ -37,10 +37,11 @@ public sealed class TransactionService(
         return await RunEachAsync(user.Name(), transactionId, () => new CaptureRemaining(request.Reason), t => t.RemainingAmount > 0);
     }
 
-    public async Task<OperationOutcome> ReduceAsync(ClaimsPrincipal user, Guid transactionId, long newAmount, string reason = "")
+    /// <summary>Lowers line quantities before a capture; the reservation follows their total.</summary>
+    public async Task<OperationOutcome> EditLinesAsync(ClaimsPrincipal user, Guid transactionId, IReadOnlyList<ArticleQuantity> quantities, string reason = "")
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        return await RunAsync(user.Name(), transactionId, new Reduce(newAmount, reason));
+        return await RunAsync(user.Name(), transactionId, new EditLines(quantities, reason));
     }
 
     /// <summary>Cancels every reservation of the order still open; after a part capture that releases the rest.</summary>

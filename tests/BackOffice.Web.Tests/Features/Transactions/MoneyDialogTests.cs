@@ -134,6 +134,32 @@ public sealed class MoneyDialogTests : BackOfficeTestContext
     }
 
     [Fact]
+    public async Task Edit_lines_dialog_shows_the_new_reservation_and_returns_the_quantities()
+    {
+        var provider = Render<MudDialogProvider>();
+        var created = TransactionTests.New();
+        var transaction = new Transaction(1, BackOffice.Web.Features.Klarna.ServiceKind.Invoice, BackOffice.Klarna.KlarnaEnvironment.Test, 1395, "order-2", "2359889901", BackOffice.Klarna.OrderStatus.Accepted, "EUR", "DE", 2550,
+            [new TransactionLine("A1", "Shirt", 2, 1000, 19, BackOffice.Klarna.GoodsFlags.IncludesVat), new TransactionLine("B2", "Cap", 1, 550, 19, BackOffice.Klarna.GoodsFlags.IncludesVat)],
+            created.Customer, created.BillingAddress, created.ShippingAddress, created.CreatedAt, created.ExpiresAt);
+        var result = await OpenAsync<EditLinesDialog>(provider, new DialogParameters<EditLinesDialog> { { d => d.Transaction, transaction } });
+
+        provider.WaitForAssertion(() => Assert.Equal("Nothing was changed.", Text(provider.Find("[data-testid=lines-error]"))));
+        Assert.True(Button(provider, "Review").HasAttribute("disabled"));
+        await provider.FindAll("input")[0].InputAsync(new ChangeEventArgs { Value = "0" });
+        await provider.FindAll("input")[1].InputAsync(new ChangeEventArgs { Value = "0" });
+        provider.WaitForAssertion(() => Assert.Contains("Keep at least one line", Text(provider), StringComparison.Ordinal));
+        await provider.FindAll("input")[0].InputAsync(new ChangeEventArgs { Value = "1" });
+        await provider.FindAll("input")[1].InputAsync(new ChangeEventArgs { Value = "1" });
+        provider.WaitForAssertion(() => Assert.Equal("New reservation: EUR 15.50", Text(provider.Find("[data-testid=total]"))));
+        await Button(provider, "Review").ClickAsync(new());
+        Assert.Equal("Change the lines of order order-2 and lower its reservation to EUR 15.50?", Text(provider.Find("[data-testid=confirmation]")));
+        await Button(provider, "Confirm change").ClickAsync(new());
+
+        var change = Assert.IsType<LinesChange>((await result)!.Data);
+        Assert.Equal([("A1", 1), ("B2", 1)], change.Quantities.Select(q => (q.ArticleNumber, q.Quantity)).OrderBy(q => q.ArticleNumber));
+    }
+
+    [Fact]
     public async Task Order_number_dialog_refuses_the_same_number_and_returns_a_new_one()
     {
         var provider = Render<MudDialogProvider>();

@@ -54,7 +54,7 @@ public sealed class MoneyModelTests(ITestOutputHelper output) : IAsyncLifetime
         CaptureWhole,
         CaptureAmount,
         CaptureLines,
-        Reduce,
+        EditLines,
         RefundWhole,
         RefundAmount,
         RefundLines,
@@ -91,7 +91,7 @@ public sealed class MoneyModelTests(ITestOutputHelper output) : IAsyncLifetime
         (2, Gen.Const<Fault?>(new Fault(SandboxFailure.ServerError, 0, true))));
 
     private static readonly Gen<Command> Commands = Gen.Frequency(
-        (4, Command.CaptureWhole), (4, Command.CaptureAmount), (4, Command.CaptureLines), (2, Command.Reduce), (3, Command.RefundWhole),
+        (4, Command.CaptureWhole), (4, Command.CaptureAmount), (4, Command.CaptureLines), (2, Command.EditLines), (3, Command.RefundWhole),
         (3, Command.RefundAmount), (3, Command.RefundLines), (2, Command.Cancel), (2, Command.Extend), (3, Command.Reconcile));
 
     private static readonly Gen<Step> Steps = Gen.Select(
@@ -174,7 +174,7 @@ public sealed class MoneyModelTests(ITestOutputHelper output) : IAsyncLifetime
         {
             Command.CaptureWhole or Command.CaptureLines => "activate",
             Command.CaptureAmount => step.Fraction < 0.5 ? "split_reservation" : "activate",
-            Command.Reduce => "change_reservation",
+            Command.EditLines => "update",
             Command.RefundWhole => "credit_invoice",
             Command.RefundAmount => "return_amount",
             Command.RefundLines => "credit_part",
@@ -195,7 +195,7 @@ public sealed class MoneyModelTests(ITestOutputHelper output) : IAsyncLifetime
                 Command.CaptureWhole => await service.CaptureAsync(user, id, CaptureRequest.Remaining()),
                 Command.CaptureAmount => await service.CaptureAsync(user, id, new CaptureRequest(Amount: Math.Max(1, (long)(transaction.MainOpenAmount * step.Fraction)))),
                 Command.CaptureLines => await service.CaptureAsync(user, id, new CaptureRequest(Lines: [new ArticleQuantity(Articles[step.Article], step.Quantity)])),
-                Command.Reduce => await service.ReduceAsync(user, id, Math.Max(1, (long)(transaction.ReservedAmount * step.Fraction))),
+                Command.EditLines => await service.EditLinesAsync(user, id, [new ArticleQuantity(Articles[step.Article], Math.Max(0, (transaction.Lines.FirstOrDefault(l => l.ArticleNumber == Articles[step.Article])?.Quantity ?? 0) - step.Quantity))]),
                 Command.RefundWhole when invoice is not null => await service.RefundAsync(user, id, new RefundRequest(invoice.InvoiceNumber)),
                 Command.RefundAmount when invoice is not null => await service.RefundAsync(user, id, new RefundRequest(invoice.InvoiceNumber, Math.Max(1, (long)(invoice.RefundableAmount * step.Fraction)), VatPercent: 19)),
                 Command.RefundLines when invoice is not null => await service.RefundAsync(user, id, new RefundRequest(invoice.InvoiceNumber, Lines: [new ArticleQuantity(Articles[step.Article], step.Quantity)])),
@@ -335,7 +335,7 @@ public sealed class MoneyModelTests(ITestOutputHelper output) : IAsyncLifetime
     {
         OperationKind.Capture => ("activate", operation.SplitReservationNumber ?? operation.ReservationNumber!),
         OperationKind.Cancel => ("cancel_reservation", operation.ReservationNumber!),
-        OperationKind.Reduce => ("change_reservation", operation.ReservationNumber!),
+        OperationKind.EditLines => ("update", operation.ReservationNumber!),
         OperationKind.ExtendExpiry => ("extend_expiry_date", operation.ReservationNumber!),
         OperationKind.Refund => (operation.Scope switch { OperationScope.Lines => "credit_part", OperationScope.Amount => "return_amount", _ => "credit_invoice" }, operation.InvoiceNumber!),
         _ => ("email_invoice", operation.InvoiceNumber!),

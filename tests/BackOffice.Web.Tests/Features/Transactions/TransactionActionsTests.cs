@@ -8,11 +8,11 @@ namespace BackOffice.Web.Tests.Features.Transactions;
 
 public sealed class TransactionActionsTests : BackOfficeTestContext
 {
-    private static readonly string[] Actions = ["Capture", "Reduce", "Refund", "Cancel", "Resend invoice", "Extend expiry", "Edit address", "Order number"];
+    private static readonly string[] Actions = ["Capture", "Edit lines", "Refund", "Cancel", "Resend invoice", "Extend expiry", "Edit address", "Order number"];
 
     public static TheoryData<string, string[]> EnabledByState => new()
     {
-        { "Authorized", ["Capture", "Reduce", "Cancel", "Extend expiry", "Edit address", "Order number"] },
+        { "Authorized", ["Capture", "Edit lines", "Cancel", "Extend expiry", "Edit address", "Order number"] },
         { "PartCaptured", ["Capture", "Refund", "Release remaining", "Resend invoice", "Extend expiry", "Edit address", "Order number"] },
         { "Captured", ["Refund", "Resend invoice", "Order number"] },
         { "PartRefunded", ["Refund", "Resend invoice", "Order number"] },

@@ -149,20 +149,29 @@ public sealed class TransactionServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Reduce_lowers_the_reservation_at_klarna_and_an_invalid_amount_never_reaches_klarna()
+    public async Task Editing_lines_lowers_the_reservation_at_klarna_with_the_lines_and_a_capture_by_lines_still_fits()
     {
         var (id, rno) = await ReserveAsync();
 
-        await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.ReduceAsync(Clerk, id, 2550));
-        await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.ReduceAsync(Clerk, id, 0));
-        var outcome = await Transactions.ReduceAsync(Clerk, id, 2000);
+        await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.EditLinesAsync(Clerk, id, [new("A1", 3)]));
+        await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.EditLinesAsync(Clerk, id, [new("A1", 0), new("B2", 0)]));
+        await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.EditLinesAsync(Clerk, id, [new("ZZ", 1)]));
+        var outcome = await Transactions.EditLinesAsync(Clerk, id, [new("A1", 1), new("B2", 0)], "one shirt out of stock");
 
         Assert.True(outcome.Succeeded, outcome.Message);
-        Assert.Equal(1, await sandbox.CallsAsync("change_reservation"));
-        Assert.Equal(2000, (await sandbox.ReservationAsync(rno))!.Amount);
-        Assert.Equal(2000, (await LoadAsync(id)).Transaction.ReservedAmount);
-        Assert.Single((await LoadAsync(id)).Operations);
+        Assert.Equal(1, await sandbox.CallsAsync("update"));
+        var atKlarna = (await sandbox.ReservationAsync(rno))!;
+        Assert.Equal((1000L, "A1", 1), (atKlarna.Amount, Assert.Single(atKlarna.Lines).ArticleNumber, atKlarna.Lines[0].Quantity));
+        var (transaction, _, operations) = await LoadAsync(id);
+        Assert.Equal((1000L, 2550L), (transaction.ReservedAmount, transaction.AuthorizedAmount));
+        Assert.Equal([("A1", 1)], transaction.Lines.Select(l => (l.ArticleNumber, l.Quantity)));
+        Assert.Equal((OperationKind.EditLines, 1000L), (Assert.Single(operations).Kind, operations[0].Amount));
+
+        var capture = await Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Lines: [new("A1", 1)]));
+        Assert.True(capture.Succeeded, capture.Message);
+        Assert.Equal(TransactionState.Captured, (await LoadAsync(id)).Transaction.State);
         await Books.AssertAgreeAsync(Databases, sandbox, id);
+        await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.EditLinesAsync(Clerk, id, [new("A1", 0)]));
     }
 
     [Fact]

@@ -94,6 +94,30 @@ public sealed class TransactionTests
     }
 
     [Fact]
+    public void Editing_lines_lowers_quantities_and_the_reservation_together_and_never_raises_them()
+    {
+        var transaction = new Transaction(1, ServiceKind.Invoice, KlarnaEnvironment.Test, 1395, "order-1", "2359889900", OrderStatus.Accepted, "EUR", "DE", 2550,
+            [new TransactionLine("A1", "Shirt", 2, 1000, 19, GoodsFlags.IncludesVat), new TransactionLine("B2", "Cap", 1, 550, 19, GoodsFlags.IncludesVat)],
+            new TransactionCustomer("Max", "max@example.com", "••••1960"), New().BillingAddress, New().BillingAddress, Now, Now.AddDays(7));
+
+        Assert.Equal((1550L, null), transaction.LineEdit([new("A1", 1)]));
+        Assert.Equal("A1 can be 0 to 2: a reservation is never raised.", transaction.LineEdit([new("A1", 3)]).Error);
+        Assert.Equal("A1 can be 0 to 2: a reservation is never raised.", transaction.LineEdit([new("A1", -1)]).Error);
+        Assert.Equal("ZZ is not one of the order's lines.", transaction.LineEdit([new("ZZ", 1)]).Error);
+        Assert.Equal("A1 is given more than once.", transaction.LineEdit([new("A1", 1), new("A1", 2)]).Error);
+        Assert.Equal("Keep at least one line; to drop them all, cancel the order.", transaction.LineEdit([new("A1", 0), new("B2", 0)]).Error);
+        Assert.Equal("Nothing was changed.", transaction.LineEdit([new("A1", 2)]).Error);
+
+        transaction.EditLines([new("A1", 1), new("B2", 0)]);
+
+        Assert.Equal((1000L, 2550L), (transaction.ReservedAmount, transaction.AuthorizedAmount));
+        Assert.Equal([("A1", 1)], transaction.Lines.Select(l => (l.ArticleNumber, l.Quantity)));
+        transaction.Capture(transaction.ReservationNumber, 1000, [new("A1", 1)]);
+        Assert.False(transaction.CanEditLines);
+        Assert.Throws<BusinessRuleException>(() => transaction.EditLines([new("A1", 0)]));
+    }
+
+    [Fact]
     public void Reduce_is_only_for_an_authorized_transaction()
     {
         var transaction = New();
