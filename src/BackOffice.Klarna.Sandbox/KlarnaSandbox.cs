@@ -170,8 +170,12 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
         if (!Enum.IsDefined(typeof(KlarnaCountry), country) || !Enum.IsDefined(typeof(KlarnaCurrency), currency)
             || !KlarnaMarkets.IsValid((KlarnaCountry)country, (KlarnaCurrency)currency))
             throw new SandboxFault(KlarnaFaultCode.Currency);
-        CheckAddress(shipping, country);
-        CheckAddress(billing, country);
+        // A phone transaction (Klarna Mobile) comes without addresses: PHP's client sends them as empty strings.
+        var byPhone = (args.Int(10, "flags") & (int)ReservationFlags.PhoneTransaction) != 0;
+        if (!byPhone || shipping.Count > 0)
+            CheckAddress(shipping, country);
+        if (!byPhone || billing.Count > 0)
+            CheckAddress(billing, country);
         if (clientIp.Length > 0 && !IPAddress.TryParse(clientIp, out _))
             throw new SandboxFault(KlarnaFaultCode.ClientIp);
         if (pclass != -1 && !SandboxPClasses.All.Any(p => p.Id == pclass && (int)p.Country == country))
@@ -182,13 +186,13 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
         // Whole minor units per line, or the cart's exact total rounded once (PHP's client sums unrounded prices).
         if (amount != lines.Sum(l => l.Total) && amount != Math.Round(exactTotal, MidpointRounding.AwayFromZero))
             throw new SandboxFault(KlarnaFaultCode.GoodsList);
-        var lastName = SandboxArguments.Member(billing, "lname", XmlRpcConvert.ToText);
+        var lastName = billing.Count == 0 ? "" : SandboxArguments.Member(billing, "lname", XmlRpcConvert.ToText);
         if (lastName == DeniedLastName || SandboxTestData.Person((KlarnaCountry)country, pno, lastName) is { Approved: false }
             || SandboxTestData.Company((KlarnaCountry)country, pno) is { Approved: false })
             throw new SandboxFault(KlarnaFaultCode.Credit);
 
         var now = time.GetUtcNow();
-        var email = SandboxArguments.Member(billing, "email", XmlRpcConvert.ToText);
+        var email = billing.Count == 0 ? "" : SandboxArguments.Member(billing, "email", XmlRpcConvert.ToText);
         var reservation = new Reservation(NewNumber(reservations, 10), eid, (KlarnaCountry)country, (KlarnaCurrency)currency, orderId1, orderId2, amount, lines, now)
         {
             ExpiresAt = now.AddDays(options.CurrentValue.ReservationDays),

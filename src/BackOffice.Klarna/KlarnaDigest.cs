@@ -32,7 +32,8 @@ public static class KlarnaDigest
 
         /// <summary>
         /// activate signs the protocol version (with ':' for '.'), the client version, eid, rno, the optional_info
-        /// fields it carries in a fixed order, then <c>artno:qty</c> per article, then the secret.
+        /// fields it carries in a fixed order, shipment_info's delay_adjust when set (Klarna's PHP client always sends
+        /// shipment_info), then <c>artno:qty</c> per article, then the secret.
         /// </summary>
         public static string Activate(string protocolVersion, string clientVersion, int eid, string rno,
             IReadOnlyDictionary<string, object> optionalInfo, string secret)
@@ -43,6 +44,8 @@ public static class KlarnaDigest
                 if (optionalInfo.TryGetValue(key, out var value))
                     fields.Add(XmlRpcConvert.ToText(value));
             }
+            if (optionalInfo.TryGetValue("shipment_info", out var shipment) && XmlRpcConvert.ToStruct(shipment).TryGetValue("delay_adjust", out var delay))
+                fields.Add(XmlRpcConvert.ToText(delay));
             if (optionalInfo.TryGetValue("artnos", out var articles))
             {
                 foreach (var article in XmlRpcConvert.ToArray(articles).Select(XmlRpcConvert.ToStruct))

@@ -30,6 +30,20 @@ public sealed class ClientRequestShapeTests(SandboxHost sandbox) : IClassFixture
     }
 
     [Fact]
+    public async Task Php_phone_transaction_sends_no_addresses()
+    {
+        var parameters = PhpReservation("410321-9202", 1226, "order-phone");
+        (parameters[7], parameters[8], parameters[10]) = (Str(""), Str(""), Int(512));
+
+        var answer = await PostAsync("reserve_amount", parameters, Encoding.Latin1, "ISO-8859-1");
+
+        Assert.Equal(1, XmlRpcConvert.ToArray(Success(answer))[1]);
+        parameters[10] = Int(0);
+        var refused = await PostAsync("reserve_amount", parameters, Encoding.Latin1, "ISO-8859-1");
+        Assert.Equal((int)KlarnaFaultCode.Country, refused.Fault!.Code);
+    }
+
+    [Fact]
     public async Task Php_activate_with_an_empty_struct_for_its_optional_info()
     {
         var rno = await ReservePhpAsync();
@@ -39,6 +53,21 @@ public sealed class ClientRequestShapeTests(SandboxHost sandbox) : IClassFixture
 
         Assert.Equal("ok", XmlRpcConvert.ToText(XmlRpcConvert.ToArray(Success(answer))[0]));
         Assert.Equal("FullyActivated", (await sandbox.Control.ReservationAsync(rno))!.State);
+    }
+
+    [Fact]
+    public async Task Php_activate_signs_the_delay_adjust_of_the_shipment_info_it_always_sends()
+    {
+        // Klarna::activate puts shipInfo into optional_info and signs its delay_adjust after the optional keys.
+        var rno = await ReservePhpAsync();
+        var digest = Digest("4:1", PhpClient, Number(SandboxHost.Eid), rno, "order-php-1", "1", "MG200MMS", "2");
+        var info = Struct(("orderid1", Str("order-php-1")), ("shipment_info", Struct(("delay_adjust", Int(1)))),
+            ("artnos", $"<array><data><value>{Struct(("artno", Str("MG200MMS")), ("qty", Int(2)))}</value></data></array>"));
+
+        var answer = await PostAsync("activate", [Int(SandboxHost.Eid), Str(digest), Str(rno), info], Encoding.Latin1, "ISO-8859-1");
+
+        Assert.Equal("ok", XmlRpcConvert.ToText(XmlRpcConvert.ToArray(Success(answer))[0]));
+        Assert.Equal(600, Assert.Single((await sandbox.Control.ReservationAsync(rno))!.Invoices).Amount);
     }
 
     [Fact]
