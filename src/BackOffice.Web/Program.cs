@@ -20,6 +20,7 @@ builder.AddKeyRing();
 builder.Services.AddHosting(builder.Configuration, builder.Environment);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
+builder.Services.AddSingleton<DisplayTime>();
 builder.Services.AddBackOfficeData(builder.Configuration);
 builder.Services.AddUsers();
 builder.Services.AddJobs();
@@ -31,6 +32,7 @@ builder.Services.AddTransactions();
 builder.Services.AddShopApi();
 
 var app = builder.Build();
+_ = app.Services.GetRequiredService<DisplayTime>(); // A wrong Display:TimeZone stops the start, not the first page.
 
 app.UseHosting();
 if (app.Environment.IsDevelopment())

@@ -61,7 +61,7 @@ public sealed class TransactionJourneyTests(BrowserAppFixture app)
 
         await Expect(transaction.Address("Billing address")).ToContainTextAsync("Königsallee 1");
         await Expect(transaction.Address("Billing address")).ToContainTextAsync("40212 Düsseldorf");
-        await Expect(transaction.Timeline.First).ToContainTextAsync("ChangeAddress");
+        await Expect(transaction.Timeline.First).ToContainTextAsync("Address change");
         var atKlarna = (await app.Sandbox.ReservationAsync(rno))!;
         Assert.Equal(("Königsallee", "40212", "Düsseldorf"), (atKlarna.Billing!.Street, atKlarna.Billing.PostalCode, atKlarna.Billing.City));
 

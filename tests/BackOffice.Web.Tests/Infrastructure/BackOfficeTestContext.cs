@@ -34,6 +34,7 @@ public abstract class BackOfficeTestContext : BunitContext, IAsyncLifetime
         Services.AddOptions();
         Services.AddScoped<ChannelContext>();
         Services.AddSingleton<TimeProvider>(Clock);
+        Services.AddSingleton(new BackOffice.Web.Features.DisplayTime(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()));
         AddServices(Services);
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }

@@ -20,6 +20,9 @@ public sealed record PaymentServiceView(
 
 public sealed record ChannelView(string Code, string Name, PaymentServiceView Invoice, PaymentServiceView Installments)
 {
+    /// <summary>How many transactions were made through the channel: one is enough to keep it (their history stays).</summary>
+    public int TransactionCount { get; init; }
+
     public IEnumerable<PaymentServiceView> Services => [Invoice, Installments];
 
     public PaymentServiceView Service(ServiceKind kind) => kind == ServiceKind.Invoice ? Invoice : Installments;

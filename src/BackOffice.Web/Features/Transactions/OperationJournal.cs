@@ -254,12 +254,11 @@ public sealed class OperationJournal(
     private async Task<string> BusyMessageAsync(BackOfficeDbContext db, Guid activeOperationId)
     {
         var active = await db.Operations.AsNoTracking().SingleAsync(o => o.Id == activeOperationId);
-        var what = active.Kind.ToString().ToLowerInvariant();
         return active.IsInFlight(time.GetUtcNow())
-            ? $"{active.User} started a {what} at {active.RequestedAt.UtcDateTime:HH:mm:ss} UTC that is still under way; wait for it to finish."
+            ? $"{active.User} started {OperationNames.WithArticle(active.Kind)} at {active.RequestedAt.UtcDateTime:HH:mm:ss} UTC that is still under way; wait for it to finish."
             : active.IsSettled
-                ? $"{active.User} started a {what} that has just ended; look at the transaction again before you act."
-                : $"The outcome of the {what} {active.User} started is not known yet; reconcile it first.";
+                ? $"{active.User} started {OperationNames.WithArticle(active.Kind)} that has just ended; look at the transaction again before you act."
+                : $"The outcome of the {OperationNames.InSentence(active.Kind)} {active.User} started is not known yet; reconcile it first.";
     }
 
     private static async Task<(Operation, Transaction, Invoice?)> LoadAsync(BackOfficeDbContext db, Guid operationId)

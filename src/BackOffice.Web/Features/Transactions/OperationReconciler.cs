@@ -39,7 +39,7 @@ public sealed class OperationReconciler(
             credentials = await credentialsOf.ForAsync(db, transaction);
             currency = transaction.Currency;
         }
-        var what = operation.Kind.ToString().ToLowerInvariant();
+        var what = OperationNames.InSentence(operation.Kind);
         if (operation.IsInFlight(time.GetUtcNow()))
             throw new BusinessRuleException($"The {what} is still waiting for Klarna's answer. If none arrives it can be reconciled from {operation.InFlightUntil.UtcDateTime:HH:mm:ss} UTC.");
         if (operation.AnsweredAt is not null)

@@ -59,7 +59,7 @@ public sealed partial class TransactionPage
         {
             openDialog.Close();
             openDialog = null;
-            outcome = new OperationOutcome(active.Id, OperationState.Failed, $"{active.User} started a {active.Kind.ToString().ToLowerInvariant()} meanwhile; wait for it to finish.");
+            outcome = new OperationOutcome(active.Id, OperationState.Failed, $"{active.User} started {OperationNames.WithArticle(active.Kind)} meanwhile; wait for it to finish.");
         }
     }
 
@@ -192,7 +192,7 @@ public sealed partial class TransactionPage
         await ReloadAsync();
         if (details?.ActiveOperation is not { } active)
             return details is not null;
-        outcome = new OperationOutcome(active.Id, OperationState.Failed, $"{active.User} started a {active.Kind.ToString().ToLowerInvariant()} meanwhile; wait for it to finish.");
+        outcome = new OperationOutcome(active.Id, OperationState.Failed, $"{active.User} started {OperationNames.WithArticle(active.Kind)} meanwhile; wait for it to finish.");
         return false;
     }
 

@@ -185,23 +185,28 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
         return await db.Transactions.Where(t => t.Id == id).Select(t => (Guid?)t.Version).SingleOrDefaultAsync(cancellationToken);
     }
 
-    /// <summary>Writes every matching transaction as CSV (amounts in major units, invariant culture), row by row.</summary>
-    public async Task WriteCsvAsync(TransactionSearch search, Stream output, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Writes every matching transaction as CSV, row by row, for the spreadsheet of <paramref name="format"/>: UTF-8 with
+    /// a byte order mark (so Excel reads umlauts), its separator, amounts with their currency's decimals in its number
+    /// format, times in ISO 8601 UTC to the second.
+    /// </summary>
+    public async Task WriteCsvAsync(TransactionSearch search, Stream output, CsvFormat format, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await output.WriteAsync(System.Text.Encoding.UTF8.Preamble.ToArray(), cancellationToken);
         // A customer name such as "=HYPERLINK(...)" must not become a formula in a spreadsheet.
-        await using var csv = CsvWriter.Create(output, new CsvWriterOptions { Injection = CsvInjection.Escape }, leaveOpen: true);
+        await using var csv = CsvWriter.Create(output, new CsvWriterOptions { Injection = CsvInjection.Escape, Separator = format.Separator }, leaveOpen: true);
         await csv.WriteRecordAsync(["OrderNumber", "ReservationNumber", "Channel", "Service", "Environment", "State", "Currency",
             "Authorized", "Reserved", "Captured", "Refunded", "CustomerName", "CustomerEmail", "CreatedAt", "ExpiresAt"], cancellationToken);
         var matches = await FilterAsync(db, search, cancellationToken);
         await foreach (var row in Rows(db, Walk(matches, TransactionSort.Created, ascending: false, from: null)).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            string Major(long amount) => Money.ToMajor(amount, row.Currency).ToString(CultureInfo.InvariantCulture);
+            string Major(long amount) => format.Amount(amount, row.Currency);
             await csv.WriteRecordAsync(
             [
                 row.OrderNumber, row.ReservationNumber, row.Channel, row.Service.ToString(), row.Environment.ToString(), row.State.ToString(), row.Currency,
                 Major(row.AuthorizedAmount), Major(row.ReservedAmount), Major(row.CapturedAmount), Major(row.RefundedAmount),
-                row.CustomerName, row.CustomerEmail, row.CreatedAt.ToString("O", CultureInfo.InvariantCulture), row.ExpiresAt.ToString("O", CultureInfo.InvariantCulture),
+                row.CustomerName, row.CustomerEmail, CsvFormat.Time(row.CreatedAt), CsvFormat.Time(row.ExpiresAt),
             ], cancellationToken);
         }
         await csv.FlushAsync(cancellationToken);

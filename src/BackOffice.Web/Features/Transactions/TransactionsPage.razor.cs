@@ -55,7 +55,7 @@ public partial class TransactionsPage
             // Template columns report their title, property columns their property.
             nameof(TransactionRow.OrderNumber) or "Order" => TransactionSort.OrderNumber,
             nameof(TransactionRow.AuthorizedAmount) or "Amount" => TransactionSort.Amount,
-            nameof(TransactionRow.ExpiresAt) => TransactionSort.Expires,
+            var column when column == nameof(TransactionRow.ExpiresAt) || column == DisplayTime.Column("Expires") => TransactionSort.Expires,
             _ => TransactionSort.Created,
         }, sort?.Descending ?? true);
         if (wanted != order)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using BackOffice.Klarna;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Users;
@@ -19,13 +20,14 @@ internal static class TransactionsSetup
 
     /// <summary><c>GET /transactions/export.csv</c> with the list's filters: the whole result, streamed.</summary>
     public static IEndpointConventionBuilder MapTransactionExport(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/transactions/export.csv", async (HttpContext context, TransactionQuery query,
+        endpoints.MapGet("/transactions/export.csv", async (HttpContext context, TransactionQuery query, IConfiguration configuration, TimeProvider time,
                 [FromQuery] string? text, [FromQuery] string? channel, [FromQuery] ServiceKind? service, [FromQuery] TransactionState? state,
                 [FromQuery] string? currency, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, [FromQuery] bool expiresSoon = false) =>
             {
+                var format = CsvFormat.For(CultureInfo.CurrentCulture, configuration["Export:CsvSeparator"]);
                 context.Response.ContentType = "text/csv; charset=utf-8";
-                context.Response.Headers.ContentDisposition = "attachment; filename=transactions.csv";
-                await query.WriteCsvAsync(new TransactionSearch(text, channel, service, state, currency, from, to, expiresSoon), context.Response.Body, context.RequestAborted);
+                context.Response.Headers.ContentDisposition = $"attachment; filename={CsvFormat.FileName("transactions", time.GetUtcNow())}";
+                await query.WriteCsvAsync(new TransactionSearch(text, channel, service, state, currency, from, to, expiresSoon), context.Response.Body, format, context.RequestAborted);
             })
             .RequireAuthorization(Policies.Staff);
 }

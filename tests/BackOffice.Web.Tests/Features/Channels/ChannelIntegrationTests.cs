@@ -163,6 +163,8 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
         }
 
         var error = await Assert.ThrowsAsync<BusinessRuleException>(() => app.Service<ChannelService>().DeleteAsync(Admin, "demo"));
+        // The channels page offers no Delete for it: the list says how many transactions keep it.
+        Assert.Equal(1, (await app.Service<ChannelService>().ListAsync()).Single(c => c.Code == "demo").TransactionCount);
 
         await using (var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync())
         {

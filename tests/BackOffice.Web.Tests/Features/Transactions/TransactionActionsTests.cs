@@ -8,15 +8,15 @@ namespace BackOffice.Web.Tests.Features.Transactions;
 
 public sealed class TransactionActionsTests : BackOfficeTestContext
 {
-    private static readonly string[] Actions = ["Capture", "Edit lines", "Refund", "Cancel", "Resend invoice", "Extend expiry", "Edit address", "Order number"];
+    private static readonly string[] Actions = ["Capture", "Edit lines", "Refund", "Cancel", "Resend invoice", "Extend expiry", "Edit address", "Change order number"];
 
     public static TheoryData<string, string[]> EnabledByState => new()
     {
-        { "Authorized", ["Capture", "Edit lines", "Cancel", "Extend expiry", "Edit address", "Order number"] },
-        { "PartCaptured", ["Capture", "Refund", "Release remaining", "Resend invoice", "Extend expiry", "Edit address", "Order number"] },
-        { "Captured", ["Refund", "Resend invoice", "Order number"] },
-        { "PartRefunded", ["Refund", "Resend invoice", "Order number"] },
-        { "Refunded", ["Resend invoice", "Order number"] },
+        { "Authorized", ["Capture", "Edit lines", "Cancel", "Extend expiry", "Edit address", "Change order number"] },
+        { "PartCaptured", ["Capture", "Refund", "Release remaining", "Resend invoice", "Extend expiry", "Edit address", "Change order number"] },
+        { "Captured", ["Refund", "Resend invoice", "Change order number"] },
+        { "PartRefunded", ["Refund", "Resend invoice", "Change order number"] },
+        { "Refunded", ["Resend invoice", "Change order number"] },
         { "Cancelled", [] },
         { "Pending", [] },
         { "Denied", [] },

@@ -74,6 +74,49 @@ public sealed class TransactionExportTests : IAsyncLifetime
         Assert.DoesNotContain(",=HYPERLINK", csv, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_english_reader_gets_commas_two_decimals_iso_times_a_bom_and_a_dated_file()
+    {
+        var client = await ViewerAsync();
+
+        var response = await client.GetAsync("/transactions/export.csv?text=CSV-00");
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var lines = System.Text.Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
+        Assert.Matches(@"^transactions-\d{4}-\d{2}-\d{2}\.csv$", response.Content.Headers.ContentDisposition!.FileName!);
+        Assert.StartsWith("OrderNumber,ReservationNumber,Channel,", lines[0], StringComparison.Ordinal);
+        var first = lines.Single(l => l.StartsWith("CSV-000,", StringComparison.Ordinal)).Split(',');
+        Assert.Equal(("10.00", "10.00"), (first[7], first[8]));
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", first[13]);
+    }
+
+    [Fact]
+    public async Task A_german_reader_gets_semicolons_and_decimal_commas()
+    {
+        var client = await ViewerAsync();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("de-DE");
+
+        var bytes = await client.GetByteArrayAsync("/transactions/export.csv?text=CSV-001");
+        var lines = System.Text.Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
+        Assert.StartsWith("OrderNumber;ReservationNumber;Channel;", lines[0], StringComparison.Ordinal);
+        var row = lines[1].Split(';');
+        Assert.Equal(("CSV-001", "10,01", "Max Mustermann"), (row[0], row[7], row[11]));
+    }
+
+    [Fact]
+    public void The_separator_can_be_fixed_for_everyone_and_never_equals_the_decimal_mark()
+    {
+        var german = System.Globalization.CultureInfo.GetCultureInfo("de-DE");
+
+        Assert.Equal(("1234,50", ';'), (CsvFormat.For(german, null).Amount(123_450, "EUR"), CsvFormat.For(german, null).Separator));
+        Assert.Equal(("1234.50", ','), (CsvFormat.For(german, "Comma").Amount(123_450, "EUR"), CsvFormat.For(german, "Comma").Separator));
+        Assert.Equal("1235", CsvFormat.For(german, "Comma").Amount(1_235, "JPY"));
+        Assert.Throws<InvalidOperationException>(() => CsvFormat.For(german, "Tab"));
+    }
+
     private async Task<HttpClient> ViewerAsync()
     {
         var client = app.CreateLoopbackClient();

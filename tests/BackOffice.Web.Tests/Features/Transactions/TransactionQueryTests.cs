@@ -200,12 +200,12 @@ public sealed class TransactionQueryTests : IAsyncLifetime
     {
         using var output = new MemoryStream();
 
-        await Query.WriteCsvAsync(new TransactionSearch(State: TransactionState.Captured), output);
+        await Query.WriteCsvAsync(new TransactionSearch(State: TransactionState.Captured), output, CsvFormat.For(System.Globalization.CultureInfo.GetCultureInfo("en-US"), null));
 
-        var lines = Encoding.UTF8.GetString(output.ToArray()).Trim().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var lines = Encoding.UTF8.GetString(output.ToArray()[3..]).Trim().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         Assert.Equal(11, lines.Count);
         Assert.StartsWith("OrderNumber,ReservationNumber,Channel,Service,Environment,State,Currency,Authorized", lines[0], StringComparison.Ordinal);
-        Assert.Contains(lines, l => l.StartsWith("Q-27,2359889900,demo,Invoice,Test,Captured,EUR,10.07,10.07,10.07,0,", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Q-27,2359889900,demo,Invoice,Test,Captured,EUR,10.07,10.07,10.07,0.00,", StringComparison.Ordinal));
         Assert.StartsWith("Q-27,", lines[1], StringComparison.Ordinal);
     }
 

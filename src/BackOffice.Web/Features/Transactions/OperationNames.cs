@@ -1,0 +1,27 @@
+namespace BackOffice.Web.Features.Transactions;
+
+/// <summary>What each kind of operation is called where people read it (the timeline, banners, messages).</summary>
+public static class OperationNames
+{
+    public static string Of(OperationKind kind) => kind switch
+    {
+        OperationKind.Capture => "Capture",
+        OperationKind.Reduce => "Reduction",
+        OperationKind.Cancel => "Cancellation",
+        OperationKind.Refund => "Refund",
+        OperationKind.ResendInvoice => "Invoice sent again",
+        OperationKind.ExtendExpiry => "Expiry extension",
+        OperationKind.StatusCheck => "Status check",
+        OperationKind.ChangeAddress => "Address change",
+        OperationKind.ChangeOrderNumber => "Order number change",
+        OperationKind.ExtendDueDate => "Due date extension",
+        OperationKind.EditLines => "Lines edited",
+        _ => kind.ToString(),
+    };
+
+    /// <summary>The name inside a sentence: "the capture", "a refund".</summary>
+    public static string InSentence(OperationKind kind) => char.ToLowerInvariant(Of(kind)[0]) + Of(kind)[1..];
+
+    /// <summary>"a capture", "an address change".</summary>
+    public static string WithArticle(OperationKind kind) => ("aeiou".Contains(InSentence(kind)[0], StringComparison.Ordinal) ? "an " : "a ") + InSentence(kind);
+}

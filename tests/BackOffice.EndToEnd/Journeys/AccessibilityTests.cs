@@ -1,0 +1,88 @@
+using BackOffice.EndToEnd.Infrastructure;
+using BackOffice.EndToEnd.Pages;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BackOffice.EndToEnd.Journeys;
+
+/// <summary>
+/// Every page and every dialog of the transaction page, in light and in dark mode, has no serious or critical axe-core
+/// violation (colour contrast included); each dialog takes the focus when it opens and closes on Esc.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AccessibilityTests(BrowserAppFixture app)
+{
+    private static readonly string[] Dialogs = ["Capture", "Edit lines", "Cancel", "Edit address", "Change order number", "Extend expiry"];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Every_page_and_dialog_passes_axe_and_dialogs_take_the_focus_and_close_on_escape(bool dark)
+    {
+        var id = await app.ReserveAsync(dark ? "E2E-A11Y-DARK" : "E2E-A11Y-LIGHT");
+        var page = await app.NewPageAsync();
+        var problems = new List<string>();
+        await new LoginPage(page).GotoAsync();
+        problems.AddRange(await ViolationsAsync(page, "the sign-in page"));
+        await new LoginPage(page).SignInAsAdministratorAsync();
+        if (dark)
+            await new ShellPage(page).ToggleDarkModeAsync();
+
+        foreach (var path in new[] { "transactions", $"transactions/{id}", "channels", "channels/demo", "pclasses", "jobs", "audit-log", "users" })
+        {
+            await OpenAsync(page, path, dark);
+            problems.AddRange(await ViolationsAsync(page, path));
+        }
+
+        await OpenAsync(page, $"transactions/{id}", dark);
+        var transaction = new TransactionPage(page);
+        foreach (var action in Dialogs)
+            problems.AddRange(await DialogViolationsAsync(page, transaction.Action(action), action));
+
+        // After a part capture: the refund, the resend and the due date of the invoice, the release of the rest.
+        await transaction.CaptureLinesAsync("A1", 1, "EUR 10.00");
+        // Its snackbar fades out over the next dialogs, and a fading text has no contrast to speak of.
+        await Expect(page.Locator(".mud-snackbar")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        foreach (var action in new[] { "Refund", "Resend invoice", "Release remaining" })
+            problems.AddRange(await DialogViolationsAsync(page, transaction.Action(action), action));
+        problems.AddRange(await DialogViolationsAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Extend due date" }), "Extend due date"));
+
+        await OpenAsync(page, "users", dark);
+        problems.AddRange(await DialogViolationsAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "New user" }), "New user"));
+        await OpenAsync(page, "channels", dark);
+        problems.AddRange(await DialogViolationsAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "New channel" }), "New channel"));
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>Opens a dialog, checks that it took the focus and passes axe, and closes it with Esc.</summary>
+    private static async Task<IEnumerable<string>> DialogViolationsAsync(IPage page, ILocator opener, string name)
+    {
+        await opener.ClickAsync();
+        var dialog = page.Locator(".mud-dialog");
+        await Expect(dialog).ToHaveCSSAsync("opacity", "1");
+        Assert.True(await dialog.EvaluateAsync<bool>("d => d.contains(document.activeElement)"), $"The {name} dialog did not take the focus.");
+        var violations = await ViolationsAsync(page, $"the {name} dialog");
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(dialog).ToHaveCountAsync(0);
+        return violations;
+    }
+
+    private static async Task OpenAsync(IPage page, string path, bool dark)
+    {
+        await page.GotoAsync(path);
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+        if (dark)
+            await Expect(new ShellPage(page).LightModeButton).ToBeVisibleAsync();
+    }
+
+    /// <summary>Serious and critical violations, one line each with where they are.</summary>
+    private static async Task<IEnumerable<string>> ViolationsAsync(IPage page, string where)
+    {
+        var result = await page.RunAxe();
+        return result.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .SelectMany(v => v.Nodes.Select(n => $"{where}: {v.Id} ({v.Impact}) {v.Help} at {n.Target}: {n.Html}"));
+    }
+}
