@@ -1,5 +1,6 @@
 using BackOffice.EndToEnd.Infrastructure;
 using BackOffice.EndToEnd.Pages;
+using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace BackOffice.EndToEnd.Journeys;
@@ -28,6 +29,11 @@ public sealed class ChannelJourneyTests(BrowserAppFixture app)
         await channel.Card("Invoice").GetByLabel("Shared secret").FillAsync("a-wrong-secret");
         await Expect(channel.InitializeButton("Invoice")).ToBeDisabledAsync();
         await Expect(channel.Card("Invoice").GetByTestId("save-first")).ToBeVisibleAsync();
+        // Nor is it dropped silently: leaving the page asks first.
+        await new ShellPage(page).NavigationLink("Transactions").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("Unsaved changes");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stay" }).ClickAsync();
+        await Expect(channel.Card("Invoice").GetByLabel("Shared secret")).ToHaveValueAsync("a-wrong-secret");
         await channel.Card("Invoice").GetByLabel("Shared secret").FillAsync("");
         await Expect(channel.InitializeButton("Invoice")).ToBeEnabledAsync();
 

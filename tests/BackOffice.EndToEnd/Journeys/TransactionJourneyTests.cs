@@ -39,6 +39,14 @@ public sealed class TransactionJourneyTests(BrowserAppFixture app)
         await Expect(transaction.Timeline.Nth(1)).ToContainTextAsync("Capture");
         await Expect(page.GetByTestId("state")).ToHaveTextAsync("PartCaptured");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "backoffice-transaction.png"), FullPage = true });
+
+        // Back brings the list back as it was left: the search is in its address.
+        await page.GoBackAsync();
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+        Assert.EndsWith("transactions?text=E2E-CAPTURE-1", page.Url, StringComparison.Ordinal);
+        await Expect(page.GetByLabel("Search")).ToHaveValueAsync("E2E-CAPTURE-1");
+        await Expect(list.Order("E2E-CAPTURE-1")).ToBeVisibleAsync();
+        await Expect(list.Order("E2E-OTHER-2")).ToHaveCountAsync(0);
     }
 
     [Fact]

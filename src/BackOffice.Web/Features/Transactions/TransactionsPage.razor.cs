@@ -1,13 +1,18 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.JSInterop;
 using MudBlazor;
 
 namespace BackOffice.Web.Features.Transactions;
 
 /// <summary>
 /// The list pages by key: First, Previous, Next and Last from the rows shown, never by offset. The count is taken once
-/// per search (it stops at <see cref="TransactionQuery.CountBound"/>), not on every page turn.
+/// per search (it stops at <see cref="TransactionQuery.CountBound"/>), not on every page turn. The filters live in the
+/// address (<c>?state=Captured&amp;currency=EUR</c>, written into the list's history entry): a link shares them, and
+/// Back from a transaction brings them back.
 /// </summary>
-public partial class TransactionsPage
+public partial class TransactionsPage : IDisposable
 {
     private static readonly int[] PageSizes = [25, 50, 100];
 
@@ -33,19 +38,33 @@ public partial class TransactionsPage
         _ => "",
     };
 
-    private string ExportUrl => QueryHelpers.AddQueryString("transactions/export.csv", new Dictionary<string, string?>
-    {
-        ["text"] = search.Text,
-        ["channel"] = search.ChannelCode,
-        ["service"] = search.Service?.ToString(),
-        ["state"] = search.State?.ToString(),
-        ["currency"] = search.Currency,
-        ["from"] = search.CreatedFrom?.ToString("yyyy-MM-dd"),
-        ["to"] = search.CreatedTo?.ToString("yyyy-MM-dd"),
-        ["expiresSoon"] = search.ExpiresSoon ? "true" : null,
-    }.Where(p => p.Value is not null));
+    [Inject] private NavigationManager Navigation { get; set; } = null!;
+    [Inject] private IJSRuntime JS { get; set; } = null!;
 
-    protected override async Task OnInitializedAsync() => channels = await Catalog.ChannelCodesAsync();
+    private string ExportUrl => QueryHelpers.AddQueryString("transactions/export.csv", TransactionSearchAddress.Query(search));
+
+    protected override async Task OnInitializedAsync()
+    {
+        search = TransactionSearchAddress.Parse(Navigation.Uri);
+        Navigation.LocationChanged += OnLocationChanged;
+        channels = await Catalog.ChannelCodesAsync();
+    }
+
+    public void Dispose() => Navigation.LocationChanged -= OnLocationChanged;
+
+    /// <summary>Back and Forward (and links to this page) bring their filters with them.</summary>
+    private void OnLocationChanged(object? sender, LocationChangedEventArgs e)
+    {
+        var wanted = TransactionSearchAddress.Parse(e.Location);
+        if (wanted == search || !IsListAddress(e.Location))
+            return;
+        _ = InvokeAsync(async () =>
+        {
+            (search, count) = (wanted, null);
+            await grid.ReloadServerData();
+            StateHasChanged();
+        });
+    }
 
     private async Task<GridData<TransactionRow>> LoadAsync(GridState<TransactionRow> state, CancellationToken cancellationToken)
     {
@@ -93,9 +112,16 @@ public partial class TransactionsPage
 
     private async Task ApplyAsync(TransactionSearch changed)
     {
+        // The search field commits its text again when it loses the focus (say, to a click on an order).
+        if (changed == search)
+            return;
         (search, count) = (changed, null);
+        var basePath = new Uri(Navigation.BaseUri).AbsolutePath;
+        await JS.InvokeVoidAsync("backOfficeAddress.replaceQuery", new[] { basePath, basePath + "transactions" }, QueryHelpers.AddQueryString("", TransactionSearchAddress.Query(search)));
         await grid.ReloadServerData();
     }
+
+    private bool IsListAddress(string address) => Navigation.ToBaseRelativePath(address).Split('?')[0].TrimEnd('/') is "" or "transactions";
 
     private static DateTime? ToDate(DateOnly? date) => date?.ToDateTime(TimeOnly.MinValue);
 

@@ -95,6 +95,42 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
         page.WaitForAssertion(() => Assert.Contains("Names and e-mails are searched from 3 characters on", page.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
     }
 
+    [Fact]
+    public void The_filters_come_from_the_address_go_into_it_and_come_with_it_on_navigation()
+    {
+        var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        navigation.NavigateTo("transactions?text=M%C3%9CLLER");
+
+        var page = Render<TransactionsPage>();
+        page.WaitForAssertion(() => Assert.Equal("1–15 of 15", Position(page)), TimeSpan.FromSeconds(5));
+
+        Search(page, "P-05");
+        page.WaitForAssertion(() => Assert.Equal("?text=P-05", AddressQuery()), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Equal("1–1 of 1", Position(page)), TimeSpan.FromSeconds(5));
+
+        navigation.NavigateTo("transactions?text=M%C3%9CLLER&state=Authorized");
+        page.WaitForAssertion(() => Assert.Equal("1–15 of 15", Position(page)), TimeSpan.FromSeconds(5));
+        Assert.Equal("MÜLLER", page.Find("input[placeholder^='Order number']").GetAttribute("value"));
+    }
+
+    [Fact]
+    public void A_german_user_types_a_date_the_german_way()
+    {
+        UseCulture("de-DE");
+        var page = Render<TransactionsPage>();
+        page.WaitForAssertion(() => Assert.Equal("1–25 of 60", Position(page)));
+        var label = page.FindAll("label").Single(l => l.TextContent.Trim() == "Created from");
+
+        page.Find($"#{label.GetAttribute("for")}").Change("21.11.2026");
+
+        // Every transaction here was made on 20 November.
+        page.WaitForAssertion(() => Assert.Contains("No transaction matches.", page.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+        Assert.Equal("?from=2026-11-21", AddressQuery());
+    }
+
+    /// <summary>The query the list last wrote into its address.</summary>
+    private string AddressQuery() => (string)JSInterop.Invocations["backOfficeAddress.replaceQuery"][^1].Arguments[1]!;
+
     private static void Search(IRenderedComponent<TransactionsPage> page, string text) =>
         page.Find("input[placeholder^='Order number']").Input(text);
 
