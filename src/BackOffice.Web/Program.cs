@@ -56,6 +56,7 @@ app.MapHealthChecks("/health");
 app.MapJobsDashboard();
 app.MapInProcessSandbox();
 app.MapTransactionExport();
+app.MapAuditLogExport();
 app.MapShopApi();
 
 app.LogStartup();

@@ -1,27 +1,81 @@
 using BackOffice.Web.Data;
+using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackOffice.Web.Features.AuditLog;
 
+/// <summary>Which entries: text anywhere, an area, a user (part of the name), a range of days (UTC, as the list's dates).</summary>
+public sealed record AuditLogFilter(string? Text = null, string? Area = null, string? User = null, DateOnly? From = null, DateOnly? To = null);
+
 public sealed class AuditLogQuery(IDbContextFactory<BackOfficeDbContext> databases)
 {
-    /// <summary>One page of the log, newest first, optionally only entries whose text contains <paramref name="search"/>.</summary>
-    public async Task<(IReadOnlyList<AuditEntry> Entries, int Total)> PageAsync(int page, int pageSize, string? search, CancellationToken cancellationToken = default)
+    /// <summary>One page of the log, newest first, of the entries the filter lets through.</summary>
+    public async Task<(IReadOnlyList<AuditEntry> Entries, int Total)> PageAsync(AuditLogFilter filter, int page, int pageSize, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var entries = db.AuditEntries.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(search))
-        {
-            var pattern = $"%{search.Trim()}%";
-            // SQLite's LIKE ignores case (ASCII); PostgreSQL's does not, ILIKE does.
-            entries = db.Database.IsNpgsql()
-                ? entries.Where(e => EF.Functions.ILike(e.User, pattern) || EF.Functions.ILike(e.Subject, pattern)
-                    || EF.Functions.ILike(e.Action, pattern) || EF.Functions.ILike(e.Details, pattern))
-                : entries.Where(e => EF.Functions.Like(e.User, pattern) || EF.Functions.Like(e.Subject, pattern)
-                    || EF.Functions.Like(e.Action, pattern) || EF.Functions.Like(e.Details, pattern));
-        }
+        var entries = Filter(db, filter);
         var total = await entries.CountAsync(cancellationToken);
         var items = await entries.OrderByDescending(e => e.Id).Skip(page * pageSize).Take(pageSize).ToListAsync(cancellationToken);
         return (items, total);
     }
+
+    /// <summary>The areas the log has entries for, for the filter's choices.</summary>
+    public async Task<IReadOnlyList<string>> AreasAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.AuditEntries.Select(e => e.Area).Distinct().OrderBy(a => a).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Every entry the filter lets through as CSV, newest first, row by row (see <see cref="CsvFormat"/>).</summary>
+    public async Task WriteCsvAsync(AuditLogFilter filter, Stream output, CsvFormat format, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await output.WriteAsync(System.Text.Encoding.UTF8.Preamble.ToArray(), cancellationToken);
+        await using var csv = CsvWriter.Create(output, new CsvWriterOptions { Injection = CsvInjection.Escape, Separator = format.Separator }, leaveOpen: true);
+        await csv.WriteRecordAsync(["At", "User", "Area", "Action", "Subject", "Details", "Result"], cancellationToken);
+        await foreach (var entry in Filter(db, filter).OrderByDescending(e => e.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            await csv.WriteRecordAsync([CsvFormat.Time(entry.At), entry.User, entry.Area, entry.Action, entry.Subject, entry.Details,
+                entry.Succeeded ? "succeeded" : "failed"], cancellationToken);
+        }
+        await csv.FlushAsync(cancellationToken);
+    }
+
+    private static IQueryable<AuditEntry> Filter(BackOfficeDbContext db, AuditLogFilter filter)
+    {
+        var entries = db.AuditEntries.AsNoTracking();
+        // SQLite's LIKE ignores case (ASCII); PostgreSQL's does not, ILIKE does.
+        var npgsql = db.Database.IsNpgsql();
+        if (filter.Text?.Trim() is { Length: > 0 } text)
+        {
+            var pattern = Pattern(text);
+            entries = npgsql
+                ? entries.Where(e => EF.Functions.ILike(e.User, pattern, "\\") || EF.Functions.ILike(e.Subject, pattern, "\\")
+                    || EF.Functions.ILike(e.Action, pattern, "\\") || EF.Functions.ILike(e.Details, pattern, "\\"))
+                : entries.Where(e => EF.Functions.Like(e.User, pattern, "\\") || EF.Functions.Like(e.Subject, pattern, "\\")
+                    || EF.Functions.Like(e.Action, pattern, "\\") || EF.Functions.Like(e.Details, pattern, "\\"));
+        }
+        if (filter.Area is { Length: > 0 } area)
+            entries = entries.Where(e => e.Area == area);
+        if (filter.User?.Trim() is { Length: > 0 } user)
+        {
+            var pattern = Pattern(user);
+            entries = npgsql ? entries.Where(e => EF.Functions.ILike(e.User, pattern, "\\")) : entries.Where(e => EF.Functions.Like(e.User, pattern, "\\"));
+        }
+        if (filter.From is { } from)
+        {
+            var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            entries = entries.Where(e => e.At >= start);
+        }
+        if (filter.To is { } to)
+        {
+            var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            entries = entries.Where(e => e.At < end);
+        }
+        return entries;
+    }
+
+    /// <summary>The text as a LIKE pattern that finds it anywhere; its own % and _ are matched as themselves.</summary>
+    private static string Pattern(string text) =>
+        $"%{text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";
 }

@@ -73,7 +73,8 @@ public partial class TransactionsPage : IDisposable
         {
             // Template columns report their title, property columns their property.
             nameof(TransactionRow.OrderNumber) or "Order" => TransactionSort.OrderNumber,
-            nameof(TransactionRow.AuthorizedAmount) or "Amount" => TransactionSort.Amount,
+            // Amounts of different currencies do not compare: by amount only within the currency filtered for.
+            nameof(TransactionRow.AuthorizedAmount) or "Amount" when search.Currency is not null => TransactionSort.Amount,
             var column when column == nameof(TransactionRow.ExpiresAt) || column == DisplayTime.Column("Expires") => TransactionSort.Expires,
             _ => TransactionSort.Created,
         }, sort?.Descending ?? true);

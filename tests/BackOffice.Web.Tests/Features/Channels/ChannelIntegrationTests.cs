@@ -148,8 +148,18 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
         Assert.Equal(["Channel created", "Channel renamed", "Channel deleted"],
             await db.AuditEntries.Where(e => e.Subject == "shop-se").OrderBy(e => e.Id).Select(e => e.Action).ToListAsync());
         // The log's search ignores case on either database.
-        var (found, total) = await app.Service<AuditLogQuery>().PageAsync(0, 10, "CHANNEL RENAMED");
+        var log = app.Service<AuditLogQuery>();
+        var (found, total) = await log.PageAsync(new AuditLogFilter(Text: "CHANNEL RENAMED"), 0, 10);
         Assert.Equal((1, "Channel renamed"), (total, found.Single().Action));
+        // Filters by area, user and day, and a link to what the entry is about.
+        var (channelEntries, _) = await log.PageAsync(new AuditLogFilter(Area: "Channels", User: "ADMIN@"), 0, 50);
+        Assert.Contains(channelEntries, e => e.Subject == "shop-se");
+        Assert.All(channelEntries, e => Assert.Equal("Channels", e.Area));
+        Assert.Equal("channels/shop-se", AuditSubjects.Link(channelEntries.First(e => e.Subject == "shop-se")));
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        Assert.Equal(0, (await log.PageAsync(new AuditLogFilter(Area: "Channels", To: today.AddDays(-1)), 0, 50)).Total);
+        Assert.Equal(0, (await log.PageAsync(new AuditLogFilter(Text: "100%_"), 0, 50)).Total);
+        Assert.Contains("channels", await log.AreasAsync(), StringComparer.OrdinalIgnoreCase);
     }
 
     [Fact]

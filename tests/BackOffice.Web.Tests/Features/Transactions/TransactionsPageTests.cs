@@ -128,6 +128,18 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
         Assert.Equal("?from=2026-11-21", AddressQuery());
     }
 
+    [Fact]
+    public void Amounts_sort_only_within_one_currency()
+    {
+        var page = Render<TransactionsPage>();
+        page.WaitForAssertion(() => Assert.Equal("1–25 of 60", Position(page)));
+        Assert.DoesNotContain(page.FindAll("th"), th => th.TextContent.Contains("Amount", StringComparison.Ordinal) && th.QuerySelector("button") is not null);
+
+        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("transactions?currency=EUR");
+
+        page.WaitForAssertion(() => Assert.Contains(page.FindAll("th"), th => th.TextContent.Contains("Amount", StringComparison.Ordinal) && th.QuerySelector("button") is not null));
+    }
+
     /// <summary>The query the list last wrote into its address.</summary>
     private string AddressQuery() => (string)JSInterop.Invocations["backOfficeAddress.replaceQuery"][^1].Arguments[1]!;
 

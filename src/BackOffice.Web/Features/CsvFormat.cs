@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace BackOffice.Web.Features.Transactions;
+namespace BackOffice.Web.Features;
 
 /// <summary>
 /// How a CSV export is written for the reader's spreadsheet: German Excel splits on ';' and reads ',' as the decimal

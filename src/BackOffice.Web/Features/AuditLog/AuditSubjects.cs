@@ -1,0 +1,17 @@
+namespace BackOffice.Web.Features.AuditLog;
+
+/// <summary>Where an entry's subject can be looked at: a transaction (by its reservation, which never changes), a channel, the users, the jobs.</summary>
+public static class AuditSubjects
+{
+    public static string? Link(AuditEntry entry) => entry.Area switch
+    {
+        // "ORDER-1 (2359889900)"
+        "Transactions" when entry.Subject.LastIndexOf('(') is var open and > 0 && entry.Subject.EndsWith(')')
+            => $"transactions?text={Uri.EscapeDataString(entry.Subject[(open + 1)..^1])}",
+        // "demo", or "demo / Klarna Invoice" for a service
+        "Channels" when entry.Subject.Split(" / ")[0] is { Length: > 0 } code => $"channels/{Uri.EscapeDataString(code)}",
+        "Users" => "users",
+        "Jobs" => "jobs",
+        _ => null,
+    };
+}
