@@ -5,6 +5,7 @@ using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Hosting;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Overview;
 using BackOffice.Web.Features.PClasses;
 using BackOffice.Web.Features.ShopApi;
 using BackOffice.Web.Features.Transactions;
@@ -30,6 +31,7 @@ builder.Services.AddPClasses();
 builder.Services.AddAuditLog();
 builder.Services.AddTransactions();
 builder.Services.AddShopApi();
+builder.Services.AddOverview();
 
 var app = builder.Build();
 _ = app.Services.GetRequiredService<DisplayTime>(); // A wrong Display:TimeZone stops the start, not the first page.

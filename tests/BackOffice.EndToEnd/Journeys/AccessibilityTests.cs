@@ -29,7 +29,7 @@ public sealed class AccessibilityTests(BrowserAppFixture app)
         if (dark)
             await new ShellPage(page).ToggleDarkModeAsync();
 
-        foreach (var path in new[] { "transactions", $"transactions/{id}", "channels", "channels/demo", "pclasses", "jobs", "audit-log", "users" })
+        foreach (var path in new[] { "", "transactions", $"transactions/{id}", "channels", "channels/demo", "pclasses", "jobs", "audit-log", "users" })
         {
             await OpenAsync(page, path, dark);
             problems.AddRange(await ViolationsAsync(page, path));

@@ -1,5 +1,6 @@
 using BackOffice.EndToEnd.Infrastructure;
 using BackOffice.EndToEnd.Pages;
+using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace BackOffice.EndToEnd.Journeys;
@@ -22,7 +23,7 @@ public sealed class SignInJourneyTests(BrowserAppFixture app)
 
         await shell.WaitUntilInteractiveAsync();
         await shell.ExpectSignedInAsAsync(AdminEmail);
-        foreach (var entry in new[] { "Transactions", "Channels", "PClasses", "Jobs", "Audit log", "Users" })
+        foreach (var entry in new[] { "Overview", "Transactions", "Channels", "PClasses", "Jobs", "Audit log", "Users" })
             await Expect(shell.NavigationLink(entry)).ToBeVisibleAsync();
 
         var lightBackground = await shell.BackgroundColorAsync();
@@ -99,6 +100,7 @@ public sealed class SignInJourneyTests(BrowserAppFixture app)
         await new LoginPage(page).SubmitAsync(email, password);
         await shell.WaitUntilInteractiveAsync();
 
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview" })).ToBeVisibleAsync();
         await Expect(shell.NavigationLink("Transactions")).ToBeVisibleAsync();
         await Expect(shell.NavigationLink("PClasses")).ToBeVisibleAsync();
         await Expect(shell.NavigationLink("Channels")).ToHaveCountAsync(0);

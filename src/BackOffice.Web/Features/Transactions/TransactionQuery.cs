@@ -17,7 +17,8 @@ public sealed record TransactionSearch(
     string? Currency = null,
     DateOnly? CreatedFrom = null,
     DateOnly? CreatedTo = null,
-    bool ExpiresSoon = false);
+    bool ExpiresSoon = false,
+    bool NeedsAttention = false);
 
 /// <summary>The list's orders; each is served by an index, with the id breaking ties.</summary>
 public enum TransactionSort
@@ -245,6 +246,13 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
         {
             var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             transactions = transactions.Where(t => t.CreatedAt < end);
+        }
+        if (search.NeedsAttention)
+        {
+            // An outcome nobody knows yet, or a review at Klarna that has taken more than a day.
+            var dayAgo = time.GetUtcNow().AddDays(-1);
+            var unknown = db.Operations.Where(o => o.State == OperationState.Unknown).Select(o => o.TransactionId);
+            transactions = transactions.Where(t => unknown.Contains(t.Id) || t.State == TransactionState.Pending && t.CreatedAt < dayAgo);
         }
         if (search.ExpiresSoon)
         {

@@ -16,6 +16,7 @@ public static class TransactionSearchAddress
         ["from"] = search.CreatedFrom?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         ["to"] = search.CreatedTo?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         ["expiresSoon"] = search.ExpiresSoon ? "true" : null,
+        ["attention"] = search.NeedsAttention ? "true" : null,
     }.Where(p => p.Value is not null);
 
     public static TransactionSearch Parse(string address)
@@ -25,6 +26,6 @@ public static class TransactionSearchAddress
         T? Enum<T>(string name) where T : struct, System.Enum => System.Enum.TryParse<T>(Text(name), ignoreCase: true, out var value) && System.Enum.IsDefined(value) ? value : null;
         DateOnly? Date(string name) => DateOnly.TryParseExact(Text(name), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
         return new TransactionSearch(Text("text"), Text("channel"), Enum<BackOffice.Web.Features.Klarna.ServiceKind>("service"), Enum<TransactionState>("state"),
-            Text("currency"), Date("from"), Date("to"), Text("expiresSoon") == "true");
+            Text("currency"), Date("from"), Date("to"), Text("expiresSoon") == "true", Text("attention") == "true");
     }
 }

@@ -118,11 +118,11 @@ public partial class TransactionsPage : IDisposable
             return;
         (search, count) = (changed, null);
         var basePath = new Uri(Navigation.BaseUri).AbsolutePath;
-        await JS.InvokeVoidAsync("backOfficeAddress.replaceQuery", new[] { basePath, basePath + "transactions" }, QueryHelpers.AddQueryString("", TransactionSearchAddress.Query(search)));
+        await JS.InvokeVoidAsync("backOfficeAddress.replaceQuery", new[] { basePath + "transactions" }, QueryHelpers.AddQueryString("", TransactionSearchAddress.Query(search)));
         await grid.ReloadServerData();
     }
 
-    private bool IsListAddress(string address) => Navigation.ToBaseRelativePath(address).Split('?')[0].TrimEnd('/') is "" or "transactions";
+    private bool IsListAddress(string address) => Navigation.ToBaseRelativePath(address).Split('?')[0].TrimEnd('/') == "transactions";
 
     private static DateTime? ToDate(DateOnly? date) => date?.ToDateTime(TimeOnly.MinValue);
 
