@@ -36,6 +36,23 @@ public sealed class TransactionActionsTests : BackOfficeTestContext
     }
 
     [Fact]
+    public void A_disabled_action_says_why()
+    {
+        SignInAs("clerk@test.local", Roles.Operator);
+        var captured = InState("Captured");
+
+        var actions = Render<TransactionActions>(p => p.Add(a => a.Transaction, captured).Add(a => a.HasInvoices, true));
+        var busy = Render<TransactionActions>(p => p.Add(a => a.Transaction, InState("Authorized")).Add(a => a.Unavailable, true));
+
+        string? Why(IRenderedComponent<TransactionActions> rendered, string name) =>
+            rendered.FindAll("button").Single(b => b.TextContent.Trim() == name).GetAttribute("aria-description");
+        Assert.Equal("The lines of a Captured transaction cannot be changed any more.", Why(actions, "Edit lines"));
+        Assert.Equal("A Captured transaction cannot be captured.", Why(actions, "Capture"));
+        Assert.Null(Why(actions, "Refund"));
+        Assert.Equal("Another action on this transaction is under way or waits to be reconciled.", Why(busy, "Capture"));
+    }
+
+    [Fact]
     public void A_viewer_gets_no_action_at_all()
     {
         SignInAs("viewer@test.local", Roles.Viewer);
