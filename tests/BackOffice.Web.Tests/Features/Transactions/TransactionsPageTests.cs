@@ -110,7 +110,7 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
 
         navigation.NavigateTo("transactions?text=M%C3%9CLLER&state=Authorized");
         page.WaitForAssertion(() => Assert.Equal("1–15 of 15", Position(page)), TimeSpan.FromSeconds(5));
-        Assert.Equal("MÜLLER", page.Find("input[placeholder^='Order number']").GetAttribute("value"));
+        page.WaitForAssertion(() => Assert.Equal("MÜLLER", page.Find("input[placeholder^='Order number']").GetAttribute("value")), TimeSpan.FromSeconds(5));
     }
 
     [Fact]
