@@ -18,7 +18,10 @@ public sealed record TransactionSearch(
     DateOnly? CreatedFrom = null,
     DateOnly? CreatedTo = null,
     bool ExpiresSoon = false,
-    bool NeedsAttention = false);
+    bool NeedsAttention = false,
+    string? Country = null,
+    long? MinAmount = null,
+    long? MaxAmount = null);
 
 /// <summary>The list's orders; each is served by an index, with the id breaking ties.</summary>
 public enum TransactionSort
@@ -237,6 +240,13 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
             transactions = transactions.Where(t => t.State == state);
         if (search.Currency is { Length: > 0 } currency)
             transactions = transactions.Where(t => t.Currency == currency);
+        if (search.Country is { Length: > 0 } country)
+            transactions = transactions.Where(t => t.Country == country);
+        // Authorized amounts in minor units; a range only means something within one currency, which the page asks for.
+        if (search.MinAmount is { } min)
+            transactions = transactions.Where(t => t.AuthorizedAmount >= min);
+        if (search.MaxAmount is { } max)
+            transactions = transactions.Where(t => t.AuthorizedAmount <= max);
         if (search.CreatedFrom is { } from)
         {
             var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);

@@ -17,6 +17,9 @@ public static class TransactionSearchAddress
         ["to"] = search.CreatedTo?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         ["expiresSoon"] = search.ExpiresSoon ? "true" : null,
         ["attention"] = search.NeedsAttention ? "true" : null,
+        ["country"] = search.Country,
+        ["min"] = search.MinAmount?.ToString(CultureInfo.InvariantCulture),
+        ["max"] = search.MaxAmount?.ToString(CultureInfo.InvariantCulture),
     }.Where(p => p.Value is not null);
 
     public static TransactionSearch Parse(string address)
@@ -24,8 +27,9 @@ public static class TransactionSearchAddress
         var query = QueryHelpers.ParseQuery(new Uri(address).Query);
         string? Text(string name) => query.TryGetValue(name, out var value) && value.ToString() is { Length: > 0 } text ? text : null;
         T? Enum<T>(string name) where T : struct, System.Enum => System.Enum.TryParse<T>(Text(name), ignoreCase: true, out var value) && System.Enum.IsDefined(value) ? value : null;
+        long? Minor(string name) => long.TryParse(Text(name), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
         DateOnly? Date(string name) => DateOnly.TryParseExact(Text(name), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
         return new TransactionSearch(Text("text"), Text("channel"), Enum<BackOffice.Web.Features.Klarna.ServiceKind>("service"), Enum<TransactionState>("state"),
-            Text("currency"), Date("from"), Date("to"), Text("expiresSoon") == "true", Text("attention") == "true");
+            Text("currency"), Date("from"), Date("to"), Text("expiresSoon") == "true", Text("attention") == "true", Text("country"), Minor("min"), Minor("max"));
     }
 }

@@ -22,12 +22,13 @@ internal static class TransactionsSetup
     public static IEndpointConventionBuilder MapTransactionExport(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/transactions/export.csv", async (HttpContext context, TransactionQuery query, IConfiguration configuration, TimeProvider time,
                 [FromQuery] string? text, [FromQuery] string? channel, [FromQuery] ServiceKind? service, [FromQuery] TransactionState? state,
-                [FromQuery] string? currency, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, [FromQuery] bool expiresSoon = false, [FromQuery] bool attention = false) =>
+                [FromQuery] string? currency, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, [FromQuery] bool expiresSoon = false, [FromQuery] bool attention = false,
+                [FromQuery] string? country = null, [FromQuery] long? min = null, [FromQuery] long? max = null) =>
             {
                 var format = CsvFormat.For(CultureInfo.CurrentCulture, configuration["Export:CsvSeparator"]);
                 context.Response.ContentType = "text/csv; charset=utf-8";
                 context.Response.Headers.ContentDisposition = $"attachment; filename={CsvFormat.FileName("transactions", time.GetUtcNow())}";
-                await query.WriteCsvAsync(new TransactionSearch(text, channel, service, state, currency, from, to, expiresSoon, attention), context.Response.Body, format, context.RequestAborted);
+                await query.WriteCsvAsync(new TransactionSearch(text, channel, service, state, currency, from, to, expiresSoon, attention, country, min, max), context.Response.Body, format, context.RequestAborted);
             })
             .RequireAuthorization(Policies.Staff);
 }

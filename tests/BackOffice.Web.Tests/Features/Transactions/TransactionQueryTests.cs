@@ -197,6 +197,20 @@ public sealed class TransactionQueryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Country_and_a_range_of_amounts_filter_and_travel_in_the_address()
+    {
+        var search = new TransactionSearch(Currency: "EUR", Country: "DE", MinAmount: 1_003, MaxAmount: 1_005);
+
+        var (page, count) = await Query.SearchAsync(search, TransactionPageRequest.First(25));
+
+        Assert.Equal(new TransactionCount(9, MoreThan: false), count);
+        Assert.All(page.Rows, r => Assert.InRange(r.AuthorizedAmount, 1_003, 1_005));
+        Assert.Equal(0, (await Query.CountAsync(search with { Country = "SE" })).Value);
+        var address = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("http://x/transactions", TransactionSearchAddress.Query(search));
+        Assert.Equal(search, TransactionSearchAddress.Parse(address));
+    }
+
+    [Fact]
     public async Task The_csv_holds_every_match_in_major_units()
     {
         using var output = new MemoryStream();

@@ -129,15 +129,18 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
     }
 
     [Fact]
-    public void Amounts_sort_only_within_one_currency()
+    public void Amounts_sort_and_filter_by_range_only_within_one_currency()
     {
         var page = Render<TransactionsPage>();
         page.WaitForAssertion(() => Assert.Equal("1–25 of 60", Position(page)));
+        Assert.DoesNotContain(page.FindAll("label"), l => l.TextContent.Trim() == "Amount from");
         Assert.DoesNotContain(page.FindAll("th"), th => th.TextContent.Contains("Amount", StringComparison.Ordinal) && th.QuerySelector("button") is not null);
 
         Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("transactions?currency=EUR");
 
         page.WaitForAssertion(() => Assert.Contains(page.FindAll("th"), th => th.TextContent.Contains("Amount", StringComparison.Ordinal) && th.QuerySelector("button") is not null));
+        // So does a range of amounts: its fields are there only with a currency.
+        Assert.Contains(page.FindAll("label"), l => l.TextContent.Trim() == "Amount from");
     }
 
     /// <summary>The query the list last wrote into its address.</summary>
