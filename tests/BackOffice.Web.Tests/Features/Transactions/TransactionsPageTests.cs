@@ -140,7 +140,7 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
 
         page.WaitForAssertion(() => Assert.Contains(page.FindAll("th"), th => th.TextContent.Contains("Amount", StringComparison.Ordinal) && th.QuerySelector("button") is not null));
         // So does a range of amounts: its fields are there only with a currency.
-        Assert.Contains(page.FindAll("label"), l => l.TextContent.Trim() == "Amount from");
+        page.WaitForAssertion(() => Assert.Contains(page.FindAll("label"), l => l.TextContent.Trim() == "Amount from"), TimeSpan.FromSeconds(5));
     }
 
     /// <summary>The query the list last wrote into its address.</summary>
