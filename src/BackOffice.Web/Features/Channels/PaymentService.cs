@@ -58,6 +58,15 @@ public sealed class PaymentService
 
     public bool HasSecret => ProtectedSecret is not null;
 
+    /// <summary>
+    /// Why the shop may not use the service yet: a Live service must have been initialized successfully for its eid
+    /// (the test gateway may be tried without). Null when ready.
+    /// </summary>
+    public string? NotReadyForShop =>
+        Environment == KlarnaEnvironment.Test || LastInitialization is { Succeeded: true } last && last.Environment == Environment && last.MerchantId == MerchantId
+            ? null
+            : $"{ServiceNames.Of(Kind)} is set to Live (eid {MerchantId}) but has not been initialized for it; an administrator initializes it on the channel page.";
+
     public PaymentServiceSettings Settings => new(Enabled, MerchantId, UseLiveGateway, DeclinePendingOrders, ProhibitMultipleAddresses, InvoiceShipment);
 
     /// <summary>Applies new settings (and a new protected secret, if given); answers what changed, in words, without the secret.</summary>

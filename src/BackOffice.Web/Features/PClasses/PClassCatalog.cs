@@ -7,8 +7,11 @@ namespace BackOffice.Web.Features.PClasses;
 
 public sealed record PClassFilter(string? ChannelCode = null, KlarnaCountry? Country = null, KlarnaCurrency? Currency = null, PClassType? Type = null);
 
-/// <summary>A PClass to list, with its currency and the channels whose services use its eid.</summary>
-public sealed record PClassRow(StoredPClass PClass, KlarnaCurrency Currency, IReadOnlyList<string> Channels);
+/// <summary>
+/// A PClass to list, with its currency, the eids that downloaded it with these very terms and the channels whose
+/// services use those eids.
+/// </summary>
+public sealed record PClassRow(StoredPClass PClass, KlarnaCurrency Currency, IReadOnlyList<int> Eids, IReadOnlyList<string> Channels);
 
 /// <param name="Problems">Files that could not be read, each in words; their PClasses are missing from the rows.</param>
 public sealed record PClassListing(IReadOnlyList<PClassRow> Rows, IReadOnlyList<string> Problems);
@@ -37,9 +40,14 @@ public sealed class PClassCatalog(PClassFileStore files, IDbContextFactory<BackO
             {
                 problems.Add(e.Message);
             }
+            // Invoice and Installments of one channel often share an eid, and merchants share terms across eids: one row
+            // per set of terms, not one per eid.
             rows.AddRange(pclasses
                 .Where(p => filter.Type is null || p.Type == filter.Type)
-                .Select(p => new PClassRow(p, market.Currency, p.Type == PClassType.Invoice ? [] : channelsByEid.GetValueOrDefault(p.Eid, []))));
+                .GroupBy(p => p with { Eid = 0 })
+                .Select(g => new PClassRow(g.First(), market.Currency,
+                    g.Key.Type == PClassType.Invoice ? [] : [.. g.Select(p => p.Eid).Distinct().Order()],
+                    g.Key.Type == PClassType.Invoice ? [] : [.. g.SelectMany(p => channelsByEid.GetValueOrDefault(p.Eid, [])).Distinct().Order()])));
         }
         return new PClassListing(rows, problems);
     }

@@ -34,12 +34,15 @@ public sealed record ServiceApplicability(ServiceKind Service, Applicability App
 /// </summary>
 public static class ApplicabilityRules
 {
-    public static ServiceApplicability Evaluate(ServiceKind service, PaymentServiceSettings settings, Basket basket, KlarnaOptions options, bool hasPClasses)
+    public static ServiceApplicability Evaluate(ServiceKind service, PaymentServiceSettings settings, Basket basket, KlarnaOptions options, bool hasPClasses,
+        string? notReady = null)
     {
         var notApplicable = new List<string>();
         var restricted = new List<string>();
         if (!settings.Enabled)
             notApplicable.Add($"{ServiceNames.Of(service)} is not enabled in this channel.");
+        else if (notReady is not null)
+            notApplicable.Add(notReady);
         if (basket.PriceDisplay == PriceDisplay.Net)
             notApplicable.Add("Klarna needs gross prices; the basket shows net prices.");
         if (basket.Amount <= 0)

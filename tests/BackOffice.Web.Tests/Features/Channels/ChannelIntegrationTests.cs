@@ -238,6 +238,28 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
         Assert.DoesNotContain(listing.Rows, r => r.PClass.Country == BackOffice.Klarna.KlarnaCountry.SE && r.PClass.Type != BackOffice.Klarna.PClassType.Invoice);
     }
 
+    [Fact]
+    public async Task A_pclass_two_eids_downloaded_with_the_same_terms_is_listed_once_with_both_eids()
+    {
+        await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", ServiceKind.Installments);
+        var files = app.Service<BackOffice.Web.Features.PClasses.PClassFileStore>();
+        var german = await files.ReadAsync(BackOffice.Klarna.KlarnaCountry.DE, BackOffice.Klarna.KlarnaCurrency.EUR);
+        var demoEid = german[0].Eid;
+        var changed = german[1] with { Eid = 9999, Months = german[1].Months + 1 };
+        await files.WriteAsync(9999, new Dictionary<(BackOffice.Klarna.KlarnaCountry, BackOffice.Klarna.KlarnaCurrency), IReadOnlyList<BackOffice.Web.Features.PClasses.StoredPClass>>
+        {
+            [(BackOffice.Klarna.KlarnaCountry.DE, BackOffice.Klarna.KlarnaCurrency.EUR)] = [german[0] with { Eid = 9999 }, changed],
+        });
+
+        var rows = (await app.Service<BackOffice.Web.Features.PClasses.PClassCatalog>().ListAsync(new(Country: BackOffice.Klarna.KlarnaCountry.DE))).Rows;
+
+        var shared = Assert.Single(rows, r => r.PClass.Id == german[0].Id);
+        Assert.Equal([Math.Min(demoEid, 9999), Math.Max(demoEid, 9999)], shared.Eids);
+        Assert.Equal(["demo"], shared.Channels);
+        Assert.Equal(2, rows.Count(r => r.PClass.Id == german[1].Id));
+        Assert.Equal([9999], Assert.Single(rows, r => r.PClass.Id == german[1].Id && r.PClass.Months == changed.Months).Eids);
+    }
+
     [Theory]
     [InlineData(Roles.Operator)]
     [InlineData(Roles.Viewer)]

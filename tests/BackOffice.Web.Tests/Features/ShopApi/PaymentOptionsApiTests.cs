@@ -1,11 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using BackOffice.Web.Data;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.ShopApi;
 using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BackOffice.Web.Tests.Features.ShopApi;
@@ -59,6 +61,37 @@ public sealed class PaymentOptionsApiTests : IAsyncLifetime
         var text = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("There is no PClass for invoicing country SE and currency EUR.", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_live_service_is_offered_only_once_initialized_for_its_eid()
+    {
+        await ChangeInvoiceAsync(s => s.Configure(s.Settings with { UseLiveGateway = true }, null));
+
+        var refused = await InvoiceOptionAsync();
+        Assert.Equal("NotApplicable", refused.GetProperty("applicability").GetString());
+        Assert.Contains("has not been initialized", refused.GetProperty("reasons")[0].GetString(), StringComparison.Ordinal);
+
+        await ChangeInvoiceAsync(s => s.RecordInitialization(new(DateTimeOffset.UtcNow, "admin@test.local", BackOffice.Klarna.KlarnaEnvironment.Live, s.MerchantId!.Value, true, 0, 0, "Connected")));
+        Assert.Equal("Applicable", (await InvoiceOptionAsync()).GetProperty("applicability").GetString());
+
+        await ChangeInvoiceAsync(s => s.Configure(s.Settings with { MerchantId = s.MerchantId + 1 }, null));
+        Assert.Equal("NotApplicable", (await InvoiceOptionAsync()).GetProperty("applicability").GetString());
+    }
+
+    private async Task ChangeInvoiceAsync(Action<PaymentService> change)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        var channel = await db.Channels.SingleAsync(c => c.Code == "demo");
+        change(channel.Service(ServiceKind.Invoice));
+        await db.SaveChangesAsync();
+    }
+
+    private async Task<JsonElement> InvoiceOptionAsync()
+    {
+        var response = await Client(DemoKey).PostAsJsonAsync("api/v1/channels/demo/payment-options", Basket());
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("services")[0].Clone();
     }
 
     [Theory]
