@@ -34,6 +34,7 @@ public class BackOfficeDbContext(DbContextOptions options)
     public DbSet<JobSettings> JobSettings => Set<JobSettings>();
 
     public DbSet<JobRun> JobRuns => Set<JobRun>();
+    public DbSet<JobRunChange> JobRunChanges => Set<JobRunChange>();
 
     public DbSet<JobLease> JobLeases => Set<JobLease>();
 
@@ -173,6 +174,12 @@ public class BackOfficeDbContext(DbContextOptions options)
             run.Property(r => r.Trigger).HasMaxLength(20);
             run.Property(r => r.Errors).HasMaxLength(4000);
             run.Ignore(r => r.Duration);
+            run.HasMany(r => r.Changes).WithOne().HasForeignKey(c => c.JobRunId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<JobRunChange>(change =>
+        {
+            change.Property(c => c.OrderNumber).HasMaxLength(100);
+            change.Property(c => c.What).HasMaxLength(500);
         });
         builder.Entity<JobLease>(lease =>
         {

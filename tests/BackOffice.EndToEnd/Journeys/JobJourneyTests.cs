@@ -1,5 +1,6 @@
 using BackOffice.EndToEnd.Infrastructure;
 using BackOffice.EndToEnd.Pages;
+using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace BackOffice.EndToEnd.Journeys;
@@ -21,8 +22,11 @@ public sealed class JobJourneyTests(BrowserAppFixture app)
         await Expect(page.GetByTestId("next-run")).Not.ToHaveTextAsync("not scheduled");
         await jobs.RunNowAsync();
         await jobs.ExpectRunAsync(checkedCount: 1, changed: 1);
+        var changes = await jobs.OpenRunChangesAsync();
+        await Expect(changes).ToContainTextAsync("E2E-PENDING-1: Pending → Authorized");
 
-        await page.GotoAsync($"transactions/{id}");
+        await changes.GetByRole(AriaRole.Link, new() { Name = "E2E-PENDING-1" }).ClickAsync();
+        await page.WaitForURLAsync($"**/transactions/{id}");
         await new ShellPage(page).WaitUntilInteractiveAsync();
         await Expect(page.GetByTestId("state")).ToHaveTextAsync("Authorized");
         await Expect(page.GetByTestId("operation").First).ToContainTextAsync("Klarna: Accepted; now Authorized");

@@ -27,4 +27,11 @@ public sealed class JobsPage(IPage page)
         await Expect(page.GetByTestId("run-checked").First).ToHaveTextAsync(checkedCount.ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 30_000 });
         await Expect(page.GetByTestId("run-changed").First).ToHaveTextAsync(changed.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    /// <summary>Opens the newest run's list of changed transactions.</summary>
+    public async Task<ILocator> OpenRunChangesAsync()
+    {
+        await page.GetByTestId("run-changed").First.GetByRole(AriaRole.Button).ClickAsync();
+        return page.GetByTestId("run-changes").First;
+    }
 }

@@ -5,8 +5,8 @@ public static class AuditSubjects
 {
     public static string? Link(AuditEntry entry) => entry.Area switch
     {
-        // "ORDER-1 (2359889900)"
-        "Transactions" when entry.Subject.LastIndexOf('(') is var open and > 0 && entry.Subject.EndsWith(')')
+        // "ORDER-1 (2359889900)", also for the jobs' actions on one transaction
+        "Transactions" or "Jobs" when entry.Subject.LastIndexOf('(') is var open and > 0 && entry.Subject.EndsWith(')')
             => $"transactions?text={Uri.EscapeDataString(entry.Subject[(open + 1)..^1])}",
         // "demo", or "demo / Klarna Invoice" for a service
         "Channels" when entry.Subject.Split(" / ")[0] is { Length: > 0 } code => $"channels/{Uri.EscapeDataString(code)}",

@@ -94,8 +94,32 @@ public sealed class JobRun
 
     public TimeSpan? Duration => EndedAt - StartedAt;
 
-    public void End(DateTimeOffset at, int checkedCount, int changed, int failed, IEnumerable<string> firstErrors) =>
+    /// <summary>The transactions the run changed or failed to check, saved with the run.</summary>
+    public List<JobRunChange> Changes { get; private set; } = [];
+
+    public void End(DateTimeOffset at, int checkedCount, int changed, int failed, IEnumerable<string> firstErrors, IEnumerable<JobRunChange> changes)
+    {
         (EndedAt, Checked, Changed, Failed, Errors) = (at, checkedCount, changed, failed, string.Join("\n", firstErrors));
+        Changes = [.. changes];
+    }
+}
+
+/// <summary>One transaction a run changed ("Pending → Authorized") or could not check (<see cref="Failed"/>).</summary>
+public sealed class JobRunChange
+{
+    private JobRunChange()
+    {
+    }
+
+    public JobRunChange(Guid transactionId, string orderNumber, string what, bool failed) =>
+        (TransactionId, OrderNumber, What, Failed) = (transactionId, orderNumber, what.Length > 500 ? what[..500] : what, failed);
+
+    public long Id { get; private set; }
+    public long JobRunId { get; private set; }
+    public Guid TransactionId { get; private set; }
+    public string OrderNumber { get; private set; } = "";
+    public string What { get; private set; } = "";
+    public bool Failed { get; private set; }
 }
 
 /// <summary>Who runs a job now. One row per job; taken with a conditional update, so only one instance wins.</summary>
@@ -128,4 +152,20 @@ public sealed class PendingCancellation
     public string? Result { get; private set; }
 
     public void Complete(DateTimeOffset at, string result) => (CompletedAt, Result) = (at, result);
+
+    /// <summary>Makes a waiting cancellation due now (an administrator's "Cancel now").</summary>
+    public void BringForward(DateTimeOffset now)
+    {
+        if (CompletedAt is not null)
+            throw new BusinessRuleException($"This cancellation is no longer waiting: {Result}");
+        DueAt = now;
+    }
+
+    /// <summary>An administrator decides the pending order is not to be cancelled by the job.</summary>
+    public void Skip(DateTimeOffset now, string user)
+    {
+        if (CompletedAt is not null)
+            throw new BusinessRuleException($"This cancellation is no longer waiting: {Result}");
+        Complete(now, $"Skipped by {user}");
+    }
 }

@@ -8,7 +8,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BackOffice.Web.Features.Jobs;
 
-public sealed record JobOverview(JobSettings Settings, DateTimeOffset? NextRun, IReadOnlyList<JobRun> Runs);
+public sealed record JobOverview(JobSettings Settings, DateTimeOffset? NextRun, IReadOnlyList<JobRun> Runs, IReadOnlyList<WaitingCancellation> Waiting);
+
+/// <summary>A pending order the job will cancel when it is due.</summary>
+public sealed record WaitingCancellation(Guid Id, Guid TransactionId, string OrderNumber, string ChannelCode, long Amount, string Currency, DateTimeOffset DueAt);
 
 /// <summary>The Jobs page's service: settings in the database, mirrored into Hangfire's schedule, and Run now.</summary>
 public sealed class JobsService(
@@ -16,9 +19,11 @@ public sealed class JobsService(
     IAuthorizationService authorization,
     IRecurringJobManager recurringJobs,
     IBackgroundJobClient jobs,
+    PendingCancellations cancellations,
     TimeProvider time)
 {
     public const int RunsShown = 50;
+    public const int WaitingShown = 200;
 
     public async Task<JobOverview> OverviewAsync(CancellationToken cancellationToken = default)
     {
@@ -26,7 +31,49 @@ public sealed class JobsService(
         var settings = await SettingsAsync(db, cancellationToken);
         var runs = await db.JobRuns.AsNoTracking().Where(r => r.JobId == JobSettings.CheckOrderStatus)
             .OrderByDescending(r => r.Id).Take(RunsShown).ToListAsync(cancellationToken);
-        return new JobOverview(settings, settings.NextRun(time.GetUtcNow()), runs);
+        var waiting = await (from c in db.PendingCancellations
+                             where c.CompletedAt == null
+                             join t in db.Transactions on c.TransactionId equals t.Id
+                             join ch in db.Channels on t.ChannelId equals ch.Id
+                             orderby c.DueAt
+                             select new WaitingCancellation(c.Id, t.Id, t.OrderNumber, ch.Code, t.ReservedAmount, t.Currency, c.DueAt))
+            .Take(WaitingShown).ToListAsync(cancellationToken);
+        return new JobOverview(settings, settings.NextRun(time.GetUtcNow()), runs, waiting);
+    }
+
+    /// <summary>The transactions a run changed or could not check.</summary>
+    public async Task<IReadOnlyList<JobRunChange>> ChangesAsync(long runId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.JobRunChanges.AsNoTracking().Where(c => c.JobRunId == runId).OrderBy(c => c.OrderNumber).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Makes a waiting cancellation due now and runs it at once.</summary>
+    public Task CancelNowAsync(ClaimsPrincipal user, Guid cancellationId) => ChangeWaitingAsync(user, cancellationId, "Pending cancellation run now", (c, now) =>
+    {
+        c.BringForward(now);
+        return () => cancellations.Schedule(c);
+    });
+
+    /// <summary>Takes a pending order out of the queue: the job will not cancel it.</summary>
+    public Task SkipAsync(ClaimsPrincipal user, Guid cancellationId) => ChangeWaitingAsync(user, cancellationId, "Pending cancellation skipped", (c, now) =>
+    {
+        c.Skip(now, user.Name());
+        return () => { };
+    });
+
+    private async Task ChangeWaitingAsync(ClaimsPrincipal user, Guid cancellationId, string action, Func<PendingCancellation, DateTimeOffset, Action> change)
+    {
+        await authorization.RequireAsync(user, Policies.Administrator);
+        await using var db = await databases.CreateDbContextAsync();
+        var cancellation = await db.PendingCancellations.SingleOrDefaultAsync(c => c.Id == cancellationId)
+            ?? throw new BusinessRuleException("This cancellation no longer exists.");
+        var subject = await db.Transactions.Where(t => t.Id == cancellation.TransactionId).Select(t => t.OrderNumber + " (" + t.ReservationNumber + ")").SingleAsync();
+        var wasDue = cancellation.DueAt;
+        var afterSave = change(cancellation, time.GetUtcNow());
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Jobs", action, subject, $"Was due {wasDue:yyyy-MM-dd HH:mm:ss} UTC"));
+        await db.SaveChangesAsync();
+        afterSave();
     }
 
     public async Task<IReadOnlyList<string>> SaveAsync(ClaimsPrincipal user, bool enabled, string cron, int parallelism, int callTimeoutSeconds)

@@ -56,7 +56,7 @@ public sealed partial class PendingStatusPoller(
         await journal.SettleAbandonedAsync(SystemUser);
         JobSettings settings;
         List<PollCandidate> pending;
-        List<Guid> unknown;
+        List<Unsettled> unknown;
         Dictionary<(int, ServiceKind), PaymentService> services;
         await using (var db = await databases.CreateDbContextAsync(cancellationToken))
         {
@@ -64,42 +64,48 @@ public sealed partial class PendingStatusPoller(
             // Two index seeks rather than one OR over the whole table.
             pending = await db.Transactions
                 .Where(t => t.State == TransactionState.Pending && t.ActiveOperationId == null)
-                .Select(t => new PollCandidate(t.Id, t.ChannelId, t.Service, t.MerchantId, t.Environment, t.ReservationNumber))
+                .Select(t => new PollCandidate(t.Id, t.OrderNumber, t.ChannelId, t.Service, t.MerchantId, t.Environment, t.ReservationNumber))
                 .ToListAsync(cancellationToken);
             unknown = await (from t in db.Transactions
                              where t.ActiveOperationId != null
                              join o in db.Operations on t.ActiveOperationId equals o.Id
                              where o.State == OperationState.Unknown
-                             select t.Id).ToListAsync(cancellationToken);
+                             select new Unsettled(t.Id, t.OrderNumber)).ToListAsync(cancellationToken);
             services = await db.PaymentServices.AsNoTracking().ToDictionaryAsync(s => (s.ChannelId, s.Kind), cancellationToken);
         }
 
         int changed = 0, failed = 0;
         var errors = new ConcurrentQueue<string>();
+        var changes = new ConcurrentBag<JobRunChange>();
         var stillPending = new ConcurrentBag<Guid>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism, CancellationToken = cancellationToken };
         var callTimeout = TimeSpan.FromSeconds(settings.CallTimeoutSeconds);
-        async Task CountAsync(Guid id, Func<Task<bool>> check, CancellationToken token)
+        // Each check answers what it changed, in words, or null when nothing changed.
+        async Task CountAsync(Guid id, string orderNumber, Func<Task<string?>> check, CancellationToken token)
         {
             try
             {
-                if (await check())
+                if (await check() is { } change)
+                {
                     Interlocked.Increment(ref changed);
+                    changes.Add(new JobRunChange(id, orderNumber, change, failed: false));
+                }
             }
             catch (Exception e) when (e is KlarnaException or BusinessRuleException or DbUpdateException or OperationCanceledException && !token.IsCancellationRequested)
             {
                 Interlocked.Increment(ref failed);
+                changes.Add(new JobRunChange(id, orderNumber, e.Message, failed: true));
                 if (errors.Count < ErrorsKept)
                     errors.Enqueue($"{id}: {e.Message}");
             }
         }
-        await Parallel.ForEachAsync(unknown, parallel, (id, token) =>
-            new ValueTask(CountAsync(id, async () => (await reconciler.ReconcileAsync(SystemUser, id, ReconcileAnswer.None)).State != OperationState.Unknown, token)));
+        await Parallel.ForEachAsync(unknown, parallel, (row, token) => new ValueTask(CountAsync(row.Id, row.OrderNumber, async () =>
+            await reconciler.ReconcileAsync(SystemUser, row.Id, ReconcileAnswer.None) is { State: not OperationState.Unknown } settled ? $"Reconciled: {settled.Message}" : null, token)));
         await Parallel.ForEachAsync(pending, parallel, (candidate, token) =>
-            new ValueTask(CountAsync(candidate.Id, () => CheckAsync(candidate, services, stillPending, callTimeout, token), token)));
+            new ValueTask(CountAsync(candidate.Id, candidate.OrderNumber, () => CheckAsync(candidate, services, stillPending, callTimeout, token), token)));
         await RecordStillPendingAsync(stillPending);
 
-        run.End(time.GetUtcNow(), pending.Count + unknown.Count, changed, failed, errors.Take(ErrorsKept));
+        run.End(time.GetUtcNow(), pending.Count + unknown.Count, changed, failed, errors.Take(ErrorsKept), changes);
         await using (var db = await databases.CreateDbContextAsync(CancellationToken.None))
         {
             db.JobRuns.Add(run);
@@ -110,10 +116,10 @@ public sealed partial class PendingStatusPoller(
     }
 
     /// <summary>
-    /// Asks Klarna about one pending transaction; answers whether its state changed. Only a change or a failure is
+    /// Asks Klarna about one pending transaction; answers how its state changed, or null. Only a change or a failure is
     /// written here (with its StatusCheck operation); "still pending" is noted for all of them at once afterwards.
     /// </summary>
-    private async Task<bool> CheckAsync(
+    private async Task<string?> CheckAsync(
         PollCandidate candidate, Dictionary<(int, ServiceKind), PaymentService> services, ConcurrentBag<Guid> stillPending, TimeSpan callTimeout, CancellationToken cancellationToken)
     {
         if (!services.TryGetValue((candidate.ChannelId, candidate.Service), out var service))
@@ -137,25 +143,26 @@ public sealed partial class PendingStatusPoller(
                     check.Fail(now, fault.RawCode, fault.FaultString);
                 else
                     check.Fail(now, 0, reason);
-                return false;
+                return null;
             });
             throw;
         }
         if (status == OrderStatus.Pending)
         {
             stillPending.Add(candidate.Id);
-            return false;
+            return null;
         }
         return await RecordAsync(candidate, requestedAt, callTimeout, (transaction, check, now) =>
         {
+            var before = transaction.State;
             var moved = transaction.ApplyStatus(status, now);
             transaction.RecordPoll(now, status.ToString());
             check.Succeed(now, detail: moved ? $"Klarna: {status}; now {transaction.State}" : $"Klarna: {status}");
-            return moved;
+            return moved ? $"{before} → {transaction.State}" : null;
         });
     }
 
-    private async Task<bool> RecordAsync(PollCandidate candidate, DateTimeOffset requestedAt, TimeSpan callTimeout, Func<Transaction, Operation, DateTimeOffset, bool> record)
+    private async Task<string?> RecordAsync(PollCandidate candidate, DateTimeOffset requestedAt, TimeSpan callTimeout, Func<Transaction, Operation, DateTimeOffset, string?> record)
     {
         await using var db = await databases.CreateDbContextAsync(CancellationToken.None);
         var transaction = await db.Transactions.SingleAsync(t => t.Id == candidate.Id);
@@ -180,7 +187,9 @@ public sealed partial class PendingStatusPoller(
         }
     }
 
-    private sealed record PollCandidate(Guid Id, int ChannelId, ServiceKind Service, int MerchantId, KlarnaEnvironment Environment, string ReservationNumber);
+    private sealed record Unsettled(Guid Id, string OrderNumber);
+
+    private sealed record PollCandidate(Guid Id, string OrderNumber, int ChannelId, ServiceKind Service, int MerchantId, KlarnaEnvironment Environment, string ReservationNumber);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "KlarnaCheckOrderStatus skipped: another run holds the lease")]
     private partial void LogSkipped();

@@ -67,6 +67,7 @@ public sealed class AuditLogExportTests : IAsyncLifetime
         Assert.Equal("channels/demo", AuditSubjects.Link(Entry("Channels", "demo / Klarna Invoice")));
         Assert.Equal("users", AuditSubjects.Link(Entry("Users", "erika@test.local")));
         Assert.Equal("jobs", AuditSubjects.Link(Entry("Jobs", "KlarnaCheckOrderStatus")));
+        Assert.Equal("transactions?text=2359889901", AuditSubjects.Link(Entry("Jobs", "ORDER-2 (2359889901)")));
         Assert.Null(AuditSubjects.Link(Entry("Transactions", "no reservation")));
     }
 

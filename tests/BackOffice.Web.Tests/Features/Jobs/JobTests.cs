@@ -60,6 +60,11 @@ public sealed class JobTests : IAsyncLifetime
         var check = await db.Operations.SingleAsync(o => o.TransactionId == accepted.Id);
         Assert.Equal((OperationKind.StatusCheck, OperationState.Succeeded, "Klarna: Accepted; now Authorized"), (check.Kind, check.State, check.Detail));
         Assert.Equal(run.Id, (await db.JobRuns.SingleAsync()).Id);
+        var changes = await app.Service<JobsService>().ChangesAsync(run.Id);
+        Assert.Equal(
+            new[] { (accepted.Id, accepted.OrderNumber, "Pending → Authorized"), (denied.Id, denied.OrderNumber, "Pending → Denied") }.OrderBy(c => c.OrderNumber),
+            changes.Select(c => (c.TransactionId, c.OrderNumber, c.What)));
+        Assert.All(changes, c => Assert.False(c.Failed));
     }
 
     [Fact]
@@ -87,6 +92,42 @@ public sealed class JobTests : IAsyncLifetime
 
         Assert.Equal((2, 0, 1), (run!.Checked, run.Changed, run.Failed));
         Assert.Contains("9113", run.Errors, StringComparison.Ordinal);
+        var failure = Assert.Single(await app.Service<JobsService>().ChangesAsync(run.Id));
+        Assert.True(failure.Failed);
+        Assert.Contains("9113", failure.What, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Waiting_cancellations_are_listed_by_due_time_and_an_administrator_cancels_one_now_and_skips_another()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await RestartAsync(clock, cancelDelaySeconds: 3600);
+        await DeclinePendingOrdersAsync();
+        var first = await ReserveAsync(KlarnaSandbox.PendingAcceptedEmail);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var second = await ReserveAsync(KlarnaSandbox.PendingAcceptedEmail);
+        var jobs = app.Service<JobsService>();
+
+        var waiting = (await jobs.OverviewAsync()).Waiting;
+        Assert.Equal([first.OrderNumber, second.OrderNumber], waiting.Select(w => w.OrderNumber));
+        Assert.Equal(("demo", 1000L, "EUR"), (waiting[0].ChannelCode, waiting[0].Amount, waiting[0].Currency));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => jobs.SkipAsync(BackOfficeAppFactory.User(Roles.Operator), waiting[0].Id));
+
+        await jobs.SkipAsync(Admin, waiting[1].Id);
+        await jobs.CancelNowAsync(Admin, waiting[0].Id);
+
+        await Eventually(async () => (await LoadAsync(first.Id)).State == TransactionState.Cancelled);
+        await Assert.ThrowsAsync<BusinessRuleException>(() => jobs.SkipAsync(Admin, waiting[1].Id));
+        clock.Advance(TimeSpan.FromHours(2));
+        await SweepAsync();
+        Assert.Equal(TransactionState.Pending, (await LoadAsync(second.Id)).State);
+        Assert.Equal(1, await sandbox.CallsAsync("cancel_reservation"));
+        Assert.Empty((await jobs.OverviewAsync()).Waiting);
+        await using var db = await Database();
+        Assert.Equal("Skipped by admin@test.local", (await db.PendingCancellations.SingleAsync(c => c.TransactionId == second.Id)).Result);
+        var audit = await db.AuditEntries.Where(e => e.Area == "Jobs").Select(e => e.Action + ": " + e.Subject).ToListAsync();
+        Assert.Contains($"Pending cancellation skipped: {second.OrderNumber} ({second.ReservationNumber})", audit);
+        Assert.Contains($"Pending cancellation run now: {first.OrderNumber} ({first.ReservationNumber})", audit);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public sealed class RunHistoryTests
     {
         var run = new JobRun(JobSettings.CheckOrderStatus, "Scheduled", Start.AddMinutes(minute));
         if (ended)
-            run.End(Start.AddMinutes(minute).AddSeconds(1), checkedCount, changed, failed, failed > 0 ? ["9119 timeout"] : []);
+            run.End(Start.AddMinutes(minute).AddSeconds(1), checkedCount, changed, failed, failed > 0 ? ["9119 timeout"] : [], []);
         return run;
     }
 

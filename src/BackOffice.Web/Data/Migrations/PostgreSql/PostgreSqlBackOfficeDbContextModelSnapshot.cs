@@ -290,6 +290,40 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.ToTable("JobRuns");
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.Jobs.JobRunChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("Failed")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("JobRunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("OrderNumber")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("TransactionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("What")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobRunId");
+
+                    b.ToTable("JobRunChanges");
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.Jobs.JobSettings", b =>
                 {
                     b.Property<string>("Id")
@@ -1098,6 +1132,15 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.Navigation("LastInitialization");
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.Jobs.JobRunChange", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Jobs.JobRun", null)
+                        .WithMany("Changes")
+                        .HasForeignKey("JobRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.Jobs.PendingCancellation", b =>
                 {
                     b.HasOne("BackOffice.Web.Features.Transactions.Transaction", null)
@@ -1257,6 +1300,11 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
             modelBuilder.Entity("BackOffice.Web.Features.Channels.Channel", b =>
                 {
                     b.Navigation("Services");
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.Jobs.JobRun", b =>
+                {
+                    b.Navigation("Changes");
                 });
 #pragma warning restore 612, 618
         }

@@ -276,6 +276,38 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.ToTable("JobRuns");
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.Jobs.JobRunChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Failed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("JobRunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OrderNumber")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TransactionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("What")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobRunId");
+
+                    b.ToTable("JobRunChanges");
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.Jobs.JobSettings", b =>
                 {
                     b.Property<string>("Id")
@@ -1071,6 +1103,15 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.Navigation("LastInitialization");
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.Jobs.JobRunChange", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Jobs.JobRun", null)
+                        .WithMany("Changes")
+                        .HasForeignKey("JobRunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.Jobs.PendingCancellation", b =>
                 {
                     b.HasOne("BackOffice.Web.Features.Transactions.Transaction", null)
@@ -1230,6 +1271,11 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("BackOffice.Web.Features.Channels.Channel", b =>
                 {
                     b.Navigation("Services");
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.Jobs.JobRun", b =>
+                {
+                    b.Navigation("Changes");
                 });
 #pragma warning restore 612, 618
         }
