@@ -20,7 +20,8 @@ public sealed class AccessibilityTests(BrowserAppFixture app)
     [InlineData(true)]
     public async Task Every_page_and_dialog_passes_axe_and_dialogs_take_the_focus_and_close_on_escape(bool dark)
     {
-        var id = await app.ReserveAsync(dark ? "E2E-A11Y-DARK" : "E2E-A11Y-LIGHT");
+        var order = dark ? "E2E-A11Y-DARK" : "E2E-A11Y-LIGHT";
+        var id = await app.ReserveAsync(order);
         var page = await app.NewPageAsync();
         var problems = new List<string>();
         await new LoginPage(page).GotoAsync();
@@ -34,6 +35,10 @@ public sealed class AccessibilityTests(BrowserAppFixture app)
             await OpenAsync(page, path, dark);
             problems.AddRange(await ViolationsAsync(page, path));
         }
+
+        await OpenAsync(page, "transactions", dark);
+        await new TransactionsPage(page).SelectAsync(order);
+        problems.AddRange(await DialogViolationsAsync(page, new TransactionsPage(page).BulkAction("Capture everything"), "bulk Capture everything"));
 
         await OpenAsync(page, $"transactions/{id}", dark);
         var transaction = new TransactionPage(page);

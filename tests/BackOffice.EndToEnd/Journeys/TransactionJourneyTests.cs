@@ -1,5 +1,6 @@
 using BackOffice.EndToEnd.Infrastructure;
 using BackOffice.EndToEnd.Pages;
+using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace BackOffice.EndToEnd.Journeys;
@@ -47,6 +48,39 @@ public sealed class TransactionJourneyTests(BrowserAppFixture app)
         await Expect(page.GetByLabel("Search")).ToHaveValueAsync("E2E-CAPTURE-1");
         await Expect(list.Order("E2E-CAPTURE-1")).ToBeVisibleAsync();
         await Expect(list.Order("E2E-OTHER-2")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task An_operator_captures_two_orders_at_once_and_reads_each_rows_result()
+    {
+        var first = await app.ReserveAsync("E2E-BULK-1");
+        var second = await app.ReserveAsync("E2E-BULK-2");
+        await app.CreateUserAsync("operator-bulk@backoffice.local", "Operator-Bulk-1!", "Operator");
+        var page = await app.NewPageAsync();
+        await new LoginPage(page).GotoAsync();
+        await new LoginPage(page).SubmitAsync("operator-bulk@backoffice.local", "Operator-Bulk-1!");
+        var list = new TransactionsPage(page);
+
+        await list.GotoAsync();
+        await list.SelectAsync("E2E-BULK-1");
+        await list.SelectAsync("E2E-BULK-2");
+        await Expect(page.GetByTestId("selection")).ToHaveTextAsync("2 selected");
+        await list.BulkAction("Capture everything").ClickAsync();
+        await Expect(page.GetByTestId("bulk-confirmation")).ToHaveTextAsync("Capture everything for 2 transaction(s)?");
+        await Expect(page.GetByTestId("bulk-sum")).ToContainTextAsync("EUR 51.00");
+
+        var summary = await list.ConfirmBulkAsync();
+        await Expect(summary).ToHaveTextAsync("2 succeeded.");
+        await Expect(page.GetByTestId("bulk-results").Locator("li")).ToHaveCountAsync(2);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Done", Exact = true }).ClickAsync();
+
+        foreach (var id in new[] { first, second })
+        {
+            await page.GotoAsync($"transactions/{id}");
+            await new ShellPage(page).WaitUntilInteractiveAsync();
+            await Expect(page.GetByTestId("state")).ToHaveTextAsync("Captured");
+            await Expect(new TransactionPage(page).Timeline.First).ToContainTextAsync("Batch");
+        }
     }
 
     [Fact]

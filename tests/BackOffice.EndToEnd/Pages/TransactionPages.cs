@@ -15,6 +15,20 @@ public sealed class TransactionsPage(IPage page)
 
     public async Task SearchAsync(string text) => await page.GetByLabel("Search").FillAsync(text);
 
+    /// <summary>Ticks the row of the order for a bulk action.</summary>
+    public async Task SelectAsync(string orderNumber) => await page.GetByLabel($"Select {orderNumber}", new() { Exact = true }).CheckAsync();
+
+    public ILocator BulkAction(string name) => page.GetByTestId("bulk-bar").GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+
+    /// <summary>Confirms the bulk dialog and waits until every row has its result; answers the summary.</summary>
+    public async Task<ILocator> ConfirmBulkAsync()
+    {
+        await page.GetByTestId("bulk-run").ClickAsync();
+        var summary = page.GetByTestId("bulk-summary");
+        await Expect(summary).Not.ToContainTextAsync("done…", new() { Timeout = 30_000 });
+        return summary;
+    }
+
     public async Task OpenAsync(string orderNumber)
     {
         await Order(orderNumber).ClickAsync();

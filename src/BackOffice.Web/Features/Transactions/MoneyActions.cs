@@ -201,7 +201,7 @@ public sealed class ResendInvoice(string invoiceNumber, bool byMail) : MoneyActi
 }
 
 /// <summary>Extends one reservation's expiry (extend_expiry_date); Klarna answers the new date.</summary>
-public sealed class ExtendExpiry(string reservationNumber) : MoneyAction(OperationKind.ExtendExpiry)
+public sealed class ExtendExpiry(string reservationNumber, string reason = "") : MoneyAction(OperationKind.ExtendExpiry, reason)
 {
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
     {

@@ -140,6 +140,14 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
         return db;
     }
 
+    /// <summary>The ids of the first <paramref name="limit"/> matching transactions, newest first.</summary>
+    public async Task<IReadOnlyList<Guid>> IdsAsync(TransactionSearch search, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var matches = await FilterAsync(db, search, cancellationToken);
+        return await matches.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Select(t => t.Id).Take(limit).ToListAsync(cancellationToken);
+    }
+
     public async Task<TransactionCount> CountAsync(TransactionSearch search, CancellationToken cancellationToken = default) =>
         (await SearchAsync(search, TransactionPageRequest.First(1), cancellationToken)).Count;
 

@@ -64,7 +64,7 @@ public sealed class TransactionService(
     }
 
     /// <summary>Extends every reservation of the order still open.</summary>
-    public async Task<OperationOutcome> ExtendExpiryAsync(ClaimsPrincipal user, Guid transactionId)
+    public async Task<OperationOutcome> ExtendExpiryAsync(ClaimsPrincipal user, Guid transactionId, string reason = "")
     {
         await authorization.RequireAsync(user, Policies.Operator);
         var transaction = await FindAsync(transactionId);
@@ -74,7 +74,7 @@ public sealed class TransactionService(
         OperationOutcome? outcome = null;
         foreach (var reservation in reservations)
         {
-            outcome = Combine(outcome, await RunAsync(user.Name(), transactionId, new ExtendExpiry(reservation)));
+            outcome = Combine(outcome, await RunAsync(user.Name(), transactionId, new ExtendExpiry(reservation, reason)));
             if (!outcome.Succeeded)
                 break;
         }

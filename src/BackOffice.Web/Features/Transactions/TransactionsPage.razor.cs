@@ -1,4 +1,7 @@
+using BackOffice.Web.Features.Users;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.JSInterop;
@@ -24,6 +27,12 @@ public partial class TransactionsPage : IDisposable
     private (TransactionSort Sort, bool Descending) order = (TransactionSort.Created, true);
     private PageDirection turn = PageDirection.First;
     private int pageSize = 25;
+    private bool canAct;
+    private System.Security.Claims.ClaimsPrincipal user = new();
+    private HashSet<TransactionRow> selected = new(RowsById.Instance);
+
+    /// <summary>Every transaction matching the filter, when the user selected them all (up to the bulk limit).</summary>
+    private IReadOnlyList<Guid>? allMatching;
 
     /// <summary>How many rows come before the page, while that is known (it is not after "Last" past the count's bound).</summary>
     private int? offset = 0;
@@ -39,6 +48,15 @@ public partial class TransactionsPage : IDisposable
     };
 
     [Inject] private NavigationManager Navigation { get; set; } = null!;
+    [Inject] private IAuthorizationService Authorization { get; set; } = null!;
+    [Inject] private IDialogService Dialogs { get; set; } = null!;
+    [Inject] private BulkActions Bulk { get; set; } = null!;
+    [Inject] private ISnackbar Snackbar { get; set; } = null!;
+
+    [CascadingParameter]
+    private Task<AuthenticationState> AuthenticationState { get; set; } = null!;
+
+    private string SelectionText => allMatching is { } all ? $"All {all.Count} matching selected" : selected.Count > 0 ? $"{selected.Count} selected" : "Select rows for a bulk action";
     [Inject] private IJSRuntime JS { get; set; } = null!;
 
     private string ExportUrl => QueryHelpers.AddQueryString("transactions/export.csv", TransactionSearchAddress.Query(search));
@@ -48,6 +66,37 @@ public partial class TransactionsPage : IDisposable
         search = TransactionSearchAddress.Parse(Navigation.Uri);
         Navigation.LocationChanged += OnLocationChanged;
         channels = await Catalog.ChannelCodesAsync();
+        user = (await AuthenticationState).User;
+        canAct = (await Authorization.AuthorizeAsync(user, Policies.Operator)).Succeeded;
+    }
+
+    private void SelectionChanged(HashSet<TransactionRow> rows)
+    {
+        selected = new HashSet<TransactionRow>(rows, RowsById.Instance);
+        allMatching = null;
+    }
+
+    private async Task SelectAllMatchingAsync()
+    {
+        var ids = await Bulk.MatchingAsync(search);
+        if (ids.Count > BulkActions.Limit)
+        {
+            Snackbar.Add($"More than {BulkActions.Limit} transactions match now; narrow the filter.", Severity.Warning);
+            return;
+        }
+        allMatching = ids;
+    }
+
+    private void ClearSelection() => (selected, allMatching) = (new HashSet<TransactionRow>(RowsById.Instance), null);
+
+    private async Task BulkAsync(BulkAction action)
+    {
+        if (await BulkActionDialog.OpenAsync(Dialogs, Snackbar, Bulk, user, action, allMatching ?? [.. selected.Select(r => r.Id)]))
+        {
+            ClearSelection();
+            count = null;
+            await grid.ReloadServerData();
+        }
     }
 
     public void Dispose() => Navigation.LocationChanged -= OnLocationChanged;
@@ -117,6 +166,7 @@ public partial class TransactionsPage : IDisposable
         if (changed == search)
             return;
         (search, count) = (changed, null);
+        ClearSelection();
         var basePath = new Uri(Navigation.BaseUri).AbsolutePath;
         await JS.InvokeVoidAsync("backOfficeAddress.replaceQuery", new[] { basePath + "transactions" }, QueryHelpers.AddQueryString("", TransactionSearchAddress.Query(search)));
         await grid.ReloadServerData();
@@ -127,4 +177,14 @@ public partial class TransactionsPage : IDisposable
     private static DateTime? ToDate(DateOnly? date) => date?.ToDateTime(TimeOnly.MinValue);
 
     private static DateOnly? ToDateOnly(DateTime? date) => date is { } value ? DateOnly.FromDateTime(value) : null;
+}
+
+/// <summary>A row stays selected across pages and reloads: rows are the same transaction when their ids are.</summary>
+internal sealed class RowsById : IEqualityComparer<TransactionRow>
+{
+    public static readonly RowsById Instance = new();
+
+    public bool Equals(TransactionRow? x, TransactionRow? y) => x?.Id == y?.Id;
+
+    public int GetHashCode(TransactionRow row) => row.Id.GetHashCode();
 }

@@ -14,6 +14,7 @@ internal static class TransactionsSetup
         .AddScoped<OperationJournal>()
         .AddScoped<OperationReconciler>()
         .AddScoped<TransactionService>()
+        .AddScoped<BulkActions>()
         .AddScoped<TransactionQuery>()
         .AddScoped<ReservationService>()
         .AddHostedService<DemoTransactionSeeder>();

@@ -22,7 +22,6 @@ public sealed class TransactionServiceTests : IAsyncLifetime
 {
     private static readonly System.Security.Claims.ClaimsPrincipal Clerk = BackOfficeAppFactory.User(Roles.Operator, "clerk@test.local");
     private static readonly System.Security.Claims.ClaimsPrincipal Other = BackOfficeAppFactory.User(Roles.Operator, "other@test.local");
-    private static readonly KlarnaCredentials Demo = new(1395, "demo-invoice-secret-1395", KlarnaEnvironment.Test);
     private readonly SaveBarrier barrier = new();
     private readonly CommandFailure failure = new();
     private readonly BackOfficeAppFactory app;
@@ -577,26 +576,7 @@ public sealed class TransactionServiceTests : IAsyncLifetime
         Assert.Equal(2, await sandbox.CallsAsync("extend_invoice_due_date")); // the quote and the extension
     }
 
-    private async Task<(Guid Id, string Rno)> ReserveAsync()
-    {
-        var address = new KlarnaAddress { FirstName = "Max", LastName = "Mustermann", Email = "max@example.com", Street = "Hellersbergstraße 14", PostalCode = "41460", City = "Neuss", Country = KlarnaCountry.DE };
-        var order = $"order-{Guid.NewGuid():N}"[..14];
-        var reservation = await app.Services.GetRequiredService<IKlarnaGateway>().ReserveAmountAsync(Demo, new ReserveAmountRequest
-        {
-            PersonalNumber = "07071960", Amount = 2550, OrderId1 = order, ShippingAddress = address, BillingAddress = address,
-            Currency = KlarnaCurrency.EUR, Country = KlarnaCountry.DE, Language = KlarnaLanguage.DE, PnoEncoding = PnoEncoding.DE,
-            Goods = [new GoodsLine("A1", "Shirt", 2, 1000, 19), new GoodsLine("B2", "Cap", 1, 550, 19)],
-        });
-        await using var db = await Databases.CreateDbContextAsync();
-        var channel = await db.Channels.SingleAsync(c => c.Code == "demo");
-        var stored = new TransactionAddress("Max", "Mustermann", "", "Hellersbergstraße", "14", "41460", "Neuss", "DE", "max@example.com", "");
-        var transaction = new Transaction(channel.Id, ServiceKind.Invoice, KlarnaEnvironment.Test, 1395, order, reservation.ReservationNumber, reservation.Status,
-            "EUR", "DE", 2550, [new("A1", "Shirt", 2, 1000, 19, GoodsFlags.IncludesVat), new("B2", "Cap", 1, 550, 19, GoodsFlags.IncludesVat)],
-            new TransactionCustomer("Max Mustermann", "max@example.com", "••••1960"), stored, stored, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(7));
-        db.Transactions.Add(transaction);
-        await db.SaveChangesAsync();
-        return (transaction.Id, reservation.ReservationNumber);
-    }
+    private Task<(Guid Id, string Rno)> ReserveAsync() => DemoReservations.ReserveAsync(app);
 
     private async Task<(Transaction Transaction, List<Invoice> Invoices, List<Operation> Operations)> LoadAsync(Guid id)
     {

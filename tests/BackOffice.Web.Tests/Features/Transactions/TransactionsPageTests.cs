@@ -21,6 +21,7 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
     {
         services.AddSingleton(_ => app.Service<TransactionQuery>());
         services.AddSingleton(_ => app.Service<PClassCatalog>());
+        services.AddSingleton(_ => app.Service<BulkActions>());
         // The search field waits for a pause in typing on this clock; real time, so the pause simply passes.
         services.AddSingleton(TimeProvider.System);
     }
@@ -148,6 +149,50 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
 
     private static void Search(IRenderedComponent<TransactionsPage> page, string text) =>
         page.Find("input[placeholder^='Order number']").Input(text);
+
+    [Fact]
+    public async Task An_operator_selects_rows_across_pages_or_all_matching_and_a_bulk_action_confirms_count_and_sums()
+    {
+        var provider = Render<MudBlazor.MudDialogProvider>();
+        var page = Render<TransactionsPage>();
+        page.WaitForAssertion(() => Assert.Equal("1–25 of 60", Position(page)));
+
+        await SelectAsync(page, "P-59");
+        Turn(page, "Next page");
+        page.WaitForAssertion(() => Assert.Equal("P-34", FirstOrder(page)));
+        await SelectAsync(page, "P-34");
+        page.WaitForAssertion(() => Assert.Equal("2 selected", page.Find("[data-testid=selection]").TextContent.Trim()));
+
+        // The click's handler runs until the dialog closes: not awaited.
+        _ = page.FindAll("[data-testid=bulk-bar] button").Single(b => b.TextContent.Trim() == "Extend expiry").ClickAsync(new MouseEventArgs());
+        provider.WaitForAssertion(() => Assert.Equal("Extend expiry for 2 transaction(s)?", provider.Find("[data-testid=bulk-confirmation]").TextContent.Trim()));
+        Assert.Equal(["EUR", "2", "EUR 200.00"], provider.FindAll("[data-testid=bulk-sum] td").Select(c => c.TextContent.Trim().Replace('\u00A0', ' ')));
+        await provider.FindAll("button").Single(b => b.TextContent.Trim() == "Back").ClickAsync(new MouseEventArgs());
+        provider.WaitForAssertion(() => Assert.Empty(provider.FindAll("[data-testid=bulk-confirmation]")));
+
+        await page.FindAll("[data-testid=bulk-bar] button").Single(b => b.TextContent.Trim() == "Select all 60 matching").ClickAsync(new MouseEventArgs());
+        page.WaitForAssertion(() => Assert.Equal("All 60 matching selected", page.Find("[data-testid=selection]").TextContent.Trim()));
+        _ = page.FindAll("[data-testid=bulk-bar] button").Single(b => b.TextContent.Trim() == "Cancel").ClickAsync(new MouseEventArgs());
+        provider.WaitForAssertion(() => Assert.Equal("Cancel for 60 transaction(s)? This cannot be undone.", provider.Find("[data-testid=bulk-confirmation]").TextContent.Trim()));
+    }
+
+    [Fact]
+    public void A_viewer_gets_no_selection_and_no_bulk_actions()
+    {
+        SignInAs("viewer@test.local", Roles.Viewer);
+        var page = Render<TransactionsPage>();
+        page.WaitForAssertion(() => Assert.Equal("1–25 of 60", Position(page)));
+
+        Assert.Empty(page.FindAll("tbody input[type=checkbox]"));
+        Assert.Empty(page.FindAll("[data-testid=bulk-bar]"));
+    }
+
+    /// <summary>Ticks the row's checkbox, found by its label ("Select P-59") as a screen reader finds it.</summary>
+    private static async Task SelectAsync(IRenderedComponent<TransactionsPage> page, string order)
+    {
+        var label = page.FindAll(".mud-sr-only").Single(l => l.TextContent == $"Select {order}");
+        await page.Find($"input[aria-labelledby='{label.Id}']").ChangeAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = true });
+    }
 
     private static string Position(IRenderedComponent<TransactionsPage> page) => page.Find("[data-testid=page-position]").TextContent.Trim();
 
