@@ -48,12 +48,16 @@ public sealed class BrowserAppFixture : IAsyncLifetime
     public System.Collections.Concurrent.ConcurrentQueue<string> PolicyViolations { get; } = new();
 
     /// <summary>A fresh browser context (own cookies and storage) and page.</summary>
-    public async Task<IPage> NewPageAsync(string locale = "en-US") => await (await NewContextAsync(BaseAddress, locale)).NewPageAsync();
+    public async Task<IPage> NewPageAsync(string locale = "en-US", int width = 1280, int height = 720) =>
+        await (await NewContextAsync(BaseAddress, locale, width, height)).NewPageAsync();
 
     /// <summary>A fresh browser context (own cookies and storage) whose relative addresses go to <paramref name="baseAddress"/>.</summary>
-    public async Task<IBrowserContext> NewContextAsync(Uri baseAddress, string locale = "en-US")
+    public async Task<IBrowserContext> NewContextAsync(Uri baseAddress, string locale = "en-US", int width = 1280, int height = 720)
     {
-        var context = await browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString(), Locale = locale });
+        var context = await browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseAddress.ToString(), Locale = locale, ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
         context.SetDefaultTimeout(15_000);
         context.Page += (_, page) => page.Console += (_, message) =>
         {

@@ -1,6 +1,5 @@
 using BackOffice.EndToEnd.Infrastructure;
 using BackOffice.EndToEnd.Pages;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -25,7 +24,7 @@ public sealed class AccessibilityTests(BrowserAppFixture app)
         var page = await app.NewPageAsync();
         var problems = new List<string>();
         await new LoginPage(page).GotoAsync();
-        problems.AddRange(await ViolationsAsync(page, "the sign-in page"));
+        problems.AddRange(await Axe.ViolationsAsync(page, "the sign-in page"));
         await new LoginPage(page).SignInAsAdministratorAsync();
         if (dark)
             await new ShellPage(page).ToggleDarkModeAsync();
@@ -33,7 +32,7 @@ public sealed class AccessibilityTests(BrowserAppFixture app)
         foreach (var path in new[] { "", "transactions", $"transactions/{id}", "channels", "channels/demo", "pclasses", "jobs", "audit-log", "users" })
         {
             await OpenAsync(page, path, dark);
-            problems.AddRange(await ViolationsAsync(page, path));
+            problems.AddRange(await Axe.ViolationsAsync(page, path));
         }
 
         await OpenAsync(page, "transactions", dark);
@@ -68,7 +67,7 @@ public sealed class AccessibilityTests(BrowserAppFixture app)
         var dialog = page.Locator(".mud-dialog");
         await Expect(dialog).ToHaveCSSAsync("opacity", "1");
         Assert.True(await dialog.EvaluateAsync<bool>("d => d.contains(document.activeElement)"), $"The {name} dialog did not take the focus.");
-        var violations = await ViolationsAsync(page, $"the {name} dialog");
+        var violations = await Axe.ViolationsAsync(page, $"the {name} dialog");
         await page.Keyboard.PressAsync("Escape");
         await Expect(dialog).ToHaveCountAsync(0);
         return violations;
@@ -80,14 +79,5 @@ public sealed class AccessibilityTests(BrowserAppFixture app)
         await new ShellPage(page).WaitUntilInteractiveAsync();
         if (dark)
             await Expect(new ShellPage(page).LightModeButton).ToBeVisibleAsync();
-    }
-
-    /// <summary>Serious and critical violations, one line each with where they are.</summary>
-    private static async Task<IEnumerable<string>> ViolationsAsync(IPage page, string where)
-    {
-        var result = await page.RunAxe();
-        return result.Violations
-            .Where(v => v.Impact is "serious" or "critical")
-            .SelectMany(v => v.Nodes.Select(n => $"{where}: {v.Id} ({v.Impact}) {v.Help} at {n.Target}: {n.Html}"));
     }
 }

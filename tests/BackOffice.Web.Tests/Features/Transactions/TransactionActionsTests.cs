@@ -31,8 +31,8 @@ public sealed class TransactionActionsTests : BackOfficeTestContext
         var actions = Render<TransactionActions>(p => p.Add(a => a.Transaction, InState(state)).Add(a => a.HasInvoices, state is not ("Authorized" or "Cancelled" or "Pending" or "Denied")));
 
         // After a part capture, cancelling releases what is left: the button says so.
-        Assert.Equal(Actions.Select(a => a == "Cancel" && state == "PartCaptured" ? "Release remaining" : a), actions.FindAll("button").Select(b => b.TextContent.Trim()));
-        Assert.Equal(enabled, actions.FindAll("button").Where(b => !b.HasAttribute("disabled")).Select(b => b.TextContent.Trim()));
+        Assert.Equal(Actions.Select(a => a == "Cancel" && state == "PartCaptured" ? "Release remaining" : a), actions.FindAll("[data-testid=action-buttons] button").Select(b => b.TextContent.Trim()));
+        Assert.Equal(enabled, actions.FindAll("[data-testid=action-buttons] button").Where(b => !b.HasAttribute("disabled")).Select(b => b.TextContent.Trim()));
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class TransactionActionsTests : BackOfficeTestContext
 
         var actions = Render<TransactionActions>(p => p.Add(a => a.Transaction, InState("Authorized")));
 
-        Assert.Empty(actions.FindAll("button"));
+        Assert.Empty(actions.FindAll("[data-testid=action-buttons] button"));
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class TransactionActionsTests : BackOfficeTestContext
 
         var actions = Render<TransactionActions>(p => p.Add(a => a.Transaction, InState("Authorized")).Add(a => a.Unavailable, true));
 
-        Assert.All(actions.FindAll("button"), b => Assert.True(b.HasAttribute("disabled")));
+        Assert.All(actions.FindAll("[data-testid=action-buttons] button"), b => Assert.True(b.HasAttribute("disabled")));
     }
 
     private static Transaction InState(string state)
