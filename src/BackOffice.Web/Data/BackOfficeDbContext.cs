@@ -36,6 +36,8 @@ public class BackOfficeDbContext(DbContextOptions options)
     public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<JobRunChange> JobRunChanges => Set<JobRunChange>();
 
+    public DbSet<SavedView> SavedViews => Set<SavedView>();
+
     public DbSet<JobLease> JobLeases => Set<JobLease>();
 
     public DbSet<PendingCancellation> PendingCancellations => Set<PendingCancellation>();
@@ -175,6 +177,13 @@ public class BackOfficeDbContext(DbContextOptions options)
             run.Property(r => r.Errors).HasMaxLength(4000);
             run.Ignore(r => r.Duration);
             run.HasMany(r => r.Changes).WithOne().HasForeignKey(c => c.JobRunId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<SavedView>(view =>
+        {
+            view.HasIndex(v => new { v.UserId, v.Name }).IsUnique();
+            view.Property(v => v.UserId).HasMaxLength(450);
+            view.Property(v => v.Name).HasMaxLength(SavedView.NameLength);
+            view.Property(v => v.Query).HasMaxLength(2000);
         });
         builder.Entity<JobRunChange>(change =>
         {

@@ -38,6 +38,7 @@ public sealed class AccessibilityTests(BrowserAppFixture app)
         await OpenAsync(page, "transactions", dark);
         await new TransactionsPage(page).SelectAsync(order);
         problems.AddRange(await DialogViolationsAsync(page, new TransactionsPage(page).BulkAction("Capture everything"), "bulk Capture everything"));
+        problems.AddRange(await DialogViolationsAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Save this view" }), "Save this view"));
 
         await OpenAsync(page, $"transactions/{id}", dark);
         var transaction = new TransactionPage(page);

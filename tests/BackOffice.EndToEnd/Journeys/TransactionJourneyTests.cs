@@ -84,6 +84,40 @@ public sealed class TransactionJourneyTests(BrowserAppFixture app)
     }
 
     [Fact]
+    public async Task A_saved_view_brings_back_its_filters_and_order_and_is_the_users_own()
+    {
+        await app.ReserveAsync("E2E-VIEW-1");
+        await app.CreateUserAsync("operator-views@backoffice.local", "Operator-Views-1!", "Operator");
+        var page = await app.NewPageAsync();
+        await new LoginPage(page).GotoAsync();
+        await new LoginPage(page).SubmitAsync("operator-views@backoffice.local", "Operator-Views-1!");
+
+        await page.GotoAsync("transactions?state=Authorized&sort=OrderNumber&asc=true");
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save this view" }).ClickAsync();
+        await page.GetByLabel("Name of the view").FillAsync("Authorized by order");
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Save view" }).ClickAsync();
+        var chip = page.GetByTestId("saved-views").GetByRole(AriaRole.Link, new() { Name = "Authorized by order" });
+        await Expect(chip).ToBeVisibleAsync();
+
+        await page.GotoAsync("transactions");
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+        await page.GetByTestId("saved-views").GetByRole(AriaRole.Link, new() { Name = "Authorized by order" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("transactions\\?state=Authorized&sort=OrderNumber&asc=true$"));
+        await Expect(new TransactionsPage(page).Order("E2E-VIEW-1")).ToBeVisibleAsync();
+
+        var other = await app.NewPageAsync();
+        await new LoginPage(other).SignInAsAdministratorAsync();
+        await other.GotoAsync("transactions");
+        await new ShellPage(other).WaitUntilInteractiveAsync();
+        await Expect(other.GetByTestId("saved-views").GetByRole(AriaRole.Link, new() { Name = "Authorized by order" })).ToHaveCountAsync(0);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete a view" }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Authorized by order" }).ClickAsync();
+        await Expect(chip).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task An_operator_corrects_the_address_before_capturing_and_klarna_invoices_to_the_new_one()
     {
         var id = await app.ReserveAsync("E2E-ADDRESS-1");

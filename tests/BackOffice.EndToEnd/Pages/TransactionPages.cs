@@ -40,6 +40,17 @@ public sealed class TransactionPage(IPage page)
 {
     private ILocator Dialog => page.GetByRole(AriaRole.Dialog);
 
+    /// <summary>
+    /// Opens an action's dialog and waits until it has taken the focus: typing earlier could land in the field the
+    /// dialog focuses when it opens.
+    /// </summary>
+    private async Task OpenDialogAsync(string action)
+    {
+        await Action(action).ClickAsync();
+        await Expect(page.Locator(".mud-dialog")).ToHaveCSSAsync("opacity", "1");
+        await page.WaitForFunctionAsync("() => document.querySelector('.mud-dialog')?.contains(document.activeElement)");
+    }
+
     public ILocator Amount(string which) => page.GetByTestId(which);
 
     public ILocator Action(string name) => page.GetByRole(AriaRole.Group, new() { Name = "Actions" }).GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
@@ -51,7 +62,7 @@ public sealed class TransactionPage(IPage page)
     /// <summary>Captures line quantities; <paramref name="shown"/> is the amount as the page writes it (e.g. "EUR 10.00").</summary>
     public async Task CaptureLinesAsync(string articleNumber, int quantity, string shown)
     {
-        await Action("Capture").ClickAsync();
+        await OpenDialogAsync("Capture");
         await Dialog.GetByText("Order lines").ClickAsync();
         await Dialog.GetByLabel($"Quantity of {articleNumber}").FillAsync(quantity.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Dialog.GetByLabel($"Quantity of {articleNumber}").BlurAsync();
@@ -65,7 +76,7 @@ public sealed class TransactionPage(IPage page)
     /// <summary>Edits the billing address (shipping follows it when it was the same) and sends it to Klarna.</summary>
     public async Task ChangeBillingAddressAsync(string street, string houseNumber, string postalCode, string city)
     {
-        await Action("Edit address").ClickAsync();
+        await OpenDialogAsync("Edit address");
         await Dialog.GetByLabel("Street").First.FillAsync(street);
         await Dialog.GetByLabel("No.").First.FillAsync(houseNumber);
         await Dialog.GetByLabel("Postal code").First.FillAsync(postalCode);
@@ -79,7 +90,7 @@ public sealed class TransactionPage(IPage page)
 
     public async Task CaptureEverythingAsync()
     {
-        await Action("Capture").ClickAsync();
+        await OpenDialogAsync("Capture");
         await Dialog.GetByRole(AriaRole.Button, new() { Name = "Review" }).ClickAsync();
         await Dialog.GetByRole(AriaRole.Button, new() { Name = "Confirm capture" }).ClickAsync();
     }
@@ -87,7 +98,7 @@ public sealed class TransactionPage(IPage page)
     /// <summary>Refunds an amount typed as the user's culture writes it; <paramref name="shown"/> is how the page writes it back.</summary>
     public async Task RefundAmountAsync(string typed, string shown)
     {
-        await Action("Refund").ClickAsync();
+        await OpenDialogAsync("Refund");
         await Dialog.GetByText("An amount").ClickAsync();
         await Dialog.GetByLabel("Amount", new() { Exact = true }).FillAsync(typed);
         await Dialog.GetByLabel("Amount", new() { Exact = true }).BlurAsync();

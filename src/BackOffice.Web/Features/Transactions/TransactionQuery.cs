@@ -43,8 +43,10 @@ public enum PageDirection
 /// <summary>
 /// Which page: the first or last in the given order, or the one after (<see cref="PageDirection.Next"/>) or before
 /// (<see cref="PageDirection.Previous"/>) the row <see cref="From"/> — the last, respectively first, row shown now.
+/// <see cref="Skip"/> starts the first page further on: only for coming back to a page from its address, as it reads
+/// the rows skipped.
 /// </summary>
-public sealed record TransactionPageRequest(TransactionSort Sort, bool Descending, PageDirection Direction, TransactionRow? From, int Size)
+public sealed record TransactionPageRequest(TransactionSort Sort, bool Descending, PageDirection Direction, TransactionRow? From, int Size, int Skip = 0)
 {
     public static TransactionPageRequest First(int size, TransactionSort sort = TransactionSort.Created, bool descending = true) =>
         new(sort, descending, PageDirection.First, null, size);
@@ -119,7 +121,7 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
         var matches = await FilterAsync(db, search, cancellationToken);
         var page = await PageAsync(db, matches, request, cancellationToken);
         // Fewer rows than a page from the first page: that is the count, no need to ask again.
-        var count = request.Direction == PageDirection.First && !page.HasNext
+        var count = request is { Direction: PageDirection.First, Skip: 0 } && !page.HasNext
             ? page.Rows.Count
             : await matches.Take(CountBound + 1).CountAsync(cancellationToken);
         return (page, count > CountBound ? new TransactionCount(CountBound, MoreThan: true) : new TransactionCount(count, MoreThan: false));
@@ -157,14 +159,15 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
         var forward = request.Direction is PageDirection.First or PageDirection.Next;
         var ascending = request.Descending != forward;
         var from = request.Direction is PageDirection.Next or PageDirection.Previous ? request.From : null;
-        var rows = await Rows(db, Walk(matches, request.Sort, ascending, from)).Take(request.Size + 1).ToListAsync(cancellationToken);
+        var skip = request.Direction == PageDirection.First ? request.Skip : 0;
+        var rows = await Rows(db, Walk(matches, request.Sort, ascending, from)).Skip(skip).Take(request.Size + 1).ToListAsync(cancellationToken);
         var more = rows.Count > request.Size;
         rows = [.. rows.Take(request.Size)];
         if (!forward)
             rows.Reverse();
         return request.Direction switch
         {
-            PageDirection.First => new TransactionListPage(rows, HasPrevious: false, HasNext: more),
+            PageDirection.First => new TransactionListPage(rows, HasPrevious: skip > 0, HasNext: more),
             PageDirection.Next => new TransactionListPage(rows, HasPrevious: true, HasNext: more),
             PageDirection.Previous => new TransactionListPage(rows, HasPrevious: more, HasNext: true),
             _ => new TransactionListPage(rows, HasPrevious: more, HasNext: false),

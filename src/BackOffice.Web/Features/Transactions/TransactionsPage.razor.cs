@@ -17,8 +17,6 @@ namespace BackOffice.Web.Features.Transactions;
 /// </summary>
 public partial class TransactionsPage : IDisposable
 {
-    private static readonly int[] PageSizes = [25, 50, 100];
-
     private MudDataGrid<TransactionRow> grid = null!;
     private TransactionSearch search = new();
     private IReadOnlyList<string> channels = [];
@@ -26,10 +24,15 @@ public partial class TransactionsPage : IDisposable
     private TransactionCount? count;
     private (TransactionSort Sort, bool Descending) order = (TransactionSort.Created, true);
     private PageDirection turn = PageDirection.First;
-    private int pageSize = 25;
+    private int pageSize = ListPosition.Sizes[0];
+
+    /// <summary>Rows to skip on the first load, to come back to the page the address names.</summary>
+    private int restoreSkip;
     private bool canAct;
     private System.Security.Claims.ClaimsPrincipal user = new();
     private HashSet<TransactionRow> selected = new(RowsById.Instance);
+    private bool canSaveViews;
+    private IReadOnlyList<SavedView> views = [];
 
     /// <summary>Every transaction matching the filter, when the user selected them all (up to the bulk limit).</summary>
     private IReadOnlyList<Guid>? allMatching;
@@ -51,6 +54,7 @@ public partial class TransactionsPage : IDisposable
     [Inject] private IAuthorizationService Authorization { get; set; } = null!;
     [Inject] private IDialogService Dialogs { get; set; } = null!;
     [Inject] private BulkActions Bulk { get; set; } = null!;
+    [Inject] private SavedViews SavedViews { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
 
     [CascadingParameter]
@@ -64,10 +68,38 @@ public partial class TransactionsPage : IDisposable
     protected override async Task OnInitializedAsync()
     {
         search = TransactionSearchAddress.Parse(Navigation.Uri);
+        Restore(TransactionSearchAddress.ParsePosition(Navigation.Uri));
         Navigation.LocationChanged += OnLocationChanged;
         channels = await Catalog.ChannelCodesAsync();
         user = (await AuthenticationState).User;
         canAct = (await Authorization.AuthorizeAsync(user, Policies.Operator)).Succeeded;
+        canSaveViews = user.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier) is not null;
+        if (canSaveViews)
+            views = await SavedViews.ListAsync(user);
+    }
+
+    private async Task SaveViewAsync()
+    {
+        var dialog = await Dialogs.ShowAsync<SaveViewDialog>("Save this view", new DialogOptions { MaxWidth = MaxWidth.ExtraSmall, FullWidth = true });
+        if (await dialog.Result is not { Canceled: false, Data: string name })
+            return;
+        try
+        {
+            await SavedViews.SaveAsync(user, name, search, CurrentPosition);
+            Snackbar.Add($"Saved the view \u201c{name}\u201d.", Severity.Success);
+        }
+        catch (BusinessRuleException e)
+        {
+            Snackbar.Add(e.Message, Severity.Warning);
+        }
+        views = await SavedViews.ListAsync(user);
+    }
+
+    private async Task DeleteViewAsync(SavedView view)
+    {
+        await SavedViews.DeleteAsync(user, view.Id);
+        Snackbar.Add($"Deleted the view \u201c{view.Name}\u201d.", Severity.Info);
+        views = await SavedViews.ListAsync(user);
     }
 
     private void SelectionChanged(HashSet<TransactionRow> rows)
@@ -105,46 +137,94 @@ public partial class TransactionsPage : IDisposable
     private void OnLocationChanged(object? sender, LocationChangedEventArgs e)
     {
         var wanted = TransactionSearchAddress.Parse(e.Location);
-        if (wanted == search || !IsListAddress(e.Location))
+        var position = TransactionSearchAddress.ParsePosition(e.Location);
+        if (wanted == search && position == CurrentPosition || !IsListAddress(e.Location))
             return;
         _ = InvokeAsync(async () =>
         {
             (search, count) = (wanted, null);
+            Restore(position);
+            await grid.SetSortAsync(SortColumn(order.Sort), order.Descending ? SortDirection.Descending : SortDirection.Ascending, SortKey(order.Sort));
             await grid.ReloadServerData();
             StateHasChanged();
         });
     }
 
+    /// <summary>Where the list stands now, as its address keeps it.</summary>
+    private ListPosition CurrentPosition => new(order.Sort, order.Descending, offset is { } before ? before / pageSize + 1 : 1, pageSize);
+
+    private void Restore(ListPosition position)
+    {
+        // Amounts compare only within one currency.
+        var sort = position.Sort == TransactionSort.Amount && search.Currency is null ? TransactionSort.Created : position.Sort;
+        (order, pageSize, turn) = ((sort, position.Descending), position.Size, PageDirection.First);
+        restoreSkip = (position.Page - 1) * position.Size;
+    }
+
+    private SortDirection InitialDirection(TransactionSort sort) =>
+        order.Sort != sort ? SortDirection.None : order.Descending ? SortDirection.Descending : SortDirection.Ascending;
+
+    private static Func<TransactionRow, object> SortKey(TransactionSort sort) => sort switch
+    {
+        TransactionSort.OrderNumber => r => r.OrderNumber,
+        TransactionSort.Amount => r => r.AuthorizedAmount,
+        TransactionSort.Expires => r => r.ExpiresAt,
+        _ => r => r.CreatedAt,
+    };
+
+    /// <summary>The grid's name of a sortable column: template columns go by their title.</summary>
+    private string SortColumn(TransactionSort sort) => sort switch
+    {
+        TransactionSort.OrderNumber => "Order",
+        TransactionSort.Amount => "Amount",
+        TransactionSort.Expires => DisplayTime.Column("Expires"),
+        _ => DisplayTime.Column("Created"),
+    };
+
     private async Task<GridData<TransactionRow>> LoadAsync(GridState<TransactionRow> state, CancellationToken cancellationToken)
     {
         var sort = state.SortDefinitions.FirstOrDefault();
-        (TransactionSort, bool) wanted = (sort?.SortBy switch
+        // A sort names its column by the column's property name, which for a template column is an id of its own.
+        var column = sort is null ? null : grid.RenderedColumns.FirstOrDefault(c => c.PropertyName == sort.SortBy)?.Title ?? sort.SortBy;
+        (TransactionSort, bool) wanted = (column switch
         {
-            // Template columns report their title, property columns their property.
             nameof(TransactionRow.OrderNumber) or "Order" => TransactionSort.OrderNumber,
             // Amounts of different currencies do not compare: by amount only within the currency filtered for.
             nameof(TransactionRow.AuthorizedAmount) or "Amount" when search.Currency is not null => TransactionSort.Amount,
-            var column when column == nameof(TransactionRow.ExpiresAt) || column == DisplayTime.Column("Expires") => TransactionSort.Expires,
+            var title when title == nameof(TransactionRow.ExpiresAt) || title == DisplayTime.Column("Expires") => TransactionSort.Expires,
             _ => TransactionSort.Created,
         }, sort?.Descending ?? true);
+        // The grid may ask before it has taken the order from the address: the address's order stands until it reports one.
+        if (sort is null && restoreSkip > 0)
+            wanted = order;
         if (wanted != order)
-            (order, turn) = (wanted, PageDirection.First);
+            (order, turn, restoreSkip) = (wanted, PageDirection.First, 0);
         var from = turn == PageDirection.Next ? page.Rows.LastOrDefault() : page.Rows.FirstOrDefault();
         var shownBefore = page.Rows.Count;
-        var request = new TransactionPageRequest(order.Sort, order.Descending, turn, from, pageSize);
+        var skip = turn == PageDirection.First ? restoreSkip : 0;
+        if (sort is not null)
+            restoreSkip = 0;
+        var request = new TransactionPageRequest(order.Sort, order.Descending, turn, from, pageSize, skip);
         if (count is null)
             (page, count) = await Query.SearchAsync(search, request, cancellationToken);
         else
             page = await Query.PageAsync(search, request, cancellationToken);
+        if (skip > 0 && page.Rows.Count == 0)
+        {
+            // The address named a page past the end (rows went away): the first page instead.
+            skip = 0;
+            page = await Query.PageAsync(search, request with { Skip = 0 }, cancellationToken);
+        }
         offset = turn switch
         {
-            PageDirection.First => 0,
+            PageDirection.First => skip,
             PageDirection.Next => offset + shownBefore,
             PageDirection.Previous when !page.HasPrevious => 0,
             PageDirection.Previous => offset - page.Rows.Count,
             _ => count is { MoreThan: false } total ? total.Value - page.Rows.Count : null,
         };
         turn = PageDirection.First;
+        await WriteAddressAsync();
         return new GridData<TransactionRow> { Items = page.Rows, TotalItems = page.Rows.Count };
     }
 
@@ -167,9 +247,14 @@ public partial class TransactionsPage : IDisposable
             return;
         (search, count) = (changed, null);
         ClearSelection();
-        var basePath = new Uri(Navigation.BaseUri).AbsolutePath;
-        await JS.InvokeVoidAsync("backOfficeAddress.replaceQuery", new[] { basePath + "transactions" }, QueryHelpers.AddQueryString("", TransactionSearchAddress.Query(search)));
         await grid.ReloadServerData();
+    }
+
+    /// <summary>Keeps the search and position in the address, so that a link shares them and Back restores them.</summary>
+    private async Task WriteAddressAsync()
+    {
+        var basePath = new Uri(Navigation.BaseUri).AbsolutePath;
+        await JS.InvokeVoidAsync("backOfficeAddress.replaceQuery", new[] { basePath + "transactions" }, QueryHelpers.AddQueryString("", TransactionSearchAddress.Query(search, CurrentPosition)));
     }
 
     private bool IsListAddress(string address) => Navigation.ToBaseRelativePath(address).Split('?')[0].TrimEnd('/') == "transactions";

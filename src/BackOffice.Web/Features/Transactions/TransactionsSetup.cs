@@ -15,6 +15,7 @@ internal static class TransactionsSetup
         .AddScoped<OperationReconciler>()
         .AddScoped<TransactionService>()
         .AddScoped<BulkActions>()
+        .AddScoped<SavedViews>()
         .AddScoped<TransactionQuery>()
         .AddScoped<ReservationService>()
         .AddHostedService<DemoTransactionSeeder>();

@@ -22,6 +22,7 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
         services.AddSingleton(_ => app.Service<TransactionQuery>());
         services.AddSingleton(_ => app.Service<PClassCatalog>());
         services.AddSingleton(_ => app.Service<BulkActions>());
+        services.AddSingleton(_ => app.Service<SavedViews>());
         // The search field waits for a pause in typing on this clock; real time, so the pause simply passes.
         services.AddSingleton(TimeProvider.System);
     }
@@ -145,6 +146,34 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
     }
 
     /// <summary>The query the list last wrote into its address.</summary>
+    [Fact]
+    public void Order_page_and_size_come_from_the_address_and_go_into_it_as_the_user_turns()
+    {
+        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("transactions?sort=OrderNumber&asc=true&page=2&size=25");
+
+        var page = Render<TransactionsPage>();
+
+        page.WaitForAssertion(() => Assert.Equal("26–50 of 60", Position(page)), TimeSpan.FromSeconds(5));
+        Assert.Equal("P-25", FirstOrder(page));
+        Assert.Equal("?sort=OrderNumber&asc=true&page=2", AddressQuery());
+        Turn(page, "Next page");
+        page.WaitForAssertion(() => Assert.Equal("?sort=OrderNumber&asc=true&page=3", AddressQuery()), TimeSpan.FromSeconds(5));
+        Assert.Equal("P-50", FirstOrder(page));
+        Turn(page, "First page");
+        page.WaitForAssertion(() => Assert.Equal("?sort=OrderNumber&asc=true", AddressQuery()), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void A_page_past_the_end_in_the_address_shows_the_first_page()
+    {
+        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("transactions?page=9");
+
+        var page = Render<TransactionsPage>();
+
+        page.WaitForAssertion(() => Assert.Equal("1–25 of 60", Position(page)), TimeSpan.FromSeconds(5));
+        Assert.Equal("P-59", FirstOrder(page));
+    }
+
     private string AddressQuery() => (string)JSInterop.Invocations["backOfficeAddress.replaceQuery"][^1].Arguments[1]!;
 
     private static void Search(IRenderedComponent<TransactionsPage> page, string text) =>
