@@ -21,7 +21,7 @@ builder.AddKeyRing();
 builder.Services.AddHosting(builder.Configuration, builder.Environment);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
-builder.Services.AddSingleton<DisplayTime>();
+builder.Services.AddDisplayTime();
 builder.Services.AddBackOfficeData(builder.Configuration);
 builder.Services.AddUsers();
 builder.Services.AddJobs();
@@ -34,7 +34,7 @@ builder.Services.AddShopApi();
 builder.Services.AddOverview();
 
 var app = builder.Build();
-_ = app.Services.GetRequiredService<DisplayTime>(); // A wrong Display:TimeZone stops the start, not the first page.
+_ = app.Services.GetRequiredKeyedService<DisplayTime>(DisplayTime.BackOfficeZone); // A wrong Display:TimeZone stops the start, not the first page.
 
 app.UseHosting();
 if (app.Environment.IsDevelopment())

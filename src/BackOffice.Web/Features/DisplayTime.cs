@@ -3,21 +3,43 @@ using System.Globalization;
 namespace BackOffice.Web.Features;
 
 /// <summary>
-/// Every time the pages show is in one zone (<c>Display:TimeZone</c>, an IANA id, default Europe/Berlin) and says so,
-/// never in the server's own zone: "2026-12-02 15:52 Berlin time". Tables name the zone once, in the column title.
+/// Every time the pages show is in one zone (<c>Display:TimeZone</c>, an IANA id, default Europe/Berlin, or the one the
+/// user chose) and says so, never in the server's own zone: "2026-12-02 15:52 Berlin time". Tables name the zone once,
+/// in the column title.
 /// </summary>
 public sealed class DisplayTime
 {
     public const string DefaultZone = "Europe/Berlin";
 
+    /// <summary>The key of the back office's own zone in the services (business days are counted in it).</summary>
+    public const string BackOfficeZone = "backoffice";
+
+
     public DisplayTime(IConfiguration configuration)
+        : this(configuration["Display:TimeZone"] is { Length: > 0 } configured ? configured : DefaultZone)
     {
-        var id = configuration["Display:TimeZone"] is { Length: > 0 } configured ? configured : DefaultZone;
+    }
+
+    private DisplayTime(string id)
+    {
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
             throw new InvalidOperationException($"Display:TimeZone is '{id}', which is not a time zone this machine knows (use an IANA id such as Europe/Berlin).");
-        Zone = zone;
+        (Id, Zone) = (id, zone);
         Label = id == "UTC" || id == "Etc/UTC" ? "UTC" : $"{id[(id.LastIndexOf('/') + 1)..].Replace('_', ' ')} time";
     }
+
+    /// <summary>The zones a user may choose: the machine's IANA zones (Region/City), sorted.</summary>
+    public static IReadOnlyList<string> Choices { get; } =
+        [.. TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Where(id => id.Contains('/', StringComparison.Ordinal) && !id.StartsWith("Etc/", StringComparison.Ordinal)).Append("UTC").Distinct().Order(StringComparer.Ordinal)];
+
+    public static bool IsChoice(string? id) => id is not null && Choices.Contains(id);
+
+    /// <summary>The user's own zone when they chose one (their <c>zoneinfo</c> claim), else this one.</summary>
+    public DisplayTime For(System.Security.Claims.ClaimsPrincipal? user) =>
+        user?.FindFirst(BackOffice.Web.Features.Users.StaffClaimsFactory.TimeZoneClaim)?.Value is { } id && id != Id && IsChoice(id) ? new DisplayTime(id) : this;
+
+    /// <summary>The IANA id: "Europe/Berlin".</summary>
+    public string Id { get; }
 
     public TimeZoneInfo Zone { get; }
 
@@ -34,4 +56,29 @@ public sealed class DisplayTime
 
     /// <summary>A column title that names the zone: "Created (Berlin time)".</summary>
     public string Column(string title) => $"{title} ({Label})";
+}
+
+public static class DisplayTimeSetup
+{
+    /// <summary>
+    /// The back office's zone as a keyed singleton, and per scope the zone of the signed-in user (a Blazor circuit's or
+    /// page's user; outside them, the back office's).
+    /// </summary>
+    public static IServiceCollection AddDisplayTime(this IServiceCollection services) => services
+        .AddKeyedSingleton(DisplayTime.BackOfficeZone, (provider, _) => new DisplayTime(provider.GetRequiredService<IConfiguration>()))
+        .AddScoped(provider => provider.GetRequiredKeyedService<DisplayTime>(DisplayTime.BackOfficeZone).For(SignedInUser(provider)));
+
+    private static System.Security.Claims.ClaimsPrincipal? SignedInUser(IServiceProvider provider)
+    {
+        try
+        {
+            return provider.GetService<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider>()?.GetAuthenticationStateAsync()
+                is { IsCompletedSuccessfully: true } state ? state.Result.User : null;
+        }
+        catch (InvalidOperationException)
+        {
+            // Not in a component's scope: no authentication state was set.
+            return null;
+        }
+    }
 }

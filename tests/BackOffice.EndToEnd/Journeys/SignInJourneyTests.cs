@@ -12,6 +12,34 @@ public sealed class SignInJourneyTests(BrowserAppFixture app)
     private const string AdminPassword = LoginPage.AdministratorPassword;
 
     [Fact]
+    public async Task A_user_chooses_the_time_zone_of_the_times_shown_and_the_pages_follow_it()
+    {
+        await app.CreateUserAsync("viewer-zone@backoffice.local", "Viewer-Zone-1!", "Viewer");
+        var page = await app.NewPageAsync();
+        await new LoginPage(page).GotoAsync();
+        await new LoginPage(page).SubmitAsync("viewer-zone@backoffice.local", "Viewer-Zone-1!");
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+
+        await new ShellPage(page).NavigationLink("Your account").ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Preferences" }).ClickAsync();
+        await page.GetByLabel("Time zone of the times shown").SelectOptionAsync("Asia/Tokyo");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Times are now shown in Asia/Tokyo.");
+
+        await page.GotoAsync("transactions");
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+        await Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = "Created (Tokyo time)" })).ToBeVisibleAsync();
+
+        await page.GotoAsync("Account/Manage/Preferences");
+        await Expect(page.GetByLabel("Time zone of the times shown")).ToHaveValueAsync("Asia/Tokyo");
+        await page.GetByLabel("Time zone of the times shown").SelectOptionAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await page.GotoAsync("transactions");
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+        await Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = "Created (Berlin time)" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task Administrator_signs_in_sees_the_shell_switches_to_dark_mode_and_signs_out()
     {
         var page = await app.NewPageAsync();
@@ -23,7 +51,7 @@ public sealed class SignInJourneyTests(BrowserAppFixture app)
 
         await shell.WaitUntilInteractiveAsync();
         await shell.ExpectSignedInAsAsync(AdminEmail);
-        foreach (var entry in new[] { "Overview", "Transactions", "Channels", "PClasses", "Jobs", "Audit log", "Users" })
+        foreach (var entry in new[] { "Overview", "Transactions", "Channels", "PClasses", "Jobs", "Audit log", "Users", "Your account" })
             await Expect(shell.NavigationLink(entry)).ToBeVisibleAsync();
 
         var lightBackground = await shell.BackgroundColorAsync();

@@ -14,7 +14,7 @@ public sealed partial class AccountPagesTests(BackOfficeAppFactory app) : IClass
     [
         "/Account/AccessDenied", "/Account/ForgotPassword", "/Account/ForgotPasswordConfirmation", "/Account/InvalidUser", "/Account/Lockout",
         "/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/Manage", "/Account/Manage/ChangePassword",
-        "/Account/Manage/Disable2fa", "/Account/Manage/EnableAuthenticator", "/Account/Manage/GenerateRecoveryCodes", "/Account/Manage/ResetAuthenticator",
+        "/Account/Manage/Disable2fa", "/Account/Manage/EnableAuthenticator", "/Account/Manage/GenerateRecoveryCodes", "/Account/Manage/Preferences", "/Account/Manage/ResetAuthenticator",
         "/Account/Manage/TwoFactorAuthentication", "/Account/SetPassword",
     ];
 

@@ -26,4 +26,21 @@ public sealed class DisplayTimeTests
         Assert.Equal("2026-12-02 14:52 UTC", With("UTC").Format(new DateTimeOffset(2026, 12, 2, 14, 52, 0, TimeSpan.Zero)));
         Assert.Contains("Mars/Olympus", Assert.Throws<InvalidOperationException>(() => With("Mars/Olympus")).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_user_who_chose_a_zone_reads_times_in_it_and_an_unknown_choice_falls_back()
+    {
+        var backOffice = With(null);
+        static System.Security.Claims.ClaimsPrincipal User(string? zone) => new(new System.Security.Claims.ClaimsIdentity(
+            zone is null ? [] : [new System.Security.Claims.Claim(BackOffice.Web.Features.Users.StaffClaimsFactory.TimeZoneClaim, zone)], "Test"));
+        var at = new DateTimeOffset(2026, 12, 2, 14, 52, 0, TimeSpan.Zero);
+
+        Assert.Equal("2026-12-02 23:52 Tokyo time", backOffice.For(User("Asia/Tokyo")).Format(at));
+        Assert.Equal("2026-12-02 09:52 New York time", backOffice.For(User("America/New_York")).Format(at));
+        Assert.Same(backOffice, backOffice.For(User(null)));
+        Assert.Same(backOffice, backOffice.For(User("Mars/Olympus")));
+        Assert.Same(backOffice, backOffice.For(null));
+        Assert.Contains("Asia/Tokyo", DisplayTime.Choices);
+        Assert.DoesNotContain(DisplayTime.Choices, id => id.StartsWith("Etc/", StringComparison.Ordinal));
+    }
 }

@@ -17,7 +17,7 @@ public sealed record Attention(int UnknownOutcomes, int PendingOverADay, int Exp
 /// <summary>The home page's figures; days are the display zone's, the last of them today.</summary>
 public sealed record OverviewFigures(IReadOnlyList<DateOnly> Days, IReadOnlyList<CurrencyFigures> Currencies, Attention Attention);
 
-public sealed class OverviewQuery(IDbContextFactory<BackOfficeDbContext> databases, TimeProvider time, DisplayTime display)
+public sealed class OverviewQuery(IDbContextFactory<BackOfficeDbContext> databases, TimeProvider time, [FromKeyedServices(DisplayTime.BackOfficeZone)] DisplayTime display)
 {
     public const int Days = 30;
 

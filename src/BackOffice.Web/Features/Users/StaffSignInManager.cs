@@ -35,11 +35,16 @@ public sealed class StaffClaimsFactory(UserManager<ApplicationUser> userManager,
     public const string TwoFactorClaim = "backoffice:two_factor";
     public const string DisplayNameClaim = "backoffice:display_name";
 
+    /// <summary>OpenID Connect's name for a user's time zone.</summary>
+    public const string TimeZoneClaim = "zoneinfo";
+
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(ApplicationUser user)
     {
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim(TwoFactorClaim, user.TwoFactorEnabled ? "on" : "off"));
         identity.AddClaim(new Claim(DisplayNameClaim, user.DisplayName));
+        if (user.TimeZone is { Length: > 0 } zone)
+            identity.AddClaim(new Claim(TimeZoneClaim, zone));
         return identity;
     }
 }

@@ -13,7 +13,7 @@ namespace BackOffice.Web.Tests.Components.Layout;
 public sealed class MainLayoutTests : BackOfficeTestContext
 {
     private static readonly string[] AdministratorOnly = ["Channels", "Jobs", "Audit log", "Users"];
-    private static readonly string[] EveryRole = ["Overview", "Transactions", "PClasses"];
+    private static readonly string[] EveryRole = ["Overview", "Transactions", "PClasses", "Your account"];
 
     [Fact]
     public void Administrator_sees_every_navigation_entry()
@@ -22,7 +22,7 @@ public sealed class MainLayoutTests : BackOfficeTestContext
 
         var entries = NavigationEntries(RenderLayout());
 
-        Assert.Equal(["Overview", "Transactions", "Channels", "PClasses", "Jobs", "Audit log", "Users"], entries);
+        Assert.Equal(["Overview", "Transactions", "Channels", "PClasses", "Jobs", "Audit log", "Users", "Your account"], entries);
     }
 
     [Theory]

@@ -84,6 +84,9 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.Property<DateTimeOffset?>("SetPasswordLinkExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("TimeZone")
+                        .HasColumnType("text");
+
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("boolean");
 

@@ -78,6 +78,9 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.Property<long?>("SetPasswordLinkExpiresAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("TimeZone")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("INTEGER");
 
