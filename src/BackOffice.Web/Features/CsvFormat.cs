@@ -1,4 +1,5 @@
 using System.Globalization;
+using CsvHelper;
 
 namespace BackOffice.Web.Features;
 
@@ -27,6 +28,16 @@ public sealed record CsvFormat(char Separator, CultureInfo Culture)
         Money.ToMajor(minorUnits, currency).ToString("F" + Money.Exponent(currency).ToString(CultureInfo.InvariantCulture), Culture);
 
     public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Starts a file: a UTF-8 byte order mark (so Excel reads umlauts), then a writer with this separator that escapes
+    /// what a spreadsheet would take for a formula (a customer named "=HYPERLINK(...)").
+    /// </summary>
+    public async Task<CsvWriter> StartAsync(Stream output, CancellationToken cancellationToken)
+    {
+        await output.WriteAsync(System.Text.Encoding.UTF8.Preamble.ToArray(), cancellationToken);
+        return CsvWriter.Create(output, new CsvWriterOptions { Injection = CsvInjection.Escape, Separator = Separator }, leaveOpen: true);
+    }
 
     /// <summary>A dated file name: <c>transactions-2026-11-25.csv</c>.</summary>
     public static string FileName(string what, DateTimeOffset now) => $"{what}-{now.UtcDateTime:yyyy-MM-dd}.csv";

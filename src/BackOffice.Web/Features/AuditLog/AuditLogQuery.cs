@@ -30,8 +30,7 @@ public sealed class AuditLogQuery(IDbContextFactory<BackOfficeDbContext> databas
     public async Task WriteCsvAsync(AuditLogFilter filter, Stream output, CsvFormat format, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        await output.WriteAsync(System.Text.Encoding.UTF8.Preamble.ToArray(), cancellationToken);
-        await using var csv = CsvWriter.Create(output, new CsvWriterOptions { Injection = CsvInjection.Escape, Separator = format.Separator }, leaveOpen: true);
+        await using var csv = await format.StartAsync(output, cancellationToken);
         await csv.WriteRecordAsync(["At", "User", "Area", "Action", "Subject", "Details", "Result"], cancellationToken);
         await foreach (var entry in Filter(db, filter).OrderByDescending(e => e.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
@@ -48,19 +47,19 @@ public sealed class AuditLogQuery(IDbContextFactory<BackOfficeDbContext> databas
         var npgsql = db.Database.IsNpgsql();
         if (filter.Text?.Trim() is { Length: > 0 } text)
         {
-            var pattern = Pattern(text);
+            var pattern = LikePattern.Containing(text);
             entries = npgsql
-                ? entries.Where(e => EF.Functions.ILike(e.User, pattern, "\\") || EF.Functions.ILike(e.Subject, pattern, "\\")
-                    || EF.Functions.ILike(e.Action, pattern, "\\") || EF.Functions.ILike(e.Details, pattern, "\\"))
-                : entries.Where(e => EF.Functions.Like(e.User, pattern, "\\") || EF.Functions.Like(e.Subject, pattern, "\\")
-                    || EF.Functions.Like(e.Action, pattern, "\\") || EF.Functions.Like(e.Details, pattern, "\\"));
+                ? entries.Where(e => EF.Functions.ILike(e.User, pattern, LikePattern.Escape) || EF.Functions.ILike(e.Subject, pattern, LikePattern.Escape)
+                    || EF.Functions.ILike(e.Action, pattern, LikePattern.Escape) || EF.Functions.ILike(e.Details, pattern, LikePattern.Escape))
+                : entries.Where(e => EF.Functions.Like(e.User, pattern, LikePattern.Escape) || EF.Functions.Like(e.Subject, pattern, LikePattern.Escape)
+                    || EF.Functions.Like(e.Action, pattern, LikePattern.Escape) || EF.Functions.Like(e.Details, pattern, LikePattern.Escape));
         }
         if (filter.Area is { Length: > 0 } area)
             entries = entries.Where(e => e.Area == area);
         if (filter.User?.Trim() is { Length: > 0 } user)
         {
-            var pattern = Pattern(user);
-            entries = npgsql ? entries.Where(e => EF.Functions.ILike(e.User, pattern, "\\")) : entries.Where(e => EF.Functions.Like(e.User, pattern, "\\"));
+            var pattern = LikePattern.Containing(user);
+            entries = npgsql ? entries.Where(e => EF.Functions.ILike(e.User, pattern, LikePattern.Escape)) : entries.Where(e => EF.Functions.Like(e.User, pattern, LikePattern.Escape));
         }
         if (filter.From is { } from)
         {
@@ -75,7 +74,4 @@ public sealed class AuditLogQuery(IDbContextFactory<BackOfficeDbContext> databas
         return entries;
     }
 
-    /// <summary>The text as a LIKE pattern that finds it anywhere; its own % and _ are matched as themselves.</summary>
-    private static string Pattern(string text) =>
-        $"%{text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";
 }

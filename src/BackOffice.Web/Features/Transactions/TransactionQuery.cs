@@ -208,9 +208,7 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
     public async Task WriteCsvAsync(TransactionSearch search, Stream output, CsvFormat format, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        await output.WriteAsync(System.Text.Encoding.UTF8.Preamble.ToArray(), cancellationToken);
-        // A customer name such as "=HYPERLINK(...)" must not become a formula in a spreadsheet.
-        await using var csv = CsvWriter.Create(output, new CsvWriterOptions { Injection = CsvInjection.Escape, Separator = format.Separator }, leaveOpen: true);
+        await using var csv = await format.StartAsync(output, cancellationToken);
         await csv.WriteRecordAsync(["OrderNumber", "ReservationNumber", "Channel", "Service", "Environment", "State", "Currency",
             "Authorized", "Reserved", "Captured", "Refunded", "CustomerName", "CustomerEmail", "CreatedAt", "ExpiresAt"], cancellationToken);
         var matches = await FilterAsync(db, search, cancellationToken);
@@ -300,8 +298,8 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
             var phrase = $"\"{fragment.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
             return db.Database.SqlQuery<Guid>($"SELECT Id AS Value FROM TransactionSearch WHERE TransactionSearch MATCH {phrase}");
         }
-        var pattern = $"%{fragment.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";
-        return db.Transactions.Where(t => EF.Functions.Like(t.SearchText, pattern, "\\")).Select(t => t.Id);
+        var pattern = LikePattern.Containing(fragment);
+        return db.Transactions.Where(t => EF.Functions.Like(t.SearchText, pattern, LikePattern.Escape)).Select(t => t.Id);
     }
 
     /// <summary>
