@@ -61,6 +61,9 @@ public sealed class MoneyModelTests(ITestOutputHelper output) : IAsyncLifetime
         Cancel,
         Extend,
         Reconcile,
+        // A batch over this transaction and the next one, as the list's bulk actions run it.
+        BulkCapture,
+        BulkCancel,
     }
 
     private sealed record Fault(SandboxFailure Failure, int Code, bool AfterExecution);
@@ -92,7 +95,8 @@ public sealed class MoneyModelTests(ITestOutputHelper output) : IAsyncLifetime
 
     private static readonly Gen<Command> Commands = Gen.Frequency(
         (4, Command.CaptureWhole), (4, Command.CaptureAmount), (4, Command.CaptureLines), (2, Command.EditLines), (3, Command.RefundWhole),
-        (3, Command.RefundAmount), (3, Command.RefundLines), (2, Command.Cancel), (2, Command.Extend), (3, Command.Reconcile));
+        (3, Command.RefundAmount), (3, Command.RefundLines), (2, Command.Cancel), (2, Command.Extend), (3, Command.Reconcile),
+        (2, Command.BulkCapture), (1, Command.BulkCancel));
 
     private static readonly Gen<Step> Steps = Gen.Select(
         Gen.Int[0, 3], Gen.Int[0, TransactionsPerSequence - 1], Commands, Gen.Double[0.05, 0.95], Gen.Int[0, Articles.Length - 1], Gen.Int[1, 3], Gen.Int[0, 3], Faults,
@@ -153,7 +157,7 @@ public sealed class MoneyModelTests(ITestOutputHelper output) : IAsyncLifetime
             await Task.WhenAll(Enumerable.Range(0, scenario.Users).Select(user => Task.Run(async () =>
             {
                 foreach (var step in scenario.Steps.Where(s => s.User % scenario.Users == user))
-                    await PerformAsync(step with { User = user }, transactions[step.Transaction], tally);
+                    await PerformAsync(step with { User = user }, transactions, tally);
             })));
 
             await sandbox.ClearFailuresAsync();
@@ -164,21 +168,22 @@ public sealed class MoneyModelTests(ITestOutputHelper output) : IAsyncLifetime
         return tally;
     }
 
-    private async Task PerformAsync(Step step, Guid id, Tally tally)
+    private async Task PerformAsync(Step step, IReadOnlyList<Guid> transactions, Tally tally)
     {
+        var id = transactions[step.Transaction];
         var user = BackOfficeAppFactory.User(Roles.Operator, $"user{step.User}@test.local");
         var service = app.Service<TransactionService>();
         var (transaction, invoices) = await LoadAsync(id);
         var invoice = invoices.Count == 0 ? null : invoices[step.Invoice % invoices.Count];
         var method = step.Command switch
         {
-            Command.CaptureWhole or Command.CaptureLines => "activate",
+            Command.CaptureWhole or Command.CaptureLines or Command.BulkCapture => "activate",
             Command.CaptureAmount => step.Fraction < 0.5 ? "split_reservation" : "activate",
             Command.EditLines => "update",
             Command.RefundWhole => "credit_invoice",
             Command.RefundAmount => "return_amount",
             Command.RefundLines => "credit_part",
-            Command.Cancel => "cancel_reservation",
+            Command.Cancel or Command.BulkCancel => "cancel_reservation",
             Command.Extend => "extend_expiry_date",
             _ => "check_order_status",
         };
@@ -186,6 +191,12 @@ public sealed class MoneyModelTests(ITestOutputHelper output) : IAsyncLifetime
         {
             Interlocked.Increment(ref tally.Faults);
             await sandbox.InjectAsync(new SandboxInjection(method, fault.Failure, fault.Code, AfterExecution: fault.AfterExecution));
+        }
+        if (step.Command is Command.BulkCapture or Command.BulkCancel)
+        {
+            await PerformBulkAsync(user, step.Command == Command.BulkCapture ? BulkAction.CaptureEverything : BulkAction.Cancel,
+                [id, transactions[(step.Transaction + 1) % transactions.Count]], tally);
+            return;
         }
         Interlocked.Increment(ref tally.Operations);
         try
@@ -219,6 +230,23 @@ public sealed class MoneyModelTests(ITestOutputHelper output) : IAsyncLifetime
             Interlocked.Increment(ref tally.Refused);
             if (e.Message.Contains("reconcile it first", StringComparison.Ordinal))
                 await TryReconcileAsync(user, id);
+        }
+    }
+
+    /// <summary>A batch counts one operation per row; rows it leaves out, or finds claimed by another user, are refused.</summary>
+    private async Task PerformBulkAsync(System.Security.Claims.ClaimsPrincipal user, BulkAction action, IReadOnlyCollection<Guid> ids, Tally tally)
+    {
+        var bulk = app.Service<BulkActions>();
+        foreach (var row in await bulk.RunAsync(user, await bulk.PlanAsync(user, action, ids)))
+        {
+            Interlocked.Increment(ref tally.Operations);
+            _ = row.State switch
+            {
+                BulkRowState.Succeeded => Interlocked.Increment(ref tally.Succeeded),
+                BulkRowState.Failed => Interlocked.Increment(ref tally.Failed),
+                BulkRowState.Unknown => Interlocked.Increment(ref tally.Unknown),
+                _ => Interlocked.Increment(ref tally.Refused),
+            };
         }
     }
 
