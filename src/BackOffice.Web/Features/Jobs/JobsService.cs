@@ -49,20 +49,14 @@ public sealed class JobsService(
     }
 
     /// <summary>Makes a waiting cancellation due now and runs it at once.</summary>
-    public Task CancelNowAsync(ClaimsPrincipal user, Guid cancellationId) => ChangeWaitingAsync(user, cancellationId, "Pending cancellation run now", (c, now) =>
-    {
-        c.BringForward(now);
-        return () => cancellations.Schedule(c);
-    });
+    public async Task CancelNowAsync(ClaimsPrincipal user, Guid cancellationId) =>
+        cancellations.Schedule(await ChangeWaitingAsync(user, cancellationId, "Pending cancellation run now", (c, now) => c.BringForward(now)));
 
     /// <summary>Takes a pending order out of the queue: the job will not cancel it.</summary>
-    public Task SkipAsync(ClaimsPrincipal user, Guid cancellationId) => ChangeWaitingAsync(user, cancellationId, "Pending cancellation skipped", (c, now) =>
-    {
-        c.Skip(now, user.Name());
-        return () => { };
-    });
+    public Task SkipAsync(ClaimsPrincipal user, Guid cancellationId) =>
+        ChangeWaitingAsync(user, cancellationId, "Pending cancellation skipped", (c, now) => c.Skip(now, user.Name()));
 
-    private async Task ChangeWaitingAsync(ClaimsPrincipal user, Guid cancellationId, string action, Func<PendingCancellation, DateTimeOffset, Action> change)
+    private async Task<PendingCancellation> ChangeWaitingAsync(ClaimsPrincipal user, Guid cancellationId, string action, Action<PendingCancellation, DateTimeOffset> change)
     {
         await authorization.RequireAsync(user, Policies.Administrator);
         await using var db = await databases.CreateDbContextAsync();
@@ -70,10 +64,10 @@ public sealed class JobsService(
             ?? throw new BusinessRuleException("This cancellation no longer exists.");
         var subject = await db.Transactions.Where(t => t.Id == cancellation.TransactionId).Select(t => t.OrderNumber + " (" + t.ReservationNumber + ")").SingleAsync();
         var wasDue = cancellation.DueAt;
-        var afterSave = change(cancellation, time.GetUtcNow());
+        change(cancellation, time.GetUtcNow());
         db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Jobs", action, subject, $"Was due {wasDue:yyyy-MM-dd HH:mm:ss} UTC"));
         await db.SaveChangesAsync();
-        afterSave();
+        return cancellation;
     }
 
     public async Task<IReadOnlyList<string>> SaveAsync(ClaimsPrincipal user, bool enabled, string cron, int parallelism, int callTimeoutSeconds)

@@ -23,12 +23,12 @@ public sealed record BulkCandidate(Guid Id, string OrderNumber, string Currency,
 /// <summary>What a bulk action would do, for the confirmation: the rows it runs on, with their sums per currency.</summary>
 public sealed record BulkPlan(Guid BatchId, BulkAction Action, IReadOnlyList<BulkCandidate> Candidates)
 {
-    public IReadOnlyList<BulkCandidate> Included => [.. Candidates.Where(c => c.IsIncluded)];
+    public IReadOnlyList<BulkCandidate> Included { get; } = [.. Candidates.Where(c => c.IsIncluded)];
 
-    public IReadOnlyList<BulkCandidate> LeftOut => [.. Candidates.Where(c => !c.IsIncluded)];
+    public IReadOnlyList<BulkCandidate> LeftOut { get; } = [.. Candidates.Where(c => !c.IsIncluded)];
 
-    public IReadOnlyList<(string Currency, long Amount)> SumsPerCurrency =>
-        [.. Included.GroupBy(c => c.Currency).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Sum(c => c.Amount)))];
+    public IReadOnlyList<(string Currency, long Amount)> SumsPerCurrency { get; } =
+        [.. Candidates.Where(c => c.IsIncluded).GroupBy(c => c.Currency).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Sum(c => c.Amount)))];
 }
 
 public enum BulkRowState

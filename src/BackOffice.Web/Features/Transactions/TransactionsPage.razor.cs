@@ -155,11 +155,12 @@ public partial class TransactionsPage : IDisposable
 
     private void Restore(ListPosition position)
     {
-        // Amounts compare only within one currency.
-        var sort = position.Sort == TransactionSort.Amount && search.Currency is null ? TransactionSort.Created : position.Sort;
-        (order, pageSize, turn) = ((sort, position.Descending), position.Size, PageDirection.First);
+        (order, pageSize, turn) = ((Comparable(position.Sort), position.Descending), position.Size, PageDirection.First);
         restoreSkip = (position.Page - 1) * position.Size;
     }
+
+    /// <summary>Amounts of different currencies do not compare: by amount only within the currency filtered for.</summary>
+    private TransactionSort Comparable(TransactionSort sort) => sort == TransactionSort.Amount && search.Currency is null ? TransactionSort.Created : sort;
 
     private SortDirection InitialDirection(TransactionSort sort) =>
         order.Sort != sort ? SortDirection.None : order.Descending ? SortDirection.Descending : SortDirection.Ascending;
@@ -172,7 +173,7 @@ public partial class TransactionsPage : IDisposable
         _ => r => r.CreatedAt,
     };
 
-    /// <summary>The grid's name of a sortable column: template columns go by their title.</summary>
+    /// <summary>A sortable column's title, by which the grid's sort is known.</summary>
     private string SortColumn(TransactionSort sort) => sort switch
     {
         TransactionSort.OrderNumber => "Order",
@@ -186,14 +187,8 @@ public partial class TransactionsPage : IDisposable
         var sort = state.SortDefinitions.FirstOrDefault();
         // A sort names its column by the column's property name, which for a template column is an id of its own.
         var column = sort is null ? null : grid.RenderedColumns.FirstOrDefault(c => c.PropertyName == sort.SortBy)?.Title ?? sort.SortBy;
-        (TransactionSort, bool) wanted = (column switch
-        {
-            nameof(TransactionRow.OrderNumber) or "Order" => TransactionSort.OrderNumber,
-            // Amounts of different currencies do not compare: by amount only within the currency filtered for.
-            nameof(TransactionRow.AuthorizedAmount) or "Amount" when search.Currency is not null => TransactionSort.Amount,
-            var title when title == nameof(TransactionRow.ExpiresAt) || title == DisplayTime.Column("Expires") => TransactionSort.Expires,
-            _ => TransactionSort.Created,
-        }, sort?.Descending ?? true);
+        var byColumn = Enum.GetValues<TransactionSort>().Where(s => SortColumn(s) == column).DefaultIfEmpty(TransactionSort.Created).First();
+        (TransactionSort, bool) wanted = (Comparable(byColumn), sort?.Descending ?? true);
         // The grid may ask before it has taken the order from the address: the address's order stands until it reports one.
         if (sort is null && restoreSkip > 0)
             wanted = order;
