@@ -21,6 +21,7 @@ builder.AddKeyRing();
 builder.Services.AddHosting(builder.Configuration, builder.Environment);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
+builder.Services.AddTexts();
 builder.Services.AddDisplayTime();
 builder.Services.AddBackOfficeData(builder.Configuration);
 builder.Services.AddUsers();
@@ -42,10 +43,10 @@ if (app.Environment.IsDevelopment())
 else
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseBackOfficeCultures();
 // Before authentication: requests with wrong keys are limited too (per client address).
 app.UseRateLimiter();
 app.UseAuthentication();
+app.UseBackOfficeCultures();
 app.UseAuthorization();
 app.UseMiddleware<TwoFactorEnrolment>();
 app.UseAntiforgery();

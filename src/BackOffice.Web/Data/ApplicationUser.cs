@@ -16,6 +16,9 @@ public sealed class ApplicationUser : IdentityUser
     /// <summary>The time zone the user reads times in (an IANA id); null for the back office's (Display:TimeZone).</summary>
     public string? TimeZone { get; set; }
 
+    /// <summary>The language the user reads pages in ("en", "de"); null for the browser's.</summary>
+    public string? Language { get; set; }
+
     /// <summary>Until when the last set-password link works (24 hours after it was made); null once used or when none is out.</summary>
     public DateTimeOffset? SetPasswordLinkExpiresAt { get; set; }
 }

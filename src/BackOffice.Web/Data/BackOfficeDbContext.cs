@@ -1,4 +1,5 @@
 using BackOffice.Klarna;
+using BackOffice.Web.Features;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Jobs;
@@ -76,7 +77,11 @@ public class BackOfficeDbContext(DbContextOptions options)
         if (Database.IsNpgsql())
             builder.HasPostgresExtension("pg_trgm");
 
-        builder.Entity<ApplicationUser>(user => user.Property(u => u.DisplayName).HasMaxLength(100));
+        builder.Entity<ApplicationUser>(user =>
+        {
+            user.Property(u => u.DisplayName).HasMaxLength(100);
+            user.Property(u => u.Language).HasMaxLength(8);
+        });
 
         builder.Entity<Channel>(channel =>
         {
@@ -96,7 +101,7 @@ public class BackOfficeDbContext(DbContextOptions options)
             service.OwnsOne(s => s.LastInitialization, initialization =>
             {
                 initialization.Property(i => i.By).HasMaxLength(256);
-                initialization.Property(i => i.Message).HasMaxLength(2000);
+                initialization.Property(i => i.Message).HasMaxLength(2000).HasConversion(m => m.ToJson(), s => Message.FromJson(s));
             });
         });
 
@@ -154,7 +159,7 @@ public class BackOfficeDbContext(DbContextOptions options)
             operation.Property(o => o.Reason).HasMaxLength(500);
             operation.Property(o => o.User).HasMaxLength(256);
             operation.Property(o => o.FaultText).HasMaxLength(2000);
-            operation.Property(o => o.Detail).HasMaxLength(1000);
+            operation.Property(o => o.Detail).HasMaxLength(1000).HasConversion(m => m!.ToJson(), s => Message.FromJson(s));
             operation.Property(o => o.InvoiceNumber).HasMaxLength(40);
             operation.Property(o => o.ReservationNumber).HasMaxLength(40);
             operation.Property(o => o.SplitReservationNumber).HasMaxLength(40);
@@ -188,7 +193,7 @@ public class BackOfficeDbContext(DbContextOptions options)
         builder.Entity<JobRunChange>(change =>
         {
             change.Property(c => c.OrderNumber).HasMaxLength(100);
-            change.Property(c => c.What).HasMaxLength(500);
+            change.Property(c => c.What).HasMaxLength(1000).HasConversion(m => m.ToJson(), s => Message.FromJson(s));
         });
         builder.Entity<JobLease>(lease =>
         {
@@ -232,6 +237,8 @@ public class BackOfficeDbContext(DbContextOptions options)
             entry.Property(e => e.Action).HasMaxLength(100);
             entry.Property(e => e.Subject).HasMaxLength(200);
             entry.Property(e => e.Details).HasMaxLength(4000);
+            entry.Property(e => e.DetailsKey).HasMaxLength(1000);
+            entry.Property(e => e.DetailsArguments).HasMaxLength(4000);
         });
     }
 }

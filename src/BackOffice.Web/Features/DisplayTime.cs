@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Localization;
 
 namespace BackOffice.Web.Features;
 
@@ -15,17 +16,19 @@ public sealed class DisplayTime
     public const string BackOfficeZone = "backoffice";
 
 
-    public DisplayTime(IConfiguration configuration)
-        : this(configuration["Display:TimeZone"] is { Length: > 0 } configured ? configured : DefaultZone)
+    private readonly IStringLocalizer? texts;
+
+    /// <param name="texts">Names the zone in the reader's language ("Ortszeit Berlin"); without, in English.</param>
+    public DisplayTime(IConfiguration configuration, IStringLocalizer<Texts>? texts = null)
+        : this(configuration["Display:TimeZone"] is { Length: > 0 } configured ? configured : DefaultZone, texts)
     {
     }
 
-    private DisplayTime(string id)
+    private DisplayTime(string id, IStringLocalizer? texts)
     {
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
             throw new InvalidOperationException($"Display:TimeZone is '{id}', which is not a time zone this machine knows (use an IANA id such as Europe/Berlin).");
-        (Id, Zone) = (id, zone);
-        Label = id == "UTC" || id == "Etc/UTC" ? "UTC" : $"{id[(id.LastIndexOf('/') + 1)..].Replace('_', ' ')} time";
+        (Id, Zone, this.texts) = (id, zone, texts);
     }
 
     /// <summary>The zones a user may choose: the machine's IANA zones (Region/City), sorted.</summary>
@@ -36,7 +39,7 @@ public sealed class DisplayTime
 
     /// <summary>The user's own zone when they chose one (their <c>zoneinfo</c> claim), else this one.</summary>
     public DisplayTime For(System.Security.Claims.ClaimsPrincipal? user) =>
-        user?.FindFirst(BackOffice.Web.Features.Users.StaffClaimsFactory.TimeZoneClaim)?.Value is { } id && id != Id && IsChoice(id) ? new DisplayTime(id) : this;
+        user?.FindFirst(BackOffice.Web.Features.Users.StaffClaimsFactory.TimeZoneClaim)?.Value is { } id && id != Id && IsChoice(id) ? new DisplayTime(id, texts) : this;
 
     /// <summary>The IANA id: "Europe/Berlin".</summary>
     public string Id { get; }
@@ -44,13 +47,24 @@ public sealed class DisplayTime
     public TimeZoneInfo Zone { get; }
 
     /// <summary>How the zone is named next to a time: "Berlin time", "UTC".</summary>
-    public string Label { get; }
+    public string Label => Id is "UTC" or "Etc/UTC" ? "UTC"
+        : texts?["{0} time", City].Value ?? $"{City} time";
+
+    private string City => Id[(Id.LastIndexOf('/') + 1)..].Replace('_', ' ');
 
     /// <summary>The time in the zone, without its label (for a column titled with <see cref="Column"/>).</summary>
     public string Bare(DateTimeOffset time, bool seconds = false) =>
-        TimeZoneInfo.ConvertTime(time, Zone).ToString(seconds ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        TimeZoneInfo.ConvertTime(time, Zone).ToString((IsGerman ? "dd.MM.yyyy HH:mm" : "yyyy-MM-dd HH:mm") + (seconds ? ":ss" : ""), CultureInfo.InvariantCulture);
 
     public string Format(DateTimeOffset time, bool seconds = false) => $"{Bare(time, seconds)} {Label}";
+
+    /// <summary>A calendar date as the reader writes it: 26.11.2026 in German, 2026-11-26 (ISO 8601) otherwise.</summary>
+    public static string Date(DateOnly date) => date.ToString(IsGerman ? "dd.MM.yyyy" : "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>A short day label for charts: 26.11. in German, 11-26 otherwise.</summary>
+    public static string DayAndMonth(DateOnly date) => date.ToString(IsGerman ? "dd.MM." : "MM-dd", CultureInfo.InvariantCulture);
+
+    private static bool IsGerman => CultureInfo.CurrentCulture.TwoLetterISOLanguageName == "de";
 
     public string Format(DateTimeOffset? time, string none, bool seconds = false) => time is { } value ? Format(value, seconds) : none;
 
@@ -65,7 +79,7 @@ public static class DisplayTimeSetup
     /// page's user; outside them, the back office's).
     /// </summary>
     public static IServiceCollection AddDisplayTime(this IServiceCollection services) => services
-        .AddKeyedSingleton(DisplayTime.BackOfficeZone, (provider, _) => new DisplayTime(provider.GetRequiredService<IConfiguration>()))
+        .AddKeyedSingleton(DisplayTime.BackOfficeZone, (provider, _) => new DisplayTime(provider.GetRequiredService<IConfiguration>(), provider.GetService<IStringLocalizer<Texts>>()))
         .AddScoped(provider => provider.GetRequiredKeyedService<DisplayTime>(DisplayTime.BackOfficeZone).For(SignedInUser(provider)));
 
     private static System.Security.Claims.ClaimsPrincipal? SignedInUser(IServiceProvider provider)

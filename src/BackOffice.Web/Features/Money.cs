@@ -65,7 +65,7 @@ public static class Money
     /// English). Answers minor units, or why the text is not an amount; a text two cultures would read differently
     /// (<c>1.234</c>) is refused, never guessed.
     /// </summary>
-    public static (long? Minor, string? Error) Parse(string? text, string currency, CultureInfo? culture = null)
+    public static (long? Minor, Message? Error) Parse(string? text, string currency, CultureInfo? culture = null)
     {
         culture ??= CultureInfo.CurrentCulture;
         var format = culture.NumberFormat;
@@ -74,32 +74,32 @@ public static class Money
         var example = FormatAmount(123_450 * (long)Math.Pow(10, exponent) / 100, currency, culture);
         var value = Strip(text ?? "", currency, culture);
         if (value.Length == 0)
-            return (null, "Enter an amount.");
+            return (null, new Message("Enter an amount."));
         if (value.StartsWith(format.NegativeSign, StringComparison.Ordinal) || value.StartsWith('-'))
-            return (null, "Enter an amount above zero.");
+            return (null, new Message("Enter an amount above zero."));
         if (value.Any(c => !char.IsAsciiDigit(c) && !decimals.Contains(c, StringComparison.Ordinal) && !groups.Contains(c, StringComparison.Ordinal)))
-            return (null, $"'{text}' is not an amount; write it like {example}.");
+            return (null, new Message("'{0}' is not an amount; write it like {1}.", text, example));
 
         var parts = value.Split(decimals);
         if (parts.Length > 2)
-            return (null, $"'{text}' has more than one decimal separator ('{decimals}'); write it like {example}.");
+            return (null, new Message("'{0}' has more than one decimal separator ('{1}'); write it like {2}.", text, decimals, example));
         var (whole, fraction) = (parts[0], parts.Length == 2 ? parts[1] : "");
         if (fraction.Contains(groups, StringComparison.Ordinal))
-            return (null, $"'{text}' is not an amount; write it like {example}.");
+            return (null, new Message("'{0}' is not an amount; write it like {1}.", text, example));
         var groupsOfWhole = whole.Split(groups);
         if (groupsOfWhole.Length > 1)
         {
             var wellGrouped = groupsOfWhole[0].Length is >= 1 and <= 3 && groupsOfWhole.Skip(1).All(g => g.Length == 3);
             if (!wellGrouped)
-                return (null, $"'{text}' is not an amount here: decimals are written after '{decimals}', thousands are grouped with '{groups}'; write it like {example}.");
+                return (null, new Message("'{0}' is not an amount here: decimals are written after '{1}', thousands are grouped with '{2}'; write it like {3}.", text, decimals, groups, example));
             if (parts.Length == 1 && groupsOfWhole.Length == 2 && exponent > 0)
-                return (null, $"'{text}' could be read two ways: write {string.Concat(groupsOfWhole)} without a separator, or with decimals like {example}.");
+                return (null, new Message("'{0}' could be read two ways: write {1} without a separator, or with decimals like {2}.", text, string.Concat(groupsOfWhole), example));
         }
         if (fraction.Length > exponent)
-            return (null, exponent == 0 ? $"{currency} has no decimals." : $"{currency} has at most {exponent} decimals.");
+            return (null, exponent == 0 ? new Message("{0} has no decimals.", currency) : new Message("{0} has at most {1} decimals.", currency, exponent));
         var digits = string.Concat(groupsOfWhole) + fraction.PadRight(exponent, '0');
         if (digits.Length == 0 || !long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var minor))
-            return (null, $"'{text}' is not an amount; write it like {example}.");
+            return (null, new Message("'{0}' is not an amount; write it like {1}.", text, example));
         return (minor, null);
     }
 

@@ -163,7 +163,7 @@ public sealed class SeveralInstancesTests(BrowserAppFixture browser, TwoInstance
             outcomes.Add(await page.GetByTestId("outcome").InnerTextAsync());
         }
         Assert.Single(outcomes, o => o.Contains("Captured EUR\u00a025.50", StringComparison.Ordinal));
-        Assert.Single(outcomes, o => o.Contains("started a capture at", StringComparison.Ordinal));
+        Assert.Single(outcomes, o => o.Contains("started “Capture” at", StringComparison.Ordinal));
         Assert.Single(await instances.Klarna.Control.ExecutionsAsync(), e => e.Method == "activate" && e.Target == rno);
         var reservation = await instances.Klarna.Control.ReservationAsync(rno);
         await using var after = instances.Database.Open();

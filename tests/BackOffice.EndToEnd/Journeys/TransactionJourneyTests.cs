@@ -70,7 +70,7 @@ public sealed class TransactionJourneyTests(BrowserAppFixture app)
         await Expect(page.GetByTestId("bulk-sum")).ToContainTextAsync("EUR 51.00");
 
         var summary = await list.ConfirmBulkAsync();
-        await Expect(summary).ToHaveTextAsync("2 succeeded.");
+        await Expect(summary).ToHaveTextAsync("Succeeded: 2.");
         await Expect(page.GetByTestId("bulk-results").Locator("li")).ToHaveCountAsync(2);
         await page.GetByRole(AriaRole.Button, new() { Name = "Done", Exact = true }).ClickAsync();
 
@@ -180,14 +180,14 @@ public sealed class TransactionJourneyTests(BrowserAppFixture app)
         await app.ReserveAsync("E2E-DE-1");
         await app.CreateUserAsync("operator-de@backoffice.local", "Operator-German-1!", "Operator");
         var page = await app.NewPageAsync(locale: "de-DE");
-        await new LoginPage(page).GotoAsync();
-        await new LoginPage(page).SubmitAsync("operator-de@backoffice.local", "Operator-German-1!");
-        var list = new TransactionsPage(page);
-        var transaction = new TransactionPage(page);
+        await new LoginPage(page, Words.German).GotoAsync();
+        await new LoginPage(page, Words.German).SubmitAsync("operator-de@backoffice.local", "Operator-German-1!");
+        var list = new TransactionsPage(page, Words.German);
+        var transaction = new TransactionPage(page, Words.German);
         await list.GotoAsync();
         await list.SearchAsync("E2E-DE-1");
         await list.OpenAsync("E2E-DE-1");
-        await new ShellPage(page).WaitUntilInteractiveAsync();
+        await new ShellPage(page, Words.German).WaitUntilInteractiveAsync();
 
         await Expect(transaction.Amount("remaining")).ToHaveTextAsync("25,50 €");
         await transaction.CaptureLinesAsync("A1", 2, "20,00 €");

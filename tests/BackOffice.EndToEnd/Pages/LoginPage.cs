@@ -3,8 +3,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace BackOffice.EndToEnd.Pages;
 
-public sealed class LoginPage(IPage page)
+public sealed class LoginPage(IPage page, Words? words = null)
 {
+    private readonly Words w = words ?? Words.English;
+
     public async Task GotoAsync() => await page.GotoAsync("Account/Login");
 
     /// <summary>The administrator seeded from the root appsettings.Development.json.</summary>
@@ -15,14 +17,14 @@ public sealed class LoginPage(IPage page)
     {
         await GotoAsync();
         await SubmitAsync(AdministratorEmail, AdministratorPassword);
-        await new ShellPage(page).WaitUntilInteractiveAsync();
+        await new ShellPage(page, w).WaitUntilInteractiveAsync();
     }
 
     public async Task SubmitAsync(string email, string password)
     {
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+        await page.GetByLabel(w["Email"]).FillAsync(email);
+        await page.GetByLabel(w["Password"]).FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = w["Log in"], Exact = true }).ClickAsync();
     }
 
     public async Task ExpectShownAsync() =>

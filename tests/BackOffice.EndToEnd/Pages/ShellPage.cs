@@ -4,9 +4,11 @@ using static Microsoft.Playwright.Assertions;
 namespace BackOffice.EndToEnd.Pages;
 
 /// <summary>The signed-in frame: app bar and navigation drawer.</summary>
-public sealed class ShellPage(IPage page)
+public sealed class ShellPage(IPage page, Words? words = null)
 {
-    private ILocator Navigation => page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" });
+    private readonly Words w = words ?? Words.English;
+
+    private ILocator Navigation => page.GetByRole(AriaRole.Navigation, new() { Name = w["Main navigation"] });
 
     /// <summary>Prerendered pages look ready before the circuit is; wait for the layout's interactivity marker.</summary>
     public async Task WaitUntilInteractiveAsync() =>
@@ -18,13 +20,13 @@ public sealed class ShellPage(IPage page)
         await Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync(email);
 
     public async Task ToggleDarkModeAsync() =>
-        await page.GetByRole(AriaRole.Button, new() { Name = "Switch to dark mode" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = w["Switch to dark mode"] }).ClickAsync();
 
-    public ILocator LightModeButton => page.GetByRole(AriaRole.Button, new() { Name = "Switch to light mode" });
+    public ILocator LightModeButton => page.GetByRole(AriaRole.Button, new() { Name = w["Switch to light mode"] });
 
     public async Task<string> BackgroundColorAsync() =>
         await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
 
     public async Task SignOutAsync() =>
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = w["Sign out"] }).ClickAsync();
 }

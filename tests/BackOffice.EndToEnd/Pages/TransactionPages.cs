@@ -3,8 +3,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace BackOffice.EndToEnd.Pages;
 
-public sealed class TransactionsPage(IPage page)
+public sealed class TransactionsPage(IPage page, Words? words = null)
 {
+    private readonly Words w = words ?? Words.English;
+
     public async Task GotoAsync()
     {
         await page.GotoAsync("transactions");
@@ -13,10 +15,10 @@ public sealed class TransactionsPage(IPage page)
 
     public ILocator Order(string orderNumber) => page.GetByRole(AriaRole.Link, new() { Name = orderNumber, Exact = true });
 
-    public async Task SearchAsync(string text) => await page.GetByLabel("Search").FillAsync(text);
+    public async Task SearchAsync(string text) => await page.GetByLabel(w["Search"]).FillAsync(text);
 
     /// <summary>Ticks the row of the order for a bulk action.</summary>
-    public async Task SelectAsync(string orderNumber) => await page.GetByLabel($"Select {orderNumber}", new() { Exact = true }).CheckAsync();
+    public async Task SelectAsync(string orderNumber) => await page.GetByLabel(w["Select {0}", orderNumber], new() { Exact = true }).CheckAsync();
 
     public ILocator BulkAction(string name) => page.GetByTestId("bulk-bar").GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
 
@@ -25,19 +27,21 @@ public sealed class TransactionsPage(IPage page)
     {
         await page.GetByTestId("bulk-run").ClickAsync();
         var summary = page.GetByTestId("bulk-summary");
-        await Expect(summary).Not.ToContainTextAsync("done…", new() { Timeout = 30_000 });
+        await Expect(summary).Not.ToContainTextAsync(w["done…"], new() { Timeout = 30_000 });
         return summary;
     }
 
     public async Task OpenAsync(string orderNumber)
     {
         await Order(orderNumber).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Order {orderNumber}" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = w["Order {0}", orderNumber] })).ToBeVisibleAsync();
     }
 }
 
-public sealed class TransactionPage(IPage page)
+public sealed class TransactionPage(IPage page, Words? words = null)
 {
+    private readonly Words w = words ?? Words.English;
+
     private ILocator Dialog => page.GetByRole(AriaRole.Dialog);
 
     /// <summary>
@@ -53,7 +57,7 @@ public sealed class TransactionPage(IPage page)
 
     public ILocator Amount(string which) => page.GetByTestId(which);
 
-    public ILocator Action(string name) => page.GetByRole(AriaRole.Group, new() { Name = "Actions" }).GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+    public ILocator Action(string name) => page.GetByRole(AriaRole.Group, new() { Name = w["Actions"] }).GetByRole(AriaRole.Button, new() { Name = w[name], Exact = true });
 
     public ILocator Timeline => page.GetByTestId("operation");
 
@@ -63,27 +67,27 @@ public sealed class TransactionPage(IPage page)
     public async Task CaptureLinesAsync(string articleNumber, int quantity, string shown)
     {
         await OpenDialogAsync("Capture");
-        await Dialog.GetByText("Order lines").ClickAsync();
-        await Dialog.GetByLabel($"Quantity of {articleNumber}").FillAsync(quantity.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await Dialog.GetByLabel($"Quantity of {articleNumber}").BlurAsync();
+        await Dialog.GetByText(w["Order lines"]).ClickAsync();
+        await Dialog.GetByLabel(w["Quantity of {0}", articleNumber]).FillAsync(quantity.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Dialog.GetByLabel(w["Quantity of {0}", articleNumber]).BlurAsync();
         await Expect(Dialog.GetByTestId("total")).ToContainTextAsync(shown);
-        await Dialog.GetByRole(AriaRole.Button, new() { Name = "Review" }).ClickAsync();
-        await Expect(Dialog.GetByTestId("confirmation")).ToContainTextAsync($"Capture {shown}");
-        await Dialog.GetByRole(AriaRole.Button, new() { Name = "Confirm capture" }).ClickAsync();
-        await Expect(page.GetByTestId("outcome")).ToContainTextAsync($"Captured {shown}");
+        await Dialog.GetByRole(AriaRole.Button, new() { Name = w["Review"] }).ClickAsync();
+        await Expect(Dialog.GetByTestId("confirmation")).ToContainTextAsync(w["Capture {0} from order", shown]);
+        await Dialog.GetByRole(AriaRole.Button, new() { Name = w["Confirm capture"] }).ClickAsync();
+        await Expect(page.GetByTestId("outcome")).ToContainTextAsync(w["Captured {0}", shown]);
     }
 
     /// <summary>Edits the billing address (shipping follows it when it was the same) and sends it to Klarna.</summary>
     public async Task ChangeBillingAddressAsync(string street, string houseNumber, string postalCode, string city)
     {
         await OpenDialogAsync("Edit address");
-        await Dialog.GetByLabel("Street").First.FillAsync(street);
-        await Dialog.GetByLabel("No.").First.FillAsync(houseNumber);
-        await Dialog.GetByLabel("Postal code").First.FillAsync(postalCode);
-        await Dialog.GetByLabel("City").First.FillAsync(city);
-        await Dialog.GetByLabel("City").First.BlurAsync();
-        await Dialog.GetByRole(AriaRole.Button, new() { Name = "Send to Klarna" }).ClickAsync();
-        await Expect(page.GetByTestId("outcome")).ToContainTextAsync("changed at Klarna");
+        await Dialog.GetByLabel(w["Street"]).First.FillAsync(street);
+        await Dialog.GetByLabel(w["No."]).First.FillAsync(houseNumber);
+        await Dialog.GetByLabel(w["Postal code"]).First.FillAsync(postalCode);
+        await Dialog.GetByLabel(w["City"]).First.FillAsync(city);
+        await Dialog.GetByLabel(w["City"]).First.BlurAsync();
+        await Dialog.GetByRole(AriaRole.Button, new() { Name = w["Send to Klarna"] }).ClickAsync();
+        await Expect(page.GetByTestId("outcome")).ToContainTextAsync(w["changed at Klarna"]);
     }
 
     public ILocator Address(string title) => page.GetByRole(AriaRole.Heading, new() { Name = title }).Locator("xpath=..");
@@ -91,20 +95,20 @@ public sealed class TransactionPage(IPage page)
     public async Task CaptureEverythingAsync()
     {
         await OpenDialogAsync("Capture");
-        await Dialog.GetByRole(AriaRole.Button, new() { Name = "Review" }).ClickAsync();
-        await Dialog.GetByRole(AriaRole.Button, new() { Name = "Confirm capture" }).ClickAsync();
+        await Dialog.GetByRole(AriaRole.Button, new() { Name = w["Review"] }).ClickAsync();
+        await Dialog.GetByRole(AriaRole.Button, new() { Name = w["Confirm capture"] }).ClickAsync();
     }
 
     /// <summary>Refunds an amount typed as the user's culture writes it; <paramref name="shown"/> is how the page writes it back.</summary>
     public async Task RefundAmountAsync(string typed, string shown)
     {
         await OpenDialogAsync("Refund");
-        await Dialog.GetByText("An amount").ClickAsync();
-        await Dialog.GetByLabel("Amount", new() { Exact = true }).FillAsync(typed);
-        await Dialog.GetByLabel("Amount", new() { Exact = true }).BlurAsync();
-        await Dialog.GetByRole(AriaRole.Button, new() { Name = "Review" }).ClickAsync();
-        await Expect(Dialog.GetByTestId("confirmation")).ToContainTextAsync($"Refund {shown}");
-        await Dialog.GetByRole(AriaRole.Button, new() { Name = "Confirm refund" }).ClickAsync();
-        await Expect(page.GetByTestId("outcome")).ToContainTextAsync($"Refunded {shown}");
+        await Dialog.GetByText(w["An amount"]).ClickAsync();
+        await Dialog.GetByLabel(w["Amount"], new() { Exact = true }).FillAsync(typed);
+        await Dialog.GetByLabel(w["Amount"], new() { Exact = true }).BlurAsync();
+        await Dialog.GetByRole(AriaRole.Button, new() { Name = w["Review"] }).ClickAsync();
+        await Expect(Dialog.GetByTestId("confirmation")).ToContainTextAsync(w["Refund {0} on invoice", shown]);
+        await Dialog.GetByRole(AriaRole.Button, new() { Name = w["Confirm refund"] }).ClickAsync();
+        await Expect(page.GetByTestId("outcome")).ToContainTextAsync(w["Refunded {0}", shown]);
     }
 }

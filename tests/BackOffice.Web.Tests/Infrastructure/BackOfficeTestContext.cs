@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using BackOffice.Web.Features;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Users;
 using Bunit;
@@ -24,6 +25,7 @@ public abstract class BackOfficeTestContext : BunitContext, IAsyncLifetime
         UseCulture("en-US");
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
+        Services.AddTexts();
         // bUnit registers a stand-in authorization service; the real one evaluates the app's role policies.
         Services.AddAuthorizationBuilder().AddBackOfficePolicies();
         Services.Replace(ServiceDescriptor.Transient<IAuthorizationService, DefaultAuthorizationService>());

@@ -7,14 +7,16 @@ public sealed class AuditEntry
     {
     }
 
-    public AuditEntry(DateTimeOffset at, string user, string area, string action, string subject, string details, bool succeeded = true)
+    public AuditEntry(DateTimeOffset at, string user, string area, string action, string subject, Message details, bool succeeded = true)
     {
         At = at;
         User = user;
         Area = area;
         Action = action;
         Subject = subject;
-        Details = details;
+        Details = Truncated(details.ToString());
+        DetailsKey = Truncated(details.Key, 1000);
+        DetailsArguments = details.Arguments.Length == 0 ? null : Truncated(details.ArgumentsAsJson());
         Succeeded = succeeded;
     }
 
@@ -31,7 +33,19 @@ public sealed class AuditEntry
 
     public string Subject { get; private set; } = "";
 
+    /// <summary>In English, for search and export.</summary>
     public string Details { get; private set; } = "";
 
+    /// <summary>The details' message key (its English format string), shown translated; null in entries written before keys were kept.</summary>
+    public string? DetailsKey { get; private set; }
+
+    /// <summary>The key's arguments (<see cref="Message.ArgumentsAsJson"/>).</summary>
+    public string? DetailsArguments { get; private set; }
+
+    /// <summary>The details to show, translated: older entries' English text is its own key.</summary>
+    public Message DetailsMessage => Message.FromStored(DetailsKey ?? Details, DetailsArguments);
+
     public bool Succeeded { get; private set; }
+
+    private static string Truncated(string text, int length = 4000) => text.Length <= length ? text : text[..length];
 }

@@ -14,4 +14,18 @@ public static class AuditSubjects
         "Jobs" => "jobs",
         _ => null,
     };
+
+    /// <summary>
+    /// What an entry's action is called in English, the key of its translation: a transaction's operations are stored by
+    /// their kind's name ("ExtendExpiry", "Reconciled Capture") and read as the timeline names them.
+    /// </summary>
+    public static Message Action(AuditEntry entry)
+    {
+        const string reconciled = "Reconciled ";
+        var reconciling = entry.Action.StartsWith(reconciled, StringComparison.Ordinal);
+        var name = reconciling ? entry.Action[reconciled.Length..] : entry.Action;
+        return entry.Area == "Transactions" && Enum.TryParse<BackOffice.Web.Features.Transactions.OperationKind>(name, out var kind) && Enum.IsDefined(kind)
+            ? reconciling ? new Message("Reconciled: {0}", kind) : new Message("{0}", kind)
+            : new Message(entry.Action);
+    }
 }

@@ -33,18 +33,18 @@ public sealed partial class Channel
 
     public void Rename(string name) => Name = ValidName(name);
 
-    public static string? CodeError(string? code) => code switch
+    public static Message? CodeError(string? code) => code switch
     {
-        null or "" => "Enter a code.",
-        { Length: > CodeMaxLength } => $"A code has at most {CodeMaxLength} characters.",
-        _ when !CodePattern().IsMatch(code) => "Use lower-case letters, digits and single dashes between them, e.g. shop-de.",
+        null or "" => new("Enter a code."),
+        { Length: > CodeMaxLength } => new("A code has at most {0} characters.", CodeMaxLength),
+        _ when !CodePattern().IsMatch(code) => new("Use lower-case letters, digits and single dashes between them, e.g. shop-de."),
         _ => null,
     };
 
-    public static string? NameError(string? name) => name?.Trim() switch
+    public static Message? NameError(string? name) => name?.Trim() switch
     {
-        null or "" => "Enter a name.",
-        { Length: > NameMaxLength } => $"A name has at most {NameMaxLength} characters.",
+        null or "" => new("Enter a name."),
+        { Length: > NameMaxLength } => new("A name has at most {0} characters.", NameMaxLength),
         _ => null,
     };
 

@@ -38,9 +38,9 @@ public sealed class ChannelService(
         var channel = new Channel(code, name);
         await using var db = await databases.CreateDbContextAsync();
         if (await db.Channels.AnyAsync(c => c.Code == code))
-            throw new BusinessRuleException($"A channel with the code '{code}' exists already.");
+            throw new BusinessRuleException("A channel with the code '{0}' exists already.", code);
         db.Channels.Add(channel);
-        db.AuditEntries.Add(Audit(user, "Channel created", code, $"Name: {channel.Name}"));
+        db.AuditEntries.Add(Audit(user, "Channel created", code, new("Name: {0}", channel.Name)));
         await db.SaveChangesAsync();
         return ChannelView.Of(channel);
     }
@@ -52,7 +52,7 @@ public sealed class ChannelService(
         var channel = await ExistingAsync(db, code);
         var before = channel.Name;
         channel.Rename(name);
-        db.AuditEntries.Add(Audit(user, "Channel renamed", code, $"Name: {before} → {channel.Name}"));
+        db.AuditEntries.Add(Audit(user, "Channel renamed", code, new("Name: {0} → {1}", before, channel.Name)));
         await db.SaveChangesAsync();
     }
 
@@ -62,9 +62,9 @@ public sealed class ChannelService(
         await using var db = await databases.CreateDbContextAsync();
         var channel = await ExistingAsync(db, code);
         if (await db.Transactions.CountAsync(t => t.ChannelId == channel.Id) is var count and > 0)
-            throw new BusinessRuleException($"'{code}' has {count} transaction{(count == 1 ? "" : "s")} and cannot be deleted; their history stays with the channel.");
+            throw new BusinessRuleException(count == 1 ? "'{0}' has {1} transaction and cannot be deleted; its history stays with the channel." : "'{0}' has {1} transactions and cannot be deleted; their history stays with the channel.", code, count);
         db.Channels.Remove(channel);
-        db.AuditEntries.Add(Audit(user, "Channel deleted", code, $"Name: {channel.Name}"));
+        db.AuditEntries.Add(Audit(user, "Channel deleted", code, new("Name: {0}", channel.Name)));
         await db.SaveChangesAsync();
     }
 
@@ -72,7 +72,7 @@ public sealed class ChannelService(
     /// Saves a service's settings; <paramref name="newSecret"/> replaces the shared secret when given.
     /// <paramref name="version"/> is the one the form was loaded with: a concurrent change is refused, not overwritten.
     /// </summary>
-    public async Task<IReadOnlyList<string>> SaveServiceAsync(ClaimsPrincipal user, string code, ServiceKind kind,
+    public async Task<IReadOnlyList<Message>> SaveServiceAsync(ClaimsPrincipal user, string code, ServiceKind kind,
         PaymentServiceSettings settings, string? newSecret, Guid version)
     {
         await authorization.RequireAsync(user, Policies.Administrator);
@@ -83,27 +83,27 @@ public sealed class ChannelService(
         var channel = await ExistingAsync(db, code);
         var service = channel.Service(kind);
         if (service.Version != version)
-            throw new BusinessRuleException($"Someone else changed {ServiceNames.Of(kind)} of '{code}' meanwhile. Reload the page and make your change again.");
+            throw new BusinessRuleException("Someone else changed {0} of '{1}' meanwhile. Reload the page and make your change again.", kind, code);
 
         var changes = service.Configure(settings, newSecret is null ? null : secrets.Protect(newSecret.Trim()));
         if (changes.Count == 0)
             return changes;
-        db.AuditEntries.Add(Audit(user, "Service saved", $"{code} / {ServiceNames.Of(kind)}", string.Join("; ", changes)));
+        db.AuditEntries.Add(Audit(user, "Service saved", $"{code} / {ServiceNames.Of(kind)}", Message.Join("; ", changes)));
         try
         {
             await db.SaveChangesAsync();
         }
         catch (DbUpdateConcurrencyException)
         {
-            throw new BusinessRuleException($"Someone else changed {ServiceNames.Of(kind)} of '{code}' meanwhile. Reload the page and make your change again.");
+            throw new BusinessRuleException("Someone else changed {0} of '{1}' meanwhile. Reload the page and make your change again.", kind, code);
         }
         return changes;
     }
 
-    private AuditEntry Audit(ClaimsPrincipal user, string action, string subject, string details) =>
+    private AuditEntry Audit(ClaimsPrincipal user, string action, string subject, Message details) =>
         new(time.GetUtcNow(), user.Name(), Area, action, subject, details);
 
     private static async Task<Channel> ExistingAsync(BackOfficeDbContext db, string code) =>
         await db.Channels.SingleOrDefaultAsync(c => c.Code == code)
-            ?? throw new BusinessRuleException($"There is no channel '{code}'.");
+            ?? throw new BusinessRuleException("There is no channel '{0}'.", code);
 }

@@ -30,7 +30,7 @@ public sealed partial class ConnectorInitializer(
         await authorization.RequireAsync(user, Policies.Administrator);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var channel = await db.Channels.SingleOrDefaultAsync(c => c.Code == code, cancellationToken)
-            ?? throw new BusinessRuleException($"There is no channel '{code}'.");
+            ?? throw new BusinessRuleException("There is no channel '{0}'.", code);
         var service = channel.Service(kind);
         var credentials = secrets.Credentials(service);
 
@@ -39,18 +39,18 @@ public sealed partial class ConnectorInitializer(
             succeeded, pclassCount, fileCount, message);
         service.RecordInitialization(initialization);
         db.AuditEntries.Add(new AuditEntry(initialization.At, user.Name(), "Channels", "Initialized",
-            $"{code} / {ServiceNames.Of(kind)}", $"{credentials.Environment}, eid {credentials.MerchantId}: {message}", succeeded));
+            $"{code} / {ServiceNames.Of(kind)}", new("{0}, eid {1}: {2}", credentials.Environment, credentials.MerchantId, message), succeeded));
         await db.SaveChangesAsync(cancellationToken);
-        LogInitialized(code, kind, credentials.Environment, credentials.MerchantId, succeeded, message);
+        LogInitialized(code, kind, credentials.Environment, credentials.MerchantId, succeeded, message.ToString());
         return initialization;
     }
 
-    private async Task<(bool Succeeded, int PClasses, int Files, string Message)> DownloadAsync(
+    private async Task<(bool Succeeded, int PClasses, int Files, Message Message)> DownloadAsync(
         KlarnaCredentials credentials, ServiceKind kind, CancellationToken cancellationToken)
     {
         var markets = options.Value.MarketsFor(kind).ToList();
         if (markets.Count == 0)
-            return (false, 0, 0, $"No country and currency is configured for {ServiceNames.Of(kind)} (Klarna:Currencies, Klarna:Countries).");
+            return (false, 0, 0, new("No country and currency is configured for {0} (Klarna:Currencies, Klarna:Countries).", kind));
 
         var downloaded = new Dictionary<(KlarnaCountry, KlarnaCurrency), IReadOnlyList<StoredPClass>>();
         try
@@ -69,28 +69,28 @@ public sealed partial class ConnectorInitializer(
         }
         catch (KlarnaUnavailableException unavailable)
         {
-            return (false, 0, 0, $"The Klarna {credentials.Environment.ToString().ToLowerInvariant()} gateway could not be reached ({unavailable.Message}).");
+            return (false, 0, 0, new("The Klarna {0} gateway could not be reached ({1}).", credentials.Environment, unavailable.Message));
         }
         catch (PClassFileException file)
         {
-            return (false, 0, 0, $"The PClasses were downloaded but not stored: {file.Message} Fix or remove the file and initialize again.");
+            return (false, 0, 0, new("The PClasses were downloaded but not stored: {0} Fix or remove the file and initialize again.", file.Message));
         }
         catch (IOException io)
         {
-            return (false, 0, 0, $"The PClasses were downloaded but could not be written to {pclassFiles.Directory}: {io.Message}");
+            return (false, 0, 0, new("The PClasses were downloaded but could not be written to {0}: {1}", pclassFiles.Directory, io.Message));
         }
 
         var count = downloaded.Values.Sum(p => p.Count);
         var where = string.Join(", ", downloaded.Keys.Select(k => $"{k.Item1}/{k.Item2}"));
-        return (true, count, downloaded.Count, $"Connected; {count} PClasses downloaded for {where}.");
+        return (true, count, downloaded.Count, new("Connected; {0} PClasses downloaded for {1}.", count, where));
     }
 
-    private static string Explain(KlarnaFaultException fault, KlarnaCredentials credentials) => fault.Code switch
+    private static Message Explain(KlarnaFaultException fault, KlarnaCredentials credentials) => fault.Code switch
     {
-        KlarnaFaultCode.UnknownEstore => $"Klarna does not know merchant ID {credentials.MerchantId} in the {credentials.Environment.ToString().ToLowerInvariant()} environment.",
-        KlarnaFaultCode.InvalidEstoreSecret => $"The shared secret is wrong for merchant ID {credentials.MerchantId}.",
-        KlarnaFaultCode.Currency => "Klarna refused a country and currency of the configuration (Klarna:Countries).",
-        _ => $"Klarna refused the request: fault {fault.RawCode} ({fault.FaultString}).",
+        KlarnaFaultCode.UnknownEstore => new("Klarna does not know merchant ID {0} in the {1} environment.", credentials.MerchantId, credentials.Environment),
+        KlarnaFaultCode.InvalidEstoreSecret => new("The shared secret is wrong for merchant ID {0}.", credentials.MerchantId),
+        KlarnaFaultCode.Currency => new("Klarna refused a country and currency of the configuration (Klarna:Countries)."),
+        _ => new("Klarna refused the request: fault {0} ({1}).", fault.RawCode, fault.FaultString),
     };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Initialized {Channel} {Service} in {Environment} for eid {Eid}: succeeded {Succeeded}, {Message}")]

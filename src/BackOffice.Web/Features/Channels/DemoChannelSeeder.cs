@@ -41,7 +41,7 @@ internal sealed partial class DemoChannelSeeder(
                 secrets.Protect(merchant.Secret));
         }
         db.Channels.Add(channel);
-        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), "system", "Channels", "Channel created", code, "Development demo channel on sandbox merchants"));
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), "system", "Channels", "Channel created", code, new Message("Development demo channel on sandbox merchants")));
         await db.SaveChangesAsync();
         LogSeeded(code);
     }

@@ -62,21 +62,21 @@ public sealed class PaymentService
     /// Why the shop may not use the service yet: a Live service must have been initialized successfully for its eid
     /// (the test gateway may be tried without). Null when ready.
     /// </summary>
-    public string? NotReadyForShop =>
+    public Message? NotReadyForShop =>
         Environment == KlarnaEnvironment.Test || LastInitialization is { Succeeded: true } last && last.Environment == Environment && last.MerchantId == MerchantId
             ? null
-            : $"{ServiceNames.Of(Kind)} is set to Live (eid {MerchantId}) but has not been initialized for it; an administrator initializes it on the channel page.";
+            : new("{0} is set to Live (eid {1}) but has not been initialized for it; an administrator initializes it on the channel page.", Kind, MerchantId);
 
     public PaymentServiceSettings Settings => new(Enabled, MerchantId, UseLiveGateway, DeclinePendingOrders, ProhibitMultipleAddresses, InvoiceShipment);
 
     /// <summary>Applies new settings (and a new protected secret, if given); answers what changed, in words, without the secret.</summary>
-    public IReadOnlyList<string> Configure(PaymentServiceSettings settings, string? newProtectedSecret)
+    public IReadOnlyList<Message> Configure(PaymentServiceSettings settings, string? newProtectedSecret)
     {
         var error = MerchantIdError(settings.MerchantId, settings.Enabled) ?? SecretError(HasSecret || newProtectedSecret is not null, settings.Enabled);
         if (error is not null)
             throw new BusinessRuleException(error);
 
-        var changes = new List<string>();
+        var changes = new List<Message>();
         Change(changes, "Enabled", Enabled, settings.Enabled);
         Change(changes, "Merchant ID", MerchantId, settings.MerchantId);
         Change(changes, "Use live gateway", UseLiveGateway, settings.UseLiveGateway);
@@ -84,7 +84,7 @@ public sealed class PaymentService
         Change(changes, "Prohibit multiple addresses", ProhibitMultipleAddresses, settings.ProhibitMultipleAddresses);
         Change(changes, "Invoice shipment", InvoiceShipment, settings.InvoiceShipment);
         if (newProtectedSecret is not null)
-            changes.Add(HasSecret ? "Shared secret replaced" : "Shared secret set");
+            changes.Add(new(HasSecret ? "Shared secret replaced" : "Shared secret set"));
 
         (Enabled, MerchantId, UseLiveGateway, DeclinePendingOrders, ProhibitMultipleAddresses, InvoiceShipment) =
             (settings.Enabled, settings.MerchantId, settings.UseLiveGateway, settings.DeclinePendingOrders, settings.ProhibitMultipleAddresses, settings.InvoiceShipment);
@@ -94,15 +94,15 @@ public sealed class PaymentService
         return changes;
     }
 
-    public static string? MerchantIdError(int? merchantId, bool enabled) => merchantId switch
+    public static Message? MerchantIdError(int? merchantId, bool enabled) => merchantId switch
     {
-        <= 0 => "The merchant ID is a positive whole number.",
-        null when enabled => "An enabled service needs a merchant ID.",
+        <= 0 => new("The merchant ID is a positive whole number."),
+        null when enabled => new("An enabled service needs a merchant ID."),
         _ => null,
     };
 
-    public static string? SecretError(bool hasSecret, bool enabled) =>
-        enabled && !hasSecret ? "An enabled service needs a shared secret." : null;
+    public static Message? SecretError(bool hasSecret, bool enabled) =>
+        enabled && !hasSecret ? new("An enabled service needs a shared secret.") : null;
 
     public void RecordInitialization(ServiceInitialization initialization)
     {
@@ -110,17 +110,17 @@ public sealed class PaymentService
         Version = Guid.NewGuid();
     }
 
-    private static void Change<T>(List<string> changes, string what, T before, T after)
+    private static void Change<T>(List<Message> changes, string what, T before, T after)
     {
         if (!EqualityComparer<T>.Default.Equals(before, after))
-            changes.Add($"{what}: {Describe(before)} → {Describe(after)}");
+            changes.Add(new("{0}: {1} → {2}", new Message(what), Describe(before), Describe(after)));
     }
 
-    private static string Describe<T>(T value) => value switch
+    private static object Describe<T>(T value) => value switch
     {
-        null => "not set",
-        bool flag => flag ? "on" : "off",
-        _ => value.ToString() ?? "",
+        null => new Message("not set"),
+        bool flag => new Message(flag ? "On" : "Off"),
+        _ => value,
     };
 }
 
@@ -133,4 +133,4 @@ public sealed record ServiceInitialization(
     bool Succeeded,
     int PClassCount,
     int FileCount,
-    string Message);
+    Message Message);

@@ -14,14 +14,14 @@ public sealed class SharedSecretProtector(IDataProtectionProvider provider)
     public KlarnaCredentials Credentials(PaymentService service)
     {
         if (service.MerchantId is not { } merchantId || service.ProtectedSecret is not { } protectedSecret)
-            throw new BusinessRuleException($"Set the merchant ID and the shared secret of {ServiceNames.Of(service.Kind)} first.");
+            throw new BusinessRuleException("Set the merchant ID and the shared secret of {0} first.", service.Kind);
         try
         {
             return new KlarnaCredentials(merchantId, protector.Unprotect(protectedSecret), service.Environment);
         }
         catch (CryptographicException)
         {
-            throw new BusinessRuleException($"The shared secret of {ServiceNames.Of(service.Kind)} cannot be decrypted (the key ring changed); enter it again.");
+            throw new BusinessRuleException("The shared secret of {0} cannot be decrypted (the key ring changed); enter it again.", service.Kind);
         }
     }
 }

@@ -29,10 +29,10 @@ public sealed class JobSettings
     public string? UpdatedBy { get; private set; }
 
     /// <summary>Why a cron expression is not one (5 fields, or 6 with seconds), or null.</summary>
-    public static string? CronError(string? cron)
+    public static Message? CronError(string? cron)
     {
         if (string.IsNullOrWhiteSpace(cron))
-            return "Enter a cron expression, e.g. */5 * * * * for every five minutes.";
+            return new("Enter a cron expression, e.g. */5 * * * * for every five minutes.");
         try
         {
             CronExpression.Parse(cron.Trim(), cron.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
@@ -40,28 +40,28 @@ public sealed class JobSettings
         }
         catch (CronFormatException e)
         {
-            return $"'{cron}' is not a cron expression: {e.Message}";
+            return new("'{0}' is not a cron expression: {1}", cron, e.Message);
         }
     }
 
-    public static string? ParallelismError(int parallelism) => parallelism is < 1 or > 64 ? "Parallelism is between 1 and 64." : null;
+    public static Message? ParallelismError(int parallelism) => parallelism is < 1 or > 64 ? new("Parallelism is between 1 and 64.") : null;
 
-    public static string? TimeoutError(int seconds) => seconds is < 1 or > 120 ? "The per-call timeout is between 1 and 120 seconds." : null;
+    public static Message? TimeoutError(int seconds) => seconds is < 1 or > 120 ? new("The per-call timeout is between 1 and 120 seconds.") : null;
 
     /// <summary>Applies new settings and answers what changed, in words.</summary>
-    public IReadOnlyList<string> Change(bool enabled, string cron, int parallelism, int callTimeoutSeconds, string by, DateTimeOffset at)
+    public IReadOnlyList<Message> Change(bool enabled, string cron, int parallelism, int callTimeoutSeconds, string by, DateTimeOffset at)
     {
         if ((CronError(cron) ?? ParallelismError(parallelism) ?? TimeoutError(callTimeoutSeconds)) is { } error)
             throw new BusinessRuleException(error);
-        var changes = new List<string>();
+        var changes = new List<Message>();
         if (enabled != Enabled)
-            changes.Add(enabled ? "enabled" : "disabled");
+            changes.Add(new(enabled ? "Enabled" : "Disabled"));
         if (cron.Trim() != Cron)
-            changes.Add($"cron {Cron} → {cron.Trim()}");
+            changes.Add(new("cron {0} → {1}", Cron, cron.Trim()));
         if (parallelism != Parallelism)
-            changes.Add($"parallelism {Parallelism} → {parallelism}");
+            changes.Add(new("parallelism {0} → {1}", Parallelism, parallelism));
         if (callTimeoutSeconds != CallTimeoutSeconds)
-            changes.Add($"per-call timeout {CallTimeoutSeconds} s → {callTimeoutSeconds} s");
+            changes.Add(new("per-call timeout {0} s → {1} s", CallTimeoutSeconds, callTimeoutSeconds));
         (Enabled, Cron, Parallelism, CallTimeoutSeconds, UpdatedBy, UpdatedAt) = (enabled, cron.Trim(), parallelism, callTimeoutSeconds, by, at);
         return changes;
     }
@@ -111,14 +111,14 @@ public sealed class JobRunChange
     {
     }
 
-    public JobRunChange(Guid transactionId, string orderNumber, string what, bool failed) =>
-        (TransactionId, OrderNumber, What, Failed) = (transactionId, orderNumber, what.Length > 500 ? what[..500] : what, failed);
+    public JobRunChange(Guid transactionId, string orderNumber, Message what, bool failed) =>
+        (TransactionId, OrderNumber, What, Failed) = (transactionId, orderNumber, what.ToJson().Length > 1000 ? new Message(what.ToString()[..Math.Min(500, what.ToString().Length)]) : what, failed);
 
     public long Id { get; private set; }
     public long JobRunId { get; private set; }
     public Guid TransactionId { get; private set; }
     public string OrderNumber { get; private set; } = "";
-    public string What { get; private set; } = "";
+    public Message What { get; private set; } = new("");
     public bool Failed { get; private set; }
 }
 
@@ -157,7 +157,7 @@ public sealed class PendingCancellation
     public void BringForward(DateTimeOffset now)
     {
         if (CompletedAt is not null)
-            throw new BusinessRuleException($"This cancellation is no longer waiting: {Result}");
+            throw new BusinessRuleException("This cancellation is no longer waiting: {0}", Result);
         DueAt = now;
     }
 
@@ -165,7 +165,7 @@ public sealed class PendingCancellation
     public void Skip(DateTimeOffset now, string user)
     {
         if (CompletedAt is not null)
-            throw new BusinessRuleException($"This cancellation is no longer waiting: {Result}");
+            throw new BusinessRuleException("This cancellation is no longer waiting: {0}", Result);
         Complete(now, $"Skipped by {user}");
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.AuditLog;
@@ -65,12 +66,12 @@ public sealed class JobsService(
         var subject = await db.Transactions.Where(t => t.Id == cancellation.TransactionId).Select(t => t.OrderNumber + " (" + t.ReservationNumber + ")").SingleAsync();
         var wasDue = cancellation.DueAt;
         change(cancellation, time.GetUtcNow());
-        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Jobs", action, subject, $"Was due {wasDue:yyyy-MM-dd HH:mm:ss} UTC"));
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Jobs", action, subject, new("Was due {0} UTC", wasDue.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))));
         await db.SaveChangesAsync();
         return cancellation;
     }
 
-    public async Task<IReadOnlyList<string>> SaveAsync(ClaimsPrincipal user, bool enabled, string cron, int parallelism, int callTimeoutSeconds)
+    public async Task<IReadOnlyList<Message>> SaveAsync(ClaimsPrincipal user, bool enabled, string cron, int parallelism, int callTimeoutSeconds)
     {
         await authorization.RequireAsync(user, Policies.Administrator);
         await using var db = await databases.CreateDbContextAsync();
@@ -78,7 +79,7 @@ public sealed class JobsService(
         var changes = settings.Change(enabled, cron, parallelism, callTimeoutSeconds, user.Name(), time.GetUtcNow());
         if (changes.Count == 0)
             return changes;
-        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Jobs", "Job settings saved", JobSettings.CheckOrderStatus, string.Join("; ", changes)));
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Jobs", "Job settings saved", JobSettings.CheckOrderStatus, Message.Join("; ", changes)));
         await db.SaveChangesAsync();
         Schedule(settings);
         return changes;
@@ -90,7 +91,7 @@ public sealed class JobsService(
         await authorization.RequireAsync(user, Policies.Administrator);
         var id = jobs.Enqueue<PendingStatusPoller>(p => p.RunAsync("Manual", CancellationToken.None));
         await using var db = await databases.CreateDbContextAsync();
-        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Jobs", "Run now", JobSettings.CheckOrderStatus, $"Hangfire job {id}"));
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Jobs", "Run now", JobSettings.CheckOrderStatus, new("Hangfire job {0}", id)));
         await db.SaveChangesAsync();
         return id;
     }

@@ -71,7 +71,7 @@ public sealed partial class PendingCancellationJob(
         switch (outcome)
         {
             case { State: OperationState.Succeeded }:
-                await CompleteAsync(cancellationId, outcome.Message);
+                await CompleteAsync(cancellationId, outcome.Message.ToString());
                 LogCancelled(transaction.OrderNumber);
                 break;
             case { State: OperationState.Failed, FaultCode: > 0 }:

@@ -81,7 +81,7 @@ public sealed partial class PendingStatusPoller(
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism, CancellationToken = cancellationToken };
         var callTimeout = TimeSpan.FromSeconds(settings.CallTimeoutSeconds);
         // Each check answers what it changed, in words, or null when nothing changed.
-        async Task CountAsync(Guid id, string orderNumber, Func<Task<string?>> check, CancellationToken token)
+        async Task CountAsync(Guid id, string orderNumber, Func<Task<Message?>> check, CancellationToken token)
         {
             try
             {
@@ -94,13 +94,13 @@ public sealed partial class PendingStatusPoller(
             catch (Exception e) when (e is KlarnaException or BusinessRuleException or DbUpdateException or OperationCanceledException && !token.IsCancellationRequested)
             {
                 Interlocked.Increment(ref failed);
-                changes.Add(new JobRunChange(id, orderNumber, e.Message, failed: true));
+                changes.Add(new JobRunChange(id, orderNumber, e is BusinessRuleException refusal ? refusal.Text : new Message(e.Message), failed: true));
                 if (errors.Count < ErrorsKept)
                     errors.Enqueue($"{id}: {e.Message}");
             }
         }
         await Parallel.ForEachAsync(unknown, parallel, (row, token) => new ValueTask(CountAsync(row.Id, row.OrderNumber, async () =>
-            await reconciler.ReconcileAsync(SystemUser, row.Id, ReconcileAnswer.None) is { State: not OperationState.Unknown } settled ? $"Reconciled: {settled.Message}" : null, token)));
+            await reconciler.ReconcileAsync(SystemUser, row.Id, ReconcileAnswer.None) is { State: not OperationState.Unknown } settled ? new Message("Reconciled: {0}", settled.Message) : null, token)));
         await Parallel.ForEachAsync(pending, parallel, (candidate, token) =>
             new ValueTask(CountAsync(candidate.Id, candidate.OrderNumber, () => CheckAsync(candidate, services, stillPending, callTimeout, token), token)));
         await RecordStillPendingAsync(stillPending);
@@ -119,7 +119,7 @@ public sealed partial class PendingStatusPoller(
     /// Asks Klarna about one pending transaction; answers how its state changed, or null. Only a change or a failure is
     /// written here (with its StatusCheck operation); "still pending" is noted for all of them at once afterwards.
     /// </summary>
-    private async Task<string?> CheckAsync(
+    private async Task<Message?> CheckAsync(
         PollCandidate candidate, Dictionary<(int, ServiceKind), PaymentService> services, ConcurrentBag<Guid> stillPending, TimeSpan callTimeout, CancellationToken cancellationToken)
     {
         if (!services.TryGetValue((candidate.ChannelId, candidate.Service), out var service))
@@ -157,12 +157,12 @@ public sealed partial class PendingStatusPoller(
             var before = transaction.State;
             var moved = transaction.ApplyStatus(status, now);
             transaction.RecordPoll(now, status.ToString());
-            check.Succeed(now, detail: moved ? $"Klarna: {status}; now {transaction.State}" : $"Klarna: {status}");
-            return moved ? $"{before} → {transaction.State}" : null;
+            check.Succeed(now, detail: moved ? new Message("Klarna: {0}; now {1}", status, transaction.State) : new Message("Klarna: {0}", status));
+            return moved ? new Message("{0} → {1}", before, transaction.State) : null;
         });
     }
 
-    private async Task<string?> RecordAsync(PollCandidate candidate, DateTimeOffset requestedAt, TimeSpan callTimeout, Func<Transaction, Operation, DateTimeOffset, string?> record)
+    private async Task<Message?> RecordAsync(PollCandidate candidate, DateTimeOffset requestedAt, TimeSpan callTimeout, Func<Transaction, Operation, DateTimeOffset, Message?> record)
     {
         await using var db = await databases.CreateDbContextAsync(CancellationToken.None);
         var transaction = await db.Transactions.SingleAsync(t => t.Id == candidate.Id);

@@ -82,7 +82,7 @@ public sealed partial class ReservationExpiryJob(
         foreach (var reservation in gone)
             transaction.Release(reservation, expired: true);
         var check = new Operation(id, OperationKind.StatusCheck, OperationScope.Whole, transaction.ReservationNumber, null, [], null, "", SystemUser, now, now);
-        check.Succeed(now, $"Klarna no longer holds {string.Join(", ", gone)}: expired; now {transaction.State}");
+        check.Succeed(now, new Message("Klarna no longer holds {0}: expired; now {1}", string.Join(", ", gone), transaction.State));
         db.Operations.Add(check);
         await db.SaveChangesAsync(cancellationToken);
         changes.Notify(id);

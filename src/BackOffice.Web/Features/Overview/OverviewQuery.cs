@@ -9,7 +9,7 @@ namespace BackOffice.Web.Features.Overview;
 public sealed record CurrencyFigures(string Currency, long OpenAuthorized, long CapturedToday, long Captured7Days, long Captured30Days, long Refunded30Days, IReadOnlyList<long> CapturedPerDay);
 
 /// <summary>What someone should look at.</summary>
-public sealed record Attention(int UnknownOutcomes, int PendingOverADay, int ExpiringSoon, IReadOnlyList<string> FailedInitializations, bool LastJobRunFailed)
+public sealed record Attention(int UnknownOutcomes, int PendingOverADay, int ExpiringSoon, IReadOnlyList<(string Channel, BackOffice.Web.Features.Klarna.ServiceKind Service)> FailedInitializations, bool LastJobRunFailed)
 {
     public bool Any => UnknownOutcomes + PendingOverADay + ExpiringSoon + FailedInitializations.Count > 0 || LastJobRunFailed;
 }
@@ -55,7 +55,7 @@ public sealed class OverviewQuery(IDbContextFactory<BackOfficeDbContext> databas
             await db.Operations.CountAsync(o => o.State == OperationState.Unknown, cancellationToken),
             await db.Transactions.CountAsync(t => t.State == TransactionState.Pending && t.CreatedAt < dayAgo, cancellationToken),
             await db.Transactions.CountAsync(t => (t.State == TransactionState.Authorized || t.State == TransactionState.PartCaptured) && t.ExpiresAt <= soon, cancellationToken),
-            [.. services.SelectMany(c => c.Services.Where(s => s.LastInitialization is { Succeeded: false }).Select(s => $"{c.Code} / {BackOffice.Web.Features.Channels.ServiceNames.Of(s.Kind)}"))],
+            [.. services.SelectMany(c => c.Services.Where(s => s.LastInitialization is { Succeeded: false }).Select(s => (c.Code, s.Kind)))],
             lastRun is { } run && (run.Failed > 0 || run.Errors.Length > 0));
         return new OverviewFigures(days, currencies, attention);
     }

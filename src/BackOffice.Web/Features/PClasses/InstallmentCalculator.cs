@@ -4,7 +4,7 @@ using BackOffice.Web.Features.Klarna;
 namespace BackOffice.Web.Features.PClasses;
 
 /// <summary>What paying an amount with a PClass costs, in minor units; or why it cannot be used.</summary>
-public sealed record InstallmentQuote(long? MonthlyPayment, long TotalCost, string? NotAvailable)
+public sealed record InstallmentQuote(long? MonthlyPayment, long TotalCost, Message? NotAvailable)
 {
     public bool IsAvailable => NotAvailable is null;
 }
@@ -34,16 +34,16 @@ public static class InstallmentCalculator
     {
         var currency = KlarnaMarkets.Find(pclass.Country)?.Currency.ToString() ?? "EUR";
         if (amount <= 0)
-            return new InstallmentQuote(null, 0, "Enter an amount above zero.");
+            return new InstallmentQuote(null, 0, new Message("Enter an amount above zero."));
         var invoiceFee = pclass.InvoiceFee;
         if (pclass.Type == PClassType.Invoice)
             return new InstallmentQuote(null, checked(amount + Minor(invoiceFee)), null);
         if (pclass.IsExpired(today))
-            return new InstallmentQuote(null, 0, $"expired on {pclass.ExpiresOn:yyyy-MM-dd}");
+            return new InstallmentQuote(null, 0, new Message("expired on {0}", DisplayTime.Date(pclass.ExpiresOn!.Value)));
         if (amount < Minor(pclass.MinAmount))
-            return new InstallmentQuote(null, 0, $"only from {Money.Format(Minor(pclass.MinAmount), currency)}");
+            return new InstallmentQuote(null, 0, new Message("only from {0}", new Amount(Minor(pclass.MinAmount), currency)));
         if (pclass.Months <= 0)
-            return new InstallmentQuote(null, 0, "has no months to pay in");
+            return new InstallmentQuote(null, 0, new Message("has no months to pay in"));
 
         var payments = Payments(pclass, amount / 100.0);
         var monthly = Math.Round((decimal)payments[0], 2, MidpointRounding.AwayFromZero);

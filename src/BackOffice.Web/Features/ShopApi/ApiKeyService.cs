@@ -28,7 +28,7 @@ public sealed class ApiKeyService(IDbContextFactory<BackOfficeDbContext> databas
         var channel = await db.Channels.SingleOrDefaultAsync(c => c.Code == channelCode) ?? throw new BusinessRuleException($"There is no channel '{channelCode}'.");
         var (key, plaintext) = ApiKey.Create(channel.Id, name, user.Name(), time.GetUtcNow());
         db.ApiKeys.Add(key);
-        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Channels", "API key created", channelCode, $"{key.Name} ({key.Hint})"));
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Channels", "API key created", channelCode, new("{0} ({1})", key.Name, key.Hint)));
         await db.SaveChangesAsync();
         await activeKeys.ReloadAsync();
         return plaintext;
@@ -41,7 +41,7 @@ public sealed class ApiKeyService(IDbContextFactory<BackOfficeDbContext> databas
         var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == keyId && db.Channels.Any(c => c.Id == k.ChannelId && c.Code == channelCode))
             ?? throw new BusinessRuleException("There is no such key on this channel.");
         key.Revoke(user.Name(), time.GetUtcNow());
-        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Channels", "API key revoked", channelCode, $"{key.Name} ({key.Hint})"));
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Channels", "API key revoked", channelCode, new("{0} ({1})", key.Name, key.Hint)));
         await db.SaveChangesAsync();
         await activeKeys.ReloadAsync();
     }

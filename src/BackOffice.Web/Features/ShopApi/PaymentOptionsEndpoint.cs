@@ -46,7 +46,7 @@ internal static class PaymentOptionsEndpoint
         {
             var service = channel.Service(kind);
             var offered = await OfferedPClassesAsync(pclasses, service.MerchantId, kind, basket, time);
-            var applicability = ApplicabilityRules.Evaluate(kind, service.Settings, basket, options.Value, offered.Count > 0, service.NotReadyForShop);
+            var applicability = ApplicabilityRules.Evaluate(kind, service.Settings, basket, options.Value, offered.Count > 0, service.NotReadyForShop?.ToString());
             services.Add(new ServiceOption(kind, applicability.Applicability, applicability.Reasons,
                 kind == ServiceKind.Installments && applicability.Applicability != Applicability.NotApplicable ? offered : []));
         }

@@ -57,7 +57,7 @@ internal static class ReservationEndpoint
             var country = Enum.Parse<KlarnaCountry>(basket.BillingAddress.Country);
             var currency = Enum.Parse<KlarnaCurrency>(request.Currency!);
             var eidPClasses = await pclasses.OfferableAsync(service.MerchantId, country, currency, context.RequestAborted);
-            var applicability = ApplicabilityRules.Evaluate(request.Service.Value, service.Settings, basket, options.Value, eidPClasses.Count > 0, service.NotReadyForShop);
+            var applicability = ApplicabilityRules.Evaluate(request.Service.Value, service.Settings, basket, options.Value, eidPClasses.Count > 0, service.NotReadyForShop?.ToString());
             if (applicability.Applicability == Applicability.NotApplicable)
                 return Unprocessable($"{ServiceNames.Of(request.Service.Value)} cannot be used for this order.", applicability.Reasons);
             if (request.Service == ServiceKind.Installments && !eidPClasses.Any(p => p.Id == request.PClass))

@@ -94,7 +94,7 @@ internal static class ShopApiSetup
             return;
         var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         db.ApiKeys.Add(ApiKey.FromPlaintext(channel.Id, "Demo shop", key, "system", now));
-        db.AuditEntries.Add(new AuditEntry(now, "system", "Channels", "API key created", code, "Development demo key"));
+        db.AuditEntries.Add(new AuditEntry(now, "system", "Channels", "API key created", code, new Message("Development demo key")));
         await db.SaveChangesAsync();
     }
 }

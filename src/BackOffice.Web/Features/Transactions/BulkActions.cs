@@ -15,7 +15,7 @@ public enum BulkAction
 }
 
 /// <summary>A selected transaction: what the action would move (its open amount), or why it is left out.</summary>
-public sealed record BulkCandidate(Guid Id, string OrderNumber, string Currency, long Amount, string? LeftOut)
+public sealed record BulkCandidate(Guid Id, string OrderNumber, string Currency, long Amount, Message? LeftOut)
 {
     public bool IsIncluded => LeftOut is null;
 }
@@ -39,7 +39,7 @@ public enum BulkRowState
     LeftOut,
 }
 
-public sealed record BulkRowResult(Guid Id, string OrderNumber, BulkRowState State, string Message);
+public sealed record BulkRowResult(Guid Id, string OrderNumber, BulkRowState State, Message Message);
 
 /// <summary>
 /// Capture everything, extend expiry or cancel for many transactions: each row runs through the same journal as a
@@ -65,12 +65,13 @@ public sealed class BulkActions(
         _ => "Cancel",
     };
 
-    public static string Describe(BulkRowState state) => state switch
+    /// <summary>How a row ended, as the dialog and the audit log name it.</summary>
+    public static string Label(BulkRowState state) => state switch
     {
-        BulkRowState.Succeeded => "succeeded",
-        BulkRowState.Failed => "failed",
-        BulkRowState.Unknown => "of unknown outcome",
-        _ => "left out",
+        BulkRowState.Succeeded => "Succeeded",
+        BulkRowState.Failed => "Failed",
+        BulkRowState.Unknown => "Outcome unknown",
+        _ => "Left out",
     };
 
     /// <summary>The transactions matching the filter, newest first; one more than <see cref="Limit"/> when there are more.</summary>
@@ -99,9 +100,10 @@ public sealed class BulkActions(
     {
         await authorization.RequireAsync(user, Policies.Operator);
         var name = Name(plan.Action);
-        var sums = string.Join(", ", plan.SumsPerCurrency.Select(s => Money.Format(s.Amount, s.Currency, Cultures.Default)));
-        await AuditAsync(user, $"Bulk {name.ToLowerInvariant()} started", plan.BatchId,
-            $"{plan.Included.Count} transaction(s){(sums.Length > 0 ? $" holding {sums}" : "")}; {plan.LeftOut.Count} left out", succeeded: true);
+        var sums = Message.Join(", ", [.. plan.SumsPerCurrency.Select(s => new Message("{0}", new Amount(s.Amount, s.Currency)))]);
+        await AuditAsync(user, $"Bulk {name.ToLowerInvariant()} started", plan.BatchId, plan.SumsPerCurrency.Count > 0
+            ? new Message("{0} transaction(s) holding {1}; {2} left out", plan.Included.Count, sums, plan.LeftOut.Count)
+            : new Message("{0} transaction(s); {1} left out", plan.Included.Count, plan.LeftOut.Count), succeeded: true);
 
         var results = new BulkRowResult?[plan.Candidates.Count];
         var indexed = plan.Candidates.Select((candidate, index) => (candidate, index)).ToList();
@@ -122,8 +124,8 @@ public sealed class BulkActions(
         {
             // Rows not started stay out; they are reported as such below.
         }
-        var final = plan.Candidates.Select((c, i) => results[i] ?? new BulkRowResult(c.Id, c.OrderNumber, BulkRowState.LeftOut, "Not started: the batch was stopped.")).ToList();
-        var counts = string.Join(", ", final.GroupBy(r => r.State).OrderBy(g => g.Key).Select(g => $"{g.Count()} {Describe(g.Key)}"));
+        var final = plan.Candidates.Select((c, i) => results[i] ?? new BulkRowResult(c.Id, c.OrderNumber, BulkRowState.LeftOut, new Message("Not started: the batch was stopped."))).ToList();
+        var counts = Message.Join(", ", [.. final.GroupBy(r => r.State).OrderBy(g => g.Key).Select(g => new Message("{0}: {1}", new Message(Label(g.Key)), g.Count()))]);
         await AuditAsync(user, $"Bulk {name.ToLowerInvariant()} ended", plan.BatchId, counts, final.All(r => r.State is BulkRowState.Succeeded or BulkRowState.LeftOut));
         return final;
     }
@@ -149,24 +151,24 @@ public sealed class BulkActions(
         catch (BusinessRuleException refused)
         {
             // Changed since the plan, or another action is under way on it: nothing was sent.
-            return new BulkRowResult(candidate.Id, candidate.OrderNumber, BulkRowState.Failed, refused.Message);
+            return new BulkRowResult(candidate.Id, candidate.OrderNumber, BulkRowState.Failed, refused.Text);
         }
     }
 
     private static BulkCandidate Candidate(BulkAction action, Transaction transaction)
     {
         var leftOut = transaction.ActiveOperationId is not null
-            ? "Another action on it is under way or of unknown outcome."
+            ? new Message("Another action on it is under way or of unknown outcome.")
             : action switch
             {
                 BulkAction.CaptureEverything => transaction.CaptureRemainingError(),
-                BulkAction.ExtendExpiry => transaction.CanExtend ? null : $"A {transaction.State} transaction has no reservation to extend.",
-                _ => transaction.CanCancel ? null : $"A {transaction.State} transaction cannot be cancelled.",
+                BulkAction.ExtendExpiry => transaction.CanExtend ? null : new Message("A {0} transaction has no reservation to extend.", transaction.State),
+                _ => transaction.CanCancel ? null : new Message("A {0} transaction cannot be cancelled.", transaction.State),
             };
         return new BulkCandidate(transaction.Id, transaction.OrderNumber, transaction.Currency, leftOut is null ? transaction.RemainingAmount : 0, leftOut);
     }
 
-    private async Task AuditAsync(ClaimsPrincipal user, string action, Guid batchId, string details, bool succeeded)
+    private async Task AuditAsync(ClaimsPrincipal user, string action, Guid batchId, Message details, bool succeeded)
     {
         await using var db = await databases.CreateDbContextAsync();
         db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Transactions", action, $"Batch {batchId.ToString()[..8]}", details, succeeded));

@@ -37,26 +37,26 @@ public sealed class Invoice
     /// <summary>Klarna keeps an invoice downloadable for 30 days after capture.</summary>
     public bool IsDownloadable(DateTimeOffset now) => now < CapturedAt.AddDays(30);
 
-    public string? RefundError(long amount) =>
-        amount <= 0 ? "Refund more than nothing."
-        : amount > RefundableAmount ? $"At most {Money.Format(RefundableAmount, Currency)} is left to refund on invoice {InvoiceNumber}."
+    public Message? RefundError(long amount) =>
+        amount <= 0 ? new Message("Refund more than nothing.")
+        : amount > RefundableAmount ? new Message("At most {0} is left to refund on invoice {1}.", new Amount(RefundableAmount, Currency), InvoiceNumber)
         : null;
 
     /// <summary>The amount of crediting these line quantities, or why it cannot be done.</summary>
-    public (long Amount, string? Error) LineRefund(IReadOnlyList<BackOffice.Klarna.ArticleQuantity> articles)
+    public (long Amount, Message? Error) LineRefund(IReadOnlyList<BackOffice.Klarna.ArticleQuantity> articles)
     {
         long amount = 0;
         foreach (var article in articles)
         {
             var line = Lines.FirstOrDefault(l => l.ArticleNumber == article.ArticleNumber);
             if (line is null)
-                return (0, $"Article {article.ArticleNumber} is not on invoice {InvoiceNumber}.");
+                return (0, new Message("Article {0} is not on invoice {1}.", article.ArticleNumber, InvoiceNumber));
             if (article.Quantity <= 0 || article.Quantity > line.Quantity - line.RefundedQuantity)
-                return (0, $"At most {line.Quantity - line.RefundedQuantity} of {article.ArticleNumber} can be refunded.");
+                return (0, new Message("At most {0} of {1} can be refunded.", line.Quantity - line.RefundedQuantity, article.ArticleNumber));
             amount = checked(amount + article.Quantity * line.UnitPrice);
         }
-        return articles.Count == 0 ? (0, "Choose what to refund.")
-            : articles.Select(a => a.ArticleNumber).Distinct(StringComparer.Ordinal).Count() < articles.Count ? (0, "An article is listed twice.")
+        return articles.Count == 0 ? (0, new Message("Choose what to refund."))
+            : articles.Select(a => a.ArticleNumber).Distinct(StringComparer.Ordinal).Count() < articles.Count ? (0, new Message("An article is listed twice."))
             : (amount, RefundError(amount));
     }
 

@@ -28,7 +28,7 @@ public abstract class MoneyAction(OperationKind kind, string reason = "")
 
     public abstract Task<KlarnaAnswer> CallAsync(KlarnaCall call);
 
-    protected static void Refuse(string? error)
+    protected static void Refuse(Message? error)
     {
         if (error is not null)
             throw new BusinessRuleException(error);
@@ -124,9 +124,9 @@ public sealed class Cancel(string reason = "", bool declinePending = false) : Mo
     {
         if (declinePending)
             Refuse(transaction.State is TransactionState.Pending || transaction.State == TransactionState.Authorized && transaction.CapturedAmount == 0
-                ? null : $"Nothing to decline: the transaction is {transaction.State}.");
+                ? null : new Message("Nothing to decline: the transaction is {0}.", transaction.State));
         else
-            Refuse(transaction.CanCancel ? null : $"A {transaction.State} transaction cannot be cancelled.");
+            Refuse(transaction.CanCancel ? null : new Message("A {0} transaction cannot be cancelled.", transaction.State));
         return transaction.OpenSplits.FirstOrDefault() is { } split
             ? new OperationPlan(OperationScope.Whole, split.ReservationNumber, split.Amount, [])
             : new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, transaction.MainOpenAmount, []);
@@ -155,7 +155,7 @@ public sealed class Refund(string invoiceNumber, long? amount = null, IReadOnlyL
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
     {
         if (invoice is null)
-            throw new BusinessRuleException($"Invoice {invoiceNumber} is not one of this transaction's.");
+            throw new BusinessRuleException("Invoice {0} is not one of this transaction's.", invoiceNumber);
         if (articles is { Count: > 0 })
         {
             var (lineAmount, error) = invoice.LineRefund(articles);
@@ -188,7 +188,7 @@ public sealed class ResendInvoice(string invoiceNumber, bool byMail) : MoneyActi
     public override string? InvoiceNumber => invoiceNumber;
 
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice) => invoice is null
-        ? throw new BusinessRuleException($"Invoice {invoiceNumber} is not one of this transaction's.")
+        ? throw new BusinessRuleException("Invoice {0} is not one of this transaction's.", invoiceNumber)
         : new OperationPlan(OperationScope.Whole, null, null, []);
 
     public override async Task<KlarnaAnswer> CallAsync(KlarnaCall call)
@@ -205,9 +205,9 @@ public sealed class ExtendExpiry(string reservationNumber, string reason = "") :
 {
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
     {
-        Refuse(transaction.CanExtend ? null : $"A {transaction.State} transaction has no reservation to extend.");
+        Refuse(transaction.CanExtend ? null : new Message("A {0} transaction has no reservation to extend.", transaction.State));
         Refuse(reservationNumber == transaction.ReservationNumber && transaction.MainOpenAmount > 0 || transaction.OpenSplits.Any(s => s.ReservationNumber == reservationNumber)
-            ? null : $"Reservation {reservationNumber} holds nothing any more.");
+            ? null : new Message("Reservation {0} holds nothing any more.", reservationNumber));
         return new OperationPlan(OperationScope.Whole, reservationNumber, null, []);
     }
 
@@ -220,9 +220,9 @@ public sealed class ChangeAddress(TransactionAddress billing, TransactionAddress
 {
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
     {
-        Refuse(transaction.CanChangeAddress ? null : $"The addresses of a {transaction.State} transaction cannot be changed any more.");
+        Refuse(transaction.CanChangeAddress ? null : new Message("The addresses of a {0} transaction cannot be changed any more.", transaction.State));
         Refuse(billing.Country != transaction.Country || shipping.Country != transaction.Country
-            ? $"Both addresses must stay in {transaction.Country}, the country the order was placed in." : null);
+            ? new Message("Both addresses must stay in {0}, the country the order was placed in.", transaction.Country) : null);
         Refuse(billing.ValidationError() ?? shipping.ValidationError());
         return new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, null, [], Change: AddressChange.Write(billing, shipping));
     }
@@ -249,7 +249,7 @@ public sealed class ChangeOrderNumber(string orderNumber, string? latestInvoiceN
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
     {
         Refuse(transaction.OrderNumberError(orderNumber));
-        Refuse(latestInvoiceNumber is not null && invoice is null ? $"Invoice {latestInvoiceNumber} is not one of this transaction's." : null);
+        Refuse(latestInvoiceNumber is not null && invoice is null ? new Message("Invoice {0} is not one of this transaction's.", latestInvoiceNumber) : null);
         return new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, null, [], Change: orderNumber);
     }
 
@@ -272,14 +272,14 @@ public sealed class ExtendDueDate(string invoiceNumber, int days, string reason 
 
     public override string? InvoiceNumber => invoiceNumber;
 
-    public static string? DaysError(int days) => days is < 1 or > MaximumDays ? $"A due date moves by 1 to {MaximumDays} days." : null;
+    public static Message? DaysError(int days) => days is < 1 or > MaximumDays ? new Message("A due date moves by 1 to {0} days.", MaximumDays) : null;
 
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
     {
         if (invoice is null)
-            throw new BusinessRuleException($"Invoice {invoiceNumber} is not one of this transaction's.");
+            throw new BusinessRuleException("Invoice {0} is not one of this transaction's.", invoiceNumber);
         Refuse(DaysError(days));
-        Refuse(invoice.RefundableAmount == 0 ? $"Invoice {invoiceNumber} is refunded in full: nothing is due on it." : null);
+        Refuse(invoice.RefundableAmount == 0 ? new Message("Invoice {0} is refunded in full: nothing is due on it.", invoiceNumber) : null);
         return new OperationPlan(OperationScope.Whole, null, null, [], Change: days.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 

@@ -89,7 +89,7 @@ public sealed class Operation
     public string? FaultText { get; private set; }
 
     /// <summary>What happened, for the timeline: e.g. what a status check heard.</summary>
-    public string? Detail { get; private set; }
+    public Message? Detail { get; private set; }
 
     /// <summary>For a refund or resend, the invoice it was for; for a capture, the invoice it made.</summary>
     public string? InvoiceNumber { get; private set; }
@@ -132,7 +132,7 @@ public sealed class Operation
         SplitReservationNumber = reservationNumber;
     }
 
-    public void Succeed(DateTimeOffset at, string? detail = null)
+    public void Succeed(DateTimeOffset at, Message? detail = null)
     {
         Detail = detail;
         Complete(OperationState.Succeeded, at);
@@ -144,9 +144,16 @@ public sealed class Operation
         Complete(OperationState.Failed, at);
     }
 
-    public void MarkUnknown(DateTimeOffset at, string reason)
+    /// <summary>A reconciliation found the operation did not happen at Klarna.</summary>
+    public void FailReconciled(DateTimeOffset at, Message finding)
     {
-        FaultText = Shorten(reason);
+        Detail = finding;
+        Complete(OperationState.Failed, at);
+    }
+
+    public void MarkUnknown(DateTimeOffset at, Message reason)
+    {
+        Detail = reason;
         Complete(OperationState.Unknown, at);
     }
 

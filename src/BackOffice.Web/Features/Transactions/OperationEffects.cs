@@ -7,7 +7,7 @@ namespace BackOffice.Web.Features.Transactions;
 public static class OperationEffects
 {
     /// <summary>Applies <paramref name="operation"/>; answers what it did in words, and the invoice a capture made.</summary>
-    public static (string Message, Invoice? NewInvoice) Apply(Transaction transaction, Invoice? invoice, Operation operation, DateTimeOffset at)
+    public static (Message Message, Invoice? NewInvoice) Apply(Transaction transaction, Invoice? invoice, Operation operation, DateTimeOffset at)
     {
         var amount = operation.Amount ?? 0;
         switch (operation.Kind)
@@ -16,44 +16,44 @@ public static class OperationEffects
                 var number = operation.InvoiceNumber ?? throw new BusinessRuleException("A capture needs the invoice number Klarna gave it.");
                 var lines = operation.Articles.Select(a => InvoiceLine(transaction, a.ArticleNumber, a.Quantity)).ToList();
                 transaction.Capture(operation.SplitReservationNumber ?? operation.ReservationNumber!, amount, operation.Articles);
-                return ($"Captured {Money.Format(amount, transaction.Currency)}; invoice {number}.",
+                return (new Message("Captured {0}; invoice {1}.", new Amount(amount, transaction.Currency), number),
                     new Invoice(transaction.Id, number, transaction.Currency, amount, lines, at));
             case OperationKind.Reduce:
                 transaction.Reduce(amount);
-                return ($"The reservation is now {Money.Format(amount, transaction.Currency)}.", null);
+                return (new Message("The reservation is now {0}.", new Amount(amount, transaction.Currency)), null);
             case OperationKind.EditLines:
                 transaction.EditLines(operation.Articles);
-                return ($"The order lines are changed; the reservation is now {Money.Format(amount, transaction.Currency)}.", null);
+                return (new Message("The order lines are changed; the reservation is now {0}.", new Amount(amount, transaction.Currency)), null);
             case OperationKind.Cancel:
                 transaction.Release(operation.ReservationNumber!);
-                return ($"Cancelled reservation {operation.ReservationNumber}; {Money.Format(amount, transaction.Currency)} released.", null);
+                return (new Message("Cancelled reservation {0}; {1} released.", operation.ReservationNumber, new Amount(amount, transaction.Currency)), null);
             case OperationKind.Refund:
-                var target = invoice ?? throw new BusinessRuleException($"Invoice {operation.InvoiceNumber} is not one of this transaction's.");
+                var target = invoice ?? throw new BusinessRuleException("Invoice {0} is not one of this transaction's.", operation.InvoiceNumber);
                 target.Refund(amount, operation.Articles);
                 transaction.Refund(amount);
-                return ($"Refunded {Money.Format(amount, transaction.Currency)} on invoice {target.InvoiceNumber}.", null);
+                return (new Message("Refunded {0} on invoice {1}.", new Amount(amount, transaction.Currency), target.InvoiceNumber), null);
             case OperationKind.ResendInvoice:
-                return ($"Invoice {operation.InvoiceNumber} sent again.", null);
+                return (new Message("Invoice {0} sent again.", operation.InvoiceNumber), null);
             case OperationKind.ExtendExpiry:
                 if (operation.NewExpiry is not { } expiry)
-                    return ($"Reservation {operation.ReservationNumber} was extended; Klarna's new expiry date is not known here.", null);
+                    return (new Message("Reservation {0} was extended; Klarna's new expiry date is not known here.", operation.ReservationNumber), null);
                 if (operation.ReservationNumber == transaction.ReservationNumber)
                     transaction.ExtendExpiry(expiry);
-                return ($"Reservation {operation.ReservationNumber} now expires {expiry.UtcDateTime:yyyy-MM-dd HH:mm} UTC.", null);
+                return (new Message("Reservation {0} now expires {1:yyyy-MM-dd HH:mm} UTC.", operation.ReservationNumber, expiry.UtcDateTime), null);
             case OperationKind.ChangeAddress:
                 var addresses = AddressChange.Read(operation.Change);
                 transaction.ChangeAddresses(addresses.Billing, addresses.Shipping);
-                return ($"The billing and shipping address are changed at Klarna: {addresses.Billing.Street}, {addresses.Billing.PostalCode} {addresses.Billing.City}.", null);
+                return (new Message("The billing and shipping address are changed at Klarna: {0}, {1} {2}.", addresses.Billing.Street, addresses.Billing.PostalCode, addresses.Billing.City), null);
             case OperationKind.ChangeOrderNumber:
                 var previous = transaction.OrderNumber;
                 transaction.ChangeOrderNumber(operation.Change ?? throw new BusinessRuleException("The operation does not say which order number it set."));
-                return ($"Order {previous} is now order {transaction.OrderNumber}.", null);
+                return (new Message("Order {0} is now order {1}.", previous, transaction.OrderNumber), null);
             case OperationKind.ExtendDueDate:
-                var extended = invoice ?? throw new BusinessRuleException($"Invoice {operation.InvoiceNumber} is not one of this transaction's.");
+                var extended = invoice ?? throw new BusinessRuleException("Invoice {0} is not one of this transaction's.", operation.InvoiceNumber);
                 if (operation.NewDueDate is not { } due)
-                    return ($"The due date of invoice {extended.InvoiceNumber} was moved by {operation.Change} days; Klarna's new date is not known here.", null);
+                    return (new Message("The due date of invoice {0} was moved by {1} days; Klarna's new date is not known here.", extended.InvoiceNumber, operation.Change), null);
                 extended.ExtendDueDate(due);
-                return ($"Invoice {extended.InvoiceNumber} is now due {due:yyyy-MM-dd}.", null);
+                return (new Message("Invoice {0} is now due {1:yyyy-MM-dd}.", extended.InvoiceNumber, due), null);
             default:
                 throw new InvalidOperationException($"{operation.Kind} changes no books.");
         }

@@ -95,7 +95,7 @@ public sealed class OperationJournal(
                 await using var db = await databases.CreateDbContextAsync();
                 var (operation, transaction, invoice) = await LoadAsync(db, operationId);
                 if (operation.IsSettled)
-                    return (Outcome(operation, "It was settled already."), transaction.Id);
+                    return (Outcome(operation, new Message("It was settled already.")), transaction.Id);
                 var now = time.GetUtcNow();
                 if (reconciledAnswer is not null)
                     operation.RecordAnswer(now, reconciledAnswer.InvoiceNumber, reconciledAnswer.NewExpiry, reconciledAnswer.NewDueDate);
@@ -114,13 +114,13 @@ public sealed class OperationJournal(
         catch (BusinessRuleException e)
         {
             // Klarna did it, but the books refuse it: keep Klarna's answer and the claim, and say so loudly.
-            return await MarkUnknownAsync(operationId, actor, $"Klarna carried it out, but the books could not take it: {e.Message}");
+            return await MarkUnknownAsync(operationId, actor, new Message("Klarna carried it out, but the books could not take it: {0}", e.Message));
         }
         catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
         {
             // The database failed for longer than the retries: Klarna's answer is on the operation, which a
             // reconciliation (or the status job) applies once the database is back.
-            return await MarkUnknownAsync(operationId, actor, $"Klarna carried it out, but writing the books failed ({e.Message}); reconcile to apply it.");
+            return await MarkUnknownAsync(operationId, actor, new Message("Klarna carried it out, but writing the books failed ({0}); reconcile to apply it.", e.Message));
         }
     }
 
@@ -134,27 +134,27 @@ public sealed class OperationJournal(
             var (operation, transaction, _) = await LoadAsync(db, operationId);
             transactionId = transaction.Id;
             if (operation.IsSettled)
-                return Outcome(operation, "It was settled already.");
+                return Outcome(operation, new Message("It was settled already."));
             var now = time.GetUtcNow();
-            var split = operation.SplitReservationNumber is { } rno
-                ? $" {Money.Format(operation.Amount ?? 0, transaction.Currency)} stays reserved in the split-off reservation {rno}: capture everything that remains to take it, or cancel."
-                : "";
-            string message;
+            Message? split = operation.SplitReservationNumber is { } rno
+                ? new Message("{0} stays reserved in the split-off reservation {1}: capture everything that remains to take it, or cancel.", new Amount(operation.Amount ?? 0, transaction.Currency), rno)
+                : null;
+            Message message;
             switch (failure)
             {
                 case KlarnaFaultException fault:
-                    message = KlarnaFaultMessages.For(fault) + split;
+                    message = WithSplit(KlarnaFaultMessages.For(fault), split);
                     operation.Fail(now, fault.RawCode, fault.FaultString);
                     transaction.EndOperation(operation.Id);
                     break;
                 case KlarnaUnavailableException unavailable:
-                    message = $"Klarna could not be reached; nothing happened.{split} {unavailable.Message}";
+                    message = WithSplit(new Message("Klarna could not be reached; nothing happened. ({0})", unavailable.Message), split);
                     operation.Fail(now, 0, unavailable.Message);
                     transaction.EndOperation(operation.Id);
                     break;
                 default:
-                    message = $"Klarna's answer never arrived, so it is not known whether this happened. It will not be sent again: reconcile the transaction. ({failure.Message})";
-                    operation.MarkUnknown(now, failure.Message);
+                    message = new Message("Klarna's answer never arrived, so it is not known whether this happened. It will not be sent again: reconcile the transaction. ({0})", failure.Message);
+                    operation.MarkUnknown(now, new Message(failure.Message));
                     break;
             }
             Audit(db, actor, operation.Kind.ToString(), transaction, operation, message, succeeded: false);
@@ -166,22 +166,22 @@ public sealed class OperationJournal(
     }
 
     /// <summary>Ends an operation a reconciliation found did not happen, recording the split it found if any.</summary>
-    public async Task<OperationOutcome> FailReconciledAsync(Guid operationId, string actor, string finding, string? foundSplit = null)
+    public async Task<OperationOutcome> FailReconciledAsync(Guid operationId, string actor, Message finding, string? foundSplit = null)
     {
         var (outcome, transactionId) = await DatabaseRetry.RunAsync(async () =>
         {
             await using var db = await databases.CreateDbContextAsync();
             var (operation, transaction, _) = await LoadAsync(db, operationId);
             if (operation.IsSettled)
-                return (Outcome(operation, "It was settled already."), transaction.Id);
+                return (Outcome(operation, new Message("It was settled already.")), transaction.Id);
             if (foundSplit is not null)
             {
                 operation.RecordSplit(foundSplit);
                 transaction.AddSplit(foundSplit, operation.Amount!.Value);
             }
-            operation.Fail(time.GetUtcNow(), 0, $"Reconciled by {actor}: {finding}");
+            operation.FailReconciled(time.GetUtcNow(), new Message("Reconciled by {0}: {1}", actor, finding));
             transaction.EndOperation(operation.Id);
-            var message = $"Reconciled: {finding}";
+            var message = new Message("Reconciled: {0}", finding);
             Audit(db, actor, $"Reconciled {operation.Kind}", transaction, operation, message, succeeded: false);
             await db.SaveChangesAsync();
             return (Outcome(operation, message), transaction.Id);
@@ -191,14 +191,14 @@ public sealed class OperationJournal(
     }
 
     /// <summary>The outcome cannot be known from here: the operation becomes Unknown and the transaction stays claimed.</summary>
-    public async Task<OperationOutcome> MarkUnknownAsync(Guid operationId, string actor, string reason)
+    public async Task<OperationOutcome> MarkUnknownAsync(Guid operationId, string actor, Message reason)
     {
         var (outcome, transactionId) = await DatabaseRetry.RunAsync(async () =>
         {
             await using var db = await databases.CreateDbContextAsync();
             var (operation, transaction, _) = await LoadAsync(db, operationId);
             if (operation.State != OperationState.Requested)
-                return (Outcome(operation, operation.IsSettled ? "It was settled already." : reason), transaction.Id);
+                return (Outcome(operation, operation.IsSettled ? new Message("It was settled already.") : reason), transaction.Id);
             operation.MarkUnknown(time.GetUtcNow(), reason);
             Audit(db, actor, operation.Kind.ToString(), transaction, operation, reason, succeeded: false);
             await db.SaveChangesAsync();
@@ -228,7 +228,7 @@ public sealed class OperationJournal(
             if (answered)
                 await SettleAsync(id, actor, null);
             else
-                await MarkUnknownAsync(id, actor, "No answer arrived: the app stopped or lost track of the call while it was in flight.");
+                await MarkUnknownAsync(id, actor, new Message("No answer arrived: the app stopped or lost track of the call while it was in flight."));
         }
         return abandoned.Count;
     }
@@ -251,14 +251,14 @@ public sealed class OperationJournal(
         return new StartedOperation(operation, transaction, invoice, credentials, flags);
     }
 
-    private async Task<string> BusyMessageAsync(BackOfficeDbContext db, Guid activeOperationId)
+    private async Task<Message> BusyMessageAsync(BackOfficeDbContext db, Guid activeOperationId)
     {
         var active = await db.Operations.AsNoTracking().SingleAsync(o => o.Id == activeOperationId);
         return active.IsInFlight(time.GetUtcNow())
-            ? $"{active.User} started {OperationNames.WithArticle(active.Kind)} at {active.RequestedAt.UtcDateTime:HH:mm:ss} UTC that is still under way; wait for it to finish."
+            ? new Message("{0} started “{1}” at {2:HH:mm:ss} UTC, which is still under way; wait for it to finish.", active.User, active.Kind, active.RequestedAt.UtcDateTime)
             : active.IsSettled
-                ? $"{active.User} started {OperationNames.WithArticle(active.Kind)} that has just ended; look at the transaction again before you act."
-                : $"The outcome of the {OperationNames.InSentence(active.Kind)} {active.User} started is not known yet; reconcile it first.";
+                ? new Message("{0} started “{1}”, which has just ended; look at the transaction again before you act.", active.User, active.Kind)
+                : new Message("The outcome of “{0}”, started by {1}, is not known yet; reconcile it first.", active.Kind, active.User);
     }
 
     private static async Task<(Operation, Transaction, Invoice?)> LoadAsync(BackOfficeDbContext db, Guid operationId)
@@ -271,9 +271,11 @@ public sealed class OperationJournal(
         return (operation, transaction, invoice);
     }
 
-    private void Audit(BackOfficeDbContext db, string actor, string action, Transaction transaction, Operation operation, string message, bool succeeded) =>
+    private void Audit(BackOfficeDbContext db, string actor, string action, Transaction transaction, Operation operation, Message message, bool succeeded) =>
         db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), actor, "Transactions", action, $"{transaction.OrderNumber} ({transaction.ReservationNumber})",
-            $"{message}{(operation.Reason.Length > 0 ? $" Reason: {operation.Reason}" : "")}", succeeded));
+            operation.Reason.Length > 0 ? new Message("{0} Reason: {1}", message, operation.Reason) : message, succeeded));
 
-    private static OperationOutcome Outcome(Operation operation, string message) => new(operation.Id, operation.State, message, operation.InvoiceNumber, operation.FaultCode);
+    private static Message WithSplit(Message message, Message? split) => split is null ? message : new Message("{0} {1}", message, split);
+
+    private static OperationOutcome Outcome(Operation operation, Message message) => new(operation.Id, operation.State, message, operation.InvoiceNumber, operation.FaultCode);
 }

@@ -18,10 +18,4 @@ public static class OperationNames
         OperationKind.EditLines => "Lines edited",
         _ => kind.ToString(),
     };
-
-    /// <summary>The name inside a sentence: "the capture", "a refund".</summary>
-    public static string InSentence(OperationKind kind) => char.ToLowerInvariant(Of(kind)[0]) + Of(kind)[1..];
-
-    /// <summary>"a capture", "an address change".</summary>
-    public static string WithArticle(OperationKind kind) => ("aeiou".Contains(InSentence(kind)[0], StringComparison.Ordinal) ? "an " : "a ") + InSentence(kind);
 }

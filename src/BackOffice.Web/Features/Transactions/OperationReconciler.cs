@@ -39,13 +39,12 @@ public sealed class OperationReconciler(
             credentials = await credentialsOf.ForAsync(db, transaction);
             currency = transaction.Currency;
         }
-        var what = OperationNames.InSentence(operation.Kind);
         if (operation.IsInFlight(time.GetUtcNow()))
-            throw new BusinessRuleException($"The {what} is still waiting for Klarna's answer. If none arrives it can be reconciled from {operation.InFlightUntil.UtcDateTime:HH:mm:ss} UTC.");
+            throw new BusinessRuleException("The action “{0}” is still waiting for Klarna's answer. If none arrives it can be reconciled from {1:HH:mm:ss} UTC.", operation.Kind, operation.InFlightUntil.UtcDateTime);
         if (operation.AnsweredAt is not null)
             return await journal.SettleAsync(operation.Id, actor, null, Prefix);
         if (operation.State == OperationState.Requested)
-            await journal.MarkUnknownAsync(operation.Id, actor, "No answer arrived before the call's time was up.");
+            await journal.MarkUnknownAsync(operation.Id, actor, new Message("No answer arrived before the call's time was up."));
 
         switch (operation.Kind)
         {
@@ -53,13 +52,13 @@ public sealed class OperationReconciler(
                 if (answer.SplitReservationNumber is { Length: > 0 } split)
                 {
                     if (await IsOpenAsync(credentials, split) != true)
-                        throw new BusinessRuleException($"Klarna holds no open reservation {split} for this merchant.");
+                        throw new BusinessRuleException("Klarna holds no open reservation {0} for this merchant.", split);
                     return await journal.FailReconciledAsync(operation.Id, actor,
-                        $"{Money.Format(operation.Amount ?? 0, currency)} was split off into reservation {split}; its capture was never sent, so it stays reserved there.", split);
+                        new Message("{0} was split off into reservation {1}; its capture was never sent, so it stays reserved there.", new Amount(operation.Amount ?? 0, currency), split), split);
                 }
                 return answer.Happened == false
-                    ? await journal.FailReconciledAsync(operation.Id, actor, "nothing was split off or captured.")
-                    : Ask(operation, $"Klarna's legacy API cannot show whether {Money.Format(operation.Amount ?? 0, currency)} was split off. Look the order up in Klarna Online: give the number of the split-off reservation, or confirm that nothing was split off.");
+                    ? await journal.FailReconciledAsync(operation.Id, actor, new Message("nothing was split off or captured."))
+                    : Ask(operation, new Message("Klarna's legacy API cannot show whether {0} was split off. Look the order up in Klarna Online: give the number of the split-off reservation, or confirm that nothing was split off.", new Amount(operation.Amount ?? 0, currency)));
             case OperationKind.Capture:
                 if (answer.InvoiceNumber is { Length: > 0 } invoiceNumber)
                 {
@@ -67,28 +66,28 @@ public sealed class OperationReconciler(
                     return await journal.SettleAsync(operation.Id, actor, new KlarnaAnswer(invoiceNumber), Prefix);
                 }
                 if (answer.Happened == false)
-                    return await journal.FailReconciledAsync(operation.Id, actor, "the capture did not happen at Klarna; nothing changed.");
+                    return await journal.FailReconciledAsync(operation.Id, actor, new Message("the capture did not happen at Klarna; nothing changed."));
                 var target = operation.SplitReservationNumber ?? operation.ReservationNumber!;
                 if (operation.Scope != OperationScope.Lines && await IsOpenAsync(credentials, target) == true)
-                    return await journal.FailReconciledAsync(operation.Id, actor, $"Klarna still holds reservation {target}, so the capture did not happen; nothing changed.");
+                    return await journal.FailReconciledAsync(operation.Id, actor, new Message("Klarna still holds reservation {0}, so the capture did not happen; nothing changed.", target));
                 return Ask(operation, operation.Scope == OperationScope.Lines
-                    ? "A capture of lines leaves the reservation open, so Klarna's legacy API cannot show whether it happened. Look the order up in Klarna Online: give the invoice number if it was captured, or confirm that it was not."
-                    : $"Klarna no longer holds reservation {target}. Look the order up in Klarna Online and give the invoice number of the capture, or confirm that it was not captured.");
+                    ? new Message("A capture of lines leaves the reservation open, so Klarna's legacy API cannot show whether it happened. Look the order up in Klarna Online: give the invoice number if it was captured, or confirm that it was not.")
+                    : new Message("Klarna no longer holds reservation {0}. Look the order up in Klarna Online and give the invoice number of the capture, or confirm that it was not captured.", target));
             case OperationKind.Cancel:
                 return await IsOpenAsync(credentials, operation.ReservationNumber!) == true
-                    ? await journal.FailReconciledAsync(operation.Id, actor, $"Klarna still holds reservation {operation.ReservationNumber}, so the cancellation did not happen; nothing changed.")
+                    ? await journal.FailReconciledAsync(operation.Id, actor, new Message("Klarna still holds reservation {0}, so the cancellation did not happen; nothing changed.", operation.ReservationNumber))
                     : await journal.SettleAsync(operation.Id, actor, new KlarnaAnswer(), Prefix);
             default:
                 return answer.Happened switch
                 {
                     true => await journal.SettleAsync(operation.Id, actor, new KlarnaAnswer(operation.InvoiceNumber), Prefix),
-                    false => await journal.FailReconciledAsync(operation.Id, actor, $"the {what} did not happen at Klarna; nothing changed."),
-                    null => Ask(operation, $"Klarna's legacy API cannot show whether the {what} happened. Look the order up in Klarna Online and confirm whether it did."),
+                    false => await journal.FailReconciledAsync(operation.Id, actor, new Message("“{0}” did not happen at Klarna; nothing changed.", operation.Kind)),
+                    null => Ask(operation, new Message("Klarna's legacy API cannot show whether “{0}” happened. Look the order up in Klarna Online and confirm whether it did.", operation.Kind)),
                 };
         }
     }
 
-    private static OperationOutcome Ask(Operation operation, string question) => new(operation.Id, OperationState.Unknown, question);
+    private static OperationOutcome Ask(Operation operation, Message question) => new(operation.Id, OperationState.Unknown, question);
 
     /// <summary>True when Klarna still holds the reservation, false when it no longer knows it as open (9109).</summary>
     private async Task<bool?> IsOpenAsync(KlarnaCredentials credentials, string reservationNumber)
@@ -104,7 +103,7 @@ public sealed class OperationReconciler(
         }
         catch (KlarnaException e)
         {
-            throw new BusinessRuleException($"Klarna could not be asked, try again later: {e.Message}");
+            throw new BusinessRuleException("Klarna could not be asked, try again later: {0}", e.Message);
         }
     }
 
@@ -113,7 +112,7 @@ public sealed class OperationReconciler(
         await using (var db = await databases.CreateDbContextAsync())
         {
             if (await db.Invoices.AnyAsync(i => i.InvoiceNumber == invoiceNumber))
-                throw new BusinessRuleException($"Invoice {invoiceNumber} is recorded already; it cannot be this capture's.");
+                throw new BusinessRuleException("Invoice {0} is recorded already; it cannot be this capture's.", invoiceNumber);
         }
         bool known;
         try
@@ -126,9 +125,9 @@ public sealed class OperationReconciler(
         }
         catch (KlarnaException e)
         {
-            throw new BusinessRuleException($"Klarna could not be asked, try again later: {e.Message}");
+            throw new BusinessRuleException("Klarna could not be asked, try again later: {0}", e.Message);
         }
         if (!known)
-            throw new BusinessRuleException($"Klarna does not know invoice {invoiceNumber} for this merchant.");
+            throw new BusinessRuleException("Klarna does not know invoice {0} for this merchant.", invoiceNumber);
     }
 }

@@ -73,15 +73,15 @@ public sealed class ReservationService(
         await using (var db = await databases.CreateDbContextAsync(cancellationToken))
         {
             channel = await db.Channels.AsNoTracking().SingleOrDefaultAsync(c => c.Code == order.ChannelCode, cancellationToken)
-                ?? throw new BusinessRuleException($"There is no channel '{order.ChannelCode}'.");
+                ?? throw new BusinessRuleException("There is no channel '{0}'.", order.ChannelCode);
         }
         var service = channel.Service(order.Service);
         if (!service.Enabled)
-            throw new BusinessRuleException($"{ServiceNames.Of(order.Service)} is not enabled in '{order.ChannelCode}'.");
+            throw new BusinessRuleException("{0} is not enabled in '{1}'.", order.Service, order.ChannelCode);
         if (KlarnaMarkets.Find(order.Country) is not { } market || market.Currency != order.Currency)
-            throw new BusinessRuleException($"Klarna does not take {order.Currency} in {order.Country}.");
+            throw new BusinessRuleException("Klarna does not take {0} in {1}.", order.Currency, order.Country);
         if (Transaction.DuplicateArticleNumbers(order.Lines.Select(l => l.ArticleNumber)) is { Count: > 0 } duplicates)
-            throw new BusinessRuleException($"Every order line needs its own article number; {string.Join(", ", duplicates)} appears more than once.");
+            throw new BusinessRuleException("Every order line needs its own article number; {0} appears more than once.", string.Join(", ", duplicates));
         var credentials = secrets.Credentials(service);
 
         var (claim, earlier) = await ClaimAsync(channel.Id, order, fingerprint, credentials, cancellationToken);

@@ -28,10 +28,10 @@ public sealed class SavedView
 
     public void Replace(string query, DateTimeOffset at) => (Query, CreatedAt) = (query, at);
 
-    public static string? NameError(string? name) => name?.Trim() switch
+    public static Message? NameError(string? name) => name?.Trim() switch
     {
-        null or "" => "Give the view a name.",
-        { Length: > NameLength } => $"A view's name has at most {NameLength} characters.",
+        null or "" => new Message("Give the view a name."),
+        { Length: > NameLength } => new Message("A view's name has at most {0} characters.", NameLength),
         _ => null,
     };
 }
@@ -61,7 +61,7 @@ public sealed class SavedViews(IDbContextFactory<BackOfficeDbContext> databases,
             if (view is not null)
                 view.Replace(query, time.GetUtcNow());
             else if (await db.SavedViews.CountAsync(v => v.UserId == owner) >= SavedView.MostPerUser)
-                throw new BusinessRuleException($"You have {SavedView.MostPerUser} saved views; delete one first.");
+                throw new BusinessRuleException("You have {0} saved views; delete one first.", SavedView.MostPerUser);
             else
                 db.SavedViews.Add(view = new SavedView(owner, trimmed, query, time.GetUtcNow()));
             await db.SaveChangesAsync();

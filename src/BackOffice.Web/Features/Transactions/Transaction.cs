@@ -28,16 +28,16 @@ public sealed record TransactionAddress(
     string Email, string Phone)
 {
     /// <summary>Why Klarna would not take the address (the rules its gateway checks, and ISO-8859-1), or null.</summary>
-    public string? ValidationError()
+    public Message? ValidationError()
     {
         string[] fields = [FirstName, LastName, Company, Street, HouseNumber, PostalCode, City, Email, Phone];
-        return FirstName.Length == 0 && LastName.Length == 0 && Company.Length == 0 ? "Give a name or a company."
-            : Street.Length == 0 ? "Give the street."
-            : PostalCode.Length == 0 ? "Give the postal code."
-            : City.Length == 0 ? "Give the city."
-            : Email.Length > 0 && !Email.Contains('@', StringComparison.Ordinal) ? $"'{Email}' is not an e-mail address."
-            : !Phone.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-') ? $"'{Phone}' is not a phone number."
-            : fields.Any(f => f.Any(c => c > '\u00FF' || char.IsControl(c))) ? "Klarna takes only Latin characters (ISO-8859-1) in an address."
+        return FirstName.Length == 0 && LastName.Length == 0 && Company.Length == 0 ? new Message("Give a name or a company.")
+            : Street.Length == 0 ? new Message("Give the street.")
+            : PostalCode.Length == 0 ? new Message("Give the postal code.")
+            : City.Length == 0 ? new Message("Give the city.")
+            : Email.Length > 0 && !Email.Contains('@', StringComparison.Ordinal) ? new Message("'{0}' is not an e-mail address.", Email)
+            : !Phone.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-') ? new Message("'{0}' is not a phone number.", Phone)
+            : fields.Any(f => f.Any(c => c > '\u00FF' || char.IsControl(c))) ? new Message("Klarna takes only Latin characters (ISO-8859-1) in an address.")
             : null;
     }
 }
@@ -87,7 +87,7 @@ public sealed class Transaction
         if (lines.Count == 0 || lines.Sum(l => l.Total) != amount)
             throw new BusinessRuleException("The order lines must add up to the amount.");
         if (DuplicateArticleNumbers(lines.Select(l => l.ArticleNumber)) is { Count: > 0 } duplicates)
-            throw new BusinessRuleException($"Every order line needs its own article number; {string.Join(", ", duplicates)} appears more than once.");
+            throw new BusinessRuleException("Every order line needs its own article number; {0} appears more than once.", string.Join(", ", duplicates));
         (ChannelId, Service, Environment, MerchantId, OrderNumber, ReservationNumber) = (channelId, service, environment, merchantId, orderNumber, reservationNumber);
         (Currency, Country, AuthorizedAmount, Lines) = (currency, country, amount, [.. lines]);
         (Customer, BillingAddress, ShippingAddress, CreatedAt, ExpiresAt) = (customer, billingAddress, shippingAddress, createdAt, expiresAt);
@@ -181,25 +181,25 @@ public sealed class Transaction
     public bool CanEditLines => State == TransactionState.Authorized && CapturedAmount == 0 && OpenSplitAmount == 0;
 
     /// <summary>The new reserved amount for new line quantities (articles not named keep theirs), or why they cannot be.</summary>
-    public (long Amount, string? Error) LineEdit(IReadOnlyList<ArticleQuantity> quantities)
+    public (long Amount, Message? Error) LineEdit(IReadOnlyList<ArticleQuantity> quantities)
     {
         if (!CanEditLines)
             return (0, OpenSplitAmount > 0 && State == TransactionState.Authorized
-                ? $"{Money.Format(OpenSplitAmount, Currency)} sits in a split-off reservation: capture or cancel it before the lines change."
-                : $"The lines of a {State} transaction cannot be changed any more.");
+                ? new Message("{0} sits in a split-off reservation: capture or cancel it before the lines change.", new Amount(OpenSplitAmount, Currency))
+                : new Message("The lines of a {0} transaction cannot be changed any more.", State));
         if (DuplicateArticleNumbers(quantities.Select(q => q.ArticleNumber)) is { Count: > 0 } duplicates)
-            return (0, $"{string.Join(", ", duplicates)} is given more than once.");
+            return (0, new Message("{0} is given more than once.", string.Join(", ", duplicates)));
         foreach (var quantity in quantities)
         {
             var line = Lines.FirstOrDefault(l => l.ArticleNumber == quantity.ArticleNumber);
             if (line is null)
-                return (0, $"{quantity.ArticleNumber} is not one of the order's lines.");
+                return (0, new Message("{0} is not one of the order's lines.", quantity.ArticleNumber));
             if (quantity.Quantity < 0 || quantity.Quantity > line.Quantity)
-                return (0, $"{line.ArticleNumber} can be 0 to {line.Quantity}: a reservation is never raised.");
+                return (0, new Message("{0} can be 0 to {1}: a reservation is never raised.", line.ArticleNumber, line.Quantity));
         }
         var amount = EditedLines(quantities).Sum(l => l.Total);
-        return amount == 0 ? (0, "Keep at least one line; to drop them all, cancel the order.")
-            : amount == ReservedAmount ? (amount, "Nothing was changed.")
+        return amount == 0 ? (0, new Message("Keep at least one line; to drop them all, cancel the order."))
+            : amount == ReservedAmount ? (amount, new Message("Nothing was changed."))
             : (amount, null);
     }
 
@@ -225,12 +225,12 @@ public sealed class Transaction
     public const int OrderNumberMaxLength = 100;
 
     /// <summary>Why the order number cannot become <paramref name="orderNumber"/>, or null.</summary>
-    public string? OrderNumberError(string orderNumber) =>
-        !CanChangeOrderNumber ? $"The order number of a {State} transaction cannot be changed."
-        : orderNumber.Trim().Length == 0 ? "Give the new order number."
-        : orderNumber.Length > OrderNumberMaxLength ? $"An order number has at most {OrderNumberMaxLength} characters."
-        : orderNumber.Any(c => c > '\u00FF' || char.IsControl(c)) ? "An order number can only have characters Klarna takes (ISO-8859-1, no control characters)."
-        : orderNumber == OrderNumber ? $"The order number is {OrderNumber} already."
+    public Message? OrderNumberError(string orderNumber) =>
+        !CanChangeOrderNumber ? new Message("The order number of a {0} transaction cannot be changed.", State)
+        : orderNumber.Trim().Length == 0 ? new Message("Give the new order number.")
+        : orderNumber.Length > OrderNumberMaxLength ? new Message("An order number has at most {0} characters.", OrderNumberMaxLength)
+        : orderNumber.Any(c => c > '\u00FF' || char.IsControl(c)) ? new Message("An order number can only have characters Klarna takes (ISO-8859-1, no control characters).")
+        : orderNumber == OrderNumber ? new Message("The order number is {0} already.", OrderNumber)
         : null;
 
     public void ChangeOrderNumber(string orderNumber)
@@ -246,9 +246,9 @@ public sealed class Transaction
     public void ChangeAddresses(TransactionAddress billing, TransactionAddress shipping)
     {
         if (!CanChangeAddress)
-            throw new BusinessRuleException($"The addresses of a {State} transaction cannot be changed any more.");
+            throw new BusinessRuleException("The addresses of a {0} transaction cannot be changed any more.", State);
         if (billing.Country != Country || shipping.Country != Country)
-            throw new BusinessRuleException($"Both addresses must stay in {Country}, the country the order was placed in.");
+            throw new BusinessRuleException("Both addresses must stay in {0}, the country the order was placed in.", Country);
         (BillingAddress, ShippingAddress) = (billing, shipping);
         var name = $"{billing.FirstName} {billing.LastName}".Trim();
         Customer = Customer with { Name = name.Length > 0 ? name : billing.Company, Email = billing.Email.Length > 0 ? billing.Email : Customer.Email };
@@ -260,45 +260,45 @@ public sealed class Transaction
         [.. articleNumbers.GroupBy(a => a, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key)];
 
     /// <summary>Why everything that remains cannot be captured, or null.</summary>
-    public string? CaptureRemainingError() => !IsOpen ? $"A {State} transaction cannot be captured." : RemainingAmount <= 0 ? "Nothing is left to capture." : null;
+    public Message? CaptureRemainingError() => !IsOpen ? new Message("A {0} transaction cannot be captured.", State) : RemainingAmount <= 0 ? new Message("Nothing is left to capture.") : null;
 
     /// <summary>Why an amount cannot be captured from the main reservation (split off unless it is all of it), or null.</summary>
-    public string? CaptureError(long amount) =>
-        !IsOpen ? $"A {State} transaction cannot be captured."
-        : amount <= 0 ? "Capture more than nothing."
-        : amount > RemainingAmount ? $"At most {Money.Format(RemainingAmount, Currency)} can be captured."
-        : amount > MainOpenAmount ? $"At most {Money.Format(MainOpenAmount, Currency)} can be captured by amount: {Money.Format(OpenSplitAmount, Currency)} sits in a split-off reservation, which only \"everything that remains\" captures."
+    public Message? CaptureError(long amount) =>
+        !IsOpen ? new Message("A {0} transaction cannot be captured.", State)
+        : amount <= 0 ? new Message("Capture more than nothing.")
+        : amount > RemainingAmount ? new Message("At most {0} can be captured.", new Amount(RemainingAmount, Currency))
+        : amount > MainOpenAmount ? new Message("At most {0} can be captured by amount: {1} sits in a split-off reservation, which only \"everything that remains\" captures.", new Amount(MainOpenAmount, Currency), new Amount(OpenSplitAmount, Currency))
         : null;
 
-    public string? ReduceError(long newReservedAmount) =>
-        !CanReduce ? $"A {State} transaction cannot be reduced."
+    public Message? ReduceError(long newReservedAmount) =>
+        !CanReduce ? new Message("A {0} transaction cannot be reduced.", State)
         : newReservedAmount <= OpenSplitAmount ? OpenSplitAmount == 0
-            ? "The new amount must be more than nothing; cancel instead."
-            : $"The new amount must be more than the {Money.Format(OpenSplitAmount, Currency)} held in a split-off reservation."
-        : newReservedAmount >= ReservedAmount ? $"The new amount must be below the reserved {Money.Format(ReservedAmount, Currency)}; a reservation is never raised."
+            ? new Message("The new amount must be more than nothing; cancel instead.")
+            : new Message("The new amount must be more than the {0} held in a split-off reservation.", new Amount(OpenSplitAmount, Currency))
+        : newReservedAmount >= ReservedAmount ? new Message("The new amount must be below the reserved {0}; a reservation is never raised.", new Amount(ReservedAmount, Currency))
         : null;
 
-    public string? RefundError(long amount) =>
-        !CanRefund ? $"A {State} transaction has nothing to refund."
-        : amount <= 0 ? "Refund more than nothing."
-        : amount > RefundableAmount ? $"At most {Money.Format(RefundableAmount, Currency)} can be refunded."
+    public Message? RefundError(long amount) =>
+        !CanRefund ? new Message("A {0} transaction has nothing to refund.", State)
+        : amount <= 0 ? new Message("Refund more than nothing.")
+        : amount > RefundableAmount ? new Message("At most {0} can be refunded.", new Amount(RefundableAmount, Currency))
         : null;
 
     /// <summary>The amount of capturing these line quantities from the main reservation, or why it cannot be done.</summary>
-    public (long Amount, string? Error) LineCapture(IReadOnlyList<ArticleQuantity> articles)
+    public (long Amount, Message? Error) LineCapture(IReadOnlyList<ArticleQuantity> articles)
     {
         if (articles.Count == 0)
-            return (0, "Choose what to capture.");
+            return (0, new Message("Choose what to capture."));
         if (DuplicateArticleNumbers(articles.Select(a => a.ArticleNumber)) is { Count: > 0 } duplicates)
-            return (0, $"Article {duplicates[0]} is listed twice.");
+            return (0, new Message("Article {0} is listed twice.", duplicates[0]));
         long amount = 0;
         foreach (var article in articles)
         {
             var line = Lines.FirstOrDefault(l => l.ArticleNumber == article.ArticleNumber);
             if (line is null)
-                return (0, $"Article {article.ArticleNumber} is not on this order.");
+                return (0, new Message("Article {0} is not on this order.", article.ArticleNumber));
             if (article.Quantity <= 0 || article.Quantity > line.UncapturedQuantity)
-                return (0, $"At most {line.UncapturedQuantity} of {article.ArticleNumber} can be captured.");
+                return (0, new Message("At most {0} of {1} can be captured.", line.UncapturedQuantity, article.ArticleNumber));
             amount = checked(amount + article.Quantity * line.UnitPrice);
         }
         return (amount, CaptureError(amount));
@@ -318,7 +318,7 @@ public sealed class Transaction
     {
         if (Splits.Any(s => s.ReservationNumber == reservationNumber))
             return;
-        Guard(!IsOpen ? $"A {State} transaction has nothing to split." : amount <= 0 || amount >= MainOpenAmount ? $"Klarna cannot split {Money.Format(amount, Currency)} off." : null);
+        Guard(!IsOpen ? new Message("A {0} transaction has nothing to split.", State) : amount <= 0 || amount >= MainOpenAmount ? new Message("Klarna cannot split {0} off.", new Amount(amount, Currency)) : null);
         Splits = [.. Splits, new ReservationSplit(reservationNumber, amount, SplitState.Open)];
         Version = Guid.NewGuid();
     }
@@ -331,13 +331,13 @@ public sealed class Transaction
     {
         var split = FindSplit(reservationNumber);
         Guard(split is not null
-            ? split.State != SplitState.Open ? $"Reservation {reservationNumber} holds nothing any more."
-                : amount != split.Amount ? $"Reservation {reservationNumber} holds {Money.Format(split.Amount, Currency)}." : null
-            : reservationNumber != ReservationNumber ? $"Reservation {reservationNumber} is not this order's." : CaptureError(amount));
+            ? split.State != SplitState.Open ? new Message("Reservation {0} holds nothing any more.", reservationNumber)
+                : amount != split.Amount ? new Message("Reservation {0} holds {1}.", reservationNumber, new Amount(split.Amount, Currency)) : null
+            : reservationNumber != ReservationNumber ? new Message("Reservation {0} is not this order's.", reservationNumber) : CaptureError(amount));
         foreach (var article in lines)
         {
             var line = Lines.FirstOrDefault(l => l.ArticleNumber == article.ArticleNumber);
-            Guard(line is null || article.Quantity > line.UncapturedQuantity ? $"At most {line?.UncapturedQuantity ?? 0} of {article.ArticleNumber} can be captured." : null);
+            Guard(line is null || article.Quantity > line.UncapturedQuantity ? new Message("At most {0} of {1} can be captured.", line?.UncapturedQuantity ?? 0, article.ArticleNumber) : null);
         }
         if (split is not null)
             SetSplit(split with { State = SplitState.Captured });
@@ -362,14 +362,14 @@ public sealed class Transaction
     {
         if (FindSplit(reservationNumber) is { } split)
         {
-            Guard(split.State != SplitState.Open ? $"Reservation {reservationNumber} holds nothing any more." : null);
+            Guard(split.State != SplitState.Open ? new Message("Reservation {0} holds nothing any more.", reservationNumber) : null);
             ReservedAmount -= split.Amount;
             SetSplit(split with { State = SplitState.Released });
         }
         else
         {
-            Guard(reservationNumber != ReservationNumber ? $"Reservation {reservationNumber} is not this order's."
-                : !(IsOpen || State == TransactionState.Pending) ? $"A {State} transaction cannot be cancelled." : null);
+            Guard(reservationNumber != ReservationNumber ? new Message("Reservation {0} is not this order's.", reservationNumber)
+                : !(IsOpen || State == TransactionState.Pending) ? new Message("A {0} transaction cannot be cancelled.", State) : null);
             ReservedAmount = CapturedAmount + OpenSplitAmount;
         }
         Settle(expired ? TransactionState.Expired : TransactionState.Cancelled);
@@ -458,7 +458,7 @@ public sealed class Transaction
         Version = Guid.NewGuid();
     }
 
-    private static void Guard(string? error)
+    private static void Guard(Message? error)
     {
         if (error is not null)
             throw new BusinessRuleException(error);

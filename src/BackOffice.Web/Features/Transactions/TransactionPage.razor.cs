@@ -59,7 +59,7 @@ public sealed partial class TransactionPage
         {
             openDialog.Close();
             openDialog = null;
-            outcome = new OperationOutcome(active.Id, OperationState.Failed, $"{active.User} started {OperationNames.WithArticle(active.Kind)} meanwhile; wait for it to finish.");
+            outcome = new OperationOutcome(active.Id, OperationState.Failed, new Message("{0} started “{1}” meanwhile; wait for it to finish.", active.User, active.Kind));
         }
     }
 
@@ -102,7 +102,7 @@ public sealed partial class TransactionPage
     {
         if (!await CanStartAsync())
             return;
-        if (await AskAsync<CaptureDialog, CaptureRequest>("Capture", new DialogParameters<CaptureDialog> { { d => d.Transaction, details!.Transaction } }) is { } request)
+        if (await AskAsync<CaptureDialog, CaptureRequest>(L["Capture"], new DialogParameters<CaptureDialog> { { d => d.Transaction, details!.Transaction } }) is { } request)
             await RunAsync(user => Transactions.CaptureAsync(user, Id, request));
     }
 
@@ -110,7 +110,7 @@ public sealed partial class TransactionPage
     {
         if (!await CanStartAsync())
             return;
-        if (await AskAsync<EditLinesDialog, LinesChange>("Edit lines", new DialogParameters<EditLinesDialog> { { d => d.Transaction, details!.Transaction } }) is { } change)
+        if (await AskAsync<EditLinesDialog, LinesChange>(L["Edit lines"], new DialogParameters<EditLinesDialog> { { d => d.Transaction, details!.Transaction } }) is { } change)
             await RunAsync(user => Transactions.EditLinesAsync(user, Id, change.Quantities, change.Reason));
     }
 
@@ -119,7 +119,7 @@ public sealed partial class TransactionPage
         if (!await CanStartAsync())
             return;
         var parameters = new DialogParameters<RefundDialog> { { d => d.Transaction, details!.Transaction }, { d => d.Invoices, [.. details.Invoices.Select(i => i.Invoice)] } };
-        if (await AskAsync<RefundDialog, RefundRequest>("Refund", parameters) is { } request)
+        if (await AskAsync<RefundDialog, RefundRequest>(L["Refund"], parameters) is { } request)
             await RunAsync(user => Transactions.RefundAsync(user, Id, request));
     }
 
@@ -127,7 +127,7 @@ public sealed partial class TransactionPage
     {
         if (!await CanStartAsync())
             return;
-        if (await AskAsync<CancelDialog, string>("Cancel", new DialogParameters<CancelDialog> { { d => d.Transaction, details!.Transaction } }) is { } reason)
+        if (await AskAsync<CancelDialog, string>(L["Cancel"], new DialogParameters<CancelDialog> { { d => d.Transaction, details!.Transaction } }) is { } reason)
             await RunAsync(user => Transactions.CancelAsync(user, Id, reason));
     }
 
@@ -137,7 +137,7 @@ public sealed partial class TransactionPage
             return;
         var invoice = details!.Invoices[^1].Invoice.InvoiceNumber;
         var shipment = (await Channels.FindAsync(details.ChannelCode))?.Service(details.Transaction.Service).Settings.InvoiceShipment ?? InvoiceShipment.EMail;
-        if (await Dialogs.ShowMessageBoxAsync("Resend invoice", $"Send invoice {invoice} again by {(shipment == InvoiceShipment.Mail ? "mail" : "e-mail")}?", yesText: "Send", cancelText: "Cancel") == true)
+        if (await Dialogs.ShowMessageBoxAsync(L["Resend invoice"], shipment == InvoiceShipment.Mail ? L["Send invoice {0} again by mail?", invoice] : L["Send invoice {0} again by e-mail?", invoice], yesText: L["Send"], cancelText: L["Cancel"]) == true)
             await RunAsync(user => Transactions.ResendInvoiceAsync(user, Id, invoice, shipment));
     }
 
@@ -145,7 +145,7 @@ public sealed partial class TransactionPage
     {
         if (!await CanStartAsync())
             return;
-        if (await Dialogs.ShowMessageBoxAsync("Extend expiry", $"Ask Klarna to extend the reservation of order {details!.Transaction.OrderNumber}?", yesText: "Extend", cancelText: "Cancel") == true)
+        if (await Dialogs.ShowMessageBoxAsync(L["Extend expiry"], L["Ask Klarna to extend the reservation of order {0}?", details!.Transaction.OrderNumber], yesText: L["Extend"], cancelText: L["Cancel"]) == true)
             await RunAsync(user => Transactions.ExtendExpiryAsync(user, Id));
     }
 
@@ -153,7 +153,7 @@ public sealed partial class TransactionPage
     {
         if (!await CanStartAsync())
             return;
-        if (await AskAsync<AddressDialog, AddressChange>("Edit address", new DialogParameters<AddressDialog> { { d => d.Transaction, details!.Transaction } }) is { } change)
+        if (await AskAsync<AddressDialog, AddressChange>(L["Edit address"], new DialogParameters<AddressDialog> { { d => d.Transaction, details!.Transaction } }) is { } change)
             await RunAsync(user => Transactions.ChangeAddressAsync(user, Id, change.Billing, change.Shipping));
     }
 
@@ -161,7 +161,7 @@ public sealed partial class TransactionPage
     {
         if (!await CanStartAsync())
             return;
-        if (await AskAsync<OrderNumberDialog, (string OrderNumber, string Reason)?>("Change order number", new DialogParameters<OrderNumberDialog> { { d => d.Transaction, details!.Transaction } }) is { } change)
+        if (await AskAsync<OrderNumberDialog, (string OrderNumber, string Reason)?>(L["Change order number"], new DialogParameters<OrderNumberDialog> { { d => d.Transaction, details!.Transaction } }) is { } change)
             await RunAsync(user => Transactions.ChangeOrderNumberAsync(user, Id, change.OrderNumber, change.Reason));
     }
 
@@ -176,13 +176,13 @@ public sealed partial class TransactionPage
             { d => d.Currency, details!.Transaction.Currency },
             { d => d.Quote, days => Transactions.QuoteDueDateAsync(user, Id, invoiceNumber, days) },
         };
-        if (await AskAsync<DueDateDialog, (int Days, string Reason)?>("Extend due date", parameters) is { } extension)
+        if (await AskAsync<DueDateDialog, (int Days, string Reason)?>(L["Extend due date"], parameters) is { } extension)
             await RunAsync(u => Transactions.ExtendDueDateAsync(u, Id, invoiceNumber, extension.Days, extension.Reason));
     }
 
     private async Task ReconcileAsync(Operation operation)
     {
-        if (await AskAsync<ReconcileDialog, ReconcileAnswer>("Reconcile", new DialogParameters<ReconcileDialog> { { d => d.Operation, operation } }) is { } answer)
+        if (await AskAsync<ReconcileDialog, ReconcileAnswer>(L["Reconcile"], new DialogParameters<ReconcileDialog> { { d => d.Operation, operation } }) is { } answer)
             await RunAsync(user => Transactions.ReconcileAsync(user, Id, answer.InvoiceNumber, answer.Happened, answer.SplitReservationNumber));
     }
 
@@ -192,7 +192,7 @@ public sealed partial class TransactionPage
         await ReloadAsync();
         if (details?.ActiveOperation is not { } active)
             return details is not null;
-        outcome = new OperationOutcome(active.Id, OperationState.Failed, $"{active.User} started {OperationNames.WithArticle(active.Kind)} meanwhile; wait for it to finish.");
+        outcome = new OperationOutcome(active.Id, OperationState.Failed, new Message("{0} started “{1}” meanwhile; wait for it to finish.", active.User, active.Kind));
         return false;
     }
 
@@ -209,11 +209,11 @@ public sealed partial class TransactionPage
         try
         {
             outcome = await action((await AuthenticationState).User);
-            Snackbar.Add(outcome.Message, outcome.Succeeded ? Severity.Success : Severity.Error);
+            Snackbar.Add(L.Text(outcome.Message), outcome.Succeeded ? Severity.Success : Severity.Error);
         }
         catch (BusinessRuleException e)
         {
-            outcome = new OperationOutcome(Guid.Empty, OperationState.Failed, e.Message);
+            outcome = new OperationOutcome(Guid.Empty, OperationState.Failed, e.Text);
         }
         finally
         {

@@ -58,9 +58,6 @@ public sealed record TransactionListPage(IReadOnlyList<TransactionRow> Rows, boo
 /// <summary>How many transactions match: exact up to <see cref="TransactionQuery.CountBound"/>, beyond it only "more than".</summary>
 public readonly record struct TransactionCount(int Value, bool MoreThan)
 {
-    public override string ToString() => MoreThan
-        ? $"more than {Value.ToString("N0", CultureInfo.CurrentCulture)}"
-        : Value.ToString("N0", CultureInfo.CurrentCulture);
 }
 
 /// <summary>A list row; init properties (not a constructor) so the database can still filter and sort it.</summary>
@@ -89,7 +86,7 @@ public sealed record InvoiceView(Invoice Invoice, string? DownloadUrl);
 
 /// <summary>Everything the detail page shows; <see cref="ConfigurationChanged"/> says why its channel's service differs now.</summary>
 public sealed record TransactionDetails(
-    Transaction Transaction, string ChannelCode, IReadOnlyList<InvoiceView> Invoices, IReadOnlyList<Operation> Operations, string? ConfigurationChanged)
+    Transaction Transaction, string ChannelCode, IReadOnlyList<InvoiceView> Invoices, IReadOnlyList<Operation> Operations, Message? ConfigurationChanged)
 {
     /// <summary>The money action under way or of unknown outcome: while there is one, no other may start.</summary>
     public Operation? ActiveOperation => Operations.FirstOrDefault(o => o.Id == Transaction.ActiveOperationId);
@@ -186,7 +183,8 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
         var now = time.GetUtcNow();
         var service = channel.Service(transaction.Service);
         var changed = service.MerchantId != transaction.MerchantId || service.Environment != transaction.Environment
-            ? $"{ServiceNames.Of(transaction.Service)} of '{channel.Code}' is now eid {service.MerchantId?.ToString(CultureInfo.InvariantCulture) ?? "none"} ({service.Environment}); this transaction was made with eid {transaction.MerchantId} ({transaction.Environment}), which its actions keep using."
+            ? new Message("{0} of '{1}' is now eid {2} ({3}); this transaction was made with eid {4} ({5}), which its actions keep using.",
+                transaction.Service, channel.Code, service.MerchantId?.ToString(CultureInfo.InvariantCulture) ?? "none", service.Environment, transaction.MerchantId, transaction.Environment)
             : null;
         return new TransactionDetails(transaction, channel.Code,
             [.. invoices.Select(i => new InvoiceView(i, i.IsDownloadable(now) ? klarna.Value.InvoiceUrl(transaction.Environment, i.InvoiceNumber) : null))],

@@ -12,7 +12,7 @@ public sealed record CaptureRequest(long? Amount = null, IReadOnlyList<ArticleQu
 public sealed record RefundRequest(string InvoiceNumber, long? Amount = null, IReadOnlyList<ArticleQuantity>? Lines = null, decimal VatPercent = 0, string Reason = "");
 
 /// <summary>How a money action ended, in words for the person who asked.</summary>
-public sealed record OperationOutcome(Guid OperationId, OperationState State, string Message, string? InvoiceNumber = null, int? FaultCode = null)
+public sealed record OperationOutcome(Guid OperationId, OperationState State, Message Message, string? InvoiceNumber = null, int? FaultCode = null)
 {
     public bool Succeeded => State == OperationState.Succeeded;
 }

@@ -69,7 +69,7 @@ public sealed class TransactionService(
         await authorization.RequireAsync(user, Policies.Operator);
         var transaction = await FindAsync(transactionId);
         if (!transaction.CanExtend)
-            throw new BusinessRuleException($"A {transaction.State} transaction has no reservation to extend.");
+            throw new BusinessRuleException("A {0} transaction has no reservation to extend.", transaction.State);
         string[] reservations = [.. transaction.OpenSplits.Select(s => s.ReservationNumber), .. transaction.MainOpenAmount > 0 ? [transaction.ReservationNumber] : Array.Empty<string>()];
         OperationOutcome? outcome = null;
         foreach (var reservation in reservations)
@@ -96,7 +96,7 @@ public sealed class TransactionService(
         {
             var transaction = await db.Transactions.AsNoTracking().SingleOrDefaultAsync(t => t.Id == transactionId) ?? throw new BusinessRuleException("There is no such transaction.");
             if (await db.Transactions.AnyAsync(t => t.ChannelId == transaction.ChannelId && t.OrderNumber == orderNumber && t.Id != transactionId))
-                throw new BusinessRuleException($"The channel has an order {orderNumber} already.");
+                throw new BusinessRuleException("The channel has an order {0} already.", orderNumber);
             latestInvoice = await db.Invoices.Where(i => i.TransactionId == transactionId).OrderByDescending(i => i.CapturedAt).Select(i => i.InvoiceNumber).FirstOrDefaultAsync();
         }
         return await RunAsync(user.Name(), transactionId, new ChangeOrderNumber(orderNumber, latestInvoice, reason));
@@ -119,7 +119,7 @@ public sealed class TransactionService(
         {
             var transaction = await db.Transactions.AsNoTracking().SingleOrDefaultAsync(t => t.Id == transactionId) ?? throw new BusinessRuleException("There is no such transaction.");
             if (!await db.Invoices.AnyAsync(i => i.TransactionId == transactionId && i.InvoiceNumber == invoiceNumber))
-                throw new BusinessRuleException($"Invoice {invoiceNumber} is not one of this transaction's.");
+                throw new BusinessRuleException("Invoice {0} is not one of this transaction's.", invoiceNumber);
             credentials = await credentialsOf.ForAsync(db, transaction);
         }
         try
@@ -132,7 +132,7 @@ public sealed class TransactionService(
         }
         catch (KlarnaException e)
         {
-            throw new BusinessRuleException($"Klarna could not be asked, try again later: {e.Message}");
+            throw new BusinessRuleException("Klarna could not be asked, try again later: {0}", e.Message);
         }
     }
 
@@ -178,7 +178,7 @@ public sealed class TransactionService(
         address.Street.Trim(), address.HouseNumber.Trim(), address.PostalCode.Trim(), address.City.Trim(), address.Country.Trim(), address.Email.Trim(), address.Phone.Trim());
 
     private static OperationOutcome Combine(OperationOutcome? earlier, OperationOutcome next) =>
-        earlier is null ? next : next with { Message = $"{earlier.Message} {next.Message}" };
+        earlier is null ? next : next with { Message = new Message("{0} {1}", earlier.Message, next.Message) };
 
     private async Task<Transaction> FindAsync(Guid id)
     {

@@ -45,8 +45,8 @@ public partial class TransactionsPage : IDisposable
     private string Position => (page.Rows.Count, offset, count) switch
     {
         (0, _, _) => "",
-        (var rows, { } before, { } total) => $"{before + 1:N0}–{before + rows:N0} of {total}",
-        (var rows, null, { } total) => $"last {rows:N0} of {total}",
+        (var rows, { } before, { } total) => L["{0:N0}–{1:N0} of {2}", before + 1, before + rows, Total(total)],
+        (var rows, null, { } total) => L["last {0:N0} of {1}", rows, Total(total)],
         _ => "",
     };
 
@@ -60,7 +60,9 @@ public partial class TransactionsPage : IDisposable
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = null!;
 
-    private string SelectionText => allMatching is { } all ? $"All {all.Count} matching selected" : selected.Count > 0 ? $"{selected.Count} selected" : "Select rows for a bulk action";
+    private string SelectionText => allMatching is { } all ? L["All {0} matching selected", all.Count] : selected.Count > 0 ? L["{0} selected", selected.Count] : L["Select rows for a bulk action"];
+
+    private string Total(TransactionCount total) => total.MoreThan ? L["more than {0:N0}", total.Value] : total.Value.ToString("N0", System.Globalization.CultureInfo.CurrentCulture);
     [Inject] private IJSRuntime JS { get; set; } = null!;
 
     private string ExportUrl => QueryHelpers.AddQueryString("transactions/export.csv", TransactionSearchAddress.Query(search));
@@ -80,17 +82,17 @@ public partial class TransactionsPage : IDisposable
 
     private async Task SaveViewAsync()
     {
-        var dialog = await Dialogs.ShowAsync<SaveViewDialog>("Save this view", new DialogOptions { MaxWidth = MaxWidth.ExtraSmall, FullWidth = true });
+        var dialog = await Dialogs.ShowAsync<SaveViewDialog>(L["Save this view"], new DialogOptions { MaxWidth = MaxWidth.ExtraSmall, FullWidth = true });
         if (await dialog.Result is not { Canceled: false, Data: string name })
             return;
         try
         {
             await SavedViews.SaveAsync(user, name, search, CurrentPosition);
-            Snackbar.Add($"Saved the view \u201c{name}\u201d.", Severity.Success);
+            Snackbar.Add(L["Saved the view “{0}”.", name], Severity.Success);
         }
         catch (BusinessRuleException e)
         {
-            Snackbar.Add(e.Message, Severity.Warning);
+            Snackbar.Add(L.Text(e), Severity.Warning);
         }
         views = await SavedViews.ListAsync(user);
     }
@@ -98,7 +100,7 @@ public partial class TransactionsPage : IDisposable
     private async Task DeleteViewAsync(SavedView view)
     {
         await SavedViews.DeleteAsync(user, view.Id);
-        Snackbar.Add($"Deleted the view \u201c{view.Name}\u201d.", Severity.Info);
+        Snackbar.Add(L["Deleted the view “{0}”.", view.Name], Severity.Info);
         views = await SavedViews.ListAsync(user);
     }
 
@@ -113,7 +115,7 @@ public partial class TransactionsPage : IDisposable
         var ids = await Bulk.MatchingAsync(search);
         if (ids.Count > BulkActions.Limit)
         {
-            Snackbar.Add($"More than {BulkActions.Limit} transactions match now; narrow the filter.", Severity.Warning);
+            Snackbar.Add(L["More than {0} transactions match now; narrow the filter.", BulkActions.Limit], Severity.Warning);
             return;
         }
         allMatching = ids;
@@ -123,7 +125,7 @@ public partial class TransactionsPage : IDisposable
 
     private async Task BulkAsync(BulkAction action)
     {
-        if (await BulkActionDialog.OpenAsync(Dialogs, Snackbar, Bulk, user, action, allMatching ?? [.. selected.Select(r => r.Id)]))
+        if (await BulkActionDialog.OpenAsync(Dialogs, Snackbar, L, Bulk, user, action, allMatching ?? [.. selected.Select(r => r.Id)]))
         {
             ClearSelection();
             count = null;
@@ -176,10 +178,10 @@ public partial class TransactionsPage : IDisposable
     /// <summary>A sortable column's title, by which the grid's sort is known.</summary>
     private string SortColumn(TransactionSort sort) => sort switch
     {
-        TransactionSort.OrderNumber => "Order",
-        TransactionSort.Amount => "Amount",
-        TransactionSort.Expires => DisplayTime.Column("Expires"),
-        _ => DisplayTime.Column("Created"),
+        TransactionSort.OrderNumber => L["Order"],
+        TransactionSort.Amount => L["Amount"],
+        TransactionSort.Expires => DisplayTime.Column(L["Expires"]),
+        _ => DisplayTime.Column(L["Created"]),
     };
 
     private async Task<GridData<TransactionRow>> LoadAsync(GridState<TransactionRow> state, CancellationToken cancellationToken)

@@ -38,6 +38,9 @@ public sealed class StaffClaimsFactory(UserManager<ApplicationUser> userManager,
     /// <summary>OpenID Connect's name for a user's time zone.</summary>
     public const string TimeZoneClaim = "zoneinfo";
 
+    /// <summary>OpenID Connect's name for a user's language.</summary>
+    public const string LanguageClaim = "locale";
+
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(ApplicationUser user)
     {
         var identity = await base.GenerateClaimsAsync(user);
@@ -45,6 +48,8 @@ public sealed class StaffClaimsFactory(UserManager<ApplicationUser> userManager,
         identity.AddClaim(new Claim(DisplayNameClaim, user.DisplayName));
         if (user.TimeZone is { Length: > 0 } zone)
             identity.AddClaim(new Claim(TimeZoneClaim, zone));
+        if (user.Language is { Length: > 0 } language)
+            identity.AddClaim(new Claim(LanguageClaim, language));
         return identity;
     }
 }

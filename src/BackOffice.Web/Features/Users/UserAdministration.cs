@@ -64,19 +64,19 @@ public sealed class UserAdministration(
         email = email.Trim();
         displayName = displayName.Trim();
         if (!Roles.All.Contains(role))
-            throw new BusinessRuleException($"Choose a role: {string.Join(", ", Roles.All)}.");
+            throw new BusinessRuleException("Choose a role: {0}.", string.Join(", ", Roles.All));
         if (displayName.Length is 0 or > 100)
             throw new BusinessRuleException("Enter a display name of 1 to 100 characters.");
         if (email.Length > 256 || !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email))
-            throw new BusinessRuleException($"'{email}' is not an e-mail address.");
+            throw new BusinessRuleException("'{0}' is not an e-mail address.", email);
         if (await users.FindByEmailAsync(email) is not null)
-            throw new BusinessRuleException($"There is a user {email} already.");
+            throw new BusinessRuleException("There is a user {0} already.", email);
 
         var user = new ApplicationUser { UserName = email, Email = email, DisplayName = displayName };
         Succeeded(await users.CreateAsync(user));
         Succeeded(await users.AddToRoleAsync(user, role));
         var link = await IssueLinkAsync(user, baseUri);
-        await AuditAsync(admin, "User created", user, $"{displayName}, {role}; set-password link valid until {link.ExpiresAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC{(link.Mailed ? ", mailed" : "")}.");
+        await AuditAsync(admin, "User created", user, new(link.Mailed ? "{0}, {1}; set-password link valid until {2} UTC, mailed." : "{0}, {1}; set-password link valid until {2} UTC.", displayName, role, Utc(link.ExpiresAt)));
         return link;
     }
 
@@ -84,7 +84,7 @@ public sealed class UserAdministration(
     {
         await authorization.RequireAsync(admin, Policies.Administrator);
         if (!Roles.All.Contains(role))
-            throw new BusinessRuleException($"Choose a role: {string.Join(", ", Roles.All)}.");
+            throw new BusinessRuleException("Choose a role: {0}.", string.Join(", ", Roles.All));
         await InTransactionAsync(async () =>
         {
             var user = await FindAsync(userId);
@@ -92,41 +92,41 @@ public sealed class UserAdministration(
             if (current == role)
                 return;
             if (current == Roles.Administrator)
-                await EnsureNotLastAdministratorAsync(admin, user, "demoted");
+                await EnsureNotLastAdministratorAsync(admin, user, Guard.Demote);
             if (current.Length > 0)
                 Succeeded(await users.RemoveFromRoleAsync(user, current));
             Succeeded(await users.AddToRoleAsync(user, role));
             Succeeded(await users.UpdateSecurityStampAsync(user));
-            await AuditAsync(admin, "User role changed", user, $"{current} → {role}");
+            await AuditAsync(admin, "User role changed", user, new("{0} → {1}", current, role));
         });
     }
 
-    public async Task LockAsync(ClaimsPrincipal admin, string userId) => await ChangeAsync(admin, userId, "locked", "User locked", async user =>
+    public async Task LockAsync(ClaimsPrincipal admin, string userId) => await ChangeAsync(admin, userId, Guard.Lock, "User locked", async user =>
     {
         Succeeded(await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue));
         Succeeded(await users.UpdateSecurityStampAsync(user));
-        return "Locked until an administrator unlocks it.";
+        return new Message("Locked until an administrator unlocks it.");
     });
 
     public async Task UnlockAsync(ClaimsPrincipal admin, string userId) => await ChangeAsync(admin, userId, null, "User unlocked", async user =>
     {
         Succeeded(await users.SetLockoutEndDateAsync(user, null));
         Succeeded(await users.ResetAccessFailedCountAsync(user));
-        return "Unlocked.";
+        return new Message("Unlocked.");
     });
 
-    public async Task DeactivateAsync(ClaimsPrincipal admin, string userId) => await ChangeAsync(admin, userId, "deactivated", "User deactivated", async user =>
+    public async Task DeactivateAsync(ClaimsPrincipal admin, string userId) => await ChangeAsync(admin, userId, Guard.Deactivate, "User deactivated", async user =>
     {
         user.DeactivatedAt = time.GetUtcNow();
         Succeeded(await users.UpdateSecurityStampAsync(user));
-        return "Deactivated; its sessions end within a minute.";
+        return new Message("Deactivated; its sessions end within a minute.");
     });
 
     public async Task ReactivateAsync(ClaimsPrincipal admin, string userId) => await ChangeAsync(admin, userId, null, "User reactivated", async user =>
     {
         user.DeactivatedAt = null;
         Succeeded(await users.UpdateAsync(user));
-        return "Reactivated.";
+        return new Message("Reactivated.");
     });
 
     /// <summary>A new set-password link (reset password, or resend the first one): earlier links stop working, and so do open sessions.</summary>
@@ -135,9 +135,9 @@ public sealed class UserAdministration(
         await authorization.RequireAsync(admin, Policies.Administrator);
         var user = await FindAsync(userId);
         if (user.DeactivatedAt is not null)
-            throw new BusinessRuleException($"{user.Email} is deactivated; reactivate it first.");
+            throw new BusinessRuleException("{0} is deactivated; reactivate it first.", user.Email);
         var link = await IssueLinkAsync(user, baseUri);
-        await AuditAsync(admin, "Set-password link issued", user, $"Valid until {link.ExpiresAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC{(link.Mailed ? ", mailed" : "")}; earlier links no longer work.");
+        await AuditAsync(admin, "Set-password link issued", user, new(link.Mailed ? "Valid until {0} UTC, mailed; earlier links no longer work." : "Valid until {0} UTC; earlier links no longer work.", Utc(link.ExpiresAt)));
         return link;
     }
 
@@ -146,7 +146,7 @@ public sealed class UserAdministration(
     {
         var link = await IssueLinkAsync(user, baseUri);
         db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Email ?? user.Id, "Users", "Set-password link requested", user.Email ?? user.Id,
-            $"Forgot password; {(link.Mailed ? "mailed" : "not mailed")}, valid until {link.ExpiresAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC."));
+            new Message(link.Mailed ? "Forgot password; mailed, valid until {0} UTC." : "Forgot password; not mailed, valid until {0} UTC.", Utc(link.ExpiresAt))));
         await db.SaveChangesAsync();
     }
 
@@ -173,7 +173,7 @@ public sealed class UserAdministration(
         user.SetPasswordLinkExpiresAt = null;
         user.EmailConfirmed = true;
         Succeeded(await users.UpdateAsync(user));
-        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Email ?? user.Id, "Users", "Password set", user.Email ?? user.Id, "Through a set-password link."));
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Email ?? user.Id, "Users", "Password set", user.Email ?? user.Id, new Message("Through a set-password link.")));
         await db.SaveChangesAsync();
         return result;
     }
@@ -191,7 +191,7 @@ public sealed class UserAdministration(
         return new SetPasswordLink(user.Email!, link, expires, mailed);
     }
 
-    private async Task ChangeAsync(ClaimsPrincipal admin, string userId, string? guarded, string action, Func<ApplicationUser, Task<string>> change)
+    private async Task ChangeAsync(ClaimsPrincipal admin, string userId, Guard? guarded, string action, Func<ApplicationUser, Task<Message>> change)
     {
         await authorization.RequireAsync(admin, Policies.Administrator);
         await InTransactionAsync(async () =>
@@ -205,15 +205,23 @@ public sealed class UserAdministration(
     }
 
     /// <summary>Refuses to take away the last way to administer the back office, or an administrator's own access.</summary>
-    private async Task EnsureNotLastAdministratorAsync(ClaimsPrincipal admin, ApplicationUser user, string what)
+    private async Task EnsureNotLastAdministratorAsync(ClaimsPrincipal admin, ApplicationUser user, Guard guard)
     {
         if (user.Id == users.GetUserId(admin))
-            throw new BusinessRuleException($"You cannot have yourself {what}; ask another administrator.");
+            throw new BusinessRuleException(guard.Yourself);
         var now = time.GetUtcNow();
         var others = (await users.GetUsersInRoleAsync(Roles.Administrator))
             .Count(u => u.Id != user.Id && u.DeactivatedAt is null && !(u.LockoutEnd > now));
         if (others == 0)
-            throw new BusinessRuleException($"{user.Email} is the last active administrator and cannot be {what}.");
+            throw new BusinessRuleException(guard.LastAdministrator, user.Email);
+    }
+
+    /// <summary>What is refused when a change would take an administrator's access away, one sentence per change.</summary>
+    private sealed record Guard(string Yourself, string LastAdministrator)
+    {
+        public static readonly Guard Demote = new("You cannot demote yourself; ask another administrator.", "{0} is the last active administrator and cannot be demoted.");
+        public static readonly Guard Lock = new("You cannot lock yourself out; ask another administrator.", "{0} is the last active administrator and cannot be locked.");
+        public static readonly Guard Deactivate = new("You cannot deactivate yourself; ask another administrator.", "{0} is the last active administrator and cannot be deactivated.");
     }
 
     /// <summary>One at a time: two administrators demoting each other at once cannot leave none.</summary>
@@ -234,7 +242,7 @@ public sealed class UserAdministration(
     private async Task<ApplicationUser> FindAsync(string userId) =>
         await users.FindByIdAsync(userId) ?? throw new BusinessRuleException("There is no such user.");
 
-    private async Task AuditAsync(ClaimsPrincipal admin, string action, ApplicationUser user, string details)
+    private async Task AuditAsync(ClaimsPrincipal admin, string action, ApplicationUser user, Message details)
     {
         db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), admin.Name(), "Users", action, user.Email ?? user.Id, details));
         await db.SaveChangesAsync();
@@ -251,6 +259,8 @@ public sealed class UserAdministration(
         if (!result.Succeeded)
             throw new BusinessRuleException(string.Join(" ", result.Errors.Select(e => e.Description)));
     }
+
+    private static string Utc(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>What the New user dialog asks for.</summary>

@@ -10,24 +10,25 @@ public sealed partial class UsersPage
 {
     private IReadOnlyList<UserRow>? rows;
     private UserSearch search = new();
-    private string? error;
+    private Message? error;
 
     [Inject] private UserAdministrationScopes Administration { get; set; } = null!;
     [Inject] private IDialogService Dialogs { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
     [Inject] private NavigationManager Navigation { get; set; } = null!;
+    [Inject] private DisplayTime DisplayTime { get; set; } = null!;
 
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = null!;
 
     protected override async Task OnInitializedAsync() => await LoadAsync();
 
-    private static string StatusText(UserRow row) => row.Status switch
+    private string StatusText(UserRow row) => row.Status switch
     {
-        UserStatus.Locked when row.LockedUntil >= DateTimeOffset.MaxValue.AddYears(-1) => "locked",
-        UserStatus.Locked => $"locked until {row.LockedUntil!.Value.UtcDateTime:yyyy-MM-dd HH:mm} UTC",
-        UserStatus.Invited => "invited (no password yet)",
-        var status => status.ToString().ToLowerInvariant(),
+        UserStatus.Locked when row.LockedUntil >= DateTimeOffset.MaxValue.AddYears(-1) => L.Of(UserStatus.Locked),
+        UserStatus.Locked => L["Locked until {0}", DisplayTime.Format(row.LockedUntil!.Value)],
+        UserStatus.Invited => L["Invited (no password yet)"],
+        var status => L.Of(status),
     };
 
     private async Task FilterAsync(UserSearch next)
@@ -40,7 +41,7 @@ public sealed partial class UsersPage
 
     private async Task CreateAsync()
     {
-        var dialog = await Dialogs.ShowAsync<CreateUserDialog>("New user", new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        var dialog = await Dialogs.ShowAsync<CreateUserDialog>(L["New user"], new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
         if (await dialog.Result is not { Canceled: false, Data: NewUser request })
             return;
         await ShowLinkAsync(() => WithAdministrationAsync((administration, user) =>
@@ -49,8 +50,8 @@ public sealed partial class UsersPage
 
     private async Task NewLinkAsync(UserRow row)
     {
-        if (row.Status != UserStatus.Invited && await Dialogs.ShowMessageBoxAsync("Reset password",
-                $"Make a new set-password link for {row.Email}? Their password and open sessions stop working.", yesText: "Make link", cancelText: "Cancel") != true)
+        if (row.Status != UserStatus.Invited && await Dialogs.ShowMessageBoxAsync(L["Reset password"],
+                L["Make a new set-password link for {0}? Their password and open sessions stop working.", row.Email], yesText: L["Make link"], cancelText: L["Cancel"]) != true)
             return;
         await ShowLinkAsync(() => WithAdministrationAsync((administration, user) => administration.NewLinkAsync(user, row.Id, new Uri(Navigation.BaseUri))));
     }
@@ -64,32 +65,32 @@ public sealed partial class UsersPage
         }
         catch (BusinessRuleException e)
         {
-            error = e.Message;
+            error = e.Text;
             return;
         }
         await LoadAsync();
         var parameters = new DialogParameters<SetPasswordLinkDialog> { { d => d.Link, link } };
-        await Dialogs.ShowAsync<SetPasswordLinkDialog>("Set-password link", parameters, new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true });
+        await Dialogs.ShowAsync<SetPasswordLinkDialog>(L["Set-password link"], parameters, new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true });
     }
 
     private Task ChangeRoleAsync(UserRow row, string role) =>
-        RunAsync(row, $"Make {row.Email} {(role == Roles.Administrator ? "an" : "a")} {role}? Their open pages stop working within a minute; they sign in again.",
+        RunAsync(row, L["Give {0} the role {1}? Their open pages stop working within a minute; they sign in again.", row.Email, L[role]],
             (administration, user) => administration.ChangeRoleAsync(user, row.Id, role));
 
     private Task LockAsync(UserRow row) =>
-        RunAsync(row, $"Lock {row.Email}? Their open pages stop working within a minute.", (administration, user) => administration.LockAsync(user, row.Id));
+        RunAsync(row, L["Lock {0}? Their open pages stop working within a minute.", row.Email], (administration, user) => administration.LockAsync(user, row.Id));
 
     private Task UnlockAsync(UserRow row) => RunAsync(row, null, (administration, user) => administration.UnlockAsync(user, row.Id));
 
     private Task DeactivateAsync(UserRow row) =>
-        RunAsync(row, $"Deactivate {row.Email}? They can no longer sign in, and their open pages stop working within a minute.",
+        RunAsync(row, L["Deactivate {0}? They can no longer sign in, and their open pages stop working within a minute.", row.Email],
             (administration, user) => administration.DeactivateAsync(user, row.Id));
 
     private Task ReactivateAsync(UserRow row) => RunAsync(row, null, (administration, user) => administration.ReactivateAsync(user, row.Id));
 
     private async Task RunAsync(UserRow row, string? confirmation, Func<UserAdministration, ClaimsPrincipal, Task> change)
     {
-        if (confirmation is not null && await Dialogs.ShowMessageBoxAsync(row.Email, confirmation, yesText: "Yes", cancelText: "Cancel") != true)
+        if (confirmation is not null && await Dialogs.ShowMessageBoxAsync(row.Email, confirmation, yesText: L["Yes"], cancelText: L["Cancel"]) != true)
             return;
         try
         {
@@ -99,11 +100,11 @@ public sealed partial class UsersPage
                 return true;
             });
             error = null;
-            Snackbar.Add($"{row.Email} changed.", Severity.Success);
+            Snackbar.Add(L["{0} changed.", row.Email], Severity.Success);
         }
         catch (BusinessRuleException e)
         {
-            error = e.Message;
+            error = e.Text;
         }
         await LoadAsync();
     }

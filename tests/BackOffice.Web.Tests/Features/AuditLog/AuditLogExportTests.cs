@@ -1,3 +1,4 @@
+using BackOffice.Web.Features;
 using System.Net;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.AuditLog;
@@ -22,8 +23,8 @@ public sealed class AuditLogExportTests : IAsyncLifetime
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
         var at = new DateTimeOffset(2026, 11, 20, 9, 30, 15, TimeSpan.Zero);
         db.AuditEntries.AddRange(
-            new AuditEntry(at, "erika@test.local", "Transactions", "Capture", "ORDER-1 (2359889900)", "Captured EUR 25.50; invoice 1."),
-            new AuditEntry(at.AddDays(1), "max@test.local", "Jobs", "Run now", "KlarnaCheckOrderStatus", "Hangfire job 7"));
+            new AuditEntry(at, "erika@test.local", "Transactions", "Capture", "ORDER-1 (2359889900)", new Message("Captured {0}; invoice {1}.", "EUR 25.50", "1")),
+            new AuditEntry(at.AddDays(1), "max@test.local", "Jobs", "Run now", "KlarnaCheckOrderStatus", new Message("Hangfire job {0}", "7")));
         await db.SaveChangesAsync();
         await app.CreateUserAsync("audit-admin@test.local", Password, Roles.Administrator);
         await app.CreateUserAsync("audit-operator@test.local", Password, Roles.Operator);
@@ -61,7 +62,7 @@ public sealed class AuditLogExportTests : IAsyncLifetime
     [Fact]
     public void Subjects_link_to_the_transaction_by_its_reservation_the_channel_the_users_and_the_jobs()
     {
-        AuditEntry Entry(string area, string subject) => new(DateTimeOffset.UnixEpoch, "x", area, "a", subject, "");
+        AuditEntry Entry(string area, string subject) => new(DateTimeOffset.UnixEpoch, "x", area, "a", subject, new Message(""));
 
         Assert.Equal("transactions?text=2359889900", AuditSubjects.Link(Entry("Transactions", "ORDER (1) (2359889900)")));
         Assert.Equal("channels/demo", AuditSubjects.Link(Entry("Channels", "demo / Klarna Invoice")));

@@ -39,8 +39,8 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
 
         Assert.NotNull(demo);
         Assert.All(demo.Services, s => Assert.True(s.Settings.Enabled && s.HasSecret));
-        Assert.True(invoice.Succeeded, invoice.Message);
-        Assert.True(installments.Succeeded, installments.Message);
+        Assert.True(invoice.Succeeded, invoice.Message.ToString());
+        Assert.True(installments.Succeeded, installments.Message.ToString());
         Assert.Equal(7, installments.FileCount);
         Assert.Equal(BackOffice.Klarna.KlarnaEnvironment.Test, installments.Environment);
         Assert.Equal("admin@test.local", installments.By);
@@ -55,7 +55,7 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
 
         var result = await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", ServiceKind.Installments);
 
-        Assert.True(result.Succeeded, result.Message);
+        Assert.True(result.Succeeded, result.Message.ToString());
         Assert.Equal(
             ["AT_EUR_PClasses.json", "DE_EUR_PClasses.json", "DK_DKK_PClasses.json", "FI_EUR_PClasses.json", "NL_EUR_PClasses.json", "NO_NOK_PClasses.json", "SE_SEK_PClasses.json"],
             Directory.GetFiles(app.PClassDirectory).Select(Path.GetFileName).Order());
@@ -80,7 +80,7 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
         var result = await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", ServiceKind.Installments);
 
         Assert.False(result.Succeeded);
-        Assert.Equal("The shared secret is wrong for merchant ID 2728.", result.Message);
+        Assert.Equal("The shared secret is wrong for merchant ID 2728.", result.Message.ToString());
         Assert.Equal(before, Snapshot());
         var service = (await app.Service<ChannelService>().FindAsync("demo"))!.Installments;
         Assert.Equal(result, service.LastInitialization! with { At = result.At });
@@ -98,7 +98,7 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
 
         var result = await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", ServiceKind.Invoice);
 
-        Assert.Equal("Klarna does not know merchant ID 4242 in the test environment.", result.Message);
+        Assert.Equal("Klarna does not know merchant ID 4242 in the Test environment.", result.Message.ToString());
     }
 
     [Fact]
@@ -186,7 +186,7 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
             Assert.Equal(BackOffice.Web.Features.Transactions.TransactionState.Authorized, stored.State);
         }
 
-        Assert.Equal("'demo' has 1 transaction and cannot be deleted; their history stays with the channel.", error.Message);
+        Assert.Equal("'demo' has 1 transaction and cannot be deleted; its history stays with the channel.", error.Message.ToString());
         Assert.NotNull(await app.Service<ChannelService>().FindAsync("demo"));
     }
 
@@ -205,7 +205,7 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
         var conflict = await Assert.ThrowsAsync<BusinessRuleException>(() =>
             channels.SaveServiceAsync(Admin, "demo", ServiceKind.Invoice, new PaymentServiceSettings(true, 1397, false, false, false, InvoiceShipment.Mail), null, stale));
 
-        Assert.Contains("Someone else changed", conflict.Message, StringComparison.Ordinal);
+        Assert.Contains("Someone else changed", conflict.Message.ToString(), StringComparison.Ordinal);
         var demo = await channels.FindAsync("demo");
         Assert.Equal("Demo shop", demo!.Name);
         Assert.Equal(1396, demo.Invoice.Settings.MerchantId);
@@ -220,7 +220,7 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
         var audit = await db.AuditEntries.OrderByDescending(e => e.Id).FirstAsync();
         Assert.Equal(("Service saved", "demo / Klarna Installments", "admin@test.local"), (audit.Action, audit.Subject, audit.User));
-        Assert.Equal("Use live gateway: off → on; Shared secret replaced", audit.Details);
+        Assert.Equal("Use live gateway: Off → On; Shared secret replaced", audit.Details);
         Assert.Equal(BackOffice.Klarna.KlarnaEnvironment.Live, (await app.Service<ChannelService>().FindAsync("demo"))!.Installments.Environment);
     }
 

@@ -27,7 +27,7 @@ public sealed class ChannelRulesTests
     [InlineData("shöp", "lower-case")]
     public void Other_codes_are_refused_with_a_reason(string code, string reason)
     {
-        Assert.Contains(reason, Channel.CodeError(code), StringComparison.Ordinal);
+        Assert.Contains(reason, Channel.CodeError(code)?.ToString(), StringComparison.Ordinal);
         Assert.Throws<BusinessRuleException>(() => new Channel(code, "Shop"));
     }
 
@@ -57,13 +57,13 @@ public sealed class ChannelRulesTests
     {
         var service = new Channel("shop", "Shop").Service(ServiceKind.Invoice);
 
-        var changes = service.Configure(Enabled, "protected-form-of-the-secret");
-        var again = service.Configure(Enabled with { UseLiveGateway = true }, null);
+        var changes = service.Configure(Enabled, "protected-form-of-the-secret").Select(c => c.ToString()).ToList();
+        var again = service.Configure(Enabled with { UseLiveGateway = true }, null).Select(c => c.ToString());
 
-        Assert.Contains("Enabled: off → on", changes);
+        Assert.Contains("Enabled: Off → On", changes);
         Assert.Contains("Merchant ID: not set → 1395", changes);
         Assert.Contains("Shared secret set", changes);
-        Assert.Equal(["Use live gateway: off → on"], again);
+        Assert.Equal(["Use live gateway: Off → On"], again);
         Assert.DoesNotContain(changes, c => c.Contains("protected-form", StringComparison.Ordinal));
         Assert.True(service.HasSecret);
     }

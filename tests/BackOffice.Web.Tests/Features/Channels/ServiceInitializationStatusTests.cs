@@ -1,3 +1,4 @@
+using BackOffice.Web.Features;
 using BackOffice.Klarna;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Tests.Infrastructure;
@@ -8,7 +9,7 @@ namespace BackOffice.Web.Tests.Features.Channels;
 public sealed class ServiceInitializationStatusTests : BackOfficeTestContext
 {
     private static readonly ServiceInitialization TestInitialization =
-        new(new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero), "admin@test.local", KlarnaEnvironment.Test, 1395, true, 12, 1, "12 PClasses");
+        new(new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero), "admin@test.local", KlarnaEnvironment.Test, 1395, true, 12, 1, new Message("12 PClasses"));
 
     [Fact]
     public void The_initialization_of_the_settings_shown_is_reported()

@@ -58,12 +58,12 @@ public sealed class JobTests : IAsyncLifetime
         Assert.Null((await LoadAsync(authorized.Id)).LastPolledAt);
         await using var db = await Database();
         var check = await db.Operations.SingleAsync(o => o.TransactionId == accepted.Id);
-        Assert.Equal((OperationKind.StatusCheck, OperationState.Succeeded, "Klarna: Accepted; now Authorized"), (check.Kind, check.State, check.Detail));
+        Assert.Equal((OperationKind.StatusCheck, OperationState.Succeeded, "Klarna: Accepted; now Authorized"), (check.Kind, check.State, check.Detail?.ToString()));
         Assert.Equal(run.Id, (await db.JobRuns.SingleAsync()).Id);
         var changes = await app.Service<JobsService>().ChangesAsync(run.Id);
         Assert.Equal(
             new[] { (accepted.Id, accepted.OrderNumber, "Pending → Authorized"), (denied.Id, denied.OrderNumber, "Pending → Denied") }.OrderBy(c => c.OrderNumber),
-            changes.Select(c => (c.TransactionId, c.OrderNumber, c.What)));
+            changes.Select(c => (c.TransactionId, c.OrderNumber, c.What.ToString())));
         Assert.All(changes, c => Assert.False(c.Failed));
     }
 
@@ -94,7 +94,7 @@ public sealed class JobTests : IAsyncLifetime
         Assert.Contains("9113", run.Errors, StringComparison.Ordinal);
         var failure = Assert.Single(await app.Service<JobsService>().ChangesAsync(run.Id));
         Assert.True(failure.Failed);
-        Assert.Contains("9113", failure.What, StringComparison.Ordinal);
+        Assert.Contains("9113", failure.What.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -161,7 +161,7 @@ public sealed class JobTests : IAsyncLifetime
 
         Assert.False(initial.Settings.Enabled);
         Assert.DoesNotContain(JobSettings.CheckOrderStatus, scheduledAtStart);
-        Assert.Equal(["enabled", "cron */5 * * * * → */2 * * * *", "parallelism 8 → 4", "per-call timeout 10 s → 5 s"], changes);
+        Assert.Equal(["Enabled", "cron */5 * * * * → */2 * * * *", "parallelism 8 → 4", "per-call timeout 10 s → 5 s"], changes.Select(c => c.ToString()));
         Assert.Contains(JobSettings.CheckOrderStatus, RecurringJobIds());
         Assert.NotNull((await jobs.OverviewAsync()).NextRun);
 

@@ -1,3 +1,4 @@
+using BackOffice.Web.Features;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Overview;
 using BackOffice.Web.Features.Transactions;
@@ -44,7 +45,7 @@ public sealed class OverviewQueryTests : IAsyncLifetime
         var refund = new Operation(week.Id, OperationKind.Refund, OperationScope.Amount, null, 500, [], "OV-2", "", "clerk", now, now);
         refund.Succeed(now);
         var lost = new Operation(open.Id, OperationKind.Capture, OperationScope.Whole, open.ReservationNumber, 10_000, [], null, "", "clerk", now, now);
-        lost.MarkUnknown(now, "no answer");
+        lost.MarkUnknown(now, new Message("no answer"));
         db.Operations.AddRange(refund, lost);
         await db.SaveChangesAsync();
     }

@@ -1,3 +1,4 @@
+using BackOffice.Web.Features;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
@@ -17,7 +18,7 @@ public sealed class ActiveOperationBannerTests : BackOfficeTestContext
         var banner = Render<ActiveOperationBanner>(p => p.Add(b => b.Operation, Capture()).Add(b => b.Currency, "EUR"));
 
         var text = banner.Find("[data-testid=in-flight]").TextContent.Replace('\u00A0', ' ');
-        Assert.Contains("A capture of EUR 25.50 started by clerk@test.local", text, StringComparison.Ordinal);
+        Assert.Contains("“Capture of EUR 25.50”, started by clerk@test.local", text, StringComparison.Ordinal);
         Assert.Contains("waiting for Klarna's answer", text, StringComparison.Ordinal);
         Assert.NotEmpty(banner.FindAll("[role=progressbar]"));
         Assert.DoesNotContain(banner.FindAll("button"), b => b.TextContent.Contains("Reconcile", StringComparison.Ordinal));
@@ -40,7 +41,7 @@ public sealed class ActiveOperationBannerTests : BackOfficeTestContext
     {
         SignInAs("viewer@test.local", Roles.Viewer);
         var operation = Capture();
-        operation.MarkUnknown(Started.AddSeconds(10), "no answer within 10 s");
+        operation.MarkUnknown(Started.AddSeconds(10), new Message("no answer within 10 s"));
 
         var banner = Render<ActiveOperationBanner>(p => p.Add(b => b.Operation, operation).Add(b => b.Currency, "EUR"));
 

@@ -51,16 +51,17 @@ public sealed class MoneyDialogTests : BackOfficeTestContext
 
         await provider.FindAll("input[type=radio]")[1].ClickAsync(new());
         await AmountInput(provider).InputAsync(new ChangeEventArgs { Value = typed });
-        provider.WaitForAssertion(() => Assert.False(Button(provider, "Review").HasAttribute("disabled")));
-        await Button(provider, "Review").ClickAsync(new());
-        await Button(provider, "Confirm capture").ClickAsync(new());
+        var review = In(culture, "Review", "Prüfen");
+        provider.WaitForAssertion(() => Assert.False(Button(provider, review).HasAttribute("disabled")));
+        await Button(provider, review).ClickAsync(new());
+        await Button(provider, In(culture, "Confirm capture", "Erfassung bestätigen")).ClickAsync(new());
 
         Assert.Equal(minor, Assert.IsType<CaptureRequest>((await result)!.Data).Amount);
     }
 
     [Theory]
-    [InlineData("de-DE", "1.234", "could be read two ways")]
-    [InlineData("de-DE", "12.50", "decimals are written after ','")]
+    [InlineData("de-DE", "1.234", "ist mehrdeutig")]
+    [InlineData("de-DE", "12.50", "Dezimalstellen stehen nach „,“")]
     [InlineData("en-US", "100,50", "decimals are written after '.'")]
     [InlineData("en-US", "1,234", "could be read two ways")]
     [InlineData("en-US", "12.345", "at most 2 decimals")]
@@ -76,7 +77,7 @@ public sealed class MoneyDialogTests : BackOfficeTestContext
         await AmountInput(provider).InputAsync(new ChangeEventArgs { Value = typed });
 
         provider.WaitForAssertion(() => Assert.Contains(message, Text(provider), StringComparison.Ordinal));
-        Assert.True(Button(provider, "Review").HasAttribute("disabled"));
+        Assert.True(Button(provider, In(culture, "Review", "Prüfen")).HasAttribute("disabled"));
     }
 
     [Fact]
@@ -86,10 +87,13 @@ public sealed class MoneyDialogTests : BackOfficeTestContext
         var provider = Render<MudDialogProvider>();
         await OpenAsync<CaptureDialog>(provider, new DialogParameters<CaptureDialog> { { d => d.Transaction, TransactionTests.New(amount: 129_900) } });
 
+        Assert.Contains("Alles Verbleibende (1.299,00 €)", Text(provider), StringComparison.Ordinal);
         await provider.FindAll("input[type=radio]")[1].ClickAsync(new());
         await AmountInput(provider).InputAsync(new ChangeEventArgs { Value = "1.300,00" });
 
-        provider.WaitForAssertion(() => Assert.Contains("At most 1.299,00 € can be captured.", Text(provider), StringComparison.Ordinal));
+        provider.WaitForAssertion(() => Assert.Contains("Höchstens 1.299,00 € können erfasst werden.", Text(provider), StringComparison.Ordinal));
+        Assert.True(Button(provider, "Prüfen").HasAttribute("disabled"));
+        Assert.Equal("Abbrechen", Text(provider.FindAll("button").First(b => b.TextContent.Trim() is "Abbrechen")));
     }
 
     [Fact]
@@ -241,4 +245,7 @@ public sealed class MoneyDialogTests : BackOfficeTestContext
 
     private static AngleSharp.Dom.IElement Button(IRenderedComponent<MudDialogProvider> provider, string text) =>
         provider.FindAll("button").Single(b => b.TextContent.Trim() == text);
+
+    /// <summary>A text in the culture's language: the dialogs speak German in a German culture.</summary>
+    private static string In(string culture, string english, string german) => culture.StartsWith("de", StringComparison.Ordinal) ? german : english;
 }

@@ -101,12 +101,12 @@ public sealed class TransactionTests
             new TransactionCustomer("Max", "max@example.com", "••••1960"), New().BillingAddress, New().BillingAddress, Now, Now.AddDays(7));
 
         Assert.Equal((1550L, null), transaction.LineEdit([new("A1", 1)]));
-        Assert.Equal("A1 can be 0 to 2: a reservation is never raised.", transaction.LineEdit([new("A1", 3)]).Error);
-        Assert.Equal("A1 can be 0 to 2: a reservation is never raised.", transaction.LineEdit([new("A1", -1)]).Error);
-        Assert.Equal("ZZ is not one of the order's lines.", transaction.LineEdit([new("ZZ", 1)]).Error);
-        Assert.Equal("A1 is given more than once.", transaction.LineEdit([new("A1", 1), new("A1", 2)]).Error);
-        Assert.Equal("Keep at least one line; to drop them all, cancel the order.", transaction.LineEdit([new("A1", 0), new("B2", 0)]).Error);
-        Assert.Equal("Nothing was changed.", transaction.LineEdit([new("A1", 2)]).Error);
+        Assert.Equal("A1 can be 0 to 2: a reservation is never raised.", transaction.LineEdit([new("A1", 3)]).Error?.ToString());
+        Assert.Equal("A1 can be 0 to 2: a reservation is never raised.", transaction.LineEdit([new("A1", -1)]).Error?.ToString());
+        Assert.Equal("ZZ is not one of the order's lines.", transaction.LineEdit([new("ZZ", 1)]).Error?.ToString());
+        Assert.Equal("A1 is given more than once.", transaction.LineEdit([new("A1", 1), new("A1", 2)]).Error?.ToString());
+        Assert.Equal("Keep at least one line; to drop them all, cancel the order.", transaction.LineEdit([new("A1", 0), new("B2", 0)]).Error?.ToString());
+        Assert.Equal("Nothing was changed.", transaction.LineEdit([new("A1", 2)]).Error?.ToString());
 
         transaction.EditLines([new("A1", 1), new("B2", 0)]);
 

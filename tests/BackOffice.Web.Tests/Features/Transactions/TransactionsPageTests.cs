@@ -120,13 +120,13 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
     {
         UseCulture("de-DE");
         var page = Render<TransactionsPage>();
-        page.WaitForAssertion(() => Assert.Equal("1–25 of 60", Position(page)));
-        var label = page.FindAll("label").Single(l => l.TextContent.Trim() == "Created from");
+        page.WaitForAssertion(() => Assert.Equal("1–25 von 60", Position(page)));
+        var label = page.FindAll("label").Single(l => l.TextContent.Trim() == "Erstellt ab");
 
         page.Find($"#{label.GetAttribute("for")}").Change("21.11.2026");
 
         // Every transaction here was made on 20 November.
-        page.WaitForAssertion(() => Assert.Contains("No transaction matches.", page.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Contains("Keine Transaktion passt.", page.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
         Assert.Equal("?from=2026-11-21", AddressQuery());
     }
 

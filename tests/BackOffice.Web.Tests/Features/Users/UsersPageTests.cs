@@ -57,7 +57,7 @@ public sealed class UsersPageTests : BackOfficeTestContext, IAsyncLifetime
             var row = page.FindAll("tr").Single(r => r.TextContent.Contains("neu@shop.example", StringComparison.Ordinal));
             Assert.Contains("Nele Neu", row.TextContent, StringComparison.Ordinal);
             Assert.Contains("Operator", row.TextContent, StringComparison.Ordinal);
-            Assert.Contains("invited (no password yet)", row.TextContent, StringComparison.Ordinal);
+            Assert.Contains("Invited (no password yet)", row.TextContent, StringComparison.Ordinal);
         });
     }
 
@@ -69,8 +69,8 @@ public sealed class UsersPageTests : BackOfficeTestContext, IAsyncLifetime
 
         var row = page.FindAll("tr").Single(r => r.TextContent.Contains(IdentitySeeder.DefaultAdminEmail, StringComparison.Ordinal));
         Assert.Contains("Administrator", row.TextContent, StringComparison.Ordinal);
-        Assert.Contains("active", row.TextContent, StringComparison.Ordinal);
-        Assert.Contains("off", row.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Active", row.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Off", row.TextContent, StringComparison.Ordinal);
         Assert.Contains("never", row.TextContent, StringComparison.Ordinal);
     }
 
@@ -89,6 +89,6 @@ public sealed class UsersPageTests : BackOfficeTestContext, IAsyncLifetime
         await provider.FindAll("button").Single(b => b.TextContent.Trim() == "Yes").ClickAsync(new());
         await locking;
 
-        page.WaitForAssertion(() => Assert.Contains("You cannot have yourself locked", page.Find("[data-testid=users-error]").TextContent, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Contains("You cannot lock yourself out", page.Find("[data-testid=users-error]").TextContent, StringComparison.Ordinal));
     }
 }
