@@ -12,6 +12,7 @@ public static class EnumTexts
     {
         OperationKind kind => OperationNames.Of(kind),
         ServiceKind kind => ServiceNames.Of(kind),
+        BulkAction action => BulkActions.Name(action),
         InvoiceShipment.EMail => "E-mail",
         InvoiceShipment.KlarnaMobile => "Klarna Mobile",
         _ => Words(value.ToString()),

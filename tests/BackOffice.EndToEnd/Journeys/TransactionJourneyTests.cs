@@ -38,7 +38,7 @@ public sealed class TransactionJourneyTests(BrowserAppFixture app)
         await Expect(transaction.Timeline.First).ToContainTextAsync("Refund");
         await Expect(transaction.Timeline.First).ToContainTextAsync("Succeeded");
         await Expect(transaction.Timeline.Nth(1)).ToContainTextAsync("Capture");
-        await Expect(page.GetByTestId("state")).ToHaveTextAsync("PartCaptured");
+        await Expect(page.GetByTestId("state")).ToHaveTextAsync("Part captured");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "backoffice-transaction.png"), FullPage = true });
 
         // Back brings the list back as it was left: the search is in its address.

@@ -17,7 +17,7 @@ public sealed class UserJourneyTests(BrowserAppFixture app)
         await users.GotoAsync();
 
         var link = await users.CreateOperatorAsync("otto@shop.example", "Otto Operator");
-        await Expect(users.Row("otto@shop.example")).ToContainTextAsync("invited");
+        await Expect(users.Row("otto@shop.example")).ToContainTextAsync("Invited");
 
         // The new operator, in a browser of their own.
         var otto = await app.NewPageAsync();
@@ -33,7 +33,7 @@ public sealed class UserJourneyTests(BrowserAppFixture app)
 
         await Expect(otto.GetByTestId("outcome")).ToContainTextAsync("Captured EUR 25.50");
         await users.GotoAsync();
-        await Expect(users.Row("otto@shop.example")).ToContainTextAsync("active");
+        await Expect(users.Row("otto@shop.example")).ToContainTextAsync("Active");
         Assert.Empty(app.PolicyViolations);
     }
 }

@@ -44,6 +44,17 @@ public sealed class Words
         ["Confirm refund"] = "Erstattung bestätigen",
         ["Refunded {0}"] = "{0} auf Rechnung",
         ["done…"] = "erledigt …",
+        ["Capture everything"] = "Alles erfassen",
+        ["Save this view"] = "Diese Ansicht speichern",
+        ["Edit lines"] = "Positionen bearbeiten",
+        ["Cancel"] = "Stornieren",
+        ["Change order number"] = "Bestellnummer ändern",
+        ["Extend expiry"] = "Ablauf verlängern",
+        ["Resend invoice"] = "Rechnung erneut senden",
+        ["Release remaining"] = "Rest freigeben",
+        ["Extend due date"] = "Fälligkeit verlängern",
+        ["New user"] = "Neuer Benutzer",
+        ["New channel"] = "Neuer Kanal",
     };
 
     private readonly bool german;

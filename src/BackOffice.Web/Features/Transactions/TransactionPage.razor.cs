@@ -127,7 +127,7 @@ public sealed partial class TransactionPage
     {
         if (!await CanStartAsync())
             return;
-        if (await AskAsync<CancelDialog, string>(L["Cancel"], new DialogParameters<CancelDialog> { { d => d.Transaction, details!.Transaction } }) is { } reason)
+        if (await AskAsync<CancelDialog, string>(L.Of(BulkAction.Cancel), new DialogParameters<CancelDialog> { { d => d.Transaction, details!.Transaction } }) is { } reason)
             await RunAsync(user => Transactions.CancelAsync(user, Id, reason));
     }
 

@@ -187,7 +187,7 @@ public sealed class UserAdministration(
         user.SetPasswordLinkExpiresAt = expires;
         Succeeded(await users.UpdateAsync(user));
         var link = new Uri(baseUri, $"Account/SetPassword?userId={Uri.EscapeDataString(user.Id)}&code={WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token))}");
-        var mailed = mail.CanSend && await mail.SendSetPasswordLinkAsync(user.Email!, user.DisplayName, link, expires);
+        var mailed = mail.CanSend && await mail.SendSetPasswordLinkAsync(user.Email!, user.DisplayName, link, expires, user.Language);
         return new SetPasswordLink(user.Email!, link, expires, mailed);
     }
 

@@ -69,6 +69,28 @@ public sealed partial class UserAdministrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_user_who_reads_german_gets_the_link_mailed_in_german()
+    {
+        await Administration(a => a.CreateAsync(admin, "greta@shop.example", "Greta", Roles.Viewer, Base));
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var greta = (await users.FindByEmailAsync("greta@shop.example"))!;
+            greta.Language = "de";
+            Assert.True((await users.UpdateAsync(greta)).Succeeded);
+        }
+        var english = await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(mail, "*.eml")));
+
+        var id = (await RowAsync("greta@shop.example")).Id;
+        await Administration(a => a.NewLinkAsync(admin, id, Base));
+
+        var german = await File.ReadAllTextAsync(Directory.GetFiles(mail, "*.eml").Single(f => File.ReadAllText(f) != english));
+        Assert.Contains("Subject: Ihr Konto im Klarna Back Office", german, StringComparison.Ordinal);
+        Assert.Contains("setzen Sie hier das Passwort", german, StringComparison.Ordinal);
+        Assert.Contains("Subject: Your Klarna Back Office account", english, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_link_works_for_24_hours_and_a_newer_link_replaces_it()
     {
         var first = await Administration(a => a.CreateAsync(admin, "late@shop.example", "Late", Roles.Viewer, Base));
