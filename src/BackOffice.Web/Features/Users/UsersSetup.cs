@@ -48,7 +48,8 @@ internal static class UsersSetup
             .AddUserManager<StaffUserManager>()
             .AddSignInManager<StaffSignInManager>()
             .AddClaimsPrincipalFactory<StaffClaimsFactory>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddErrorDescriber<IdentityErrorTexts>();
         services.Configure<DataProtectionTokenProviderOptions>(options => options.TokenLifespan = UserAdministration.LinkLifetime);
         // A changed security stamp (deactivated, locked, new role, new link) ends the user's cookies within a minute.
         services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
