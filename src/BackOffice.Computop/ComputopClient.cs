@@ -1,0 +1,82 @@
+using System.Globalization;
+
+namespace BackOffice.Computop;
+
+/// <summary>
+/// Paygate's server-to-server calls for Klarna Payments after the purchase: capture, credit, reverse (they move money:
+/// a call whose answer is lost is of unknown outcome) and inquire (it reads: a lost answer only means "try again").
+/// The <see cref="HttpClient"/> carries the base address and the timeout.
+/// </summary>
+public sealed class ComputopClient(HttpClient http)
+{
+    public Task<PaygateAnswer> CaptureAsync(PaygateCredentials credentials, CaptureRequest request, CancellationToken cancellationToken = default) =>
+        MoveAsync("capture.aspx", credentials, request.PayId, request.TransId, request.Amount, request.Currency,
+            [new("ReqId", request.ReqId), .. Optional("RefNr", request.RefNr), .. Optional("ArticleList", request.ArticleList), .. Optional("CompleteType", request.Complete ? "YES" : null)],
+            cancellationToken);
+
+    public Task<PaygateAnswer> CreditAsync(PaygateCredentials credentials, CreditRequest request, CancellationToken cancellationToken = default) =>
+        MoveAsync("credit.aspx", credentials, request.PayId, request.TransId, request.Amount, request.Currency,
+            [new("ReqId", request.ReqId), .. Optional("RefNr", request.RefNr), .. Optional("ArticleList", request.ArticleList)],
+            cancellationToken);
+
+    public Task<PaygateAnswer> ReverseAsync(PaygateCredentials credentials, ReverseRequest request, CancellationToken cancellationToken = default) =>
+        MoveAsync("reverse.aspx", credentials, request.PayId, request.TransId, request.Amount, request.Currency,
+            [new("ReqId", request.ReqId), .. Optional("RefNr", request.RefNr)],
+            cancellationToken);
+
+    /// <summary>A payment's state: its status and the amounts authorized, captured and credited so far.</summary>
+    public async Task<PaygateAnswer> InquireAsync(PaygateCredentials credentials, string payId, string transId, CancellationToken cancellationToken = default)
+    {
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("MerchantID", credentials.MerchantId), new("PayID", payId), new("TransID", transId),
+            new("MAC", PaygateMac.OfRequest(credentials.HmacKey, payId, transId, credentials.MerchantId, null, null)),
+        };
+        try
+        {
+            return await SendAsync("inquire.aspx", credentials, fields, cancellationToken);
+        }
+        catch (Exception e) when (IsTransportFailure(e, cancellationToken))
+        {
+            throw new ComputopUnavailableException("inquire", e.Message, e);
+        }
+    }
+
+    private async Task<PaygateAnswer> MoveAsync(string path, PaygateCredentials credentials, string payId, string transId, long amount, string currency,
+        IEnumerable<KeyValuePair<string, string>> more, CancellationToken cancellationToken)
+    {
+        var amountText = amount.ToString(CultureInfo.InvariantCulture);
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("MerchantID", credentials.MerchantId), new("PayID", payId), new("TransID", transId), new("Amount", amountText), new("Currency", currency),
+        };
+        fields.AddRange(more);
+        fields.Add(new("MAC", PaygateMac.OfRequest(credentials.HmacKey, payId, transId, credentials.MerchantId, amount, currency)));
+        try
+        {
+            return await SendAsync(path, credentials, fields, cancellationToken);
+        }
+        catch (Exception e) when (IsTransportFailure(e, cancellationToken))
+        {
+            throw new ComputopOutcomeUnknownException(Path.GetFileNameWithoutExtension(path), e.Message, e);
+        }
+    }
+
+    private async Task<PaygateAnswer> SendAsync(string path, PaygateCredentials credentials, IReadOnlyList<KeyValuePair<string, string>> fields, CancellationToken cancellationToken)
+    {
+        using var content = new FormUrlEncodedContent(PaygateMessage.Seal(credentials, fields));
+        using var response = await http.PostAsync(path, content, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"Paygate answered HTTP {(int)response.StatusCode}.", null, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        var message = PaygateFields.Read(body.Trim());
+        return new PaygateAnswer(PaygateMessage.Open(message.ToDictionary(f => f.Key, f => Uri.UnescapeDataString(f.Value), StringComparer.OrdinalIgnoreCase), credentials.BlowfishPassword));
+    }
+
+    /// <summary>A timeout, a network or server error, or an answer that cannot be read — not the caller's own cancellation.</summary>
+    private static bool IsTransportFailure(Exception e, CancellationToken cancellationToken) =>
+        e is HttpRequestException or PaygateMessageException || e is OperationCanceledException && !cancellationToken.IsCancellationRequested;
+
+    private static IEnumerable<KeyValuePair<string, string>> Optional(string key, string? value) =>
+        value is { Length: > 0 } ? [new(key, value)] : [];
+}
