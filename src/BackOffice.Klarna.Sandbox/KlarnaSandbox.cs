@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using BackOffice.Klarna.XmlRpc;
+using BackOffice.Sandbox.Kit;
 using Microsoft.Extensions.Options;
 
 namespace BackOffice.Klarna.Sandbox;
@@ -12,6 +13,9 @@ namespace BackOffice.Klarna.Sandbox;
 /// </summary>
 public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeProvider time)
 {
+    /// <summary>Latency, injected failures and call counts, steered by the control API.</summary>
+    public SandboxTraffic Traffic { get; } = new(() => options.CurrentValue.LatencyMs);
+
     public const string PendingAcceptedEmail = "pending_accepted@klarna.com";
     public const string PendingDeniedEmail = "pending_denied@klarna.com";
     public const string DeniedLastName = "Denied";

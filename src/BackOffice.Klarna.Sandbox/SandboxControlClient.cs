@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using BackOffice.Sandbox.Kit;
 
 namespace BackOffice.Klarna.Sandbox;
 

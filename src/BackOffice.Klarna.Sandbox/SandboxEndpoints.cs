@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using BackOffice.Klarna.XmlRpc;
+using BackOffice.Sandbox.Kit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,6 @@ public static class SandboxEndpoints
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<KlarnaSandbox>();
-        services.AddSingleton<SandboxTraffic>();
         return services;
     }
 
@@ -34,8 +34,9 @@ public static class SandboxEndpoints
         return group;
     }
 
-    private static async Task HandleCallAsync(HttpContext context, KlarnaSandbox sandbox, SandboxTraffic traffic)
+    private static async Task HandleCallAsync(HttpContext context, KlarnaSandbox sandbox)
     {
+        var traffic = sandbox.Traffic;
         XmlRpcCall call;
         try
         {
@@ -73,7 +74,7 @@ public static class SandboxEndpoints
         switch (injection?.Failure)
         {
             case SandboxFailure.Timeout:
-                await HangAsync(context.RequestAborted);
+                await SandboxHang.HangAsync(context.RequestAborted);
                 return;
             case SandboxFailure.ServerError:
                 context.Response.StatusCode = StatusCodes.Status500InternalServerError;
@@ -117,17 +118,5 @@ public static class SandboxEndpoints
     {
         context.Response.ContentType = XmlRpcCodec.ContentType;
         await context.Response.Body.WriteAsync(body, context.RequestAborted);
-    }
-
-    private static async Task HangAsync(CancellationToken aborted)
-    {
-        try
-        {
-            await Task.Delay(TimeSpan.FromMinutes(5), aborted);
-        }
-        catch (OperationCanceledException)
-        {
-            // The client gave up, which is the point.
-        }
     }
 }

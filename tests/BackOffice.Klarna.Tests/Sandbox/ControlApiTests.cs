@@ -1,3 +1,4 @@
+using BackOffice.Sandbox.Kit;
 using System.Diagnostics;
 using System.Net;
 using BackOffice.Klarna.Sandbox;

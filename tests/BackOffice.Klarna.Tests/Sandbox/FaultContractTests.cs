@@ -1,3 +1,4 @@
+using BackOffice.Sandbox.Kit;
 using BackOffice.Klarna.Sandbox;
 using BackOffice.Klarna.Tests.Infrastructure;
 using BackOffice.Klarna.XmlRpc;

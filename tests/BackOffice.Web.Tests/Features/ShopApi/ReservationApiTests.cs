@@ -1,3 +1,4 @@
+using BackOffice.Sandbox.Kit;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -187,7 +188,7 @@ public sealed class ReservationApiTests : IAsyncLifetime
     [Fact]
     public async Task An_answer_lost_after_klarna_reserved_is_never_reserved_again()
     {
-        await Sandbox.InjectAsync(new BackOffice.Klarna.Sandbox.SandboxInjection("reserve_amount", BackOffice.Klarna.Sandbox.SandboxFailure.ServerError, AfterExecution: true));
+        await Sandbox.InjectAsync(new SandboxInjection("reserve_amount", SandboxFailure.ServerError, AfterExecution: true));
 
         var lost = await Post(German());
         var again = await Post(German());
@@ -203,7 +204,7 @@ public sealed class ReservationApiTests : IAsyncLifetime
     [Fact]
     public async Task An_answer_lost_before_klarna_reserved_is_reserved_once_when_sent_again()
     {
-        await Sandbox.InjectAsync(new BackOffice.Klarna.Sandbox.SandboxInjection("reserve_amount", BackOffice.Klarna.Sandbox.SandboxFailure.ServerError));
+        await Sandbox.InjectAsync(new SandboxInjection("reserve_amount", SandboxFailure.ServerError));
 
         var lost = await Post(German());
         var again = await Post(German());

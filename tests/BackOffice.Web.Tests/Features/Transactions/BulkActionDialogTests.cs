@@ -1,3 +1,4 @@
+using BackOffice.Sandbox.Kit;
 using BackOffice.Klarna.Sandbox;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;

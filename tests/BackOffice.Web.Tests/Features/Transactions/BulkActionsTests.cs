@@ -1,3 +1,4 @@
+using BackOffice.Sandbox.Kit;
 using BackOffice.Klarna.Sandbox;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features;

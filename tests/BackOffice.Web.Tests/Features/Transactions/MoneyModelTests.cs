@@ -1,3 +1,4 @@
+using BackOffice.Sandbox.Kit;
 using System.Globalization;
 using BackOffice.Klarna;
 using BackOffice.Klarna.Sandbox;

@@ -1,18 +1,20 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.Options;
 
-namespace BackOffice.Klarna.Sandbox;
+namespace BackOffice.Sandbox.Kit;
 
-/// <summary>What the control API steers: latency, injected failures, and the count of calls per method.</summary>
-public sealed class SandboxTraffic(IOptionsMonitor<SandboxOptions> options)
+/// <summary>
+/// What a sandbox's control API steers: latency, injected failures, and the count of calls per method (an XML-RPC
+/// method, a Paygate page). <paramref name="configuredLatencyMs"/> is the latency until the control API sets one.
+/// </summary>
+public sealed class SandboxTraffic(Func<int> configuredLatencyMs)
 {
     private readonly ConcurrentDictionary<string, int> calls = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
     private readonly Dictionary<string, Queue<SandboxInjection>> injections = new(StringComparer.Ordinal);
     private int? latencyMs;
 
-    public TimeSpan Latency => TimeSpan.FromMilliseconds(latencyMs ?? options.CurrentValue.LatencyMs);
+    public TimeSpan Latency => TimeSpan.FromMilliseconds(latencyMs ?? configuredLatencyMs());
 
     public IReadOnlyDictionary<string, int> Calls => calls.ToDictionary(c => c.Key, c => c.Value);
 
@@ -57,7 +59,7 @@ public sealed class SandboxTraffic(IOptionsMonitor<SandboxOptions> options)
 [JsonConverter(typeof(JsonStringEnumConverter<SandboxFailure>))]
 public enum SandboxFailure
 {
-    /// <summary>Answer with the fault <see cref="SandboxInjection.Code"/>.</summary>
+    /// <summary>Answer with the refusal <see cref="SandboxInjection.Code"/> (a Klarna fault, a Paygate code).</summary>
     Fault,
 
     /// <summary>Never answer; the client's timeout ends the call.</summary>
@@ -69,3 +71,19 @@ public enum SandboxFailure
 
 /// <param name="AfterExecution">For Timeout and ServerError: carry the call out first, as a real gateway may before the line drops.</param>
 public sealed record SandboxInjection(string Method, SandboxFailure Failure, int Code = 0, int Count = 1, bool AfterExecution = false);
+
+/// <summary>Never answering: the client's timeout ends the call.</summary>
+public static class SandboxHang
+{
+    public static async Task HangAsync(CancellationToken aborted)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromMinutes(5), aborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client gave up, which is the point.
+        }
+    }
+}
