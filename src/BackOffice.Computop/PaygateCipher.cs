@@ -43,11 +43,17 @@ public static class PaygateCipher
         return Encoding.ASCII.GetString(bytes, 0, len);
     }
 
+    /// <summary>Why a Blowfish password cannot be used (Blowfish takes 4 to 56 bytes), or null.</summary>
+    public static string? PasswordError(string? password) =>
+        password is null || password.Length is < 4 or > 56 || password.Any(c => c > '\u007F') ? "A Blowfish password has 4 to 56 ASCII characters." : null;
+
     private static void Run(byte[] bytes, string password, bool encrypt)
     {
+        if (PasswordError(password) is { } error)
+            throw new ArgumentException(error, nameof(password));
         var engine = new BlowfishEngine();
-        // The password's bytes as they are, any length (Computop's PHP library: OPENSSL_DONT_ZERO_PAD_KEY).
-        engine.Init(encrypt, new KeyParameter(Encoding.ASCII.GetBytes(password.Length == 0 ? " " : password)));
+        // The password's bytes as they are, not padded (Computop's PHP library: OPENSSL_DONT_ZERO_PAD_KEY).
+        engine.Init(encrypt, new KeyParameter(Encoding.ASCII.GetBytes(password)));
         for (var offset = 0; offset < bytes.Length; offset += Block)
             engine.ProcessBlock(bytes, offset, bytes, offset);
     }

@@ -1,4 +1,4 @@
-using BackOffice.Klarna.Sandbox.Hosting;
+using BackOffice.Sandbox.Kit;
 
 namespace BackOffice.Klarna.Sandbox;
 

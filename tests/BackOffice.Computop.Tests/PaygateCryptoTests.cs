@@ -56,8 +56,13 @@ public sealed class PaygateCryptoTests
         Assert.Throws<PaygateMessageException>(() => PaygateCipher.Decrypt(data, len, Docs.BlowfishPassword));
 
     [Fact]
-    public void Non_ascii_text_is_not_sent() =>
+    public void Non_ascii_text_and_a_password_blowfish_cannot_take_are_refused()
+    {
         Assert.Throws<ArgumentException>(() => PaygateCipher.Encrypt("RefNr=Müller", Docs.BlowfishPassword));
+        Assert.Throws<ArgumentException>(() => PaygateCipher.Encrypt("Amount=1", "abc"));
+        Assert.Equal("A Blowfish password has 4 to 56 ASCII characters.", PaygateCipher.PasswordError(new string('x', 57)));
+        Assert.Null(PaygateCipher.PasswordError(Docs.BlowfishPassword));
+    }
 
     [Fact]
     public void A_request_carries_the_merchant_in_the_clear_and_inside_data_with_its_mac()

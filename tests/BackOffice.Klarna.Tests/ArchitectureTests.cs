@@ -16,7 +16,7 @@ public sealed class ArchitectureTests
     {
         var sandboxTypes = typeof(BackOffice.Klarna.Sandbox.KlarnaSandbox).Assembly.GetTypes().Select(t => t.Name);
 
-        Assert.DoesNotContain(sandboxTypes, name => name.Contains("Codec", StringComparison.Ordinal) || name.Contains("Digest", StringComparison.Ordinal));
+        Assert.DoesNotContain(sandboxTypes, name => name.Contains("Codec", StringComparison.Ordinal) || name.Contains("Digest", StringComparison.Ordinal) || name.Contains("Traffic", StringComparison.Ordinal));
         Assert.Contains(typeof(BackOffice.Klarna.Sandbox.KlarnaSandbox).Assembly.GetReferencedAssemblies(), a => a.Name == typeof(IKlarnaGateway).Assembly.GetName().Name);
     }
 }

@@ -1,9 +1,12 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
 
-namespace BackOffice.Klarna.Sandbox.Hosting;
+namespace BackOffice.Sandbox.Kit;
 
-/// <remarks>Shared by the sandbox and the web app, which both read the root appsettings.Development.json.</remarks>
+/// <remarks>Shared by the sandboxes and the web app, which all read the root appsettings.Development.json.</remarks>
 public static class RootDevelopmentSettings
 {
     /// <summary>

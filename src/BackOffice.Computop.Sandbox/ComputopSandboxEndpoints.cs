@@ -1,0 +1,123 @@
+using System.Globalization;
+using BackOffice.Sandbox.Kit;
+using Microsoft.Extensions.Options;
+
+namespace BackOffice.Computop.Sandbox;
+
+public static class ComputopSandboxEndpoints
+{
+    public const string VersionText = "Computop Paygate sandbox (Klarna Payments after the purchase)";
+
+    /// <summary>Refusal of a MerchantID the sandbox does not know, answered in the clear (its password is unknown).</summary>
+    public const string UnknownMerchant = "40010003";
+
+    private static readonly string[] Pages = ["capture", "credit", "reverse", "inquire"];
+
+    public static IServiceCollection AddComputopSandbox(this IServiceCollection services)
+    {
+        services.AddOptions<ComputopSandboxOptions>().BindConfiguration(ComputopSandboxOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Merchants.All(m => m.MerchantId.Length > 0 && m.HmacKey.Length > 0 && m.BlowfishPassword.Length > 0),
+                "Every ComputopSandbox:Merchants entry needs a MerchantId, an HmacKey and a BlowfishPassword.")
+            .Validate(o => o.Merchants.Select(m => m.MerchantId).Distinct().Count() == o.Merchants.Count, "ComputopSandbox:Merchants lists a MerchantId twice.")
+            .ValidateOnStart();
+        services.AddSingleton<ComputopSandbox>();
+        return services;
+    }
+
+    /// <summary>Serves <c>{prefix}/capture.aspx</c>, <c>credit.aspx</c>, <c>reverse.aspx</c>, <c>inquire.aspx</c> (POST or GET) and, when enabled, the control API.</summary>
+    public static RouteGroupBuilder MapComputopSandbox(this IEndpointRouteBuilder endpoints, string prefix = "")
+    {
+        var group = endpoints.MapGroup(prefix).ExcludeFromDescription();
+        group.MapGet("/version", () => VersionText);
+        foreach (var page in Pages)
+            group.MapMethods($"/{page}.aspx", [HttpMethods.Get, HttpMethods.Post], (HttpContext context, ComputopSandbox sandbox) => HandleAsync(context, sandbox, page))
+                .DisableAntiforgery();
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<ComputopSandboxOptions>>().Value.ControlApi)
+            MapControl(group.MapGroup("/_sandbox"));
+        return group;
+    }
+
+    private static async Task HandleAsync(HttpContext context, ComputopSandbox sandbox, string page)
+    {
+        var form = HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType
+            ? (await context.Request.ReadFormAsync(context.RequestAborted)).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.OrdinalIgnoreCase)
+            : context.Request.Query.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var traffic = sandbox.Traffic;
+        traffic.Count(page);
+        if (traffic.Latency > TimeSpan.Zero)
+            await Task.Delay(traffic.Latency, context.RequestAborted);
+
+        var merchantId = form.GetValueOrDefault("MerchantID", "");
+        if (sandbox.Merchant(merchantId) is not { } merchant)
+        {
+            await context.Response.WriteAsync(PaygateFields.Write(ComputopSandbox.Refusal(merchantId, UnknownMerchant, "unknown MerchantID")), context.RequestAborted);
+            return;
+        }
+        var answer = Answer(sandbox, page, merchant, form, traffic.Take(page), out var failure);
+        switch (failure)
+        {
+            case SandboxFailure.Timeout:
+                await SandboxHang.HangAsync(context.RequestAborted);
+                return;
+            case SandboxFailure.ServerError:
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                await context.Response.WriteAsync("injected server error", context.RequestAborted);
+                return;
+        }
+        var (len, data) = PaygateCipher.Encrypt(PaygateFields.Write(answer!), merchant.BlowfishPassword);
+        await context.Response.WriteAsync($"MerchantID={merchant.MerchantId}&Len={len.ToString(CultureInfo.InvariantCulture)}&Data={data}", context.RequestAborted);
+    }
+
+    /// <summary>What the request comes to: refused when its Data or MAC is not the merchant's, else carried out (unless an injected failure says otherwise).</summary>
+    private static Dictionary<string, string>? Answer(ComputopSandbox sandbox, string page, PaygateCredentials merchant, IReadOnlyDictionary<string, string> form,
+        SandboxInjection? injection, out SandboxFailure? failure)
+    {
+        failure = injection?.Failure;
+        IReadOnlyDictionary<string, string> fields;
+        try
+        {
+            fields = PaygateMessage.Open(form, merchant.BlowfishPassword);
+        }
+        catch (PaygateMessageException e)
+        {
+            return ComputopSandbox.Refusal(merchant.MerchantId, ComputopSandbox.DataBad, e.Message);
+        }
+        if (!string.Equals(fields.GetValueOrDefault("MerchantID"), merchant.MerchantId, StringComparison.Ordinal))
+            return ComputopSandbox.Refusal(merchant.MerchantId, ComputopSandbox.DataBad, "the MerchantID in Data is not the one outside");
+        long? amount = long.TryParse(fields.GetValueOrDefault("Amount"), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+        var expected = PaygateMac.OfRequest(merchant.HmacKey, fields.GetValueOrDefault("PayID"), fields.GetValueOrDefault("TransID"), merchant.MerchantId, amount, fields.GetValueOrDefault("Currency"));
+        if (!PaygateMac.Matches(expected, fields.GetValueOrDefault("MAC")))
+            return ComputopSandbox.Refusal(merchant.MerchantId, ComputopSandbox.MacBad, "MAC mismatch");
+        if (injection is { Failure: SandboxFailure.Fault })
+            return ComputopSandbox.Refusal(merchant.MerchantId, injection.Code.ToString("D8", CultureInfo.InvariantCulture), "injected refusal");
+        return injection is null or { AfterExecution: true } ? sandbox.Handle(page, merchant, fields) : null;
+    }
+
+    private static void MapControl(RouteGroupBuilder control)
+    {
+        control.MapTrafficControl(services => services.GetRequiredService<ComputopSandbox>().Traffic);
+        control.MapPost("/payments", (AuthorizeRequest request, ComputopSandbox sandbox) =>
+        {
+            try
+            {
+                var payment = sandbox.Authorize(request.MerchantId, request.TransId, request.Amount, request.Currency);
+                return Results.Created($"payments/{payment.PayId}", payment);
+            }
+            catch (ArgumentException e)
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["payment"] = [e.Message] });
+            }
+        });
+        control.MapGet("/payments/{payId}", (string payId, ComputopSandbox sandbox) =>
+            sandbox.Find(payId) is { } payment ? Results.Ok(payment) : Results.NotFound());
+        control.MapPost("/reset", (ComputopSandbox sandbox) =>
+        {
+            sandbox.Reset();
+            sandbox.Traffic.Reset();
+            return Results.NoContent();
+        });
+    }
+
+    private sealed record AuthorizeRequest(string MerchantId, string TransId, long Amount, string Currency);
+}

@@ -1,0 +1,180 @@
+using System.Net.Http.Json;
+using BackOffice.Computop.Sandbox;
+using BackOffice.Sandbox.Kit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BackOffice.Computop.Tests;
+
+/// <summary>
+/// The client against the sandbox over real HTTP: the amount rules of PROTOCOL.md §7, the refusals of §4, ReqId
+/// replay (§5) and the control API.
+/// </summary>
+public sealed class SandboxContractTests : IAsyncLifetime
+{
+    private static readonly PaygateCredentials Merchant = new("KP_TestShop", "hmac-key-for-docs-only", "bf-Key-4-docs");
+    private WebApplication app = null!;
+    private Uri baseAddress = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ComputopSandbox:ControlApi"] = "true",
+            ["ComputopSandbox:Merchants:0:MerchantId"] = Merchant.MerchantId,
+            ["ComputopSandbox:Merchants:0:HmacKey"] = Merchant.HmacKey,
+            ["ComputopSandbox:Merchants:0:BlowfishPassword"] = Merchant.BlowfishPassword,
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddComputopSandbox();
+        app = builder.Build();
+        app.MapComputopSandbox();
+        await app.StartAsync();
+        baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+    }
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    private ComputopClient Client(TimeSpan? timeout = null) => new(new HttpClient { BaseAddress = baseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(10) });
+
+    private HttpClient Control => new() { BaseAddress = new Uri(baseAddress, "_sandbox/") };
+
+    private async Task<SandboxPayment> AuthorizeAsync(long amount = 4990, string currency = "EUR")
+    {
+        var response = await Control.PostAsJsonAsync("payments", new { merchantId = Merchant.MerchantId, transId = "ORD-" + Guid.NewGuid().ToString("N")[..8], amount, currency });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<SandboxPayment>())!;
+    }
+
+    private async Task<SandboxPayment> PaymentAsync(string payId) => (await Control.GetFromJsonAsync<SandboxPayment>($"payments/{payId}"))!;
+
+    private static CaptureRequest Capture(SandboxPayment p, long amount, string reqId, bool complete = false) => new(p.PayId, p.TransId, amount, p.Currency, reqId, Complete: complete);
+
+    [Fact]
+    public async Task Partial_captures_up_to_the_authorization_each_with_its_own_xid_and_invoice_then_the_inquiry_adds_them_up()
+    {
+        var payment = await AuthorizeAsync(4990);
+        var client = Client();
+
+        var first = await client.CaptureAsync(Merchant, Capture(payment, 2000, "C1"));
+        var second = await client.CaptureAsync(Merchant, Capture(payment, 2990, "C2"));
+        var inquiry = await client.InquireAsync(Merchant, payment.PayId, payment.TransId);
+
+        Assert.All([first, second], a => Assert.Equal(PaygateOutcome.Succeeded, a.Outcome));
+        Assert.NotEqual(first.XId, second.XId);
+        Assert.NotEqual(first.InvoiceNumber, second.InvoiceNumber);
+        Assert.Equal(((long?)4990, (long?)4990, (long?)0), (inquiry.AmountAuthorized, inquiry.AmountCaptured, inquiry.AmountCredited));
+        Assert.Equal(SandboxPaymentState.Captured, (await PaymentAsync(payment.PayId)).State);
+    }
+
+    [Fact]
+    public async Task Each_amount_rule_refuses_and_changes_nothing()
+    {
+        var payment = await AuthorizeAsync(4990);
+        var client = Client();
+
+        Assert.Equal(ComputopSandbox.CaptureTooMuch, (await client.CaptureAsync(Merchant, Capture(payment, 4991, "X1"))).Code);
+        Assert.Equal(ComputopSandbox.CurrencyMismatch, (await client.CaptureAsync(Merchant, Capture(payment, 100, "X2") with { Currency = "SEK" })).Code);
+        Assert.Equal(ComputopSandbox.NotAllowedInState, (await client.CreditAsync(Merchant, new CreditRequest(payment.PayId, payment.TransId, 100, "EUR", "X3"))).Code);
+        Assert.Equal(ComputopSandbox.ReverseNotRemaining, (await client.ReverseAsync(Merchant, new ReverseRequest(payment.PayId, payment.TransId, 100, "EUR", "X4"))).Code);
+        Assert.Equal(ComputopSandbox.NothingToRelease, (await client.CaptureAsync(Merchant, Capture(payment, 4990, "X5", complete: true))).Code);
+
+        Assert.Equal(new SandboxPayment(payment.PayId, Merchant.MerchantId, payment.TransId, "EUR", SandboxPaymentState.Authorized, 4990, 0, 0, 0), await PaymentAsync(payment.PayId));
+    }
+
+    [Fact]
+    public async Task A_final_capture_releases_the_rest_and_credits_stay_within_what_was_captured()
+    {
+        var payment = await AuthorizeAsync(4990);
+        var client = Client();
+
+        Assert.Equal(PaygateOutcome.Succeeded, (await client.CaptureAsync(Merchant, Capture(payment, 3000, "F1", complete: true))).Outcome);
+        Assert.Equal(ComputopSandbox.NotAllowedInState, (await client.CaptureAsync(Merchant, Capture(payment, 100, "F2"))).Code);
+        Assert.Equal((long?)3000, (await client.InquireAsync(Merchant, payment.PayId, payment.TransId)).AmountAuthorized);
+        Assert.Equal(ComputopSandbox.CreditTooMuch, (await client.CreditAsync(Merchant, new CreditRequest(payment.PayId, payment.TransId, 3001, "EUR", "F3"))).Code);
+        var credit = await client.CreditAsync(Merchant, new CreditRequest(payment.PayId, payment.TransId, 3000, "EUR", "F4"));
+
+        Assert.Equal(PaygateOutcome.Succeeded, credit.Outcome);
+        Assert.NotNull(credit.InvoiceNumber);
+        Assert.Equal(new SandboxPayment(payment.PayId, Merchant.MerchantId, payment.TransId, "EUR", SandboxPaymentState.Refunded, 4990, 3000, 3000, 1990), await PaymentAsync(payment.PayId));
+    }
+
+    [Fact]
+    public async Task A_reverse_releases_exactly_what_remains_once()
+    {
+        var payment = await AuthorizeAsync(4990);
+        var client = Client();
+
+        Assert.Equal(PaygateOutcome.Succeeded, (await client.ReverseAsync(Merchant, new ReverseRequest(payment.PayId, payment.TransId, 4990, "EUR", "R1"))).Outcome);
+        Assert.Equal(ComputopSandbox.NothingToRelease, (await client.ReverseAsync(Merchant, new ReverseRequest(payment.PayId, payment.TransId, 4990, "EUR", "R2"))).Code);
+        Assert.Equal(SandboxPaymentState.Reversed, (await PaymentAsync(payment.PayId)).State);
+    }
+
+    [Fact]
+    public async Task A_capture_lost_on_the_way_back_is_inquired_and_repeated_with_its_reqid_without_capturing_twice()
+    {
+        var payment = await AuthorizeAsync(4990);
+        (await Control.PostAsJsonAsync("failures", new SandboxInjection("capture", SandboxFailure.Timeout, AfterExecution: true))).EnsureSuccessStatusCode();
+
+        await Assert.ThrowsAsync<ComputopOutcomeUnknownException>(() => Client(TimeSpan.FromMilliseconds(500)).CaptureAsync(Merchant, Capture(payment, 2500, "CAP-LOST-1")));
+        var inquiry = await Client().InquireAsync(Merchant, payment.PayId, payment.TransId);
+        var repeated = await Client().CaptureAsync(Merchant, Capture(payment, 2500, "CAP-LOST-1"));
+        var again = await Client().CaptureAsync(Merchant, Capture(payment, 2500, "CAP-LOST-1"));
+
+        Assert.Equal((long?)2500, inquiry.AmountCaptured);
+        Assert.Equal(PaygateOutcome.Succeeded, repeated.Outcome);
+        Assert.Equal(repeated.XId, again.XId);
+        Assert.Equal(2500, (await PaymentAsync(payment.PayId)).Captured);
+        Assert.Equal(3, (await Control.GetFromJsonAsync<Dictionary<string, int>>("calls"))!["capture"]);
+    }
+
+    [Fact]
+    public async Task A_refusal_is_final_too_and_its_reqid_answers_it_again()
+    {
+        var payment = await AuthorizeAsync(1000);
+        var client = Client();
+
+        var refused = await client.CaptureAsync(Merchant, Capture(payment, 5000, "SAME"));
+        var repeat = await client.CaptureAsync(Merchant, Capture(payment, 500, "SAME"));
+
+        Assert.Equal((ComputopSandbox.CaptureTooMuch, refused.XId), (repeat.Code, repeat.XId));
+        Assert.Equal(0, (await PaymentAsync(payment.PayId)).Captured);
+    }
+
+    [Fact]
+    public async Task A_wrong_mac_an_unknown_merchant_or_an_unknown_payment_is_refused_and_nothing_happens()
+    {
+        var payment = await AuthorizeAsync(4990);
+
+        var forged = await Client().CaptureAsync(Merchant with { HmacKey = "not-the-key" }, Capture(payment, 100, "M1"));
+        var stranger = await Client().CaptureAsync(new PaygateCredentials("Nobody", "some-key", "some-password"), Capture(payment, 100, "M2"));
+        var unknown = await Client().InquireAsync(Merchant, "ffffffffffffffffffffffffffffffff", "T");
+
+        Assert.Equal((ComputopSandbox.MacBad, true), (forged.Code, forged.IsFatal));
+        Assert.Equal((ComputopSandboxEndpoints.UnknownMerchant, PaygateOutcome.Refused), (stranger.Code, stranger.Outcome));
+        Assert.Equal((ComputopSandbox.PaymentNotFound, "PAYMENT NOT FOUND"), (unknown.Code, unknown.Description));
+        Assert.Equal(0, (await PaymentAsync(payment.PayId)).Captured);
+    }
+
+    [Fact]
+    public async Task An_injected_refusal_and_a_server_error_before_execution_change_nothing_and_reset_forgets_everything()
+    {
+        var payment = await AuthorizeAsync(4990);
+        (await Control.PostAsJsonAsync("failures", new SandboxInjection("capture", SandboxFailure.Fault, Code: 21000005))).EnsureSuccessStatusCode();
+        (await Control.PostAsJsonAsync("failures", new SandboxInjection("capture", SandboxFailure.ServerError))).EnsureSuccessStatusCode();
+
+        Assert.Equal("21000005", (await Client().CaptureAsync(Merchant, Capture(payment, 100, "I1"))).Code);
+        await Assert.ThrowsAsync<ComputopOutcomeUnknownException>(() => Client().CaptureAsync(Merchant, Capture(payment, 100, "I2")));
+        Assert.Equal(0, (await PaymentAsync(payment.PayId)).Captured);
+
+        (await Control.PostAsync("reset", null)).EnsureSuccessStatusCode();
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await Control.GetAsync($"payments/{payment.PayId}")).StatusCode);
+    }
+}
