@@ -1,5 +1,6 @@
 using System.Globalization;
 using BackOffice.Sandbox.Kit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace BackOffice.Computop.Sandbox;
@@ -21,7 +22,9 @@ public static class ComputopSandboxEndpoints
                 "Every ComputopSandbox:Merchants entry needs a MerchantId, an HmacKey and a BlowfishPassword.")
             .Validate(o => o.Merchants.Select(m => m.MerchantId).Distinct().Count() == o.Merchants.Count, "ComputopSandbox:Merchants lists a MerchantId twice.")
             .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ComputopSandbox>();
+        services.AddSingleton<ComputopNotifier>();
         return services;
     }
 
@@ -97,11 +100,20 @@ public static class ComputopSandboxEndpoints
     private static void MapControl(RouteGroupBuilder control)
     {
         control.MapTrafficControl(services => services.GetRequiredService<ComputopSandbox>().Traffic);
-        control.MapPost("/payments", (AuthorizeRequest request, ComputopSandbox sandbox) =>
+        // An authorization as the shop's checkout makes it; with a notifyUrl, Paygate's URLNotify of it follows.
+        control.MapPost("/payments", (AuthorizeRequest request, ComputopSandbox sandbox, ComputopNotifier notifier) =>
         {
             try
             {
+                if (request.NotifyUrl is { } notify && !Uri.TryCreate(notify, UriKind.Absolute, out _))
+                    throw new ArgumentException($"'{notify}' is not an absolute URL.", nameof(request));
                 var payment = sandbox.Authorize(request.MerchantId, request.TransId, request.Amount, request.Currency);
+                if (request.NotifyUrl is { } url)
+                    notifier.Send(sandbox.Merchant(payment.MerchantId)!, new Uri(url), new Dictionary<string, string>
+                    {
+                        ["mid"] = payment.MerchantId, ["PayID"] = payment.PayId, ["XID"] = payment.PayId, ["TransID"] = payment.TransId,
+                        ["Status"] = "OK", ["Description"] = "success", ["Code"] = "00000000",
+                    });
                 return Results.Created($"payments/{payment.PayId}", payment);
             }
             catch (ArgumentException e)
@@ -111,13 +123,15 @@ public static class ComputopSandboxEndpoints
         });
         control.MapGet("/payments/{payId}", (string payId, ComputopSandbox sandbox) =>
             sandbox.Find(payId) is { } payment ? Results.Ok(payment) : Results.NotFound());
-        control.MapPost("/reset", (ComputopSandbox sandbox) =>
+        control.MapGet("/notifications", (ComputopNotifier notifier) => TypedResults.Ok(notifier.Attempts));
+        control.MapPost("/reset", (ComputopSandbox sandbox, ComputopNotifier notifier) =>
         {
             sandbox.Reset();
             sandbox.Traffic.Reset();
+            notifier.Reset();
             return Results.NoContent();
         });
     }
 
-    private sealed record AuthorizeRequest(string MerchantId, string TransId, long Amount, string Currency);
+    private sealed record AuthorizeRequest(string MerchantId, string TransId, long Amount, string Currency, string? NotifyUrl = null);
 }

@@ -7,7 +7,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BackOffice.Computop.Tests;
 
@@ -18,6 +20,8 @@ namespace BackOffice.Computop.Tests;
 public sealed class SandboxContractTests : IAsyncLifetime
 {
     private static readonly PaygateCredentials Merchant = new("KP_TestShop", "hmac-key-for-docs-only", "bf-Key-4-docs");
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero));
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string ContentType, Dictionary<string, string> Form)> received = new();
     private WebApplication app = null!;
     private Uri baseAddress = null!;
 
@@ -33,9 +37,17 @@ public sealed class SandboxContractTests : IAsyncLifetime
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddComputopSandbox();
         app = builder.Build();
         app.MapComputopSandbox();
+        // The shop's URLNotify: the first delivery fails, as a shop that is down would.
+        app.MapPost("/shop/notify", async (HttpContext context) =>
+        {
+            var form = (await context.Request.ReadFormAsync()).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+            received.Enqueue((context.Request.ContentType ?? "", form));
+            return received.Count == 1 ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable) : Results.Ok();
+        });
         await app.StartAsync();
         baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
     }
@@ -161,6 +173,39 @@ public sealed class SandboxContractTests : IAsyncLifetime
         Assert.Equal((ComputopSandboxEndpoints.UnknownMerchant, PaygateOutcome.Refused), (stranger.Code, stranger.Outcome));
         Assert.Equal((ComputopSandbox.PaymentNotFound, "PAYMENT NOT FOUND"), (unknown.Code, unknown.Description));
         Assert.Equal(0, (await PaymentAsync(payment.PayId)).Captured);
+    }
+
+    [Fact]
+    public async Task An_authorization_is_notified_with_paygates_mac_and_tried_again_on_the_retry_schedule_until_the_shop_takes_it()
+    {
+        var response = await Control.PostAsJsonAsync("payments", new { merchantId = Merchant.MerchantId, transId = "ORD-NOTIFY-1", amount = 4990, currency = "EUR", notifyUrl = new Uri(baseAddress, "shop/notify").ToString() });
+        var payment = (await response.Content.ReadFromJsonAsync<SandboxPayment>())!;
+
+        var first = await AttemptsAsync(1);
+        time.Advance(TimeSpan.FromSeconds(59));
+        await Task.Delay(200);
+        Assert.Single(received);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var second = await AttemptsAsync(2);
+
+        Assert.Equal((503, false), (first[0].HttpStatus, first[0].Delivered));
+        Assert.Equal((200, true, time.GetUtcNow()), (second[1].HttpStatus, second[1].Delivered, second[1].At));
+        var (contentType, form) = received.Last();
+        Assert.Contains("charset=iso-8859-1", contentType, StringComparison.OrdinalIgnoreCase);
+        var notification = PaygateMessage.ReadNotification(Merchant, form);
+        Assert.Equal((payment.PayId, "ORD-NOTIFY-1", "OK", PaygateOutcome.Succeeded), (notification.PayId, notification.TransId, notification.Status, notification.Outcome));
+    }
+
+    private async Task<List<NotificationAttempt>> AttemptsAsync(int count)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var attempts = (await Control.GetFromJsonAsync<List<NotificationAttempt>>("notifications"))!;
+            if (attempts.Count >= count)
+                return attempts;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"{count} notification attempts were expected.");
     }
 
     [Fact]
