@@ -81,6 +81,7 @@ public sealed class ComputopSandbox(IOptionsMonitor<ComputopSandboxOptions> opti
                 "capture" => Capture(merchant, fields),
                 "credit" => Credit(merchant, fields),
                 "reverse" => Reverse(merchant, fields),
+                "KlarnaPayments" => AfterPurchase(merchant, fields),
                 _ => Inquire(merchant, fields),
             };
             // A final answer is kept for its ReqId: a repeat returns it and changes nothing (PROTOCOL.md §5).
@@ -118,7 +119,9 @@ public sealed class ComputopSandbox(IOptionsMonitor<ComputopSandboxOptions> opti
         if (complete)
             payment.Released += payment.Remaining;
         payment.Settle();
-        return Answer(payment, fields, "OK", "00000000", "success", invoice: NextId("INV", 13));
+        var invoiceNumber = NextId("INV", 13);
+        payment.Invoices.Add(invoiceNumber);
+        return Answer(payment, fields, "OK", "00000000", "success", invoice: invoiceNumber);
     }
 
     private Dictionary<string, string> Credit(PaygateCredentials merchant, IReadOnlyDictionary<string, string> fields)
@@ -145,6 +148,41 @@ public sealed class ComputopSandbox(IOptionsMonitor<ComputopSandboxOptions> opti
         payment.Released += amount;
         payment.Settle();
         return Answer(payment, fields, "OK", "00000000", "success");
+    }
+
+    /// <summary>The events of <c>KlarnaPayments.aspx</c> after the purchase: UEO and UMR before the first capture, RCC after one.</summary>
+    private Dictionary<string, string> AfterPurchase(PaygateCredentials merchant, IReadOnlyDictionary<string, string> fields)
+    {
+        var token = Field(fields, "EventToken");
+        if (Field(fields, "PayID") is not { } payId || token is null)
+            return Refusal(merchant.MerchantId, Missing + "0001", "PayID and EventToken are required");
+        if (!payments.TryGetValue(payId, out var payment) || payment.MerchantId != merchant.MerchantId)
+            return Refusal(merchant.MerchantId, PaymentNotFound, "PAYMENT NOT FOUND");
+        switch (token)
+        {
+            case "UEO":
+                if (!long.TryParse(Field(fields, "Amount"), NumberStyles.None, CultureInfo.InvariantCulture, out var amount) || amount <= 0 || Field(fields, "ArticleList") is null)
+                    return Refusal(merchant.MerchantId, Missing + "0003", "Amount and ArticleList are required");
+                if (Field(fields, "Currency") != payment.Currency)
+                    return Answer(payment, fields, "FAILED", CurrencyMismatch, "the currency is not the authorization's");
+                if (payment.Captured > 0 || payment.Released > 0)
+                    return Answer(payment, fields, "FAILED", NotAllowedInState, "the order changes only before the first capture");
+                if (amount > payment.InitialAmount)
+                    return Answer(payment, fields, "FAILED", CaptureTooMuch, "the new amount is above the one first authorized");
+                payment.Authorized = amount;
+                return Answer(payment, fields, "OK", "00000000", "success");
+            case "UMR":
+                if (payment.Captured > 0)
+                    return Answer(payment, fields, "FAILED", NotAllowedInState, "the reference changes only before the first capture");
+                payment.RefNr = Field(fields, "RefNr");
+                return Answer(payment, fields, "OK", "00000000", "success");
+            case "RCC":
+                return Field(fields, "InvoiceNr") is { } invoice && payment.Invoices.Contains(invoice)
+                    ? Answer(payment, fields, "OK", "00000000", "success")
+                    : Answer(payment, fields, "FAILED", NotAllowedInState, "no capture made this invoice");
+            default:
+                return Refusal(merchant.MerchantId, "20160001", $"EventToken {token} is not served here");
+        }
     }
 
     private Dictionary<string, string> Inquire(PaygateCredentials merchant, IReadOnlyDictionary<string, string> fields)
@@ -216,7 +254,10 @@ public sealed class ComputopSandbox(IOptionsMonitor<ComputopSandboxOptions> opti
         public string MerchantId { get; } = merchantId;
         public string TransId { get; } = transId;
         public string Currency { get; } = currency;
-        public long Authorized { get; } = authorized;
+        public long InitialAmount { get; } = authorized;
+        public long Authorized { get; set; } = authorized;
+        public string? RefNr { get; set; }
+        public List<string> Invoices { get; } = [];
         public long Captured { get; set; }
         public long Credited { get; set; }
         public long Released { get; set; }
@@ -230,10 +271,10 @@ public sealed class ComputopSandbox(IOptionsMonitor<ComputopSandboxOptions> opti
             : Released > 0 ? SandboxPaymentState.Completed
             : SandboxPaymentState.Captured;
 
-        public SandboxPayment View() => new(PayId, MerchantId, TransId, Currency, State, Authorized, Captured, Credited, Released);
+        public SandboxPayment View() => new(PayId, MerchantId, TransId, Currency, State, Authorized, Captured, Credited, Released, RefNr);
     }
 }
 
 /// <summary>A payment as the control API shows it (<c>GET _sandbox/payments/{payId}</c>).</summary>
 public sealed record SandboxPayment(string PayId, string MerchantId, string TransId, string Currency, SandboxPaymentState State,
-    long Authorized, long Captured, long Credited, long Released);
+    long Authorized, long Captured, long Credited, long Released, string? RefNr = null);

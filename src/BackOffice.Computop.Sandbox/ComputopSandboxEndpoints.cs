@@ -12,7 +12,7 @@ public static class ComputopSandboxEndpoints
     /// <summary>Refusal of a MerchantID the sandbox does not know, answered in the clear (its password is unknown).</summary>
     public const string UnknownMerchant = "40010003";
 
-    private static readonly string[] Pages = ["capture", "credit", "reverse", "inquire"];
+    private static readonly string[] Pages = ["capture", "credit", "reverse", "inquire", "KlarnaPayments"];
 
     public static IServiceCollection AddComputopSandbox(this IServiceCollection services)
     {
@@ -28,7 +28,10 @@ public static class ComputopSandboxEndpoints
         return services;
     }
 
-    /// <summary>Serves <c>{prefix}/capture.aspx</c>, <c>credit.aspx</c>, <c>reverse.aspx</c>, <c>inquire.aspx</c> (POST or GET) and, when enabled, the control API.</summary>
+    /// <summary>
+    /// Serves <c>{prefix}/capture.aspx</c>, <c>credit.aspx</c>, <c>reverse.aspx</c>, <c>inquire.aspx</c> and the
+    /// after-purchase events of <c>KlarnaPayments.aspx</c> (POST or GET) and, when enabled, the control API.
+    /// </summary>
     public static RouteGroupBuilder MapComputopSandbox(this IEndpointRouteBuilder endpoints, string prefix = "")
     {
         var group = endpoints.MapGroup(prefix).ExcludeFromDescription();

@@ -24,6 +24,21 @@ public sealed class ComputopClient(HttpClient http)
             [new("ReqId", request.ReqId), .. Optional("RefNr", request.RefNr)],
             cancellationToken);
 
+    /// <summary>
+    /// Lowers the order's amount and replaces its lines before the first capture (<c>EventToken=UEO</c>); never above
+    /// the amount first authorized. It changes the order, so a lost answer is of unknown outcome.
+    /// </summary>
+    public Task<PaygateAnswer> ChangeOrderAsync(PaygateCredentials credentials, string payId, string transId, long amount, string currency, string articleList, CancellationToken cancellationToken = default) =>
+        MoveAsync("KlarnaPayments.aspx", credentials, payId, transId, amount, currency, [new("EventToken", "UEO"), new("ArticleList", articleList)], cancellationToken);
+
+    /// <summary>Replaces the merchant's reference (RefNr) before the first capture (<c>EventToken=UMR</c>).</summary>
+    public Task<PaygateAnswer> ChangeReferenceAsync(PaygateCredentials credentials, string payId, string transId, string refNr, CancellationToken cancellationToken = default) =>
+        AfterPurchaseAsync(credentials, payId, transId, [new("EventToken", "UMR"), new("RefNr", refNr)], cancellationToken);
+
+    /// <summary>Has Klarna send the invoice of a capture to the customer again (<c>EventToken=RCC</c>).</summary>
+    public Task<PaygateAnswer> ResendInvoiceAsync(PaygateCredentials credentials, string payId, string transId, string invoiceNumber, CancellationToken cancellationToken = default) =>
+        AfterPurchaseAsync(credentials, payId, transId, [new("EventToken", "RCC"), new("InvoiceNr", invoiceNumber)], cancellationToken);
+
     /// <summary>A payment's state: its status and the amounts authorized, captured and credited so far.</summary>
     public async Task<PaygateAnswer> InquireAsync(PaygateCredentials credentials, string payId, string transId, CancellationToken cancellationToken = default)
     {
@@ -39,6 +54,22 @@ public sealed class ComputopClient(HttpClient http)
         catch (Exception e) when (IsTransportFailure(e, cancellationToken))
         {
             throw new ComputopUnavailableException("inquire", e.Message, e);
+        }
+    }
+
+    private async Task<PaygateAnswer> AfterPurchaseAsync(PaygateCredentials credentials, string payId, string transId,
+        IEnumerable<KeyValuePair<string, string>> more, CancellationToken cancellationToken)
+    {
+        var fields = new List<KeyValuePair<string, string>> { new("MerchantID", credentials.MerchantId), new("PayID", payId), new("TransID", transId) };
+        fields.AddRange(more);
+        fields.Add(new("MAC", PaygateMac.OfRequest(credentials.HmacKey, payId, transId, credentials.MerchantId, null, null)));
+        try
+        {
+            return await SendAsync("KlarnaPayments.aspx", credentials, fields, cancellationToken);
+        }
+        catch (Exception e) when (IsTransportFailure(e, cancellationToken))
+        {
+            throw new ComputopOutcomeUnknownException(fields.First(f => f.Key == "EventToken").Value, e.Message, e);
         }
     }
 
@@ -58,7 +89,7 @@ public sealed class ComputopClient(HttpClient http)
         }
         catch (Exception e) when (IsTransportFailure(e, cancellationToken))
         {
-            throw new ComputopOutcomeUnknownException(Path.GetFileNameWithoutExtension(path), e.Message, e);
+            throw new ComputopOutcomeUnknownException(fields.FirstOrDefault(f => f.Key == "EventToken").Value ?? Path.GetFileNameWithoutExtension(path), e.Message, e);
         }
     }
 

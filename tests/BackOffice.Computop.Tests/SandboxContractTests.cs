@@ -130,6 +130,25 @@ public sealed class SandboxContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Before_the_first_capture_the_order_can_be_lowered_and_renamed_and_after_it_its_invoice_sent_again()
+    {
+        var payment = await AuthorizeAsync(4990);
+        var client = Client();
+        const string lines = "eyJvcmRlcl9saW5lcyI6W119";
+
+        Assert.Equal(ComputopSandbox.CaptureTooMuch, (await client.ChangeOrderAsync(Merchant, payment.PayId, payment.TransId, 5000, "EUR", lines)).Code);
+        Assert.Equal(PaygateOutcome.Succeeded, (await client.ChangeOrderAsync(Merchant, payment.PayId, payment.TransId, 3990, "EUR", lines)).Outcome);
+        Assert.Equal(PaygateOutcome.Succeeded, (await client.ChangeReferenceAsync(Merchant, payment.PayId, payment.TransId, "REF-NEW")).Outcome);
+        Assert.Equal(ComputopSandbox.CaptureTooMuch, (await client.CaptureAsync(Merchant, Capture(payment, 3991, "U1"))).Code);
+        var capture = await client.CaptureAsync(Merchant, Capture(payment, 1000, "U2"));
+
+        Assert.Equal(ComputopSandbox.NotAllowedInState, (await client.ChangeOrderAsync(Merchant, payment.PayId, payment.TransId, 2000, "EUR", lines)).Code);
+        Assert.Equal(PaygateOutcome.Succeeded, (await client.ResendInvoiceAsync(Merchant, payment.PayId, payment.TransId, capture.InvoiceNumber!)).Outcome);
+        Assert.Equal(ComputopSandbox.NotAllowedInState, (await client.ResendInvoiceAsync(Merchant, payment.PayId, payment.TransId, "INV-UNKNOWN")).Code);
+        Assert.Equal((3990L, 1000L, "REF-NEW"), (await PaymentAsync(payment.PayId)) is var p ? (p.Authorized, p.Captured, p.RefNr) : default);
+    }
+
+    [Fact]
     public async Task A_capture_lost_on_the_way_back_is_inquired_and_repeated_with_its_reqid_without_capturing_twice()
     {
         var payment = await AuthorizeAsync(4990);
