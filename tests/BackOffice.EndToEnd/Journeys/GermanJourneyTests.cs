@@ -99,6 +99,8 @@ public sealed class GermanJourneyTests(BrowserAppFixture app)
         await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "E2E-DE-DESK-1" })).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"\d\d\.\d\d\.\d{4} \d\d:\d\d"));
         await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Seiten" })).ToContainTextAsync("Zeilen pro Seite");
         Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 1400, "Die Liste scrollt seitwärts.");
+        Assert.True(await page.EvaluateAsync<bool>("() => { const t = document.querySelector('.transactions-grid .mud-table-container'); return t.scrollWidth <= t.clientWidth; }"),
+            "Die Tabelle ist breiter als ihr Kasten: ihre letzten Spalten sind abgeschnitten.");
         Assert.Empty(await Axe.ViolationsAsync(page, "die Liste at 1400 px"));
 
         // The date picker speaks German: a German date typed is read, its calendar's buttons are named in German.

@@ -73,6 +73,8 @@ public sealed class LayoutTests(BrowserAppFixture app)
         var order = await new TransactionsPage(page).Order("E2E-WIDE-ORDER-NUMBER-0001").BoundingBoxAsync();
         Assert.True(order!.Height < 30, $"The order number wraps ({order.Height} px high).");
         Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 1400, "The list scrolls sideways.");
+        Assert.True(await page.EvaluateAsync<bool>("() => { const t = document.querySelector('.transactions-grid .mud-table-container'); return t.scrollWidth <= t.clientWidth; }"),
+            "The list's table is wider than its box: its last columns are cut off.");
         Assert.Empty(await Axe.ViolationsAsync(page, "the list at 1400 px"));
 
         // With the demo's PClasses downloaded the table is at its widest.
