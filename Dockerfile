@@ -9,6 +9,9 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/BackOffice.Klarna/BackOffice.Klarna.csproj src/BackOffice.Klarna/
 COPY src/BackOffice.Klarna.Sandbox/BackOffice.Klarna.Sandbox.csproj src/BackOffice.Klarna.Sandbox/
+COPY src/BackOffice.Computop/BackOffice.Computop.csproj src/BackOffice.Computop/
+COPY src/BackOffice.Computop.Sandbox/BackOffice.Computop.Sandbox.csproj src/BackOffice.Computop.Sandbox/
+COPY src/BackOffice.Sandbox.Kit/BackOffice.Sandbox.Kit.csproj src/BackOffice.Sandbox.Kit/
 COPY src/BackOffice.Web/BackOffice.Web.csproj src/BackOffice.Web/
 RUN dotnet restore src/BackOffice.Web/BackOffice.Web.csproj
 COPY appsettings.Development.json ./
