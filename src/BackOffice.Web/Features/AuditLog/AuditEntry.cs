@@ -15,8 +15,9 @@ public sealed class AuditEntry
         Action = action;
         Subject = subject;
         Details = Truncated(details.ToString());
-        DetailsKey = Truncated(details.Key, 1000);
-        DetailsArguments = details.Arguments.Length == 0 ? null : Truncated(details.ArgumentsAsJson());
+        var arguments = details.Arguments.Length == 0 ? null : details.ArgumentsAsJson();
+        // Cut JSON could not be read back: details too long to keep whole are kept as their English text.
+        (DetailsKey, DetailsArguments) = details.Key.Length <= 1000 && arguments is not { Length: > 4000 } ? (details.Key, arguments) : (null, null);
         Succeeded = succeeded;
     }
 
@@ -47,5 +48,5 @@ public sealed class AuditEntry
 
     public bool Succeeded { get; private set; }
 
-    private static string Truncated(string text, int length = 4000) => text.Length <= length ? text : text[..length];
+    private static string Truncated(string text) => text.Length <= 4000 ? text : text[..4000];
 }

@@ -1,14 +1,11 @@
 using BackOffice.Computop.Sandbox;
+using BackOffice.Sandbox.Kit;
 
 namespace BackOffice.Web.Features.Computop;
 
 /// <summary>Computop Paygate: its sandbox mounted in the app when <c>ComputopSandbox:Mount</c> is true (the Development settings).</summary>
 internal static class ComputopSetup
 {
-    public const string SandboxMountKey = "ComputopSandbox:Mount";
-
-    public const string SandboxMountPathKey = "ComputopSandbox:MountPath";
-
     public static IServiceCollection AddComputop(this IServiceCollection services) => services.AddComputopSandbox();
 
     public static void MapInProcessComputopSandbox(this WebApplication app)
@@ -17,6 +14,5 @@ internal static class ComputopSetup
             app.MapComputopSandbox(path);
     }
 
-    public static string? SandboxMountPath(IConfiguration configuration) =>
-        configuration.GetValue<bool>(SandboxMountKey) && configuration[SandboxMountPathKey] is { Length: > 0 } path && path.Trim('/').Length > 0 ? "/" + path.Trim('/') : null;
+    private static string? SandboxMountPath(IConfiguration configuration) => SandboxMount.PathOf(configuration, ComputopSandboxOptions.Section);
 }

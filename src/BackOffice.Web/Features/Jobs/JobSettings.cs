@@ -112,7 +112,9 @@ public sealed class JobRunChange
     }
 
     public JobRunChange(Guid transactionId, string orderNumber, Message what, bool failed) =>
-        (TransactionId, OrderNumber, What, Failed) = (transactionId, orderNumber, what.ToJson().Length > 1000 ? new Message(what.ToString()[..Math.Min(500, what.ToString().Length)]) : what, failed);
+        (TransactionId, OrderNumber, What, Failed) = (transactionId, orderNumber, what.ToJson().Length > 1000 ? new Message(Shortened(what.ToString())) : what, failed);
+
+    private static string Shortened(string text) => text.Length > 500 ? text[..500] : text;
 
     public long Id { get; private set; }
     public long JobRunId { get; private set; }

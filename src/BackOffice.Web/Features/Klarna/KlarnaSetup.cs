@@ -1,17 +1,12 @@
 using BackOffice.Klarna;
 using BackOffice.Klarna.Sandbox;
+using BackOffice.Sandbox.Kit;
 using Microsoft.Extensions.Options;
 
 namespace BackOffice.Web.Features.Klarna;
 
 internal static class KlarnaSetup
 {
-    /// <summary>Where the app mounts the Klarna sandbox and uses it as its test gateway, when <c>Sandbox:Mount</c> is true.</summary>
-    public const string SandboxMountPathKey = "Sandbox:MountPath";
-
-    /// <summary>Whether to mount the sandbox: set in the Development settings, never implied by the environment's name.</summary>
-    public const string SandboxMountKey = "Sandbox:Mount";
-
     public static IServiceCollection AddKlarna(this IServiceCollection services)
     {
         services.AddSingleton<IKlarnaGatewayUrls, GatewayUrls>();
@@ -29,6 +24,6 @@ internal static class KlarnaSetup
             app.MapKlarnaSandbox(path);
     }
 
-    public static string? SandboxMountPath(IConfiguration configuration) =>
-        configuration.GetValue<bool>(SandboxMountKey) && configuration[SandboxMountPathKey] is { Length: > 0 } path && path.Trim('/').Length > 0 ? "/" + path.Trim('/') : null;
+    /// <summary>Where the app mounts the Klarna sandbox and uses it as its test gateway (<c>Sandbox:Mount</c>, <c>Sandbox:MountPath</c>).</summary>
+    public static string? SandboxMountPath(IConfiguration configuration) => SandboxMount.PathOf(configuration, "Sandbox");
 }
