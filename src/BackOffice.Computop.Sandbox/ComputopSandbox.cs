@@ -29,15 +29,16 @@ public sealed class ComputopSandbox(IOptionsMonitor<ComputopSandboxOptions> opti
     public const string NothingToRelease = "29990004";
     public const string NotAllowedInState = "29990005";
     public const string CurrencyMismatch = "29990006";
-    public const string PaymentNotFound = "29990008";
-    public const string DataBad = "40010001";
-    public const string MacBad = "40010002";
+    public const string PaymentNotFound = PaygateCodes.PaymentNotFound;
+    public const string DataBad = PaygateCodes.DataBad;
+    public const string MacBad = PaygateCodes.MacBad;
     public const string Missing = "4010";
     public const string Format = "2011";
 
     private readonly Lock gate = new();
     private readonly Dictionary<string, Payment> payments = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Merchant, string ReqId), Dictionary<string, string>> finalAnswers = [];
+    private readonly List<SandboxExecution> executions = [];
     private long sequence;
 
     /// <summary>Latency, injected failures and call counts, steered by the control API.</summary>
@@ -48,7 +49,7 @@ public sealed class ComputopSandbox(IOptionsMonitor<ComputopSandboxOptions> opti
         : null;
 
     /// <summary>An authorization as the shop's checkout leaves it (the control API's stand-in for the session and order).</summary>
-    public SandboxPayment Authorize(string merchantId, string transId, long amount, string currency)
+    public SandboxPayment Authorize(string merchantId, string transId, long amount, string currency, string? refNr = null)
     {
         if (Merchant(merchantId) is null)
             throw new ArgumentException($"No merchant {merchantId} in ComputopSandbox:Merchants.", nameof(merchantId));
@@ -56,7 +57,7 @@ public sealed class ComputopSandbox(IOptionsMonitor<ComputopSandboxOptions> opti
             throw new ArgumentException("An authorization needs an amount above zero in a follow-up currency.", nameof(amount));
         lock (gate)
         {
-            var payment = new Payment(NextId("PAY", 32).ToLowerInvariant(), merchantId, transId, currency, amount);
+            var payment = new Payment(NextId("PAY", 32).ToLowerInvariant(), merchantId, transId, currency, amount) { RefNr = refNr };
             payments[payment.PayId] = payment;
             return payment.View();
         }
@@ -87,7 +88,20 @@ public sealed class ComputopSandbox(IOptionsMonitor<ComputopSandboxOptions> opti
             // A final answer is kept for its ReqId: a repeat returns it and changes nothing (PROTOCOL.md §5).
             if (reqId is not null && page != "inquire" && answer["Code"][0] is '0' or '2' or '4')
                 finalAnswers[(merchant.MerchantId, reqId)] = answer;
+            if (page != "inquire" && answer["Code"] == PaygateCodes.Success)
+                executions.Add(new SandboxExecution(page == "KlarnaPayments" ? Field(fields, "EventToken")! : page, answer["PayID"], reqId,
+                    long.TryParse(Field(fields, "Amount"), NumberStyles.None, CultureInfo.InvariantCulture, out var amount) ? amount : 0, answer["XID"]));
             return new Dictionary<string, string>(answer, StringComparer.OrdinalIgnoreCase);
+        }
+    }
+
+    /// <summary>Every call carried out, in order: what a test holds the books against, and counts double actions with.</summary>
+    public IReadOnlyList<SandboxExecution> Executions
+    {
+        get
+        {
+            lock (gate)
+                return [.. executions];
         }
     }
 
@@ -97,6 +111,7 @@ public sealed class ComputopSandbox(IOptionsMonitor<ComputopSandboxOptions> opti
         {
             payments.Clear();
             finalAnswers.Clear();
+            executions.Clear();
         }
     }
 
@@ -271,10 +286,13 @@ public sealed class ComputopSandbox(IOptionsMonitor<ComputopSandboxOptions> opti
             : Released > 0 ? SandboxPaymentState.Completed
             : SandboxPaymentState.Captured;
 
-        public SandboxPayment View() => new(PayId, MerchantId, TransId, Currency, State, Authorized, Captured, Credited, Released, RefNr);
+        public SandboxPayment View() => new(PayId, MerchantId, TransId, Currency, State, Authorized, Captured, Credited, Released, RefNr, [.. Invoices]);
     }
 }
 
-/// <summary>A payment as the control API shows it (<c>GET _sandbox/payments/{payId}</c>).</summary>
+/// <summary>A payment as the control API shows it (<c>GET _sandbox/payments/{payId}</c>), with the invoices its captures made.</summary>
 public sealed record SandboxPayment(string PayId, string MerchantId, string TransId, string Currency, SandboxPaymentState State,
-    long Authorized, long Captured, long Credited, long Released, string? RefNr = null);
+    long Authorized, long Captured, long Credited, long Released, string? RefNr = null, IReadOnlyList<string>? Invoices = null);
+
+/// <summary>A call the sandbox carried out (<c>GET _sandbox/executions</c>): its page or event, payment, ReqId, amount and XID.</summary>
+public sealed record SandboxExecution(string Call, string PayId, string? ReqId, long Amount, string XId);

@@ -10,7 +10,7 @@ public static class ComputopSandboxEndpoints
     public const string VersionText = "Computop Paygate sandbox (Klarna Payments after the purchase)";
 
     /// <summary>Refusal of a MerchantID the sandbox does not know, answered in the clear (its password is unknown).</summary>
-    public const string UnknownMerchant = "40010003";
+    public const string UnknownMerchant = PaygateCodes.UnknownMerchant;
 
     private static readonly string[] Pages = ["capture", "credit", "reverse", "inquire", "KlarnaPayments"];
 
@@ -103,20 +103,29 @@ public static class ComputopSandboxEndpoints
     private static void MapControl(RouteGroupBuilder control)
     {
         control.MapTrafficControl(services => services.GetRequiredService<ComputopSandbox>().Traffic);
-        // An authorization as the shop's checkout makes it; with a notifyUrl, Paygate's URLNotify of it follows.
+        // An authorization as the shop's checkout makes it; with a notifyUrl, Paygate's URLNotify of it follows, carrying the
+        // shop's RefNr and UserData.
         control.MapPost("/payments", (AuthorizeRequest request, ComputopSandbox sandbox, ComputopNotifier notifier) =>
         {
             try
             {
                 if (request.NotifyUrl is { } notify && !Uri.TryCreate(notify, UriKind.Absolute, out _))
                     throw new ArgumentException($"'{notify}' is not an absolute URL.", nameof(request));
-                var payment = sandbox.Authorize(request.MerchantId, request.TransId, request.Amount, request.Currency);
+                var payment = sandbox.Authorize(request.MerchantId, request.TransId, request.Amount, request.Currency, request.RefNr);
                 if (request.NotifyUrl is { } url)
-                    notifier.Send(sandbox.Merchant(payment.MerchantId)!, new Uri(url), new Dictionary<string, string>
+                {
+                    // RefNr and UserData come back as the shop sent them with its payment.
+                    var result = new Dictionary<string, string>
                     {
                         ["mid"] = payment.MerchantId, ["PayID"] = payment.PayId, ["XID"] = payment.PayId, ["TransID"] = payment.TransId,
                         ["Status"] = "OK", ["Description"] = "success", ["Code"] = "00000000",
-                    });
+                    };
+                    if (request.RefNr is { Length: > 0 } refNr)
+                        result["RefNr"] = refNr;
+                    if (request.UserData is { Length: > 0 } userData)
+                        result["UserData"] = userData;
+                    notifier.Send(sandbox.Merchant(payment.MerchantId)!, new Uri(url), result);
+                }
                 return Results.Created($"payments/{payment.PayId}", payment);
             }
             catch (ArgumentException e)
@@ -127,6 +136,7 @@ public static class ComputopSandboxEndpoints
         control.MapGet("/payments/{payId}", (string payId, ComputopSandbox sandbox) =>
             sandbox.Find(payId) is { } payment ? Results.Ok(payment) : Results.NotFound());
         control.MapGet("/notifications", (ComputopNotifier notifier) => TypedResults.Ok(notifier.Attempts));
+        control.MapGet("/executions", (ComputopSandbox sandbox) => TypedResults.Ok(sandbox.Executions));
         control.MapPost("/reset", (ComputopSandbox sandbox, ComputopNotifier notifier) =>
         {
             sandbox.Reset();
@@ -136,5 +146,5 @@ public static class ComputopSandboxEndpoints
         });
     }
 
-    private sealed record AuthorizeRequest(string MerchantId, string TransId, long Amount, string Currency, string? NotifyUrl = null);
+    private sealed record AuthorizeRequest(string MerchantId, string TransId, long Amount, string Currency, string? NotifyUrl = null, string? RefNr = null, string? UserData = null);
 }

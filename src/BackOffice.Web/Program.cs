@@ -61,6 +61,7 @@ app.MapHealthChecks("/health");
 app.MapJobsDashboard();
 app.MapInProcessSandbox();
 app.MapInProcessComputopSandbox();
+app.MapComputopNotifications();
 app.MapTransactionExport();
 app.MapAuditLogExport();
 app.MapShopApi();
@@ -71,6 +72,7 @@ await using (await app.StartupLockAsync())
     await app.MigrateDatabaseAsync();
     await app.SeedIdentityAsync();
     await app.SeedDemoChannelAsync();
+    await app.SeedDemoComputopChannelAsync();
     await app.SeedDemoApiKeyAsync();
     await app.StartJobsAsync();
 }

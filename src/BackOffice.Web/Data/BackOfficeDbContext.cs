@@ -2,6 +2,7 @@ using BackOffice.Klarna;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.Computop;
 using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.ShopApi;
@@ -23,6 +24,10 @@ public class BackOfficeDbContext(DbContextOptions options)
     public DbSet<Channel> Channels => Set<Channel>();
 
     public DbSet<PaymentService> PaymentServices => Set<PaymentService>();
+
+    public DbSet<ComputopService> ComputopServices => Set<ComputopService>();
+
+    public DbSet<ComputopNotification> ComputopNotifications => Set<ComputopNotification>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
@@ -105,6 +110,35 @@ public class BackOfficeDbContext(DbContextOptions options)
             });
         });
 
+        builder.Entity<ComputopService>(service =>
+        {
+            service.HasOne<Channel>().WithMany().HasForeignKey(s => s.ChannelId).OnDelete(DeleteBehavior.Cascade);
+            service.HasIndex(s => s.ChannelId).IsUnique();
+            service.Property(s => s.MerchantId).HasMaxLength(ComputopService.MerchantIdMaxLength);
+            service.Property(s => s.ProtectedHmacKey).HasMaxLength(2000);
+            service.Property(s => s.ProtectedBlowfishPassword).HasMaxLength(2000);
+            service.Property(s => s.BaseUrl).HasMaxLength(500);
+            service.Property(s => s.Version).IsConcurrencyToken();
+            service.Ignore(s => s.Settings);
+            service.OwnsOne(s => s.LastInitialization, initialization =>
+            {
+                initialization.Property(i => i.By).HasMaxLength(256);
+                initialization.Property(i => i.MerchantId).HasMaxLength(ComputopService.MerchantIdMaxLength);
+                initialization.Property(i => i.Message).HasMaxLength(2000).HasConversion(m => m.ToJson(), s => Message.FromJson(s));
+            });
+        });
+
+        builder.Entity<ComputopNotification>(notification =>
+        {
+            notification.HasOne<Channel>().WithMany().HasForeignKey(n => n.ChannelId).OnDelete(DeleteBehavior.Cascade);
+            notification.HasIndex(n => new { n.PayId, n.XId, n.Status, n.Code }).IsUnique();
+            notification.Property(n => n.PayId).HasMaxLength(32);
+            notification.Property(n => n.XId).HasMaxLength(32);
+            notification.Property(n => n.TransId).HasMaxLength(64);
+            notification.Property(n => n.Status).HasMaxLength(20);
+            notification.Property(n => n.Code).HasMaxLength(8);
+        });
+
         builder.Entity<Transaction>(transaction =>
         {
             // A channel with transactions cannot be deleted; its money history stays.
@@ -122,6 +156,9 @@ public class BackOfficeDbContext(DbContextOptions options)
                 transaction.HasIndex(t => t.SearchText).HasMethod("gin").HasOperators("gin_trgm_ops");
             transaction.Property(t => t.OrderNumber).HasMaxLength(100);
             transaction.Property(t => t.ReservationNumber).HasMaxLength(40);
+            transaction.Property(t => t.ProviderMerchantId).HasMaxLength(30);
+            transaction.Property(t => t.ProviderOrderId).HasMaxLength(64);
+            transaction.Ignore(t => t.Provider).Ignore(t => t.Capabilities);
             transaction.Property(t => t.Currency).HasMaxLength(3);
             transaction.Property(t => t.Country).HasMaxLength(2);
             transaction.Property(t => t.Version).IsConcurrencyToken();
@@ -164,6 +201,10 @@ public class BackOfficeDbContext(DbContextOptions options)
             operation.Property(o => o.ReservationNumber).HasMaxLength(40);
             operation.Property(o => o.SplitReservationNumber).HasMaxLength(40);
             operation.Property(o => o.Change).HasMaxLength(4000);
+            operation.Property(o => o.RequestId).HasMaxLength(32);
+            operation.Property(o => o.ProviderReference).HasMaxLength(40);
+            // Two reconciliations sending a call again at once: the second one's save is refused.
+            operation.Property(o => o.Sends).IsConcurrencyToken();
             operation.ComplexCollection(o => o.Lines, lines => lines.ToJson());
             operation.Ignore(o => o.Articles);
         });

@@ -117,6 +117,7 @@ public sealed class BrowserAppFixture : IAsyncLifetime
             builder.UseEnvironment("Development");
             builder.UseSetting("ConnectionStrings:BackOffice", $"Data Source={databasePath}");
             builder.UseSetting("Seed:DemoTransactions", "0");
+            builder.UseSetting("Seed:DemoComputopChannel:Transactions", "0");
         }
     }
 }

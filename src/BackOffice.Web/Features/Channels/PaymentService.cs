@@ -77,12 +77,12 @@ public sealed class PaymentService
             throw new BusinessRuleException(error);
 
         var changes = new List<Message>();
-        Change(changes, "Enabled", Enabled, settings.Enabled);
-        Change(changes, "Merchant ID", MerchantId, settings.MerchantId);
-        Change(changes, "Use live gateway", UseLiveGateway, settings.UseLiveGateway);
-        Change(changes, "Decline pending orders", DeclinePendingOrders, settings.DeclinePendingOrders);
-        Change(changes, "Prohibit multiple addresses", ProhibitMultipleAddresses, settings.ProhibitMultipleAddresses);
-        Change(changes, "Invoice shipment", InvoiceShipment, settings.InvoiceShipment);
+        SettingChanges.Add(changes, "Enabled", Enabled, settings.Enabled);
+        SettingChanges.Add(changes, "Merchant ID", MerchantId, settings.MerchantId);
+        SettingChanges.Add(changes, "Use live gateway", UseLiveGateway, settings.UseLiveGateway);
+        SettingChanges.Add(changes, "Decline pending orders", DeclinePendingOrders, settings.DeclinePendingOrders);
+        SettingChanges.Add(changes, "Prohibit multiple addresses", ProhibitMultipleAddresses, settings.ProhibitMultipleAddresses);
+        SettingChanges.Add(changes, "Invoice shipment", InvoiceShipment, settings.InvoiceShipment);
         if (newProtectedSecret is not null)
             changes.Add(new(HasSecret ? "Shared secret replaced" : "Shared secret set"));
 
@@ -109,19 +109,6 @@ public sealed class PaymentService
         LastInitialization = initialization;
         Version = Guid.NewGuid();
     }
-
-    private static void Change<T>(List<Message> changes, string what, T before, T after)
-    {
-        if (!EqualityComparer<T>.Default.Equals(before, after))
-            changes.Add(new("{0}: {1} → {2}", new Message(what), Describe(before), Describe(after)));
-    }
-
-    private static object Describe<T>(T value) => value switch
-    {
-        null => new Message("not set"),
-        bool flag => new Message(flag ? "On" : "Off"),
-        _ => value,
-    };
 }
 
 /// <summary>The outcome of the last connector initialization of a service.</summary>

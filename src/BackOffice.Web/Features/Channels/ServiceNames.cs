@@ -8,6 +8,7 @@ public static class ServiceNames
     {
         ServiceKind.Invoice => "Klarna Invoice",
         ServiceKind.Installments => "Klarna Installments",
+        ServiceKind.KlarnaPayments => "Klarna Payments (Computop)",
         _ => kind.ToString(),
     };
 }

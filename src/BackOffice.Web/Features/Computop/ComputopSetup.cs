@@ -1,12 +1,31 @@
 using BackOffice.Computop.Sandbox;
 using BackOffice.Sandbox.Kit;
+using BackOffice.Web.Features.Transactions;
 
 namespace BackOffice.Web.Features.Computop;
 
-/// <summary>Computop Paygate: its sandbox mounted in the app when <c>ComputopSandbox:Mount</c> is true (the Development settings).</summary>
+/// <summary>
+/// Klarna Payments through Computop Paygate: its port for the money actions, its connections, and its sandbox mounted
+/// in the app when <c>ComputopSandbox:Mount</c> is true (the Development settings).
+/// </summary>
 internal static class ComputopSetup
 {
-    public static IServiceCollection AddComputop(this IServiceCollection services) => services.AddComputopSandbox();
+    public static IServiceCollection AddComputop(this IServiceCollection services)
+    {
+        services.AddOptions<ComputopOptions>().BindConfiguration(ComputopOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient(ComputopConnections.HttpClientName);
+        return services
+            .AddScoped<ComputopConnections>()
+            .AddScoped<ComputopReconciler>()
+            .AddScoped<ComputopNotifications>()
+            .AddScoped<ComputopServices>()
+            .AddSingleton<ComputopDemoSeeder>()
+            .AddHostedService(provider => provider.GetRequiredService<ComputopDemoSeeder>())
+            .AddScoped<IPaymentPort, ComputopPort>()
+            .AddComputopSandbox();
+    }
+
+    public static Task SeedDemoComputopChannelAsync(this WebApplication app) => app.Services.GetRequiredService<ComputopDemoSeeder>().SeedChannelAsync();
 
     public static void MapInProcessComputopSandbox(this WebApplication app)
     {
@@ -15,4 +34,27 @@ internal static class ComputopSetup
     }
 
     private static string? SandboxMountPath(IConfiguration configuration) => SandboxMount.PathOf(configuration, ComputopSandboxOptions.Section);
+
+    /// <summary>
+    /// Paygate's URLNotify for each channel. It answers with a body, so that the app's status-code pages stay out of it:
+    /// 200 taken, 400 refused (audited), 404 no Computop service there, 503 try again later.
+    /// </summary>
+    public static IEndpointConventionBuilder MapComputopNotifications(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapPost("/notify/computop/{channel}", async (string channel, HttpContext context, ComputopNotifications notifications) =>
+            {
+                if (!context.Request.HasFormContentType)
+                    return Results.Text("A notification is a form: MerchantID, Len and Data.", statusCode: StatusCodes.Status400BadRequest);
+                var form = await context.Request.ReadFormAsync(context.RequestAborted);
+                var result = await notifications.TakeAsync(channel, form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.OrdinalIgnoreCase), context.RequestAborted);
+                return result switch
+                {
+                    NotificationResult.Taken => Results.Text("OK"),
+                    NotificationResult.UnknownChannel => Results.Text("No Computop service here.", statusCode: StatusCodes.Status404NotFound),
+                    NotificationResult.Refused => Results.Text("Refused.", statusCode: StatusCodes.Status400BadRequest),
+                    _ => Results.Text("Try again later.", statusCode: StatusCodes.Status503ServiceUnavailable),
+                };
+            })
+            .DisableAntiforgery()
+            .AllowAnonymous()
+            .ExcludeFromDescription();
 }

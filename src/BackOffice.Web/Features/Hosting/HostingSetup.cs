@@ -36,6 +36,7 @@ internal static partial class HostingSetup
             foreach (var network in configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
                 options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
         });
+        services.AddSingleton<OwnAddress>();
         return services;
     }
 

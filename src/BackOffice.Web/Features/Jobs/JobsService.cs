@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using BackOffice.Web.Data;
+using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Users;
 using Hangfire;

@@ -40,6 +40,7 @@ internal static class JobsSetup
         services.AddScoped<PendingStatusPoller>();
         services.AddScoped<PendingCancellationJob>();
         services.AddScoped<PendingCancellations>();
+        services.AddScoped<IDomainEventHandler<PendingDeclineDue>>(provider => provider.GetRequiredService<PendingCancellations>());
         services.AddScoped<ReservationExpiryJob>();
         services.AddScoped<JobsService>();
         return services;

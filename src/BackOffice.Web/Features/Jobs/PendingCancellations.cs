@@ -1,4 +1,5 @@
 using BackOffice.Web.Data;
+using BackOffice.Web.Features.Transactions;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,9 +13,15 @@ public sealed class PendingCancellations(
     IDbContextFactory<BackOfficeDbContext> databases,
     IBackgroundJobClient jobs,
     IServiceScopeFactory scopes,
-    TimeProvider time)
+    TimeProvider time) : IDomainEventHandler<PendingDeclineDue>
 {
     public const string SweepJobId = "DueCancellations";
+
+    public Task HandleAsync(PendingDeclineDue domainEvent)
+    {
+        Schedule(domainEvent.Cancellation);
+        return Task.CompletedTask;
+    }
 
     public void Schedule(PendingCancellation cancellation)
     {

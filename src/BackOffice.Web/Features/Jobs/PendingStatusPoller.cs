@@ -3,6 +3,7 @@ using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -11,14 +12,15 @@ namespace BackOffice.Web.Features.Jobs;
 
 /// <summary>
 /// KlarnaCheckOrderStatus: asks Klarna about every Pending transaction (and reconciles what it can of every operation of
-/// unknown outcome, after settling operations a stopped process left behind) under each transaction's own credentials,
+/// unknown outcome through its provider — for Computop an inquiry and a repeat with the same ReqId — after settling
+/// operations a stopped process left behind) under each transaction's own credentials,
 /// a bounded number at a time. Accepted → Authorized, Denied →
 /// Denied; nothing else ever moves. One failure does not stop the run. Never two runs at once, across instances too.
 /// </summary>
 public sealed partial class PendingStatusPoller(
     IDbContextFactory<BackOfficeDbContext> databases,
     OperationJournal journal,
-    OperationReconciler reconciler,
+    PaymentPorts ports,
     JobLeases leases,
     IKlarnaGateway gateway,
     TransactionCredentials credentialsOf,
@@ -70,7 +72,7 @@ public sealed partial class PendingStatusPoller(
                              where t.ActiveOperationId != null
                              join o in db.Operations on t.ActiveOperationId equals o.Id
                              where o.State == OperationState.Unknown
-                             select new Unsettled(t.Id, t.OrderNumber)).ToListAsync(cancellationToken);
+                             select new Unsettled(t.Id, t.OrderNumber, t.Service)).ToListAsync(cancellationToken);
             services = await db.PaymentServices.AsNoTracking().ToDictionaryAsync(s => (s.ChannelId, s.Kind), cancellationToken);
         }
 
@@ -100,7 +102,7 @@ public sealed partial class PendingStatusPoller(
             }
         }
         await Parallel.ForEachAsync(unknown, parallel, (row, token) => new ValueTask(CountAsync(row.Id, row.OrderNumber, async () =>
-            await reconciler.ReconcileAsync(SystemUser, row.Id, ReconcileAnswer.None) is { State: not OperationState.Unknown } settled ? new Message("Reconciled: {0}", settled.Message) : null, token)));
+            await ports.For(row.Service.Provider()).ReconcileAsync(SystemUser, row.Id, ReconcileAnswer.None) is { State: not OperationState.Unknown } settled ? new Message("Reconciled: {0}", settled.Message) : null, token)));
         await Parallel.ForEachAsync(pending, parallel, (candidate, token) =>
             new ValueTask(CountAsync(candidate.Id, candidate.OrderNumber, () => CheckAsync(candidate, services, stillPending, callTimeout, token), token)));
         await RecordStillPendingAsync(stillPending);
@@ -187,7 +189,7 @@ public sealed partial class PendingStatusPoller(
         }
     }
 
-    private sealed record Unsettled(Guid Id, string OrderNumber);
+    private sealed record Unsettled(Guid Id, string OrderNumber, ServiceKind Service);
 
     private sealed record PollCandidate(Guid Id, string OrderNumber, int ChannelId, ServiceKind Service, int MerchantId, KlarnaEnvironment Environment, string ReservationNumber);
 

@@ -1,5 +1,6 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
+using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Transactions;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -32,7 +33,8 @@ public sealed partial class ReservationExpiryJob(
         {
             var now = time.GetUtcNow();
             due = await db.Transactions
-                .Where(t => t.ExpiresAt <= now && t.ActiveOperationId == null
+                // Klarna's legacy reservations only: Computop answers no "gone" for an expired authorization to ask about.
+                .Where(t => t.ExpiresAt <= now && t.ActiveOperationId == null && t.Service != ServiceKind.KlarnaPayments
                     && (t.State == TransactionState.Authorized || t.State == TransactionState.PartCaptured || t.State == TransactionState.Pending))
                 .Select(t => t.Id).ToListAsync(cancellationToken);
         }

@@ -3,10 +3,12 @@ using BackOffice.Klarna;
 namespace BackOffice.Web.Features.Klarna;
 
 /// <summary>The Klarna services a channel offers.</summary>
+/// <summary>A payment service: Klarna's legacy Invoice and Installments, or Klarna Payments through Computop.</summary>
 public enum ServiceKind
 {
     Invoice,
     Installments,
+    KlarnaPayments,
 }
 
 public enum Applicability

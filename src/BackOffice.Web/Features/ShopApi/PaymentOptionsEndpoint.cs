@@ -1,5 +1,6 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
+using BackOffice.Web.Features.Computop;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.PClasses;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +23,10 @@ public sealed record ServiceOption(ServiceKind Service, Applicability Applicabil
 
 public sealed record PaymentOptionsResponse(IReadOnlyList<ServiceOption> Services);
 
-/// <summary><c>POST /api/v1/channels/{code}/payment-options</c>: which Klarna services a basket may use, and why not.</summary>
+/// <summary>
+/// <c>POST /api/v1/channels/{code}/payment-options</c>: which Klarna services a basket may use, and why not — the legacy
+/// Invoice and Installments, and Klarna Payments through Computop.
+/// </summary>
 internal static class PaymentOptionsEndpoint
 {
     public static async Task<IResult> HandleAsync(string code, HttpContext context,
@@ -42,7 +46,7 @@ internal static class PaymentOptionsEndpoint
         var channel = await db.Channels.AsNoTracking().SingleAsync(c => c.Code == code, context.RequestAborted);
         var basket = BasketValidation.Basket(request);
         var services = new List<ServiceOption>();
-        foreach (var kind in Enum.GetValues<ServiceKind>())
+        foreach (var kind in (ServiceKind[])[ServiceKind.Invoice, ServiceKind.Installments])
         {
             var service = channel.Service(kind);
             var offered = await OfferedPClassesAsync(pclasses, service.MerchantId, kind, basket, time);
@@ -50,7 +54,22 @@ internal static class PaymentOptionsEndpoint
             services.Add(new ServiceOption(kind, applicability.Applicability, applicability.Reasons,
                 kind == ServiceKind.Installments && applicability.Applicability != Applicability.NotApplicable ? offered : []));
         }
+        var computop = await db.ComputopServices.AsNoTracking().SingleOrDefaultAsync(s => s.ChannelId == channel.Id, context.RequestAborted);
+        services.Add(KlarnaPaymentsOption(computop, basket));
         return Results.Ok(new PaymentOptionsResponse(services));
+    }
+
+    /// <summary>
+    /// Klarna Payments through Computop: offered when the channel's service is ready and Paygate takes the currency for
+    /// captures and refunds. Klarna itself decides in the shop's checkout, so the basket is not judged further here.
+    /// </summary>
+    private static ServiceOption KlarnaPaymentsOption(ComputopService? service, Basket basket)
+    {
+        string[] followUpCurrencies = ["AUD", "CHF", "DKK", "EUR", "GBP", "NOK", "SEK", "USD"];
+        var reason = service is null ? "Klarna Payments (Computop) is not set up for this channel."
+            : service.NotReadyForShop?.ToString()
+            ?? (!followUpCurrencies.Contains(basket.Currency) ? $"Computop captures and refunds Klarna Payments in {string.Join(", ", followUpCurrencies)}, not {basket.Currency}." : null);
+        return new ServiceOption(ServiceKind.KlarnaPayments, reason is null ? Applicability.Applicable : Applicability.NotApplicable, reason is null ? [] : [reason], []);
     }
 
     /// <summary>The merchant's PClasses for the basket's country and currency that can pay its amount, with their cost.</summary>

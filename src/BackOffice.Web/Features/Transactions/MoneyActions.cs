@@ -5,15 +5,18 @@ namespace BackOffice.Web.Features.Transactions;
 /// <summary>What an operation will cover, decided from the books before anything is sent.</summary>
 public sealed record OperationPlan(OperationScope Scope, string? ReservationNumber, long? Amount, IReadOnlyList<ArticleQuantity> Lines, int Calls = 1, string? Change = null);
 
-/// <summary>What Klarna answered to a call that succeeded.</summary>
-public sealed record KlarnaAnswer(string? InvoiceNumber = null, DateTimeOffset? NewExpiry = null, DateOnly? NewDueDate = null);
+/// <summary>
+/// What the provider answered to a call that succeeded: the invoice a capture made, a new date, and the provider's id
+/// of the step (Computop's XID).
+/// </summary>
+public sealed record ActionAnswer(string? InvoiceNumber = null, DateTimeOffset? NewExpiry = null, DateOnly? NewDueDate = null, string? ProviderReference = null);
 
-/// <summary>Everything a call needs, read before the transaction was claimed: between the claim and the settling only the call happens.</summary>
+/// <summary>Everything a call to Klarna's legacy API needs, read before the transaction was claimed.</summary>
 public sealed record KlarnaCall(
     IKlarnaGateway Gateway, KlarnaCredentials Credentials, ReservationFlags ActivationFlags, Transaction Transaction, Invoice? Invoice, Operation Operation,
     Func<string, Task> RecordSplitAsync);
 
-/// <summary>One money action: its rules and what it covers (<see cref="Plan"/>), and its call to Klarna.</summary>
+/// <summary>One money action: its rules and what it covers (<see cref="Plan"/>); its provider's adapter makes the call.</summary>
 public abstract class MoneyAction(OperationKind kind, string reason = "")
 {
     public OperationKind Kind { get; } = kind;
@@ -26,24 +29,24 @@ public abstract class MoneyAction(OperationKind kind, string reason = "")
     /// <summary>Checks the rules against the books as they are and says what the operation covers; refuses with a <see cref="BusinessRuleException"/>.</summary>
     public abstract OperationPlan Plan(Transaction transaction, Invoice? invoice);
 
-    public abstract Task<KlarnaAnswer> CallAsync(KlarnaCall call);
+    protected static void Refuse(Message? error) => ActionPlans.Refuse(error);
+}
 
-    protected static void Refuse(Message? error)
-    {
-        if (error is not null)
-            throw new BusinessRuleException(error);
-    }
+/// <summary>A money action on Klarna's legacy API.</summary>
+public abstract class KlarnaAction(OperationKind kind, string reason = "") : MoneyAction(kind, reason)
+{
+    public abstract Task<ActionAnswer> CallAsync(KlarnaCall call);
 
-    protected static async Task<KlarnaAnswer> ActivateAsync(KlarnaCall call, string reservationNumber, IReadOnlyList<ArticleQuantity>? articles = null)
+    protected static async Task<ActionAnswer> ActivateAsync(KlarnaCall call, string reservationNumber, IReadOnlyList<ArticleQuantity>? articles = null)
     {
         var activation = await call.Gateway.ActivateAsync(call.Credentials, reservationNumber,
             new ActivateOptions { Flags = call.ActivationFlags, Articles = articles ?? [] });
-        return new KlarnaAnswer(activation.InvoiceNumber);
+        return new ActionAnswer(activation.InvoiceNumber);
     }
 }
 
 /// <summary>Captures everything one reservation holds: the next split-off one first, then the main one.</summary>
-public sealed class CaptureRemaining(string reason = "") : MoneyAction(OperationKind.Capture, reason)
+public sealed class CaptureRemaining(string reason = "") : KlarnaAction(OperationKind.Capture, reason)
 {
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
     {
@@ -53,11 +56,11 @@ public sealed class CaptureRemaining(string reason = "") : MoneyAction(Operation
             : new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, transaction.MainOpenAmount, transaction.UncapturedLinesOfMain());
     }
 
-    public override Task<KlarnaAnswer> CallAsync(KlarnaCall call) => ActivateAsync(call, call.Operation.ReservationNumber!);
+    public override Task<ActionAnswer> CallAsync(KlarnaCall call) => ActivateAsync(call, call.Operation.ReservationNumber!);
 }
 
 /// <summary>Captures an amount: all the main reservation holds, or a part split off (split_reservation) and activated.</summary>
-public sealed class CaptureAmount(long amount, string reason = "") : MoneyAction(OperationKind.Capture, reason)
+public sealed class CaptureAmount(long amount, string reason = "") : KlarnaAction(OperationKind.Capture, reason)
 {
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
     {
@@ -67,7 +70,7 @@ public sealed class CaptureAmount(long amount, string reason = "") : MoneyAction
             : new OperationPlan(OperationScope.Amount, transaction.ReservationNumber, amount, [], Calls: 2);
     }
 
-    public override async Task<KlarnaAnswer> CallAsync(KlarnaCall call)
+    public override async Task<ActionAnswer> CallAsync(KlarnaCall call)
     {
         if (call.Operation.Scope == OperationScope.Whole)
             return await ActivateAsync(call, call.Transaction.ReservationNumber);
@@ -78,7 +81,7 @@ public sealed class CaptureAmount(long amount, string reason = "") : MoneyAction
 }
 
 /// <summary>Captures line quantities from the main reservation (activate with artnos).</summary>
-public sealed class CaptureLines(IReadOnlyList<ArticleQuantity> articles, string reason = "") : MoneyAction(OperationKind.Capture, reason)
+public sealed class CaptureLines(IReadOnlyList<ArticleQuantity> articles, string reason = "") : KlarnaAction(OperationKind.Capture, reason)
 {
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
     {
@@ -87,30 +90,23 @@ public sealed class CaptureLines(IReadOnlyList<ArticleQuantity> articles, string
         return new OperationPlan(OperationScope.Lines, transaction.ReservationNumber, amount, articles);
     }
 
-    public override Task<KlarnaAnswer> CallAsync(KlarnaCall call) => ActivateAsync(call, call.Transaction.ReservationNumber, articles);
+    public override Task<ActionAnswer> CallAsync(KlarnaCall call) => ActivateAsync(call, call.Transaction.ReservationNumber, articles);
 }
 
 /// <summary>
 /// New line quantities before anything is captured (update with the goods list): Klarna lowers the reservation to the
 /// lines' total, so lines and amount stay one. The operation keeps every line's new quantity.
 /// </summary>
-public sealed class EditLines(IReadOnlyList<ArticleQuantity> quantities, string reason = "") : MoneyAction(OperationKind.EditLines, reason)
+public sealed class EditLines(IReadOnlyList<ArticleQuantity> quantities, string reason = "") : KlarnaAction(OperationKind.EditLines, reason)
 {
-    public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
-    {
-        var (amount, error) = transaction.LineEdit(quantities);
-        Refuse(error);
-        IReadOnlyList<ArticleQuantity> all = [.. transaction.Lines.Select(l => new ArticleQuantity(l.ArticleNumber,
-            quantities.FirstOrDefault(q => q.ArticleNumber == l.ArticleNumber)?.Quantity ?? l.Quantity))];
-        return new OperationPlan(OperationScope.Lines, transaction.ReservationNumber, amount, all);
-    }
+    public override OperationPlan Plan(Transaction transaction, Invoice? invoice) => ActionPlans.EditLines(transaction, quantities);
 
-    public override async Task<KlarnaAnswer> CallAsync(KlarnaCall call)
+    public override async Task<ActionAnswer> CallAsync(KlarnaCall call)
     {
         var goods = call.Transaction.EditedLines(call.Operation.Articles)
             .Select(l => new GoodsLine(l.ArticleNumber, l.Title, l.Quantity, l.UnitPrice, l.VatPercent, 0, l.Flags)).ToList();
         await call.Gateway.UpdateReservationAsync(call.Credentials, call.Transaction.ReservationNumber, new ReservationUpdate { Goods = goods });
-        return new KlarnaAnswer();
+        return new ActionAnswer();
     }
 }
 
@@ -118,7 +114,7 @@ public sealed class EditLines(IReadOnlyList<ArticleQuantity> quantities, string 
 /// Cancels one reservation: the next split-off one, then the main one. After a part capture this releases the rest.
 /// A pending order is cancelled only by the decline of pending orders (<paramref name="declinePending"/>).
 /// </summary>
-public sealed class Cancel(string reason = "", bool declinePending = false) : MoneyAction(OperationKind.Cancel, reason)
+public sealed class Cancel(string reason = "", bool declinePending = false) : KlarnaAction(OperationKind.Cancel, reason)
 {
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
     {
@@ -132,7 +128,7 @@ public sealed class Cancel(string reason = "", bool declinePending = false) : Mo
             : new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, transaction.MainOpenAmount, []);
     }
 
-    public override async Task<KlarnaAnswer> CallAsync(KlarnaCall call)
+    public override async Task<ActionAnswer> CallAsync(KlarnaCall call)
     {
         try
         {
@@ -142,34 +138,19 @@ public sealed class Cancel(string reason = "", bool declinePending = false) : Mo
         {
             // A pending reservation cannot have been captured: if Klarna no longer knows it, it holds nothing for it.
         }
-        return new KlarnaAnswer();
+        return new ActionAnswer();
     }
 }
 
 /// <summary>Refunds on one invoice: all that is left (credit_invoice), line quantities (credit_part) or an amount (return_amount).</summary>
 public sealed class Refund(string invoiceNumber, long? amount = null, IReadOnlyList<ArticleQuantity>? articles = null, decimal vatPercent = 0, string reason = "")
-    : MoneyAction(OperationKind.Refund, reason)
+    : KlarnaAction(OperationKind.Refund, reason)
 {
     public override string? InvoiceNumber => invoiceNumber;
 
-    public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
-    {
-        if (invoice is null)
-            throw new BusinessRuleException("Invoice {0} is not one of this transaction's.", invoiceNumber);
-        if (articles is { Count: > 0 })
-        {
-            var (lineAmount, error) = invoice.LineRefund(articles);
-            Refuse(error ?? transaction.RefundError(lineAmount));
-            return new OperationPlan(OperationScope.Lines, null, lineAmount, articles);
-        }
-        var refund = amount ?? invoice.RefundableAmount;
-        Refuse(invoice.RefundError(refund) ?? transaction.RefundError(refund));
-        return refund == invoice.RefundableAmount
-            ? new OperationPlan(OperationScope.Whole, null, refund, invoice.UnrefundedLines())
-            : new OperationPlan(OperationScope.Amount, null, refund, []);
-    }
+    public override OperationPlan Plan(Transaction transaction, Invoice? invoice) => ActionPlans.Refund(transaction, invoice, invoiceNumber, amount, articles);
 
-    public override async Task<KlarnaAnswer> CallAsync(KlarnaCall call)
+    public override async Task<ActionAnswer> CallAsync(KlarnaCall call)
     {
         var operation = call.Operation;
         _ = operation.Scope switch
@@ -178,30 +159,28 @@ public sealed class Refund(string invoiceNumber, long? amount = null, IReadOnlyL
             OperationScope.Amount => await call.Gateway.ReturnAmountAsync(call.Credentials, invoiceNumber, operation.Amount!.Value, vatPercent, Reason),
             _ => await call.Gateway.CreditInvoiceAsync(call.Credentials, invoiceNumber),
         };
-        return new KlarnaAnswer(invoiceNumber);
+        return new ActionAnswer(invoiceNumber);
     }
 }
 
 /// <summary>Sends an invoice again, by post or e-mail as the service is set up.</summary>
-public sealed class ResendInvoice(string invoiceNumber, bool byMail) : MoneyAction(OperationKind.ResendInvoice)
+public sealed class ResendInvoice(string invoiceNumber, bool byMail) : KlarnaAction(OperationKind.ResendInvoice)
 {
     public override string? InvoiceNumber => invoiceNumber;
 
-    public override OperationPlan Plan(Transaction transaction, Invoice? invoice) => invoice is null
-        ? throw new BusinessRuleException("Invoice {0} is not one of this transaction's.", invoiceNumber)
-        : new OperationPlan(OperationScope.Whole, null, null, []);
+    public override OperationPlan Plan(Transaction transaction, Invoice? invoice) => ActionPlans.ResendInvoice(invoice, invoiceNumber);
 
-    public override async Task<KlarnaAnswer> CallAsync(KlarnaCall call)
+    public override async Task<ActionAnswer> CallAsync(KlarnaCall call)
     {
         _ = byMail
             ? await call.Gateway.SendInvoiceAsync(call.Credentials, invoiceNumber)
             : await call.Gateway.EmailInvoiceAsync(call.Credentials, invoiceNumber);
-        return new KlarnaAnswer(invoiceNumber);
+        return new ActionAnswer(invoiceNumber);
     }
 }
 
 /// <summary>Extends one reservation's expiry (extend_expiry_date); Klarna answers the new date.</summary>
-public sealed class ExtendExpiry(string reservationNumber, string reason = "") : MoneyAction(OperationKind.ExtendExpiry, reason)
+public sealed class ExtendExpiry(string reservationNumber, string reason = "") : KlarnaAction(OperationKind.ExtendExpiry, reason)
 {
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
     {
@@ -211,12 +190,12 @@ public sealed class ExtendExpiry(string reservationNumber, string reason = "") :
         return new OperationPlan(OperationScope.Whole, reservationNumber, null, []);
     }
 
-    public override async Task<KlarnaAnswer> CallAsync(KlarnaCall call) =>
+    public override async Task<ActionAnswer> CallAsync(KlarnaCall call) =>
         new(NewExpiry: await call.Gateway.ExtendExpiryDateAsync(call.Credentials, reservationNumber));
 }
 
 /// <summary>The billing and shipping address of the main reservation (update); its goods and amount stay.</summary>
-public sealed class ChangeAddress(TransactionAddress billing, TransactionAddress shipping, string reason = "") : MoneyAction(OperationKind.ChangeAddress, reason)
+public sealed class ChangeAddress(TransactionAddress billing, TransactionAddress shipping, string reason = "") : KlarnaAction(OperationKind.ChangeAddress, reason)
 {
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
     {
@@ -227,12 +206,12 @@ public sealed class ChangeAddress(TransactionAddress billing, TransactionAddress
         return new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, null, [], Change: AddressChange.Write(billing, shipping));
     }
 
-    public override async Task<KlarnaAnswer> CallAsync(KlarnaCall call)
+    public override async Task<ActionAnswer> CallAsync(KlarnaCall call)
     {
         var country = Enum.Parse<KlarnaCountry>(call.Transaction.Country);
         await call.Gateway.UpdateReservationAsync(call.Credentials, call.Transaction.ReservationNumber,
             new ReservationUpdate { BillingAddress = AddressChange.ToKlarna(billing, country), ShippingAddress = AddressChange.ToKlarna(shipping, country) });
-        return new KlarnaAnswer();
+        return new ActionAnswer();
     }
 }
 
@@ -240,33 +219,28 @@ public sealed class ChangeAddress(TransactionAddress billing, TransactionAddress
 /// The order number: before any capture the reservation's (update, orderid1), afterwards the purchase's by its latest
 /// invoice (update_orderno), which Klarna applies to the whole purchase.
 /// </summary>
-public sealed class ChangeOrderNumber(string orderNumber, string? latestInvoiceNumber, string reason = "") : MoneyAction(OperationKind.ChangeOrderNumber, reason)
+public sealed class ChangeOrderNumber(string orderNumber, string? latestInvoiceNumber, string reason = "") : KlarnaAction(OperationKind.ChangeOrderNumber, reason)
 {
     private readonly string orderNumber = orderNumber.Trim();
 
     public override string? InvoiceNumber => latestInvoiceNumber;
 
-    public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
-    {
-        Refuse(transaction.OrderNumberError(orderNumber));
-        Refuse(latestInvoiceNumber is not null && invoice is null ? new Message("Invoice {0} is not one of this transaction's.", latestInvoiceNumber) : null);
-        return new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, null, [], Change: orderNumber);
-    }
+    public override OperationPlan Plan(Transaction transaction, Invoice? invoice) => ActionPlans.ChangeOrderNumber(transaction, invoice, orderNumber, latestInvoiceNumber);
 
-    public override async Task<KlarnaAnswer> CallAsync(KlarnaCall call)
+    public override async Task<ActionAnswer> CallAsync(KlarnaCall call)
     {
         if (call.Invoice is { } latest)
         {
             await call.Gateway.UpdateOrderNumberAsync(call.Credentials, latest.InvoiceNumber, orderNumber);
-            return new KlarnaAnswer(latest.InvoiceNumber);
+            return new ActionAnswer(latest.InvoiceNumber);
         }
         await call.Gateway.UpdateReservationAsync(call.Credentials, call.Transaction.ReservationNumber, new ReservationUpdate { OrderId1 = orderNumber });
-        return new KlarnaAnswer();
+        return new ActionAnswer();
     }
 }
 
 /// <summary>Moves an invoice's due date by some days (extend_invoice_due_date); Klarna answers the new date and its cost.</summary>
-public sealed class ExtendDueDate(string invoiceNumber, int days, string reason = "") : MoneyAction(OperationKind.ExtendDueDate, reason)
+public sealed class ExtendDueDate(string invoiceNumber, int days, string reason = "") : KlarnaAction(OperationKind.ExtendDueDate, reason)
 {
     public const int MaximumDays = 30;
 
@@ -283,9 +257,9 @@ public sealed class ExtendDueDate(string invoiceNumber, int days, string reason 
         return new OperationPlan(OperationScope.Whole, null, null, [], Change: days.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    public override async Task<KlarnaAnswer> CallAsync(KlarnaCall call)
+    public override async Task<ActionAnswer> CallAsync(KlarnaCall call)
     {
         var extension = await call.Gateway.ExtendInvoiceDueDateAsync(call.Credentials, invoiceNumber, days);
-        return new KlarnaAnswer(invoiceNumber, NewDueDate: extension.NewDueDate);
+        return new ActionAnswer(invoiceNumber, NewDueDate: extension.NewDueDate);
     }
 }

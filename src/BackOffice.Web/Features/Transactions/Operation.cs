@@ -55,10 +55,11 @@ public sealed class Operation
 
     public Operation(Guid transactionId, OperationKind kind, OperationScope scope, string? reservationNumber, long? amount,
         IReadOnlyList<ArticleQuantity> lines, string? invoiceNumber, string reason, string user, DateTimeOffset requestedAt, DateTimeOffset inFlightUntil,
-        string? change = null)
+        string? change = null, bool idempotent = false)
     {
         (TransactionId, Kind, Scope, ReservationNumber, Amount, InvoiceNumber, Reason, User, RequestedAt, InFlightUntil, Change) =
             (transactionId, kind, scope, reservationNumber, amount, invoiceNumber, reason, user, requestedAt, inFlightUntil, change);
+        RequestId = idempotent ? Id.ToString("N") : null;
         Lines = [.. lines.Select(l => new OperationLine(l.ArticleNumber, l.Quantity))];
     }
 
@@ -109,6 +110,18 @@ public sealed class Operation
     /// <summary>For a due-date extension, the due date Klarna answered.</summary>
     public DateOnly? NewDueDate { get; private set; }
 
+    /// <summary>
+    /// The idempotency key sent with the call (Computop's ReqId), written before the first send: a repeat with it
+    /// returns the first call's final answer instead of acting again. Null for a provider without one.
+    /// </summary>
+    public string? RequestId { get; private set; }
+
+    /// <summary>How often the call was sent: more than once only with the same <see cref="RequestId"/>, after an inquiry.</summary>
+    public int Sends { get; private set; } = 1;
+
+    /// <summary>The provider's id of this step (Computop's XID), as it answered.</summary>
+    public string? ProviderReference { get; private set; }
+
     public IReadOnlyList<ArticleQuantity> Articles => [.. Lines.Select(l => new ArticleQuantity(l.ArticleNumber, l.Quantity))];
 
     public bool IsSettled => State is OperationState.Succeeded or OperationState.Failed;
@@ -119,11 +132,24 @@ public sealed class Operation
     /// <summary>Only an outcome that is not known, and cannot arrive any more, may be reconciled.</summary>
     public bool CanReconcile(DateTimeOffset now) => !IsSettled && !IsInFlight(now);
 
-    public void RecordAnswer(DateTimeOffset at, string? invoiceNumber, DateTimeOffset? newExpiry, DateOnly? newDueDate = null)
+    public void RecordAnswer(DateTimeOffset at, string? invoiceNumber, DateTimeOffset? newExpiry, DateOnly? newDueDate = null, string? providerReference = null)
     {
         EnsureOpen();
         (AnsweredAt, NewExpiry, NewDueDate) = (at, newExpiry, newDueDate);
         InvoiceNumber = invoiceNumber ?? InvoiceNumber;
+        ProviderReference = providerReference ?? ProviderReference;
+    }
+
+    /// <summary>
+    /// Sends the call again with the same <see cref="RequestId"/>, which only an operation of unknown outcome whose
+    /// provider honours the key may do: it is in flight again until <paramref name="inFlightUntil"/>.
+    /// </summary>
+    public void SendAgain(DateTimeOffset inFlightUntil, Message why)
+    {
+        if (RequestId is null || State != OperationState.Unknown)
+            throw new InvalidOperationException($"Operation {Id} cannot be sent again.");
+        (State, CompletedAt, InFlightUntil, Detail) = (OperationState.Requested, null, inFlightUntil, why);
+        Sends++;
     }
 
     public void RecordSplit(string reservationNumber)
@@ -134,7 +160,8 @@ public sealed class Operation
 
     public void Succeed(DateTimeOffset at, Message? detail = null)
     {
-        Detail = detail;
+        // A call sent again keeps why it was: what the inquiry showed.
+        Detail = detail ?? (Sends > 1 ? Detail : null);
         Complete(OperationState.Succeeded, at);
     }
 

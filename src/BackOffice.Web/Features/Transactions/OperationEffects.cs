@@ -16,8 +16,12 @@ public static class OperationEffects
                 var number = operation.InvoiceNumber ?? throw new BusinessRuleException("A capture needs the invoice number Klarna gave it.");
                 var lines = operation.Articles.Select(a => InvoiceLine(transaction, a.ArticleNumber, a.Quantity)).ToList();
                 transaction.Capture(operation.SplitReservationNumber ?? operation.ReservationNumber!, amount, operation.Articles);
-                return (new Message("Captured {0}; invoice {1}.", new Amount(amount, transaction.Currency), number),
-                    new Invoice(transaction.Id, number, transaction.Currency, amount, lines, at));
+                var made = new Invoice(transaction.Id, number, transaction.Currency, amount, lines, at);
+                if (operation.Change != ActionPlans.ReleaseRest)
+                    return (new Message("Captured {0}; invoice {1}.", new Amount(amount, transaction.Currency), number), made);
+                var released = transaction.RemainingAmount;
+                transaction.Release(operation.ReservationNumber!);
+                return (new Message("Captured {0}; invoice {1}. The remaining {2} is released.", new Amount(amount, transaction.Currency), number, new Amount(released, transaction.Currency)), made);
             case OperationKind.Reduce:
                 transaction.Reduce(amount);
                 return (new Message("The reservation is now {0}.", new Amount(amount, transaction.Currency)), null);

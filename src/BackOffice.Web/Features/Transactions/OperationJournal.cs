@@ -1,13 +1,13 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.AuditLog;
+using BackOffice.Web.Features.Payments;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace BackOffice.Web.Features.Transactions;
 
-/// <summary>An operation written and its transaction claimed, with what its call needs.</summary>
-public sealed record StartedOperation(Operation Operation, Transaction Transaction, Invoice? Invoice, KlarnaCredentials Credentials, ReservationFlags ActivationFlags);
+/// <summary>An operation written and its transaction claimed, with the books its call is about.</summary>
+public sealed record StartedOperation(Operation Operation, Transaction Transaction, Invoice? Invoice);
 
 /// <summary>
 /// The writes around a money call, in the order that keeps the books equal to Klarna's: the operation row and the
@@ -16,8 +16,6 @@ public sealed record StartedOperation(Operation Operation, Transaction Transacti
 /// </summary>
 public sealed class OperationJournal(
     IDbContextFactory<BackOfficeDbContext> databases,
-    TransactionCredentials credentialsOf,
-    IOptions<KlarnaGatewayOptions> gateway,
     TransactionChanges changes,
     TimeProvider time)
 {
@@ -27,7 +25,7 @@ public sealed class OperationJournal(
     private const int ClaimAttempts = 3;
 
     /// <summary>Checks the action's rules, writes its operation (Requested) and claims the transaction. Nothing is sent yet.</summary>
-    public async Task<StartedOperation> BeginAsync(string actor, Guid transactionId, MoneyAction action)
+    public async Task<StartedOperation> BeginAsync(string actor, Guid transactionId, MoneyAction action, CallTraits traits)
     {
         if (action.Reason.Length > 500)
             throw new BusinessRuleException("A reason has at most 500 characters.");
@@ -35,7 +33,7 @@ public sealed class OperationJournal(
         {
             try
             {
-                var started = await DatabaseRetry.RunAsync(() => TryBeginAsync(actor, transactionId, action));
+                var started = await DatabaseRetry.RunAsync(() => TryBeginAsync(actor, transactionId, action, traits));
                 changes.Notify(transactionId);
                 return started;
             }
@@ -47,6 +45,33 @@ public sealed class OperationJournal(
             {
                 throw new BusinessRuleException("Someone else is acting on this transaction right now. Reload it to see what they did.");
             }
+        }
+    }
+
+    /// <summary>
+    /// An operation of unknown outcome goes out again with its request ID, once an inquiry showed the first call final:
+    /// it is in flight again, and a second reconciliation at the same time is refused here, before anything is sent.
+    /// </summary>
+    public async Task<StartedOperation> SendAgainAsync(Guid operationId, TimeSpan callTimeout, Message why)
+    {
+        try
+        {
+            var started = await DatabaseRetry.RunAsync(async () =>
+            {
+                await using var db = await databases.CreateDbContextAsync();
+                var (operation, transaction, invoice) = await LoadAsync(db, operationId);
+                if (operation.State != OperationState.Unknown)
+                    throw new BusinessRuleException("Someone else is reconciling this transaction right now. Reload it to see what they did.");
+                operation.SendAgain(time.GetUtcNow() + callTimeout + InFlightMargin, why);
+                await db.SaveChangesAsync();
+                return new StartedOperation(operation, transaction, invoice);
+            });
+            changes.Notify(started.Transaction.Id);
+            return started;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new BusinessRuleException("Someone else is reconciling this transaction right now. Reload it to see what they did.");
         }
     }
 
@@ -67,7 +92,7 @@ public sealed class OperationJournal(
     }
 
     /// <summary>Klarna carried the call out: its answer is recorded first, then the books are changed from it.</summary>
-    public async Task<OperationOutcome> SucceedAsync(Guid operationId, KlarnaAnswer answer, string actor)
+    public async Task<OperationOutcome> SucceedAsync(Guid operationId, ActionAnswer answer, string actor)
     {
         await DatabaseRetry.RunAsync(async () =>
         {
@@ -75,7 +100,7 @@ public sealed class OperationJournal(
             var operation = await db.Operations.SingleAsync(o => o.Id == operationId);
             if (operation.IsSettled)
                 return false;
-            operation.RecordAnswer(time.GetUtcNow(), answer.InvoiceNumber, answer.NewExpiry, answer.NewDueDate);
+            operation.RecordAnswer(time.GetUtcNow(), answer.InvoiceNumber, answer.NewExpiry, answer.NewDueDate, answer.ProviderReference);
             await db.SaveChangesAsync();
             return true;
         });
@@ -86,7 +111,7 @@ public sealed class OperationJournal(
     /// Changes the books as the operation says Klarna did, and ends it. The same step settles an action whose answer
     /// arrived and a reconciled one (which passes the answer the operator or Klarna gave). Settling twice does nothing.
     /// </summary>
-    public async Task<OperationOutcome> SettleAsync(Guid operationId, string actor, KlarnaAnswer? reconciledAnswer, string auditPrefix = "")
+    public async Task<OperationOutcome> SettleAsync(Guid operationId, string actor, ActionAnswer? reconciledAnswer, string auditPrefix = "")
     {
         try
         {
@@ -98,7 +123,7 @@ public sealed class OperationJournal(
                     return (Outcome(operation, new Message("It was settled already.")), transaction.Id);
                 var now = time.GetUtcNow();
                 if (reconciledAnswer is not null)
-                    operation.RecordAnswer(now, reconciledAnswer.InvoiceNumber, reconciledAnswer.NewExpiry, reconciledAnswer.NewDueDate);
+                    operation.RecordAnswer(now, reconciledAnswer.InvoiceNumber, reconciledAnswer.NewExpiry, reconciledAnswer.NewDueDate, reconciledAnswer.ProviderReference);
                 var (message, newInvoice) = OperationEffects.Apply(transaction, invoice, operation, now);
                 if (newInvoice is not null)
                     db.Invoices.Add(newInvoice);
@@ -152,8 +177,15 @@ public sealed class OperationJournal(
                     operation.Fail(now, 0, unavailable.Message);
                     transaction.EndOperation(operation.Id);
                     break;
+                case ProviderRefusedException refused:
+                    message = refused.Text;
+                    operation.Fail(now, refused.Code, refused.FaultText);
+                    transaction.EndOperation(operation.Id);
+                    break;
                 default:
-                    message = new Message("Klarna's answer never arrived, so it is not known whether this happened. It will not be sent again: reconcile the transaction. ({0})", failure.Message);
+                    message = operation.RequestId is { } requestId
+                        ? new Message("{0}'s answer never arrived, so it is not known whether this happened. Reconcile the transaction: an inquiry shows whether it did, and if not it is sent again with the same request ID {1}. ({2})", PaymentProviders.NameOf(transaction.Provider), requestId, failure.Message)
+                        : new Message("Klarna's answer never arrived, so it is not known whether this happened. It will not be sent again: reconcile the transaction. ({0})", failure.Message);
                     operation.MarkUnknown(now, new Message(failure.Message));
                     break;
             }
@@ -233,7 +265,7 @@ public sealed class OperationJournal(
         return abandoned.Count;
     }
 
-    private async Task<StartedOperation> TryBeginAsync(string actor, Guid transactionId, MoneyAction action)
+    private async Task<StartedOperation> TryBeginAsync(string actor, Guid transactionId, MoneyAction action, CallTraits traits)
     {
         await using var db = await databases.CreateDbContextAsync();
         var transaction = await db.Transactions.SingleOrDefaultAsync(t => t.Id == transactionId) ?? throw new BusinessRuleException("There is no such transaction.");
@@ -241,14 +273,13 @@ public sealed class OperationJournal(
             throw new BusinessRuleException(await BusyMessageAsync(db, active));
         var invoice = action.InvoiceNumber is { } number ? await db.Invoices.SingleOrDefaultAsync(i => i.TransactionId == transactionId && i.InvoiceNumber == number) : null;
         var plan = action.Plan(transaction, invoice);
-        var (credentials, flags) = await credentialsOf.ForActionAsync(db, transaction);
         var now = time.GetUtcNow();
         var operation = new Operation(transactionId, action.Kind, plan.Scope, plan.ReservationNumber, plan.Amount, plan.Lines, action.InvoiceNumber,
-            action.Reason, actor, now, now + gateway.Value.Timeout * plan.Calls + InFlightMargin, plan.Change);
+            action.Reason, actor, now, now + traits.Timeout * plan.Calls + InFlightMargin, plan.Change, traits.Idempotent);
         transaction.BeginOperation(operation.Id);
         db.Operations.Add(operation);
         await db.SaveChangesAsync();
-        return new StartedOperation(operation, transaction, invoice, credentials, flags);
+        return new StartedOperation(operation, transaction, invoice);
     }
 
     private async Task<Message> BusyMessageAsync(BackOfficeDbContext db, Guid activeOperationId)

@@ -63,7 +63,7 @@ public sealed class OperationReconciler(
                 if (answer.InvoiceNumber is { Length: > 0 } invoiceNumber)
                 {
                     await EnsureNewInvoiceAsync(credentials, transactionId, invoiceNumber);
-                    return await journal.SettleAsync(operation.Id, actor, new KlarnaAnswer(invoiceNumber), Prefix);
+                    return await journal.SettleAsync(operation.Id, actor, new ActionAnswer(invoiceNumber), Prefix);
                 }
                 if (answer.Happened == false)
                     return await journal.FailReconciledAsync(operation.Id, actor, new Message("the capture did not happen at Klarna; nothing changed."));
@@ -76,11 +76,11 @@ public sealed class OperationReconciler(
             case OperationKind.Cancel:
                 return await IsOpenAsync(credentials, operation.ReservationNumber!) == true
                     ? await journal.FailReconciledAsync(operation.Id, actor, new Message("Klarna still holds reservation {0}, so the cancellation did not happen; nothing changed.", operation.ReservationNumber))
-                    : await journal.SettleAsync(operation.Id, actor, new KlarnaAnswer(), Prefix);
+                    : await journal.SettleAsync(operation.Id, actor, new ActionAnswer(), Prefix);
             default:
                 return answer.Happened switch
                 {
-                    true => await journal.SettleAsync(operation.Id, actor, new KlarnaAnswer(operation.InvoiceNumber), Prefix),
+                    true => await journal.SettleAsync(operation.Id, actor, new ActionAnswer(operation.InvoiceNumber), Prefix),
                     false => await journal.FailReconciledAsync(operation.Id, actor, new Message("“{0}” did not happen at Klarna; nothing changed.", operation.Kind)),
                     null => Ask(operation, new Message("Klarna's legacy API cannot show whether “{0}” happened. Look the order up in Klarna Online and confirm whether it did.", operation.Kind)),
                 };

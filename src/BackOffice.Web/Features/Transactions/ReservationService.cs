@@ -2,7 +2,6 @@ using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
-using BackOffice.Web.Features.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -52,7 +51,7 @@ public sealed class ReservationService(
     IDbContextFactory<BackOfficeDbContext> databases,
     IKlarnaGateway gateway,
     SharedSecretProtector secrets,
-    PendingCancellations cancellations,
+    DomainEvents events,
     IOptions<KlarnaOptions> options,
     TimeProvider time)
 {
@@ -228,7 +227,7 @@ public sealed class ReservationService(
             return (transaction, decline);
         });
         if (decline is not null)
-            cancellations.Schedule(decline);
+            await events.RaiseAsync(new PendingDeclineDue(decline));
         return transaction;
     }
 

@@ -1,5 +1,6 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Transactions;
 
@@ -103,6 +104,22 @@ public sealed class Transaction
             AuthorizedAt = createdAt;
     }
 
+    /// <summary>
+    /// A Klarna Payments order authorized in the shop through Computop Paygate: <paramref name="payId"/> is Paygate's
+    /// reference of the payment (kept where a legacy order keeps its reservation number), <paramref name="transId"/>
+    /// the shop's.
+    /// </summary>
+    public static Transaction AuthorizedAtComputop(
+        int channelId, bool live, string merchantId, string payId, string transId, string orderNumber, string currency, string country, long amount,
+        IReadOnlyList<TransactionLine> lines, TransactionCustomer customer, TransactionAddress billingAddress, TransactionAddress shippingAddress,
+        DateTimeOffset createdAt, DateTimeOffset expiresAt) =>
+        new(channelId, ServiceKind.KlarnaPayments, live ? KlarnaEnvironment.Live : KlarnaEnvironment.Test, 0, orderNumber, payId, OrderStatus.Accepted,
+            currency, country, amount, lines, customer, billingAddress, shippingAddress, createdAt, expiresAt)
+        {
+            ProviderMerchantId = merchantId,
+            ProviderOrderId = transId,
+        };
+
     public Guid Id { get; private set; } = Guid.NewGuid();
     public int ChannelId { get; private set; }
     public ServiceKind Service { get; private set; }
@@ -110,8 +127,20 @@ public sealed class Transaction
     public int MerchantId { get; private set; }
     public string OrderNumber { get; private set; } = "";
 
-    /// <summary>The main reservation (rno).</summary>
+    /// <summary>The provider's reference of the order: Klarna's main reservation (rno), or Computop's PayID.</summary>
     public string ReservationNumber { get; private set; } = "";
+
+    /// <summary>The merchant at a provider whose merchants are not Klarna eids (Computop's MerchantID).</summary>
+    public string? ProviderMerchantId { get; private set; }
+
+    /// <summary>The shop's id of the payment at a provider that keeps one (Computop's TransID).</summary>
+    public string? ProviderOrderId { get; private set; }
+
+    public PaymentProvider Provider => Service.Provider();
+
+    public Capabilities Capabilities => PaymentProviders.CapabilitiesOf(Provider);
+
+    public bool Has(Capabilities capability) => (Capabilities & capability) == capability;
 
     public string Currency { get; private set; } = "";
     public string Country { get; private set; } = "";
@@ -172,7 +201,7 @@ public sealed class Transaction
 
     public bool CanRefund => State is (TransactionState.PartCaptured or TransactionState.Captured or TransactionState.PartRefunded) && RefundableAmount > 0;
 
-    public bool CanExtend => IsOpen && RemainingAmount > 0;
+    public bool CanExtend => Has(Capabilities.ExtendExpiry) && IsOpen && RemainingAmount > 0;
 
     /// <summary>
     /// Lines change only before anything is captured or split off: Klarna's update replaces the goods of the reservation,
@@ -217,10 +246,14 @@ public sealed class Transaction
         [.. Lines.Select(l => l with { Quantity = quantities.FirstOrDefault(q => q.ArticleNumber == l.ArticleNumber)?.Quantity ?? l.Quantity }).Where(l => l.Quantity > 0)];
 
     /// <summary>Addresses change at Klarna with update, which only an open main reservation takes.</summary>
-    public bool CanChangeAddress => IsOpen && MainOpenAmount > 0;
+    public bool CanChangeAddress => Has(Capabilities.ChangeAddress) && IsOpen && MainOpenAmount > 0;
 
-    /// <summary>Before a capture the reservation is renamed (update), afterwards the purchase by an invoice (update_orderno).</summary>
-    public bool CanChangeOrderNumber => CanChangeAddress || CapturedAmount > 0;
+    /// <summary>
+    /// Before a capture the reservation is renamed (Klarna's update, Computop's UMR); afterwards only Klarna's legacy
+    /// API renames the purchase, by an invoice (update_orderno).
+    /// </summary>
+    public bool CanChangeOrderNumber =>
+        IsOpen && MainOpenAmount > 0 && CapturedAmount == 0 || Has(Capabilities.ChangeOrderNumberAfterCapture) && (CanChangeAddress || CapturedAmount > 0);
 
     public const int OrderNumberMaxLength = 100;
 

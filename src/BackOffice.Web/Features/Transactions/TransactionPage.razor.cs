@@ -136,9 +136,18 @@ public sealed partial class TransactionPage
         if (!await CanStartAsync())
             return;
         var invoice = details!.Invoices[^1].Invoice.InvoiceNumber;
-        var shipment = (await Channels.FindAsync(details.ChannelCode))?.Service(details.Transaction.Service).Settings.InvoiceShipment ?? InvoiceShipment.EMail;
-        if (await Dialogs.ShowMessageBoxAsync(L["Resend invoice"], shipment == InvoiceShipment.Mail ? L["Send invoice {0} again by mail?", invoice] : L["Send invoice {0} again by e-mail?", invoice], yesText: L["Send"], cancelText: L["Cancel"]) == true)
-            await RunAsync(user => Transactions.ResendInvoiceAsync(user, Id, invoice, shipment));
+        // Klarna Payments sends its invoices itself, as the customer chose; a legacy service says how.
+        var shipment = details.Transaction.Provider == Payments.PaymentProvider.KlarnaLegacy
+            ? (await Channels.FindAsync(details.ChannelCode))?.Service(details.Transaction.Service).Settings.InvoiceShipment ?? InvoiceShipment.EMail
+            : (InvoiceShipment?)null;
+        var question = shipment switch
+        {
+            InvoiceShipment.Mail => L["Send invoice {0} again by mail?", invoice],
+            null => L["Have Klarna send invoice {0} to the customer again?", invoice],
+            _ => L["Send invoice {0} again by e-mail?", invoice],
+        };
+        if (await Dialogs.ShowMessageBoxAsync(L["Resend invoice"], question, yesText: L["Send"], cancelText: L["Cancel"]) == true)
+            await RunAsync(user => Transactions.ResendInvoiceAsync(user, Id, invoice, shipment ?? InvoiceShipment.EMail));
     }
 
     private async Task ExtendAsync()

@@ -4,6 +4,7 @@ using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Payments;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 
@@ -181,13 +182,26 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
         var invoices = await db.Invoices.AsNoTracking().Where(i => i.TransactionId == id).OrderBy(i => i.CapturedAt).ToListAsync(cancellationToken);
         var operations = await db.Operations.AsNoTracking().Where(o => o.TransactionId == id).OrderByDescending(o => o.RequestedAt).ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var service = channel.Service(transaction.Service);
-        var changed = service.MerchantId != transaction.MerchantId || service.Environment != transaction.Environment
-            ? new Message("{0} of '{1}' is now eid {2} ({3}); this transaction was made with eid {4} ({5}), which its actions keep using.",
-                transaction.Service, channel.Code, service.MerchantId?.ToString(CultureInfo.InvariantCulture) ?? "none", service.Environment, transaction.MerchantId, transaction.Environment)
-            : null;
+        Message? changed;
+        if (transaction.Provider == PaymentProvider.KlarnaLegacy)
+        {
+            var service = channel.Service(transaction.Service);
+            changed = service.MerchantId != transaction.MerchantId || service.Environment != transaction.Environment
+                ? new Message("{0} of '{1}' is now eid {2} ({3}); this transaction was made with eid {4} ({5}), which its actions keep using.",
+                    transaction.Service, channel.Code, service.MerchantId?.ToString(CultureInfo.InvariantCulture) ?? "none", service.Environment, transaction.MerchantId, transaction.Environment)
+                : null;
+        }
+        else
+        {
+            var merchantId = await db.ComputopServices.Where(s => s.ChannelId == channel.Id).Select(s => s.MerchantId).SingleOrDefaultAsync(cancellationToken);
+            changed = merchantId != transaction.ProviderMerchantId
+                ? new Message("{0} of '{1}' is now MerchantID {2}; this transaction was made with MerchantID {3}, which its actions keep using.",
+                    transaction.Service, channel.Code, merchantId ?? "none", transaction.ProviderMerchantId)
+                : null;
+        }
+        // Klarna keeps a legacy invoice's PDF for 30 days; Klarna Payments' invoices reach the customer from Klarna itself.
         return new TransactionDetails(transaction, channel.Code,
-            [.. invoices.Select(i => new InvoiceView(i, i.IsDownloadable(now) ? klarna.Value.InvoiceUrl(transaction.Environment, i.InvoiceNumber) : null))],
+            [.. invoices.Select(i => new InvoiceView(i, transaction.Provider == PaymentProvider.KlarnaLegacy && i.IsDownloadable(now) ? klarna.Value.InvoiceUrl(transaction.Environment, i.InvoiceNumber) : null))],
             operations, changed);
     }
 

@@ -2,8 +2,11 @@ using BackOffice.Klarna;
 
 namespace BackOffice.Web.Features.Transactions;
 
-/// <summary>What to capture: everything that remains, an amount, or line quantities.</summary>
-public sealed record CaptureRequest(long? Amount = null, IReadOnlyList<ArticleQuantity>? Lines = null, string Reason = "")
+/// <summary>
+/// What to capture: everything that remains, an amount, or line quantities; <paramref name="Final"/> releases what
+/// remains with it, where the provider can (Computop's CompleteType).
+/// </summary>
+public sealed record CaptureRequest(long? Amount = null, IReadOnlyList<ArticleQuantity>? Lines = null, string Reason = "", bool Final = false)
 {
     public static CaptureRequest Remaining(string reason = "") => new(Reason: reason);
 }

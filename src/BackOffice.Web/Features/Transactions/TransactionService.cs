@@ -2,6 +2,7 @@ using System.Security.Claims;
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Users;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +22,7 @@ public sealed class TransactionService(
     IAuthorizationService authorization,
     IKlarnaGateway gateway,
     OperationJournal journal,
-    OperationReconciler reconciler,
+    PaymentPorts ports,
     TransactionCredentials credentialsOf)
 {
     /// <summary>The actor of the delayed cancellation of pending orders, as the audit log and timeline show it.</summary>
@@ -30,43 +31,47 @@ public sealed class TransactionService(
     public async Task<OperationOutcome> CaptureAsync(ClaimsPrincipal user, Guid transactionId, CaptureRequest request)
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        if (request.Lines is { Count: > 0 } lines)
-            return await RunAsync(user.Name(), transactionId, new CaptureLines(lines, request.Reason));
-        if (request.Amount is { } amount)
-            return await RunAsync(user.Name(), transactionId, new CaptureAmount(amount, request.Reason));
-        return await RunEachAsync(user.Name(), transactionId, () => new CaptureRemaining(request.Reason), t => t.RemainingAmount > 0);
+        var port = await PortAsync(transactionId, request.Final ? Capabilities.FinalCapture : Capabilities.CaptureWhole);
+        if (request.Lines is { Count: > 0 } || request.Amount is not null)
+            return await RunAsync(user.Name(), transactionId, port.Capture(request.Amount, request.Lines, request.Final, request.Reason));
+        return await RunEachAsync(user.Name(), transactionId, () => port.Capture(null, null, false, request.Reason), t => t.RemainingAmount > 0);
     }
 
     /// <summary>Lowers line quantities before a capture; the reservation follows their total.</summary>
     public async Task<OperationOutcome> EditLinesAsync(ClaimsPrincipal user, Guid transactionId, IReadOnlyList<ArticleQuantity> quantities, string reason = "")
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        return await RunAsync(user.Name(), transactionId, new EditLines(quantities, reason));
+        var port = await PortAsync(transactionId, Capabilities.EditLines);
+        return await RunAsync(user.Name(), transactionId, port.EditLines(quantities, reason));
     }
 
     /// <summary>Cancels every reservation of the order still open; after a part capture that releases the rest.</summary>
     public async Task<OperationOutcome> CancelAsync(ClaimsPrincipal user, Guid transactionId, string reason = "")
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        return await RunEachAsync(user.Name(), transactionId, () => new Cancel(reason), t => t.CanCancel);
+        var port = await PortAsync(transactionId, Capabilities.Cancel);
+        return await RunEachAsync(user.Name(), transactionId, () => port.Cancel(reason), t => t.CanCancel);
     }
 
     public async Task<OperationOutcome> RefundAsync(ClaimsPrincipal user, Guid transactionId, RefundRequest request)
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        return await RunAsync(user.Name(), transactionId, new Refund(request.InvoiceNumber, request.Amount, request.Lines, request.VatPercent, request.Reason));
+        var port = await PortAsync(transactionId, request.Lines is { Count: > 0 } ? Capabilities.RefundLines : Capabilities.RefundAmount);
+        return await RunAsync(user.Name(), transactionId, port.Refund(request));
     }
 
     public async Task<OperationOutcome> ResendInvoiceAsync(ClaimsPrincipal user, Guid transactionId, string invoiceNumber, InvoiceShipment shipment)
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        return await RunAsync(user.Name(), transactionId, new ResendInvoice(invoiceNumber, shipment == InvoiceShipment.Mail));
+        var port = await PortAsync(transactionId, Capabilities.ResendInvoice);
+        return await RunAsync(user.Name(), transactionId, port.ResendInvoice(invoiceNumber, shipment == InvoiceShipment.Mail));
     }
 
     /// <summary>Extends every reservation of the order still open.</summary>
     public async Task<OperationOutcome> ExtendExpiryAsync(ClaimsPrincipal user, Guid transactionId, string reason = "")
     {
         await authorization.RequireAsync(user, Policies.Operator);
+        await PortAsync(transactionId, Capabilities.ExtendExpiry);
         var transaction = await FindAsync(transactionId);
         if (!transaction.CanExtend)
             throw new BusinessRuleException("A {0} transaction has no reservation to extend.", transaction.State);
@@ -84,6 +89,7 @@ public sealed class TransactionService(
     public async Task<OperationOutcome> ChangeAddressAsync(ClaimsPrincipal user, Guid transactionId, TransactionAddress billing, TransactionAddress shipping, string reason = "")
     {
         await authorization.RequireAsync(user, Policies.Operator);
+        await PortAsync(transactionId, Capabilities.ChangeAddress);
         return await RunAsync(user.Name(), transactionId, new ChangeAddress(Trimmed(billing), Trimmed(shipping), reason));
     }
 
@@ -99,12 +105,14 @@ public sealed class TransactionService(
                 throw new BusinessRuleException("The channel has an order {0} already.", orderNumber);
             latestInvoice = await db.Invoices.Where(i => i.TransactionId == transactionId).OrderByDescending(i => i.CapturedAt).Select(i => i.InvoiceNumber).FirstOrDefaultAsync();
         }
-        return await RunAsync(user.Name(), transactionId, new ChangeOrderNumber(orderNumber, latestInvoice, reason));
+        var port = await PortAsync(transactionId, Capabilities.ChangeOrderNumber);
+        return await RunAsync(user.Name(), transactionId, port.ChangeOrderNumber(orderNumber, latestInvoice, reason));
     }
 
     public async Task<OperationOutcome> ExtendDueDateAsync(ClaimsPrincipal user, Guid transactionId, string invoiceNumber, int days, string reason = "")
     {
         await authorization.RequireAsync(user, Policies.Operator);
+        await PortAsync(transactionId, Capabilities.ExtendDueDate);
         return await RunAsync(user.Name(), transactionId, new ExtendDueDate(invoiceNumber, days, reason));
     }
 
@@ -118,6 +126,7 @@ public sealed class TransactionService(
         await using (var db = await databases.CreateDbContextAsync())
         {
             var transaction = await db.Transactions.AsNoTracking().SingleOrDefaultAsync(t => t.Id == transactionId) ?? throw new BusinessRuleException("There is no such transaction.");
+            Require(transaction, Capabilities.ExtendDueDate);
             if (!await db.Invoices.AnyAsync(i => i.TransactionId == transactionId && i.InvoiceNumber == invoiceNumber))
                 throw new BusinessRuleException("Invoice {0} is not one of this transaction's.", invoiceNumber);
             credentials = await credentialsOf.ForAsync(db, transaction);
@@ -136,11 +145,12 @@ public sealed class TransactionService(
         }
     }
 
-    /// <summary>Settles the operation of unknown outcome; see <see cref="OperationReconciler"/>.</summary>
+    /// <summary>Settles the operation of unknown outcome as the transaction's provider can (<see cref="IPaymentPort.ReconcileAsync"/>).</summary>
     public async Task<OperationOutcome> ReconcileAsync(ClaimsPrincipal user, Guid transactionId, string? invoiceNumber = null, bool? happened = null, string? splitReservationNumber = null)
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        return await reconciler.ReconcileAsync(user.Name(), transactionId, new ReconcileAnswer(invoiceNumber?.Trim(), happened, splitReservationNumber?.Trim()));
+        var port = ports.For((await FindAsync(transactionId)).Provider);
+        return await port.ReconcileAsync(user.Name(), transactionId, new ReconcileAnswer(invoiceNumber?.Trim(), happened, splitReservationNumber?.Trim()));
     }
 
     /// <summary>The delayed cancellation of a pending order whose service declines pending orders; journaled like every money action.</summary>
@@ -149,13 +159,15 @@ public sealed class TransactionService(
 
     private async Task<OperationOutcome> RunAsync(string actor, Guid transactionId, MoneyAction action)
     {
-        var started = await journal.BeginAsync(actor, transactionId, action);
+        var transaction = await FindAsync(transactionId);
+        var port = ports.For(transaction.Provider);
+        var connection = await port.ConnectAsync(transaction);
+        var started = await journal.BeginAsync(actor, transactionId, action, port.Traits);
         var operation = started.Operation;
-        KlarnaAnswer answer;
+        ActionAnswer answer;
         try
         {
-            answer = await action.CallAsync(new KlarnaCall(gateway, started.Credentials, started.ActivationFlags, started.Transaction, started.Invoice, operation,
-                split => journal.RecordSplitAsync(operation.Id, split)));
+            answer = await connection.CallAsync(action, started);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -172,6 +184,20 @@ public sealed class TransactionService(
         for (var i = 0; outcome.Succeeded && i < 20 && more(await FindAsync(transactionId)); i++)
             outcome = Combine(outcome, await RunAsync(actor, transactionId, action()));
         return outcome;
+    }
+
+    /// <summary>The port of the transaction's provider, which must be able to do <paramref name="capability"/>.</summary>
+    private async Task<IPaymentPort> PortAsync(Guid transactionId, Capabilities capability)
+    {
+        var transaction = await FindAsync(transactionId);
+        Require(transaction, capability);
+        return ports.For(transaction.Provider);
+    }
+
+    private static void Require(Transaction transaction, Capabilities capability)
+    {
+        if (!transaction.Has(capability))
+            throw new BusinessRuleException("{0} cannot do this: “{1}” is not one of its actions.", ServiceNames.Of(transaction.Service), capability);
     }
 
     private static TransactionAddress Trimmed(TransactionAddress address) => new(address.FirstName.Trim(), address.LastName.Trim(), address.Company.Trim(),

@@ -10,9 +10,12 @@ internal static class TransactionsSetup
 {
     public static IServiceCollection AddTransactions(this IServiceCollection services) => services
         .AddScoped<TransactionCredentials>()
+        .AddScoped<DomainEvents>()
         .AddSingleton<TransactionChanges>()
         .AddScoped<OperationJournal>()
         .AddScoped<OperationReconciler>()
+        .AddScoped<IPaymentPort, KlarnaPort>()
+        .AddScoped<PaymentPorts>()
         .AddScoped<TransactionService>()
         .AddScoped<BulkActions>()
         .AddScoped<SavedViews>()

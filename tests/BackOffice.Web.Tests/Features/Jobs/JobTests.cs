@@ -296,10 +296,14 @@ public sealed class JobTests : IAsyncLifetime
         var lost = await ReserveAsync("max@example.com");
         var answered = await ReserveAsync("max@example.com");
         var journal = app.Service<OperationJournal>();
+        var traits = app.Services.CreateScope().ServiceProvider.GetServices<IPaymentPort>().Single(p => p is KlarnaPort).Traits;
+        KlarnaCredentials credentials;
+        await using (var db = await Database())
+            credentials = await app.Service<TransactionCredentials>().ForAsync(db, answered);
         // The app stops while both calls are in flight; Klarna captured the second and its answer was recorded.
-        await journal.BeginAsync("clerk@test.local", lost.Id, new CaptureRemaining());
-        var started = await journal.BeginAsync("clerk@test.local", answered.Id, new CaptureRemaining());
-        var activation = await app.Services.GetRequiredService<IKlarnaGateway>().ActivateAsync(started.Credentials, answered.ReservationNumber);
+        await journal.BeginAsync("clerk@test.local", lost.Id, new CaptureRemaining(), traits);
+        var started = await journal.BeginAsync("clerk@test.local", answered.Id, new CaptureRemaining(), traits);
+        var activation = await app.Services.GetRequiredService<IKlarnaGateway>().ActivateAsync(credentials, answered.ReservationNumber);
         await using (var db = await Database())
         {
             var operation = await db.Operations.SingleAsync(o => o.Id == started.Operation.Id);

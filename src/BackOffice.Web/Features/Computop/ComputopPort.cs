@@ -1,0 +1,40 @@
+using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.Transactions;
+using Microsoft.Extensions.Options;
+using ArticleQuantity = BackOffice.Klarna.ArticleQuantity;
+
+namespace BackOffice.Web.Features.Computop;
+
+/// <summary>Klarna Payments through Computop Paygate: one payment per order (its PayID), and a ReqId on every money call.</summary>
+public sealed class ComputopPort(ComputopConnections connections, ComputopReconciler reconciler, IOptions<ComputopOptions> options) : IPaymentPort
+{
+    public PaymentProvider Provider => PaymentProvider.Computop;
+
+    public CallTraits Traits => new(options.Value.Timeout, Idempotent: true);
+
+    public MoneyAction Capture(long? amount, IReadOnlyList<ArticleQuantity>? lines, bool final, string reason) => new PaygateCapture(amount, lines, final, reason);
+
+    public MoneyAction Cancel(string reason) => new PaygateReverse(reason);
+
+    public MoneyAction Refund(RefundRequest request) => new PaygateCredit(request.InvoiceNumber, request.Amount, request.Lines, request.Reason);
+
+    public MoneyAction EditLines(IReadOnlyList<ArticleQuantity> quantities, string reason) => new PaygateChangeOrder(quantities, reason);
+
+    public MoneyAction ChangeOrderNumber(string orderNumber, string? latestInvoiceNumber, string reason) => new PaygateChangeReference(orderNumber, reason);
+
+    public MoneyAction ResendInvoice(string invoiceNumber, bool byMail) => new PaygateResendInvoice(invoiceNumber);
+
+    public async Task<IProviderConnection> ConnectAsync(Transaction transaction)
+    {
+        var (client, credentials) = await connections.ForAsync(transaction);
+        return new Connection(client, credentials);
+    }
+
+    public Task<OperationOutcome> ReconcileAsync(string actor, Guid transactionId, ReconcileAnswer answer) => reconciler.ReconcileAsync(actor, transactionId);
+
+    private sealed class Connection(BackOffice.Computop.ComputopClient client, BackOffice.Computop.PaygateCredentials credentials) : IProviderConnection
+    {
+        public Task<ActionAnswer> CallAsync(MoneyAction action, StartedOperation started) =>
+            ((ComputopAction)action).CallAsync(new ComputopCall(client, credentials, started.Transaction, started.Invoice, started.Operation));
+    }
+}

@@ -1,0 +1,55 @@
+using BackOffice.Klarna;
+
+namespace BackOffice.Web.Features.Transactions;
+
+/// <summary>The rules of the actions every provider does alike, checked against the books before anything is sent.</summary>
+public static class ActionPlans
+{
+    /// <summary>The <see cref="Operation.Change"/> of a capture that releases what remains with it.</summary>
+    public const string ReleaseRest = "release-rest";
+
+    /// <summary>New line quantities before a capture; the operation keeps every line's new quantity.</summary>
+    public static OperationPlan EditLines(Transaction transaction, IReadOnlyList<ArticleQuantity> quantities)
+    {
+        var (amount, error) = transaction.LineEdit(quantities);
+        Refuse(error);
+        IReadOnlyList<ArticleQuantity> all = [.. transaction.Lines.Select(l => new ArticleQuantity(l.ArticleNumber,
+            quantities.FirstOrDefault(q => q.ArticleNumber == l.ArticleNumber)?.Quantity ?? l.Quantity))];
+        return new OperationPlan(OperationScope.Lines, transaction.ReservationNumber, amount, all);
+    }
+
+    /// <summary>A refund on one invoice: all that is left, line quantities or an amount.</summary>
+    public static OperationPlan Refund(Transaction transaction, Invoice? invoice, string invoiceNumber, long? amount, IReadOnlyList<ArticleQuantity>? articles)
+    {
+        if (invoice is null)
+            throw new BusinessRuleException("Invoice {0} is not one of this transaction's.", invoiceNumber);
+        if (articles is { Count: > 0 })
+        {
+            var (lineAmount, error) = invoice.LineRefund(articles);
+            Refuse(error ?? transaction.RefundError(lineAmount));
+            return new OperationPlan(OperationScope.Lines, null, lineAmount, articles);
+        }
+        var refund = amount ?? invoice.RefundableAmount;
+        Refuse(invoice.RefundError(refund) ?? transaction.RefundError(refund));
+        return refund == invoice.RefundableAmount
+            ? new OperationPlan(OperationScope.Whole, null, refund, invoice.UnrefundedLines())
+            : new OperationPlan(OperationScope.Amount, null, refund, []);
+    }
+
+    public static OperationPlan ResendInvoice(Invoice? invoice, string invoiceNumber) => invoice is null
+        ? throw new BusinessRuleException("Invoice {0} is not one of this transaction's.", invoiceNumber)
+        : new OperationPlan(OperationScope.Whole, null, null, []);
+
+    public static OperationPlan ChangeOrderNumber(Transaction transaction, Invoice? invoice, string orderNumber, string? latestInvoiceNumber)
+    {
+        Refuse(transaction.OrderNumberError(orderNumber));
+        Refuse(latestInvoiceNumber is not null && invoice is null ? new Message("Invoice {0} is not one of this transaction's.", latestInvoiceNumber) : null);
+        return new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, null, [], Change: orderNumber);
+    }
+
+    public static void Refuse(Message? error)
+    {
+        if (error is not null)
+            throw new BusinessRuleException(error);
+    }
+}
