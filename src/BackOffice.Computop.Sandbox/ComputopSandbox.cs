@@ -69,6 +69,13 @@ public sealed class ComputopSandbox(IOptionsMonitor<ComputopSandboxOptions> opti
             return payments.TryGetValue(payId, out var payment) ? payment.View() : null;
     }
 
+    /// <summary>The invoice numbers the payment's captures made, in order.</summary>
+    public IReadOnlyList<string> InvoicesOf(string payId)
+    {
+        lock (gate)
+            return payments.TryGetValue(payId, out var payment) ? [.. payment.Invoices] : [];
+    }
+
     /// <summary>Handles one decrypted, MAC-checked request of <paramref name="merchant"/> on <paramref name="page"/>.</summary>
     public Dictionary<string, string> Handle(string page, PaygateCredentials merchant, IReadOnlyDictionary<string, string> fields)
     {
@@ -286,13 +293,13 @@ public sealed class ComputopSandbox(IOptionsMonitor<ComputopSandboxOptions> opti
             : Released > 0 ? SandboxPaymentState.Completed
             : SandboxPaymentState.Captured;
 
-        public SandboxPayment View() => new(PayId, MerchantId, TransId, Currency, State, Authorized, Captured, Credited, Released, RefNr, [.. Invoices]);
+        public SandboxPayment View() => new(PayId, MerchantId, TransId, Currency, State, Authorized, Captured, Credited, Released, RefNr);
     }
 }
 
-/// <summary>A payment as the control API shows it (<c>GET _sandbox/payments/{payId}</c>), with the invoices its captures made.</summary>
+/// <summary>A payment as the control API shows it (<c>GET _sandbox/payments/{payId}</c>).</summary>
 public sealed record SandboxPayment(string PayId, string MerchantId, string TransId, string Currency, SandboxPaymentState State,
-    long Authorized, long Captured, long Credited, long Released, string? RefNr = null, IReadOnlyList<string>? Invoices = null);
+    long Authorized, long Captured, long Credited, long Released, string? RefNr = null);
 
 /// <summary>A call the sandbox carried out (<c>GET _sandbox/executions</c>): its page or event, payment, ReqId, amount and XID.</summary>
 public sealed record SandboxExecution(string Call, string PayId, string? ReqId, long Amount, string XId);

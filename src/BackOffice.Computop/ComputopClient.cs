@@ -101,7 +101,9 @@ public sealed class ComputopClient(HttpClient http)
             throw new HttpRequestException($"Paygate answered HTTP {(int)response.StatusCode}.", null, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         var message = PaygateFields.Read(body.Trim());
-        return new PaygateAnswer(PaygateMessage.Open(message.ToDictionary(f => f.Key, f => Uri.UnescapeDataString(f.Value), StringComparer.OrdinalIgnoreCase), credentials.BlowfishPassword));
+        var answer = new PaygateAnswer(PaygateMessage.Open(message.ToDictionary(f => f.Key, f => Uri.UnescapeDataString(f.Value), StringComparer.OrdinalIgnoreCase), credentials.BlowfishPassword));
+        // Every answer of Paygate's has a Code; Data that decrypts to none was not encrypted with this password.
+        return answer.Code is not null ? answer : throw new PaygateMessageException("Paygate's answer has no Code: it cannot be read with this Blowfish password.");
     }
 
     /// <summary>A timeout, a network or server error, or an answer that cannot be read — not the caller's own cancellation.</summary>

@@ -79,6 +79,34 @@ public sealed class ComputopClientTests
     }
 
     /// <summary>Decrypts each request with the merchant's password and answers with <c>answer</c>'s fields encrypted.</summary>
+    [Fact]
+    public async Task An_answer_another_password_encrypted_cannot_be_read_so_a_capture_is_of_unknown_outcome_and_an_inquiry_unavailable()
+    {
+        var paygate = new FakePaygate(_ => "mid=KP_TestShop&Status=FAILED&Code=40010001&Description=bad data");
+        var client = new ComputopClient(paygate.Client());
+        var wrongPassword = Merchant with { BlowfishPassword = "another-pass" };
+
+        await Assert.ThrowsAsync<ComputopOutcomeUnknownException>(() => client.CaptureAsync(wrongPassword, new CaptureRequest(PayId, "ORD-1", 100, "EUR", "CAP-1")));
+        var inquiry = await Assert.ThrowsAsync<ComputopUnavailableException>(() => client.InquireAsync(wrongPassword, PayId, "ORD-1"));
+
+        Assert.IsType<PaygateMessageException>(inquiry.InnerException);
+    }
+
+    [Fact]
+    public void An_article_list_is_base64_json_of_klarnas_order_lines_with_the_tax_inside_the_gross_total()
+    {
+        PaygateOrderLine[] lines = [new("19-402", "Battery Power Pack", 1, 2500, 1900), new("SHIP", "Versand", 2, 495, 700)];
+
+        var encoded = PaygateArticleList.Encode(lines);
+
+        Assert.Equal(lines, PaygateArticleList.Decode(encoded));
+        using var json = System.Text.Json.JsonDocument.Parse(Convert.FromBase64String(encoded));
+        var first = json.RootElement.GetProperty("order_lines")[0];
+        Assert.Equal((2500L, 399L, 1900), (first.GetProperty("total_amount").GetInt64(), first.GetProperty("total_tax_amount").GetInt64(), first.GetProperty("tax_rate").GetInt32()));
+        Assert.DoesNotContain('&', encoded);
+        Assert.Throws<ArgumentException>(() => PaygateArticleList.Encode(Enumerable.Range(0, 40).Select(i => new PaygateOrderLine($"SKU-{i}", "A rather long article name", 1, 100, 1900))));
+    }
+
     private sealed class FakePaygate(Func<IReadOnlyDictionary<string, string>, string> answer) : HttpMessageHandler
     {
         public List<(string Path, IReadOnlyDictionary<string, string> Form, IReadOnlyDictionary<string, string> Fields)> Requests { get; } = [];

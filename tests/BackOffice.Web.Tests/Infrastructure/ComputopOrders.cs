@@ -67,7 +67,7 @@ public static class ComputopOrders
             problems.Add($"{transaction.OrderNumber}: the books say captured {transaction.CapturedAmount}, refunded {transaction.RefundedAmount}, open {open}; " +
                 $"Paygate captured {payment.Captured}, credited {payment.Credited}, open {payment.Authorized - payment.Captured - payment.Released}.");
         var ours = invoices.Select(i => i.InvoiceNumber).Order().ToList();
-        var theirs = (payment.Invoices ?? []).Order().ToList();
+        var theirs = app.Sandbox().InvoicesOf(payment.PayId).Order().ToList();
         if (!ours.SequenceEqual(theirs))
             problems.Add($"{transaction.OrderNumber}: the books have invoices [{string.Join(", ", ours)}], Paygate [{string.Join(", ", theirs)}].");
         if (invoices.Sum(i => i.Amount) != transaction.CapturedAmount || invoices.Sum(i => i.RefundedAmount) != transaction.RefundedAmount)

@@ -45,8 +45,10 @@ public sealed class PaymentOptionsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var services = body.RootElement.GetProperty("services").EnumerateArray().ToList();
-        Assert.Equal(["Invoice", "Installments"], services.Select(s => s.GetProperty("service").GetString()));
-        Assert.All(services, s => Assert.Equal("Applicable", s.GetProperty("applicability").GetString()));
+        Assert.Equal(["Invoice", "Installments", "KlarnaPayments"], services.Select(s => s.GetProperty("service").GetString()));
+        Assert.All(services[..2], s => Assert.Equal("Applicable", s.GetProperty("applicability").GetString()));
+        Assert.Equal(("NotApplicable", "Klarna Payments (Computop) is not set up for this channel."),
+            (services[2].GetProperty("applicability").GetString(), services[2].GetProperty("reasons")[0].GetString()));
         var ratenkauf = services[1].GetProperty("pclasses").EnumerateArray().Single(p => p.GetProperty("id").GetInt32() == 3113);
         Assert.Equal((5608, 120_660), (ratenkauf.GetProperty("monthlyPayment").GetInt64(), ratenkauf.GetProperty("totalCost").GetInt64()));
         var zinsfrei = services[1].GetProperty("pclasses").EnumerateArray().Single(p => p.GetProperty("id").GetInt32() == 3114);
@@ -78,6 +80,37 @@ public sealed class PaymentOptionsApiTests : IAsyncLifetime
 
         await ChangeInvoiceAsync(s => s.Configure(s.Settings with { MerchantId = s.MerchantId + 1 }, null));
         Assert.Equal("NotApplicable", (await InvoiceOptionAsync()).GetProperty("applicability").GetString());
+    }
+
+    [Fact]
+    public async Task Klarna_payments_through_computop_is_offered_once_the_channel_has_it_and_a_live_one_once_checked()
+    {
+        await ChangeComputopAsync((service, connections) => service.Configure(new(true, "KP_DemoShop", false, null), connections.Protect("hmac"), connections.Protect("bf-pass")));
+        var test = await KlarnaPaymentsOptionAsync(Basket());
+        await ChangeComputopAsync((service, _) => service.Configure(service.Settings with { UseLive = true }, null, null));
+        var live = await KlarnaPaymentsOptionAsync(Basket());
+
+        Assert.Equal("Applicable", test.GetProperty("applicability").GetString());
+        Assert.Equal("NotApplicable", live.GetProperty("applicability").GetString());
+        Assert.Contains("its connection has not been checked", live.GetProperty("reasons")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    private async Task ChangeComputopAsync(Action<BackOffice.Web.Features.Computop.ComputopService, BackOffice.Web.Features.Computop.ComputopConnections> change)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        var channelId = (await db.Channels.SingleAsync(c => c.Code == "demo")).Id;
+        var service = await db.ComputopServices.SingleOrDefaultAsync(s => s.ChannelId == channelId);
+        if (service is null)
+            db.ComputopServices.Add(service = new BackOffice.Web.Features.Computop.ComputopService(channelId));
+        change(service, app.Service<BackOffice.Web.Features.Computop.ComputopConnections>());
+        await db.SaveChangesAsync();
+    }
+
+    private async Task<JsonElement> KlarnaPaymentsOptionAsync(object basket)
+    {
+        var response = await Client(DemoKey).PostAsJsonAsync("api/v1/channels/demo/payment-options", basket);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("service").GetString() == "KlarnaPayments").Clone();
     }
 
     private async Task ChangeInvoiceAsync(Action<PaymentService> change)

@@ -130,13 +130,9 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
             migrationBuilder.DropTable(
                 name: "ComputopServices");
 
-            migrationBuilder.DropColumn(
-                name: "ProviderMerchantId",
-                table: "Transactions");
-
-            migrationBuilder.DropColumn(
-                name: "ProviderOrderId",
-                table: "Transactions");
+            // SQLite's own DROP COLUMN: EF's table rebuild would drop the text index's triggers on Transactions.
+            migrationBuilder.Sql("ALTER TABLE Transactions DROP COLUMN ProviderMerchantId;");
+            migrationBuilder.Sql("ALTER TABLE Transactions DROP COLUMN ProviderOrderId;");
 
             migrationBuilder.DropColumn(
                 name: "ProviderReference",
