@@ -1,6 +1,8 @@
 using BackOffice.Klarna;
 using BackOffice.Klarna.Sandbox;
+using System.Net.Http.Json;
 using BackOffice.Web.Data;
+using BackOffice.Web.Features.Computop;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Transactions;
 using Microsoft.AspNetCore.Hosting;
@@ -90,6 +92,35 @@ public sealed class BrowserAppFixture : IAsyncLifetime
             [new GoodsLine("A1", "Shirt", 2, 1000, 19), new GoodsLine("B2", "Cap", 1, 550, 19)]));
         return Assert.IsType<ReservationOutcome.Stored>(outcome).Transaction.Id;
     }
+
+    /// <summary>
+    /// A Klarna Payments order of the channel demo-computop (DE, 2 × 10.00 + 5.50 EUR) as a shop makes it: authorized at
+    /// the Computop sandbox, whose notification makes the transaction.
+    /// </summary>
+    public async Task<Guid> AuthorizeAtComputopAsync(string orderNumber)
+    {
+        var order = new ComputopOrderData("DE", "EUR", new ComputopOrderData.Person("Erika", "Musterfrau", "erika@example.com"),
+            new ComputopOrderData.Place("Heidestraße", "17", "51147", "Köln"), [new("A1", "Shirt", 2, 1000, 1900), new("B2", "Cap", 1, 550, 1900)]);
+        using var response = await ComputopSandbox.PostAsJsonAsync("_sandbox/payments", new
+        {
+            MerchantId = "KP_DemoShop", TransId = orderNumber, order.Amount, order.Currency, RefNr = orderNumber, UserData = order.Encode(),
+            NotifyUrl = new Uri(BaseAddress, "/notify/computop/demo-computop").ToString(),
+        });
+        response.EnsureSuccessStatusCode();
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                await using var db = await scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+                if (db.Transactions.Where(t => t.OrderNumber == orderNumber).Select(t => (Guid?)t.Id).SingleOrDefault() is { } id)
+                    return id;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"Paygate's notification of {orderNumber} made no transaction.");
+    }
+
+    public HttpClient ComputopSandbox => new() { BaseAddress = new Uri(BaseAddress, "/sandbox/computop/") };
 
     public SandboxControlClient Sandbox => new(new HttpClient { BaseAddress = new Uri(BaseAddress, "/sandbox/klarna/") });
 

@@ -63,13 +63,18 @@ public sealed class TransactionPage(IPage page, Words? words = null)
 
     public ILocator InFlight => page.GetByTestId("in-flight");
 
-    /// <summary>Captures line quantities; <paramref name="shown"/> is the amount as the page writes it (e.g. "EUR 10.00").</summary>
-    public async Task CaptureLinesAsync(string articleNumber, int quantity, string shown)
+    /// <summary>
+    /// Captures line quantities; <paramref name="shown"/> is the amount as the page writes it (e.g. "EUR 10.00");
+    /// <paramref name="releaseRest"/> releases what remains with it, where the provider can.
+    /// </summary>
+    public async Task CaptureLinesAsync(string articleNumber, int quantity, string shown, bool releaseRest = false)
     {
         await OpenDialogAsync("Capture");
         await Dialog.GetByText(w["Order lines"]).ClickAsync();
         await Dialog.GetByLabel(w["Quantity of {0}", articleNumber]).FillAsync(quantity.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Dialog.GetByLabel(w["Quantity of {0}", articleNumber]).BlurAsync();
+        if (releaseRest)
+            await Dialog.GetByLabel(w["Release what remains with this capture"]).CheckAsync();
         await Expect(Dialog.GetByTestId("total")).ToContainTextAsync(shown);
         await Dialog.GetByRole(AriaRole.Button, new() { Name = w["Review"] }).ClickAsync();
         await Expect(Dialog.GetByTestId("confirmation")).ToContainTextAsync(w["Capture {0} from order", shown]);

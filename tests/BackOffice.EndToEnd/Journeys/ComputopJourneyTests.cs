@@ -1,0 +1,60 @@
+using System.Net.Http.Json;
+using BackOffice.EndToEnd.Infrastructure;
+using BackOffice.EndToEnd.Pages;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BackOffice.EndToEnd.Journeys;
+
+/// <summary>The money journey on a Klarna Payments order that went through Computop: the same pages, only what Computop can do.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ComputopJourneyTests(BrowserAppFixture app)
+{
+    [Fact]
+    public async Task An_operator_captures_part_of_a_computop_order_releasing_the_rest_and_refunds_part_of_it()
+    {
+        var id = await app.AuthorizeAtComputopAsync("E2E-KP-1");
+        await app.CreateUserAsync("operator-kp@backoffice.local", "Operator-Kp-1!", "Operator");
+        var page = await app.NewPageAsync();
+        await new LoginPage(page).GotoAsync();
+        await new LoginPage(page).SubmitAsync("operator-kp@backoffice.local", "Operator-Kp-1!");
+        var transaction = new TransactionPage(page);
+
+        await page.GotoAsync($"transactions/{id}");
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+        var payId = await page.GetByTestId("pay-id").TextContentAsync();
+        await Expect(transaction.Amount("remaining")).ToHaveTextAsync("EUR 25.50");
+        await Expect(transaction.Action("Capture")).ToBeEnabledAsync();
+        await Expect(transaction.Action("Extend expiry")).ToHaveCountAsync(0);
+        await Expect(transaction.Action("Edit address")).ToHaveCountAsync(0);
+
+        await transaction.CaptureLinesAsync("A1", 1, "EUR 10.00", releaseRest: true);
+        await Expect(page.GetByTestId("outcome")).ToContainTextAsync("The remaining EUR 15.50 is released.");
+        await Expect(page.GetByTestId("state")).ToHaveTextAsync("Captured");
+        await Expect(transaction.Amount("remaining")).ToHaveTextAsync("EUR 0.00");
+        await transaction.RefundAmountAsync("4.00", "EUR 4.00");
+
+        await Expect(transaction.Amount("refunded")).ToHaveTextAsync("EUR 4.00");
+        await Expect(transaction.Timeline).ToHaveCountAsync(2);
+        await Expect(transaction.Timeline.Nth(1)).ToContainTextAsync("sent 1×");
+        await Expect(transaction.Timeline.Nth(1)).ToContainTextAsync("XID");
+        var payment = await app.ComputopSandbox.GetFromJsonAsync<System.Text.Json.JsonElement>($"_sandbox/payments/{payId}");
+        Assert.Equal((1000, 400, 1550), (payment.GetProperty("captured").GetInt64(), payment.GetProperty("credited").GetInt64(), payment.GetProperty("released").GetInt64()));
+    }
+
+    [Fact]
+    public async Task An_administrator_initializes_the_channels_computop_service()
+    {
+        var page = await app.NewPageAsync();
+        await new LoginPage(page).SignInAsAdministratorAsync();
+
+        await page.GotoAsync("channels/demo-computop");
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+        var card = page.GetByTestId("service-Computop");
+        await Expect(card.GetByLabel("Merchant ID (MerchantID)")).ToHaveValueAsync("KP_DemoShop");
+        await Expect(card).ToContainTextAsync("/notify/computop/demo-computop");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Initialize Klarna Payments (Computop)" }).ClickAsync();
+
+        await Expect(card.GetByTestId("initialization")).ToContainTextAsync("the MerchantID, the Blowfish password and the HMAC key work");
+    }
+}
