@@ -102,6 +102,32 @@ public sealed class ComputopSandbox(IOptionsMonitor<ComputopSandboxOptions> opti
         }
     }
 
+    /// <summary>
+    /// Paygate's batch manager: carries out each record of an uploaded file as the online call would (a batch record has
+    /// no ReqId) and answers the response file, each record with its status and code and a capture's new invoice.
+    /// </summary>
+    public string ProcessBatch(string text)
+    {
+        var batch = PaygateBatch.Read(text);
+        var merchant = Merchant(batch.MerchantId) ?? throw new PaygateBatchException($"Paygate knows no merchant {batch.MerchantId}.");
+        var results = new List<BatchResult>();
+        foreach (var record in batch.Records)
+        {
+            var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["PayID"] = record.PayId, ["TransID"] = record.TransId, ["Amount"] = record.Amount.ToString(CultureInfo.InvariantCulture), ["Currency"] = record.Currency,
+            };
+            if (record.RefNr is { } refNr)
+                fields["RefNr"] = refNr;
+            if (record.ArticleList is { } articleList)
+                fields["ArticleList"] = articleList;
+            var answer = Handle(record.Action.ToString().ToLowerInvariant(), merchant, fields);
+            var invoice = record.Action == BatchAction.Capture ? answer.GetValueOrDefault("InvoiceNr") : record.InvoiceNumber;
+            results.Add(new BatchResult(record with { InvoiceNumber = record.ArticleList is null ? null : invoice }, answer["Status"], answer["Code"]));
+        }
+        return PaygateBatch.WriteResponse(batch, results);
+    }
+
     /// <summary>Every call carried out, in order: what a test holds the books against, and counts double actions with.</summary>
     public IReadOnlyList<SandboxExecution> Executions
     {

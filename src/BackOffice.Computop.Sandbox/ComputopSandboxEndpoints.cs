@@ -137,6 +137,19 @@ public static class ComputopSandboxEndpoints
             sandbox.Find(payId) is { } payment ? Results.Ok(payment) : Results.NotFound());
         control.MapGet("/notifications", (ComputopNotifier notifier) => TypedResults.Ok(notifier.Attempts));
         control.MapGet("/executions", (ComputopSandbox sandbox) => TypedResults.Ok(sandbox.Executions));
+        // A batch file uploaded as Computop's batch manager takes it; the answer is its response file.
+        control.MapPost("/batches", async (HttpRequest request, ComputopSandbox sandbox) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            try
+            {
+                return Results.Text(sandbox.ProcessBatch(await reader.ReadToEndAsync()), "text/plain");
+            }
+            catch (PaygateBatchException e)
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["batch"] = [e.Message] });
+            }
+        });
         control.MapPost("/reset", (ComputopSandbox sandbox, ComputopNotifier notifier) =>
         {
             sandbox.Reset();

@@ -17,6 +17,9 @@ public enum BatchAction
 public sealed record BatchRecord(BatchAction Action, long Amount, string Currency, string TransId, string PayId,
     string? RefNr = null, string? ArticleList = null, string? InvoiceNumber = null);
 
+/// <summary>A batch file as sent: its merchant, date, version and records.</summary>
+public sealed record BatchFile(string MerchantId, DateOnly Date, string Version, IReadOnlyList<BatchRecord> Records);
+
 /// <summary>A record of the response file: the record as sent, and how it ended.</summary>
 public sealed record BatchResult(BatchRecord Record, string Status, string? Code)
 {
@@ -57,21 +60,52 @@ public static class PaygateBatch
     /// </summary>
     public static IReadOnlyList<BatchResult> ReadResponse(string merchantId, string text)
     {
-        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (lines.Length < 2 || lines[0].Split(',') is not ["HEAD", var mid, _, var version])
-            throw new PaygateBatchException("The file does not start with HEAD,MerchantID,Date,Version.");
+        var (mid, _, version, lines) = Parts(text);
         if (mid != merchantId)
             throw new PaygateBatchException($"The file is merchant {mid}'s, not {merchantId}'s.");
+        return Footed(lines, [.. lines[1..^1].Select((line, i) => Result(line, i + 2, version))], r => r.Record.Amount);
+    }
+
+    /// <summary>Reads a batch file as it was sent (what Paygate's batch manager does with an upload), checking its FOOT.</summary>
+    public static BatchFile Read(string text)
+    {
+        var (mid, date, version, lines) = Parts(text);
+        var records = Footed(lines, [.. lines[1..^1].Select((line, i) => Record(line.Split(','), i + 2, version, tail: 0, line))], r => r.Amount);
+        return new BatchFile(mid, date, version, records);
+    }
+
+    /// <summary>The response file to <paramref name="batch"/>: each record as sent (a capture's with its new invoice), with its status and code.</summary>
+    public static string WriteResponse(BatchFile batch, IReadOnlyList<BatchResult> results)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"HEAD,{Plain(batch.MerchantId)},{batch.Date:yyyyMMdd},{batch.Version}\r\n");
+        foreach (var result in results)
+            text.Append(Line(result.Record, batch.Version)).Append(',').Append(Plain(result.Status))
+                .Append(batch.Version != "1.0" ? "," + Plain(result.Code ?? "") : "").Append("\r\n");
+        text.Append(CultureInfo.InvariantCulture, $"FOOT,{results.Count},{results.Sum(r => r.Record.Amount)}\r\n");
+        return text.ToString();
+    }
+
+    private static (string MerchantId, DateOnly Date, string Version, string[] Lines) Parts(string text)
+    {
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (lines.Length < 2 || lines[0].Split(',') is not ["HEAD", var mid, var dateText, var version]
+            || !DateOnly.TryParseExact(dateText, ["yyyyMMdd", "dd.MM.yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            throw new PaygateBatchException("The file does not start with HEAD,MerchantID,Date,Version.");
         if (!IsVersion1(version))
             throw new PaygateBatchException($"Batch version {version} is not read here.");
+        return (mid, date, version, lines);
+    }
+
+    private static IReadOnlyList<T> Footed<T>(string[] lines, IReadOnlyList<T> records, Func<T, long> amount)
+    {
         if (lines[^1].Split(',') is not ["FOOT", var countText, var sumText]
             || !int.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out var count)
             || !long.TryParse(sumText, NumberStyles.None, CultureInfo.InvariantCulture, out var sum))
             throw new PaygateBatchException("The file does not end with FOOT,CountRecords,SumAmount.");
-        var results = lines[1..^1].Select((line, i) => Result(line, i + 2, version)).ToList();
-        if (results.Count != count || results.Sum(r => r.Record.Amount) != sum)
-            throw new PaygateBatchException($"FOOT says {count} records of {sum}, the file has {results.Count} of {results.Sum(r => r.Record.Amount)}.");
-        return results;
+        if (records.Count != count || records.Sum(amount) != sum)
+            throw new PaygateBatchException($"FOOT says {count} records of {sum}, the file has {records.Count} of {records.Sum(amount)}.");
+        return records;
     }
 
     private static string Line(BatchRecord record, string version)
@@ -94,19 +128,23 @@ public static class PaygateBatch
     private static BatchResult Result(string line, int number, string version)
     {
         var fields = line.Split(',');
+        var tail = version != "1.0" ? 2 : 1;
+        return new BatchResult(Record(fields, number, version, tail, line), fields[^tail], version != "1.0" ? fields[^1] : null);
+    }
+
+    /// <summary>A KLARNAPM line's record; <paramref name="tail"/> fields after it are the answer's (status and code).</summary>
+    private static BatchRecord Record(string[] fields, int number, string version, int tail, string line)
+    {
         var withRefNr = version != "1.0";
-        var withCode = version != "1.0";
         var fixedCount = 6 + (withRefNr ? 1 : 0);
-        var tail = withCode ? 2 : 1;
         if (fields.Length < fixedCount + tail || fields.Length > fixedCount + 2 + tail || fields[0] != "KLARNAPM"
             || !Enum.TryParse<BatchAction>(fields[1], ignoreCase: true, out var action) || !Enum.IsDefined(action)
             || !long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
-            throw new PaygateBatchException($"Line {number} is not a KLARNAPM record with its result: {line}");
+            throw new PaygateBatchException($"Line {number} is not a KLARNAPM record{(tail > 0 ? " with its result" : "")}: {line}");
         var payIdAt = fixedCount - 1;
-        var extra = fields[(payIdAt + 1)..^tail];
-        var record = new BatchRecord(action, amount, fields[3], fields[4], fields[payIdAt], withRefNr && fields[5].Length > 0 ? fields[5] : null,
+        var extra = fields[(payIdAt + 1)..(fields.Length - tail)];
+        return new BatchRecord(action, amount, fields[3], fields[4], fields[payIdAt], withRefNr && fields[5].Length > 0 ? fields[5] : null,
             extra.Length > 0 ? extra[0] : null, extra.Length > 1 ? extra[1] : null);
-        return new BatchResult(record, fields[^tail], withCode ? fields[^1] : null);
     }
 
     private static bool IsVersion1(string version) => version == "1.0" || version.StartsWith("1.", StringComparison.Ordinal) && version.Length > 2 && version[2..].All(char.IsAsciiDigit);

@@ -29,6 +29,8 @@ public class BackOfficeDbContext(DbContextOptions options)
 
     public DbSet<ComputopNotification> ComputopNotifications => Set<ComputopNotification>();
 
+    public DbSet<ComputopBatch> ComputopBatches => Set<ComputopBatch>();
+
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<Transaction> Transactions => Set<Transaction>();
@@ -139,6 +141,18 @@ public class BackOfficeDbContext(DbContextOptions options)
             notification.Property(n => n.Code).HasMaxLength(8);
         });
 
+        builder.Entity<ComputopBatch>(batch =>
+        {
+            batch.HasOne<Channel>().WithMany().HasForeignKey(b => b.ChannelId).OnDelete(DeleteBehavior.Restrict);
+            batch.HasIndex(b => new { b.ChannelId, b.State });
+            batch.Property(b => b.MerchantId).HasMaxLength(ComputopService.MerchantIdMaxLength);
+            batch.Property(b => b.FileName).HasMaxLength(100);
+            batch.Property(b => b.ExportedBy).HasMaxLength(256);
+            batch.Property(b => b.SettledBy).HasMaxLength(256);
+            batch.Property(b => b.State).HasConversion<string>().HasMaxLength(20);
+            batch.Property(b => b.Version).IsConcurrencyToken();
+        });
+
         builder.Entity<Transaction>(transaction =>
         {
             // A channel with transactions cannot be deleted; its money history stays.
@@ -203,6 +217,7 @@ public class BackOfficeDbContext(DbContextOptions options)
             operation.Property(o => o.Change).HasMaxLength(4000);
             operation.Property(o => o.RequestId).HasMaxLength(32);
             operation.Property(o => o.ProviderReference).HasMaxLength(40);
+            operation.HasOne<ComputopBatch>().WithMany().HasForeignKey(o => o.BatchId).OnDelete(DeleteBehavior.Restrict);
             // Two reconciliations sending a call again at once: the second one's save is refused.
             operation.Property(o => o.Sends).IsConcurrencyToken();
             operation.ComplexCollection(o => o.Lines, lines => lines.ToJson());

@@ -5,25 +5,37 @@ using ArticleQuantity = BackOffice.Klarna.ArticleQuantity;
 
 namespace BackOffice.Web.Features.Computop;
 
+/// <summary>How a transaction is named to Paygate: its PayID, the shop's TransID, the merchant's reference and the order lines.</summary>
+public static class PaygateOrder
+{
+    public static string PayId(Transaction transaction) => transaction.ReservationNumber;
+
+    public static string TransId(Transaction transaction) => transaction.ProviderOrderId ?? transaction.OrderNumber;
+
+    /// <summary>The merchant's reference: the order number, as far as Paygate takes it (ans..30).</summary>
+    public static string RefNr(Transaction transaction) => transaction.OrderNumber.Length <= 30 ? transaction.OrderNumber : transaction.OrderNumber[..30];
+
+    /// <summary>The line quantities an operation covers, as Paygate's ArticleList; none when only an amount is known.</summary>
+    public static string? ArticleList(Transaction transaction, IReadOnlyList<ArticleQuantity> quantities) => quantities.Count == 0 ? null
+        : PaygateArticleList.Encode(quantities.Select(q => OrderLine(transaction.Lines.First(l => l.ArticleNumber == q.ArticleNumber), q.Quantity)));
+
+    private static PaygateOrderLine OrderLine(TransactionLine line, int quantity) =>
+        new(line.ArticleNumber, line.Title, quantity, line.UnitPrice, (int)(line.VatPercent * 100));
+}
+
 /// <summary>Everything a call to Paygate needs: its client and the transaction's merchant, read before the transaction was claimed.</summary>
 public sealed record ComputopCall(ComputopClient Client, PaygateCredentials Credentials, Transaction Transaction, Invoice? Invoice, Operation Operation)
 {
-    public string PayId => Transaction.ReservationNumber;
+    public string PayId => PaygateOrder.PayId(Transaction);
 
-    public string TransId => Transaction.ProviderOrderId ?? Transaction.OrderNumber;
+    public string TransId => PaygateOrder.TransId(Transaction);
 
     /// <summary>The ReqId written on the operation before the first send; a repeat carries the same one.</summary>
     public string RequestId => Operation.RequestId ?? throw new InvalidOperationException($"Operation {Operation.Id} has no request ID.");
 
-    /// <summary>The merchant's reference: the order number, as far as Paygate takes it (ans..30).</summary>
-    public string RefNr => Transaction.OrderNumber.Length <= 30 ? Transaction.OrderNumber : Transaction.OrderNumber[..30];
+    public string RefNr => PaygateOrder.RefNr(Transaction);
 
-    /// <summary>The line quantities an operation covers, as Paygate's ArticleList; none when only an amount is known.</summary>
-    public string? ArticleList(IReadOnlyList<ArticleQuantity> quantities) => quantities.Count == 0 ? null
-        : PaygateArticleList.Encode(quantities.Select(q => OrderLine(Transaction.Lines.First(l => l.ArticleNumber == q.ArticleNumber), q.Quantity)));
-
-    private static PaygateOrderLine OrderLine(TransactionLine line, int quantity) =>
-        new(line.ArticleNumber, line.Title, quantity, line.UnitPrice, (int)(line.VatPercent * 100));
+    public string? ArticleList(IReadOnlyList<ArticleQuantity> quantities) => PaygateOrder.ArticleList(Transaction, quantities);
 }
 
 /// <summary>

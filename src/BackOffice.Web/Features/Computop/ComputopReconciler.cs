@@ -32,6 +32,8 @@ public sealed class ComputopReconciler(
             operation = await db.Operations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == transaction.ActiveOperationId)
                 ?? throw new BusinessRuleException("Nothing on this transaction waits to be reconciled.");
         }
+        if (operation.BatchId is not null)
+            throw new BusinessRuleException("“{0}” went in a Computop batch file, which carries no request ID: import the file's response to settle it, or look the payment up in Computop's portal.", operation.Kind);
         if (operation.IsInFlight(time.GetUtcNow()))
             throw new BusinessRuleException("The action “{0}” is still waiting for Klarna's answer. If none arrives it can be reconciled from {1:HH:mm:ss} UTC.", operation.Kind, operation.InFlightUntil.UtcDateTime);
         if (operation.AnsweredAt is not null)

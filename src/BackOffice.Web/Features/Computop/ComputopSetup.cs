@@ -19,6 +19,7 @@ internal static class ComputopSetup
             .AddScoped<ComputopReconciler>()
             .AddScoped<ComputopNotifications>()
             .AddScoped<ComputopServices>()
+            .AddScoped<ComputopBatches>()
             .AddSingleton<ComputopDemoSeeder>()
             .AddHostedService(provider => provider.GetRequiredService<ComputopDemoSeeder>())
             .AddScoped<IPaymentPort, ComputopPort>()

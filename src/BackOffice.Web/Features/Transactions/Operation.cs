@@ -122,6 +122,9 @@ public sealed class Operation
     /// <summary>The provider's id of this step (Computop's XID), as it answered.</summary>
     public string? ProviderReference { get; private set; }
 
+    /// <summary>The provider's batch file the call goes in instead of being sent (Computop's batch manager); its response settles it.</summary>
+    public Guid? BatchId { get; private set; }
+
     public IReadOnlyList<ArticleQuantity> Articles => [.. Lines.Select(l => new ArticleQuantity(l.ArticleNumber, l.Quantity))];
 
     public bool IsSettled => State is OperationState.Succeeded or OperationState.Failed;
@@ -138,6 +141,13 @@ public sealed class Operation
         (AnsweredAt, NewExpiry, NewDueDate) = (at, newExpiry, newDueDate);
         InvoiceNumber = invoiceNumber ?? InvoiceNumber;
         ProviderReference = providerReference ?? ProviderReference;
+    }
+
+    /// <summary>The call goes in a batch file instead of being sent: it is under way until the file's response is imported.</summary>
+    public void QueueIn(Guid batchId)
+    {
+        EnsureOpen();
+        (BatchId, Detail) = (batchId, new Message("Queued for a Computop batch file."));
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public sealed class OperationJournal(
     private const int ClaimAttempts = 3;
 
     /// <summary>Checks the action's rules, writes its operation (Requested) and claims the transaction. Nothing is sent yet.</summary>
-    public async Task<StartedOperation> BeginAsync(string actor, Guid transactionId, MoneyAction action, CallTraits traits)
+    public async Task<StartedOperation> BeginAsync(string actor, Guid transactionId, MoneyAction action, CallTraits traits, Guid? batchId = null)
     {
         if (action.Reason.Length > 500)
             throw new BusinessRuleException("A reason has at most 500 characters.");
@@ -33,7 +33,7 @@ public sealed class OperationJournal(
         {
             try
             {
-                var started = await DatabaseRetry.RunAsync(() => TryBeginAsync(actor, transactionId, action, traits));
+                var started = await DatabaseRetry.RunAsync(() => TryBeginAsync(actor, transactionId, action, traits, batchId));
                 changes.Notify(transactionId);
                 return started;
             }
@@ -265,7 +265,7 @@ public sealed class OperationJournal(
         return abandoned.Count;
     }
 
-    private async Task<StartedOperation> TryBeginAsync(string actor, Guid transactionId, MoneyAction action, CallTraits traits)
+    private async Task<StartedOperation> TryBeginAsync(string actor, Guid transactionId, MoneyAction action, CallTraits traits, Guid? batchId)
     {
         await using var db = await databases.CreateDbContextAsync();
         var transaction = await db.Transactions.SingleOrDefaultAsync(t => t.Id == transactionId) ?? throw new BusinessRuleException("There is no such transaction.");
@@ -276,6 +276,8 @@ public sealed class OperationJournal(
         var now = time.GetUtcNow();
         var operation = new Operation(transactionId, action.Kind, plan.Scope, plan.ReservationNumber, plan.Amount, plan.Lines, action.InvoiceNumber,
             action.Reason, actor, now, now + traits.Timeout * plan.Calls + InFlightMargin, plan.Change, traits.Idempotent);
+        if (batchId is { } batch)
+            operation.QueueIn(batch);
         transaction.BeginOperation(operation.Id);
         db.Operations.Add(operation);
         await db.SaveChangesAsync();
@@ -285,6 +287,8 @@ public sealed class OperationJournal(
     private async Task<Message> BusyMessageAsync(BackOfficeDbContext db, Guid activeOperationId)
     {
         var active = await db.Operations.AsNoTracking().SingleAsync(o => o.Id == activeOperationId);
+        if (active.BatchId is not null && active.State == OperationState.Requested)
+            return new Message("“{0}”, queued by {1}, waits in a Computop batch file; its response settles it.", active.Kind, active.User);
         return active.IsInFlight(time.GetUtcNow())
             ? new Message("{0} started “{1}” at {2:HH:mm:ss} UTC, which is still under way; wait for it to finish.", active.User, active.Kind, active.RequestedAt.UtcDateTime)
             : active.IsSettled

@@ -242,6 +242,66 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.ToTable("PaymentServices");
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.Computop.ComputopBatch", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("ExportedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ExportedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("FileText")
+                        .HasColumnType("text");
+
+                    b.Property<string>("MerchantId")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<DateTimeOffset>("OpenedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("RecordCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("SettledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SettledBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<long>("Sum")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChannelId", "State");
+
+                    b.ToTable("ComputopBatches");
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.Computop.ComputopNotification", b =>
                 {
                     b.Property<long>("Id")
@@ -465,34 +525,6 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.ToTable("JobSettings");
                 });
 
-            modelBuilder.Entity("BackOffice.Web.Features.Jobs.PendingCancellation", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset?>("CompletedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset>("DueAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Result")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.Property<Guid>("TransactionId")
-                        .HasColumnType("uuid");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CompletedAt");
-
-                    b.HasIndex("TransactionId");
-
-                    b.ToTable("PendingCancellations");
-                });
-
             modelBuilder.Entity("BackOffice.Web.Features.ShopApi.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -618,6 +650,9 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.Property<DateTimeOffset?>("AnsweredAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("BatchId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Change")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
@@ -716,11 +751,41 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
+                    b.HasIndex("BatchId");
+
                     b.HasIndex("State");
 
                     b.HasIndex("TransactionId", "RequestedAt");
 
                     b.ToTable("Operations");
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.Transactions.PendingCancellation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Result")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<Guid>("TransactionId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CompletedAt");
+
+                    b.HasIndex("TransactionId");
+
+                    b.ToTable("PendingCancellations");
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.Transactions.ReservationClaim", b =>
@@ -1295,6 +1360,15 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.Navigation("LastInitialization");
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.Computop.ComputopBatch", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.Computop.ComputopNotification", b =>
                 {
                     b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
@@ -1361,15 +1435,6 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("BackOffice.Web.Features.Jobs.PendingCancellation", b =>
-                {
-                    b.HasOne("BackOffice.Web.Features.Transactions.Transaction", null)
-                        .WithMany()
-                        .HasForeignKey("TransactionId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("BackOffice.Web.Features.ShopApi.ApiKey", b =>
                 {
                     b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
@@ -1389,6 +1454,20 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.Transactions.Operation", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Computop.ComputopBatch", null)
+                        .WithMany()
+                        .HasForeignKey("BatchId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("BackOffice.Web.Features.Transactions.Transaction", null)
+                        .WithMany()
+                        .HasForeignKey("TransactionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.Transactions.PendingCancellation", b =>
                 {
                     b.HasOne("BackOffice.Web.Features.Transactions.Transaction", null)
                         .WithMany()

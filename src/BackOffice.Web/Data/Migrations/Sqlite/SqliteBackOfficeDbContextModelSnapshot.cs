@@ -230,6 +230,66 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.ToTable("PaymentServices");
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.Computop.ComputopBatch", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ExportedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ExportedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileText")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MerchantId")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OpenedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RecordCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SettledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SettledBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sum")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChannelId", "State");
+
+                    b.ToTable("ComputopBatches");
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.Computop.ComputopNotification", b =>
                 {
                     b.Property<long>("Id")
@@ -445,34 +505,6 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.ToTable("JobSettings");
                 });
 
-            modelBuilder.Entity("BackOffice.Web.Features.Jobs.PendingCancellation", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("CompletedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("DueAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Result")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("TransactionId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CompletedAt");
-
-                    b.HasIndex("TransactionId");
-
-                    b.ToTable("PendingCancellations");
-                });
-
             modelBuilder.Entity("BackOffice.Web.Features.ShopApi.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -598,6 +630,9 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.Property<long?>("AnsweredAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("BatchId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Change")
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
@@ -696,11 +731,41 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("BatchId");
+
                     b.HasIndex("State");
 
                     b.HasIndex("TransactionId", "RequestedAt");
 
                     b.ToTable("Operations");
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.Transactions.PendingCancellation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Result")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TransactionId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CompletedAt");
+
+                    b.HasIndex("TransactionId");
+
+                    b.ToTable("PendingCancellations");
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.Transactions.ReservationClaim", b =>
@@ -1260,6 +1325,15 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.Navigation("LastInitialization");
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.Computop.ComputopBatch", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.Computop.ComputopNotification", b =>
                 {
                     b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
@@ -1326,15 +1400,6 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("BackOffice.Web.Features.Jobs.PendingCancellation", b =>
-                {
-                    b.HasOne("BackOffice.Web.Features.Transactions.Transaction", null)
-                        .WithMany()
-                        .HasForeignKey("TransactionId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("BackOffice.Web.Features.ShopApi.ApiKey", b =>
                 {
                     b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
@@ -1354,6 +1419,20 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.Transactions.Operation", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Computop.ComputopBatch", null)
+                        .WithMany()
+                        .HasForeignKey("BatchId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("BackOffice.Web.Features.Transactions.Transaction", null)
+                        .WithMany()
+                        .HasForeignKey("TransactionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.Transactions.PendingCancellation", b =>
                 {
                     b.HasOne("BackOffice.Web.Features.Transactions.Transaction", null)
                         .WithMany()
