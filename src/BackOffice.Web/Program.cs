@@ -62,6 +62,7 @@ app.MapJobsDashboard();
 app.MapInProcessSandbox();
 app.MapInProcessComputopSandbox();
 app.MapComputopNotifications();
+app.MapComputopBatchFiles();
 app.MapTransactionExport();
 app.MapAuditLogExport();
 app.MapShopApi();

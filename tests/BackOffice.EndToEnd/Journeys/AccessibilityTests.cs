@@ -32,7 +32,8 @@ public sealed class AccessibilityTests(BrowserAppFixture app)
         if (dark)
             await new ShellPage(page, w).ToggleDarkModeAsync();
 
-        foreach (var path in new[] { "", "transactions", $"transactions/{id}", "channels", "channels/demo", "pclasses", "jobs", "audit-log", "users" })
+        var computop = await app.AuthorizeAtComputopAsync($"{order}-KP");
+        foreach (var path in new[] { "", "transactions", $"transactions/{id}", $"transactions/{computop}", "computop/batches", "channels", "channels/demo", "channels/demo-computop", "pclasses", "jobs", "audit-log", "users" })
         {
             await OpenAsync(page, path, dark, w);
             problems.AddRange(await Axe.ViolationsAsync(page, $"{path} ({locale})"));

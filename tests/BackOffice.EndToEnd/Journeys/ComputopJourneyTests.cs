@@ -57,4 +57,48 @@ public sealed class ComputopJourneyTests(BrowserAppFixture app)
 
         await Expect(card.GetByTestId("initialization")).ToContainTextAsync("the MerchantID, the Blowfish password and the HMAC key work");
     }
+
+    [Fact]
+    public async Task An_operator_queues_orders_exports_the_batch_file_and_imports_computops_response()
+    {
+        var capture = await app.AuthorizeAtComputopAsync("E2E-KB-1");
+        var release = await app.AuthorizeAtComputopAsync("E2E-KB-2");
+        await app.CreateUserAsync("operator-kb@backoffice.local", "Operator-Kb-1!", "Operator");
+        var page = await app.NewPageAsync();
+        await new LoginPage(page).GotoAsync();
+        await new LoginPage(page).SubmitAsync("operator-kb@backoffice.local", "Operator-Kb-1!");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Batch files" }).ClickAsync();
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Order number" }).FillAsync("E2E-KB-1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Queue", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("batch-action")).ToHaveCountAsync(1);
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Order number" }).FillAsync("E2E-KB-2");
+        await page.GetByRole(AriaRole.Combobox, new() { Name = "Action" }).ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Release what remains authorized" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Queue", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("batch-action")).ToHaveCountAsync(2);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Export file" }).ClickAsync();
+        await Expect(page.GetByTestId("batch-state")).ToHaveTextAsync("Exported");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download file" }).ClickAsync());
+        var file = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.StartsWith("HEAD,KP_DemoShop,", file, StringComparison.Ordinal);
+        Assert.Contains("FOOT,2,5100", file, StringComparison.Ordinal);
+        using var processed = await app.ComputopSandbox.PostAsync("_sandbox/batches", new StringContent(file));
+        var response = await processed.Content.ReadAsStringAsync();
+        await page.GetByTestId("import-response").SetInputFilesAsync(new FilePayload
+        {
+            Name = download.SuggestedFilename.Replace(".dat", ".response.dat", StringComparison.Ordinal), MimeType = "text/plain", Buffer = System.Text.Encoding.ASCII.GetBytes(response),
+        });
+
+        await Expect(page.GetByTestId("batch-state")).ToHaveTextAsync("Settled");
+        await Expect(page.GetByTestId("batch-action").First).ToContainTextAsync("Succeeded");
+        await page.GotoAsync($"transactions/{capture}");
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+        await Expect(page.GetByTestId("state")).ToHaveTextAsync("Captured");
+        await page.GotoAsync($"transactions/{release}");
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+        await Expect(page.GetByTestId("state")).ToHaveTextAsync("Cancelled");
+    }
 }

@@ -16,7 +16,7 @@ public sealed class GermanJourneyTests(BrowserAppFixture app)
     private static readonly (string Path, string Heading)[] Pages =
     [
         ("", "Übersicht"), ("transactions", "Transaktionen"), ("channels", "Kanäle"), ("pclasses", "PClasses"), ("jobs", "Jobs"),
-        ("audit-log", "Audit-Log"), ("users", "Benutzer"),
+        ("audit-log", "Audit-Log"), ("users", "Benutzer"), ("computop/batches", "Computop-Batch-Dateien"),
     ];
 
     [Fact]

@@ -50,6 +50,36 @@ public sealed class ComputopBatches(
     public Task<OperationOutcome> QueueReverseAsync(ClaimsPrincipal user, Guid transactionId, string reason = "") =>
         QueueAsync(user, transactionId, new PaygateReverse(reason));
 
+    /// <summary>
+    /// Queues an action for a Klarna Payments order named by its number: a capture of everything that remains, a credit
+    /// of what is left of its latest invoice, or the release of what remains authorized.
+    /// </summary>
+    public async Task<OperationOutcome> QueueAsync(ClaimsPrincipal user, string orderNumber, BatchAction action, string reason = "")
+    {
+        await authorization.RequireAsync(user, Policies.Operator);
+        orderNumber = orderNumber.Trim();
+        Guid transactionId;
+        string? latestInvoice;
+        await using (var db = await databases.CreateDbContextAsync())
+        {
+            var matches = await db.Transactions.Where(t => t.OrderNumber == orderNumber && t.ProviderMerchantId != null).Select(t => t.Id).Take(2).ToListAsync();
+            transactionId = matches switch
+            {
+                [var only] => only,
+                [] => throw new BusinessRuleException("There is no Klarna Payments order {0}.", orderNumber),
+                _ => throw new BusinessRuleException("Several channels have an order {0}; queue it from the transaction's channel.", orderNumber),
+            };
+            latestInvoice = await db.Invoices.Where(i => i.TransactionId == transactionId && i.Amount > i.RefundedAmount)
+                .OrderByDescending(i => i.CapturedAt).Select(i => i.InvoiceNumber).FirstOrDefaultAsync();
+        }
+        return action switch
+        {
+            BatchAction.Capture => await QueueCaptureAsync(user, transactionId, reason: reason),
+            BatchAction.Credit => await QueueCreditAsync(user, transactionId, latestInvoice ?? throw new BusinessRuleException("Order {0} has no invoice left to refund.", orderNumber), reason: reason),
+            _ => await QueueReverseAsync(user, transactionId, reason),
+        };
+    }
+
     public async Task<IReadOnlyList<ComputopBatchView>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);

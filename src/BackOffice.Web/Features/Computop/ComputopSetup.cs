@@ -1,6 +1,7 @@
 using BackOffice.Computop.Sandbox;
 using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Features.Users;
 
 namespace BackOffice.Web.Features.Computop;
 
@@ -58,4 +59,20 @@ internal static class ComputopSetup
             .DisableAntiforgery()
             .AllowAnonymous()
             .ExcludeFromDescription();
+
+    /// <summary><c>GET /computop/batches/{id}/file</c>: an exported batch file, for Computop's batch manager.</summary>
+    public static IEndpointConventionBuilder MapComputopBatchFiles(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/computop/batches/{id:guid}/file", async (Guid id, HttpContext context, ComputopBatches batches) =>
+            {
+                try
+                {
+                    var (fileName, text) = await batches.FileAsync(context.User, id);
+                    return Results.File(System.Text.Encoding.ASCII.GetBytes(text), "text/plain", fileName);
+                }
+                catch (BusinessRuleException e)
+                {
+                    return Results.Text(e.Message, statusCode: StatusCodes.Status404NotFound);
+                }
+            })
+            .RequireAuthorization(Policies.Operator);
 }

@@ -131,6 +131,9 @@ public sealed partial class TransactionPage
             await RunAsync(user => Transactions.CancelAsync(user, Id, reason));
     }
 
+    /// <summary>What the provider calls the order's hold: Klarna's legacy API a reservation, Computop a payment.</summary>
+    private string ReferencesTitle => details?.Transaction.Provider == Payments.PaymentProvider.Computop ? L["Payment"] : L["Reservation"];
+
     private async Task ResendAsync()
     {
         if (!await CanStartAsync())
