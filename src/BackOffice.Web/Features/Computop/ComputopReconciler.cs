@@ -17,8 +17,7 @@ public sealed class ComputopReconciler(
     IDbContextFactory<BackOfficeDbContext> databases,
     OperationJournal journal,
     ComputopConnections connections,
-    IOptions<ComputopOptions> options,
-    TimeProvider time)
+    IOptions<ComputopOptions> options)
 {
     private const string Prefix = "Reconciled ";
 
@@ -34,12 +33,8 @@ public sealed class ComputopReconciler(
         }
         if (operation.BatchId is not null)
             throw new BusinessRuleException("“{0}” went in a Computop batch file, which carries no request ID: import the file's response to settle it, or look the payment up in Computop's portal.", operation.Kind);
-        if (operation.IsInFlight(time.GetUtcNow()))
-            throw new BusinessRuleException("The action “{0}” is still waiting for Klarna's answer. If none arrives it can be reconciled from {1:HH:mm:ss} UTC.", operation.Kind, operation.InFlightUntil.UtcDateTime);
-        if (operation.AnsweredAt is not null)
-            return await journal.SettleAsync(operation.Id, actor, null, Prefix);
-        if (operation.State == OperationState.Requested)
-            await journal.MarkUnknownAsync(operation.Id, actor, new Message("No answer arrived before the call's time was up."));
+        if (await journal.StartReconcilingAsync(operation, actor, Prefix) is { } settled)
+            return settled;
 
         var (client, credentials) = await connections.ForAsync(transaction);
         PaygateAnswer inquiry;

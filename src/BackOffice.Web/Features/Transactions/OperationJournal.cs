@@ -49,6 +49,21 @@ public sealed class OperationJournal(
     }
 
     /// <summary>
+    /// How every reconciliation starts: refused while the call may still be answered; an answer that was recorded is
+    /// applied (answered here); a call left Requested becomes Unknown, and null says the provider is to be asked.
+    /// </summary>
+    public async Task<OperationOutcome?> StartReconcilingAsync(Operation operation, string actor, string auditPrefix)
+    {
+        if (operation.IsInFlight(time.GetUtcNow()))
+            throw new BusinessRuleException("The action “{0}” is still waiting for Klarna's answer. If none arrives it can be reconciled from {1:HH:mm:ss} UTC.", operation.Kind, operation.InFlightUntil.UtcDateTime);
+        if (operation.AnsweredAt is not null)
+            return await SettleAsync(operation.Id, actor, null, auditPrefix);
+        if (operation.State == OperationState.Requested)
+            await MarkUnknownAsync(operation.Id, actor, new Message("No answer arrived before the call's time was up."));
+        return null;
+    }
+
+    /// <summary>
     /// An operation of unknown outcome goes out again with its request ID, once an inquiry showed the first call final:
     /// it is in flight again, and a second reconciliation at the same time is refused here, before anything is sent.
     /// </summary>

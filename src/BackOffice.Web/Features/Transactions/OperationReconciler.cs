@@ -21,8 +21,7 @@ public sealed class OperationReconciler(
     IDbContextFactory<BackOfficeDbContext> databases,
     OperationJournal journal,
     IKlarnaGateway gateway,
-    TransactionCredentials credentialsOf,
-    TimeProvider time)
+    TransactionCredentials credentialsOf)
 {
     private const string Prefix = "Reconciled ";
 
@@ -39,12 +38,8 @@ public sealed class OperationReconciler(
             credentials = await credentialsOf.ForAsync(db, transaction);
             currency = transaction.Currency;
         }
-        if (operation.IsInFlight(time.GetUtcNow()))
-            throw new BusinessRuleException("The action “{0}” is still waiting for Klarna's answer. If none arrives it can be reconciled from {1:HH:mm:ss} UTC.", operation.Kind, operation.InFlightUntil.UtcDateTime);
-        if (operation.AnsweredAt is not null)
-            return await journal.SettleAsync(operation.Id, actor, null, Prefix);
-        if (operation.State == OperationState.Requested)
-            await journal.MarkUnknownAsync(operation.Id, actor, new Message("No answer arrived before the call's time was up."));
+        if (await journal.StartReconcilingAsync(operation, actor, Prefix) is { } settled)
+            return settled;
 
         switch (operation.Kind)
         {
