@@ -218,6 +218,24 @@ public sealed class ComputopMoneyTests : IAsyncLifetime
         await app.AssertBooksAgreeAsync(id);
     }
 
+    [Fact]
+    public async Task The_list_finds_a_computop_order_by_its_pay_id_and_the_csv_carries_it_as_the_reference()
+    {
+        var id = await app.AuthorizeAsync("KP-12");
+        var payId = (await LoadAsync(id)).Transaction.ReservationNumber;
+        var query = app.Service<TransactionQuery>();
+
+        var found = await query.PageAsync(new TransactionSearch(Text: payId), TransactionPageRequest.First(10));
+        var filtered = await query.PageAsync(new TransactionSearch(Service: ServiceKind.KlarnaPayments), TransactionPageRequest.First(10));
+        using var csv = new MemoryStream();
+        await query.WriteCsvAsync(new TransactionSearch(Text: "KP-12"), csv, CsvFormat.For(System.Globalization.CultureInfo.InvariantCulture, "Comma"));
+
+        Assert.Equal(["KP-12"], found.Rows.Select(r => r.OrderNumber));
+        Assert.Contains(filtered.Rows, r => r.OrderNumber == "KP-12");
+        var row = System.Text.Encoding.UTF8.GetString(csv.ToArray()).Split('\n')[1];
+        Assert.StartsWith($"KP-12,{payId},demo-computop,KlarnaPayments,", row.TrimStart('\uFEFF'), StringComparison.Ordinal);
+    }
+
     private async Task<(Transaction Transaction, List<Invoice> Invoices, List<Operation> Operations)> LoadAsync(Guid id)
     {
         await using var db = await app.Service<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
