@@ -30,7 +30,8 @@ public sealed partial class TextsTests
 
     public static TheoryData<Type> ShownEnums =>
         [typeof(TransactionState), typeof(OperationKind), typeof(OperationState), typeof(KlarnaEnvironment), typeof(UserStatus), typeof(InvoiceShipment),
-         typeof(PClassType), typeof(ServiceKind), typeof(OrderStatus), typeof(BulkAction)];
+         typeof(PClassType), typeof(ServiceKind), typeof(OrderStatus), typeof(BulkAction), typeof(BackOffice.Web.Features.Payments.Capabilities),
+         typeof(BackOffice.Web.Features.Computop.ComputopBatchState)];
 
     [Fact]
     public void Every_text_the_code_names_has_a_german_translation()

@@ -13,7 +13,6 @@ public enum PaymentProvider
 [Flags]
 public enum Capabilities
 {
-    None = 0,
     CaptureWhole = 1,
     CaptureAmount = 1 << 1,
     CaptureLines = 1 << 2,

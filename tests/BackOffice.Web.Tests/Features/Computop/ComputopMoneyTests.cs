@@ -137,7 +137,10 @@ public sealed class ComputopMoneyTests : IAsyncLifetime
         var readdress = await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.ChangeAddressAsync(Clerk, id, address, address));
         var due = await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.ExtendDueDateAsync(Clerk, id, capture.InvoiceNumber!, 10));
 
+        var bulk = await app.Service<BulkActions>().PlanAsync(Clerk, BulkAction.ExtendExpiry, [id]);
+
         Assert.All<BusinessRuleException>([extend, readdress, due], e => Assert.StartsWith("Klarna Payments (Computop) cannot do this", e.Message, StringComparison.Ordinal));
+        Assert.StartsWith("Klarna Payments (Computop) cannot do this", Assert.Single(bulk.LeftOut).LeftOut!.ToString(), StringComparison.Ordinal);
         Assert.Equal(calls, app.Sandbox().Traffic.Calls.Values.Sum());
         Assert.False((await LoadAsync(id)).Transaction.Has(Web.Features.Payments.Capabilities.ExtendExpiry));
     }
