@@ -22,7 +22,8 @@ public sealed class ChannelService(
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var channels = await db.Channels.AsNoTracking().OrderBy(c => c.Code).ToListAsync(cancellationToken);
         var used = await db.Transactions.GroupBy(t => t.ChannelId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
-        return [.. channels.Select(c => ChannelView.Of(c) with { TransactionCount = used.GetValueOrDefault(c.Id) })];
+        var computop = await db.ComputopServices.ToDictionaryAsync(s => s.ChannelId, s => new KlarnaPaymentsStatus(s.Enabled, s.UseLive), cancellationToken);
+        return [.. channels.Select(c => ChannelView.Of(c) with { TransactionCount = used.GetValueOrDefault(c.Id), KlarnaPayments = computop.GetValueOrDefault(c.Id) })];
     }
 
     public async Task<ChannelView?> FindAsync(string code, CancellationToken cancellationToken = default)

@@ -18,8 +18,14 @@ public sealed record PaymentServiceView(
         new(service.Kind, service.Settings, service.HasSecret, service.Environment, service.LastInitialization, service.Version);
 }
 
+/// <summary>Whether a channel's Klarna Payments through Computop is on, and live or test.</summary>
+public sealed record KlarnaPaymentsStatus(bool Enabled, bool Live);
+
 public sealed record ChannelView(string Code, string Name, PaymentServiceView Invoice, PaymentServiceView Installments)
 {
+    /// <summary>The channel's Computop service, when it has one.</summary>
+    public KlarnaPaymentsStatus? KlarnaPayments { get; init; }
+
     /// <summary>How many transactions were made through the channel: one is enough to keep it (their history stays).</summary>
     public int TransactionCount { get; init; }
 

@@ -91,6 +91,9 @@ public sealed class ComputopServicesTests : IAsyncLifetime
         Assert.Equal("An enabled service needs the Blowfish password.", missing.Message);
         Assert.Contains("Someone else changed", stale.Message, StringComparison.Ordinal);
         Assert.Equal(("KP_Ch", "https://paymentpage.axepta.bnpparibas/"), ((await Services.FindAsync("shop-ch")).Settings.MerchantId, (await Services.FindAsync("shop-ch")).Settings.BaseUrl));
+        var list = await app.Service<BackOffice.Web.Features.Channels.ChannelService>().ListAsync();
+        Assert.Equal((null, new BackOffice.Web.Features.Channels.KlarnaPaymentsStatus(false, false), new BackOffice.Web.Features.Channels.KlarnaPaymentsStatus(true, false)),
+            (list.Single(c => c.Code == "demo").KlarnaPayments, list.Single(c => c.Code == "shop-ch").KlarnaPayments, list.Single(c => c.Code == ComputopOrders.Channel).KlarnaPayments));
     }
 
     [Fact]
