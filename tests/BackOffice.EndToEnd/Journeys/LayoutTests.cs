@@ -60,6 +60,8 @@ public sealed class LayoutTests(BrowserAppFixture app)
     public async Task At_1400_px_the_list_shows_every_key_column_on_one_line_and_the_calculator_its_results()
     {
         await app.ReserveAsync("E2E-WIDE-ORDER-NUMBER-0001");
+        // A Klarna Payments order too: a long PayID, a longer channel code and service name, a long order number.
+        await app.AuthorizeAtComputopAsync("E2E-WIDE-ORDER-NUMBER-KP-0001");
         var page = await app.NewPageAsync(width: 1400, height: 900);
         await new LoginPage(page).GotoAsync();
         await new LoginPage(page).SignInAsAdministratorAsync();
@@ -74,8 +76,9 @@ public sealed class LayoutTests(BrowserAppFixture app)
         var order = await new TransactionsPage(page).Order("E2E-WIDE-ORDER-NUMBER-0001").BoundingBoxAsync();
         Assert.True(order!.Height < 30, $"The order number wraps ({order.Height} px high).");
         Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 1400, "The list scrolls sideways.");
-        Assert.True(await page.EvaluateAsync<bool>("() => { const t = document.querySelector('.transactions-grid .mud-table-container'); return t.scrollWidth <= t.clientWidth; }"),
-            "The list's table is wider than its box: its last columns are cut off.");
+        var (scrollWidth, clientWidth) = (await page.EvaluateAsync<int>("() => document.querySelector('.transactions-grid .mud-table-container').scrollWidth"),
+            await page.EvaluateAsync<int>("() => document.querySelector('.transactions-grid .mud-table-container').clientWidth"));
+        Assert.True(scrollWidth <= clientWidth, $"The list's table is wider than its box ({scrollWidth} > {clientWidth} px): its last columns are cut off.");
         Assert.Empty(await Axe.ViolationsAsync(page, "the list at 1400 px"));
 
         // With the demo's PClasses downloaded the table is at its widest.

@@ -227,5 +227,20 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
 
     private static AngleSharp.Dom.IElement Button(IRenderedComponent<TransactionsPage> page, string label) => page.Find($"button[aria-label='{label}']");
 
-    private static void Turn(IRenderedComponent<TransactionsPage> page, string label) => Button(page, label).Click(new MouseEventArgs());
+    private static void Turn(IRenderedComponent<TransactionsPage> page, string label)
+    {
+        // The list may render again between finding the button and clicking it (its count arrives on its own); then
+        // the click reached nothing, and the button is found again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Button(page, label).Click(new MouseEventArgs());
+                return;
+            }
+            catch (Bunit.Rendering.UnknownEventHandlerIdException) when (attempt < 3)
+            {
+            }
+        }
+    }
 }
