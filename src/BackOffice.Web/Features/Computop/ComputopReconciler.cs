@@ -56,12 +56,18 @@ public sealed class ComputopReconciler(
                 Amount(inquiry.AmountAuthorized, transaction), Amount(inquiry.AmountCaptured, transaction), Amount(inquiry.AmountCredited, transaction),
                 Amount(transaction.CapturedAmount, transaction), Amount(transaction.RefundedAmount, transaction)));
 
-        var started = await journal.SendAgainAsync(operation.Id, options.Value.Timeout, finding);
+        var started = await journal.SendAgainAsync(operation.Id, options.Value.Timeout, finding.Why);
         ActionAnswer answer;
         try
         {
             answer = await ComputopAction.SendingAgain(started.Operation)
                 .CallAsync(new ComputopCall(client, credentials, started.Transaction, started.Invoice, started.Operation));
+        }
+        catch (ProviderRefusedException e) when (finding.Happened)
+        {
+            // Paygate did it: a refused repeat only withholds its answer, so the operation must not end as failed.
+            return await journal.MarkUnknownAsync(operation.Id, actor, new Message(
+                "Computop's inquiry shows “{0}” happened, but the repeat that fetches its answer was refused ({1}); reconcile again later.", operation.Kind, e.FaultText));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -70,11 +76,11 @@ public sealed class ComputopReconciler(
         return await journal.SettleAsync(operation.Id, actor, answer, Prefix);
     }
 
-    /// <summary>
-    /// What the inquiry shows of the operation, as the reason it is sent again; null when Paygate's amounts fit neither
-    /// its having happened nor its not having happened.
-    /// </summary>
-    private static Message? Compare(Transaction transaction, Operation operation, PaygateAnswer inquiry)
+    /// <summary>What the inquiry shows of the operation: whether it happened, and that as the reason it is sent again.</summary>
+    private sealed record Finding(bool Happened, Message Why);
+
+    /// <summary>Null when Paygate's amounts fit neither the operation's having happened nor its not having happened.</summary>
+    private static Finding? Compare(Transaction transaction, Operation operation, PaygateAnswer inquiry)
     {
         var (authorized, captured, credited) = (inquiry.AmountAuthorized ?? 0, inquiry.AmountCaptured ?? 0, inquiry.AmountCredited ?? 0);
         var amount = operation.Amount ?? 0;
@@ -88,8 +94,8 @@ public sealed class ComputopReconciler(
             _ => (false, true),
         };
         var requestId = operation.RequestId ?? "";
-        return happened ? new Message("Computop's inquiry shows “{0}” happened; sent again with the same request ID {1} to get its answer.", operation.Kind, requestId)
-            : notHappened ? new Message("Computop's inquiry shows “{0}” did not happen; sent again with the same request ID {1}.", operation.Kind, requestId)
+        return happened ? new Finding(true, new Message("Computop's inquiry shows “{0}” happened; sent again with the same request ID {1} to get its answer.", operation.Kind, requestId))
+            : notHappened ? new Finding(false, new Message("Computop's inquiry shows “{0}” did not happen; sent again with the same request ID {1}.", operation.Kind, requestId))
             : null;
     }
 

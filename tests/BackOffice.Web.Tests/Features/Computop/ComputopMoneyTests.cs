@@ -189,6 +189,30 @@ public sealed class ComputopMoneyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refund_paygate_did_stays_unknown_when_the_repeat_that_fetches_its_answer_is_refused()
+    {
+        var id = await app.AuthorizeAsync("KP-11");
+        var invoice = (await Transactions.CaptureAsync(Clerk, id, CaptureRequest.Remaining())).InvoiceNumber!;
+        app.Sandbox().Traffic.Inject(new SandboxInjection("credit", SandboxFailure.ServerError, AfterExecution: true));
+        await Transactions.RefundAsync(Clerk, id, new RefundRequest(invoice, Amount: 700));
+        app.Sandbox().Traffic.Inject(new SandboxInjection("credit", SandboxFailure.Fault, 29990005));
+
+        var refused = await Transactions.ReconcileAsync(Clerk, id);
+
+        Assert.Equal(OperationState.Unknown, refused.State);
+        Assert.Contains("refused", refused.Message.ToString(), StringComparison.Ordinal);
+        var (transaction, _, _) = await LoadAsync(id);
+        Assert.Equal((0L, refused.OperationId), (transaction.RefundedAmount, transaction.ActiveOperationId));
+
+        var reconciled = await Transactions.ReconcileAsync(Clerk, id);
+
+        Assert.True(reconciled.Succeeded, reconciled.Message.ToString());
+        Assert.Equal(700L, (await LoadAsync(id)).Transaction.RefundedAmount);
+        Assert.Single(app.Sandbox().Executions, e => e.Call == "credit");
+        await app.AssertBooksAgreeAsync(id);
+    }
+
+    [Fact]
     public async Task A_refusal_ends_the_operation_with_paygates_code_and_changes_nothing()
     {
         var id = await app.AuthorizeAsync("KP-10");
