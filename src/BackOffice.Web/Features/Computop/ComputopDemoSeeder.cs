@@ -59,7 +59,7 @@ internal sealed partial class ComputopDemoSeeder(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var count = configuration.GetValue("Seed:DemoComputopChannel:Transactions", 0);
-        if (Demo() is not var (code, merchant) || count <= 0 || !await StartedAsync(stoppingToken))
+        if (Demo() is not var (code, merchant) || count <= 0 || !await lifetime.StartedAsync(stoppingToken))
             return;
         try
         {
@@ -144,14 +144,6 @@ internal sealed partial class ComputopDemoSeeder(
             await Task.Delay(100, cancellationToken);
         }
         throw new TimeoutException($"The notification of order {orderNumber} did not arrive.");
-    }
-
-    private async Task<bool> StartedAsync(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource();
-        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        await Task.WhenAny(started.Task, Task.Delay(Timeout.Infinite, stoppingToken)).ConfigureAwait(false);
-        return started.Task.IsCompleted;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Count} Klarna Payments demo orders for channel {Channel} through the Computop sandbox")]

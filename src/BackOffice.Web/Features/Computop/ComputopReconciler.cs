@@ -33,7 +33,7 @@ public sealed class ComputopReconciler(
         }
         if (operation.BatchId is not null)
             throw new BusinessRuleException("“{0}” went in a Computop batch file, which carries no request ID: import the file's response to settle it, or look the payment up in Computop's portal.", operation.Kind);
-        if (await journal.StartReconcilingAsync(operation, actor, Prefix) is { } settled)
+        if (await journal.StartReconcilingAsync(operation, transaction.Provider, actor, Prefix) is { } settled)
             return settled;
 
         var (client, credentials) = await connections.ForAsync(transaction);

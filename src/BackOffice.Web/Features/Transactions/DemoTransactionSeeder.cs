@@ -3,6 +3,7 @@ using System.Security.Claims;
 using BackOffice.Klarna;
 using BackOffice.Klarna.Sandbox;
 using BackOffice.Web.Data;
+using BackOffice.Web.Features.Hosting;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Users;
 using Microsoft.EntityFrameworkCore;
@@ -41,7 +42,7 @@ internal sealed partial class DemoTransactionSeeder(
     {
         var count = configuration.GetValue("Seed:DemoTransactions", 0);
         var channelCode = configuration["Seed:DemoChannel:Code"];
-        if (!environment.IsDevelopment() || count <= 0 || channelCode is null || !await StartedAsync(stoppingToken))
+        if (!environment.IsDevelopment() || count <= 0 || channelCode is null || !await lifetime.StartedAsync(stoppingToken))
             return;
 
         await using var scope = scopes.CreateAsyncScope();
@@ -100,14 +101,6 @@ internal sealed partial class DemoTransactionSeeder(
                 await transactions.CancelAsync(Seeder, transaction.Id, "customer cancelled");
                 break;
         }
-    }
-
-    private async Task<bool> StartedAsync(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource();
-        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        await Task.WhenAny(started.Task, Task.Delay(Timeout.Infinite, stoppingToken)).ConfigureAwait(false);
-        return started.Task.IsCompleted;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Count} demo transactions for channel {Channel}")]

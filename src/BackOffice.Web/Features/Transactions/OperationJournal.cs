@@ -52,10 +52,10 @@ public sealed class OperationJournal(
     /// How every reconciliation starts: refused while the call may still be answered; an answer that was recorded is
     /// applied (answered here); a call left Requested becomes Unknown, and null says the provider is to be asked.
     /// </summary>
-    public async Task<OperationOutcome?> StartReconcilingAsync(Operation operation, string actor, string auditPrefix)
+    public async Task<OperationOutcome?> StartReconcilingAsync(Operation operation, PaymentProvider provider, string actor, string auditPrefix)
     {
         if (operation.IsInFlight(time.GetUtcNow()))
-            throw new BusinessRuleException("The action “{0}” is still waiting for Klarna's answer. If none arrives it can be reconciled from {1:HH:mm:ss} UTC.", operation.Kind, operation.InFlightUntil.UtcDateTime);
+            throw new BusinessRuleException("The action “{0}” is still waiting for {2}'s answer. If none arrives it can be reconciled from {1:HH:mm:ss} UTC.", operation.Kind, operation.InFlightUntil.UtcDateTime, PaymentProviders.NameOf(provider));
         if (operation.AnsweredAt is not null)
             return await SettleAsync(operation.Id, actor, null, auditPrefix);
         if (operation.State == OperationState.Requested)
@@ -123,17 +123,20 @@ public sealed class OperationJournal(
     }
 
     /// <summary>
-    /// Changes the books as the operation says Klarna did, and ends it. The same step settles an action whose answer
-    /// arrived and a reconciled one (which passes the answer the operator or Klarna gave). Settling twice does nothing.
+    /// Changes the books as the operation says the provider did, and ends it. The same step settles an action whose
+    /// answer arrived and a reconciled one (which passes the answer the operator or the provider gave). Settling twice
+    /// does nothing.
     /// </summary>
     public async Task<OperationOutcome> SettleAsync(Guid operationId, string actor, ActionAnswer? reconciledAnswer, string auditPrefix = "")
     {
+        var provider = "";
         try
         {
             var (outcome, transactionId) = await DatabaseRetry.RunAsync(async () =>
             {
                 await using var db = await databases.CreateDbContextAsync();
                 var (operation, transaction, invoice) = await LoadAsync(db, operationId);
+                provider = PaymentProviders.NameOf(transaction.Provider);
                 if (operation.IsSettled)
                     return (Outcome(operation, new Message("It was settled already.")), transaction.Id);
                 var now = time.GetUtcNow();
@@ -153,14 +156,14 @@ public sealed class OperationJournal(
         }
         catch (BusinessRuleException e)
         {
-            // Klarna did it, but the books refuse it: keep Klarna's answer and the claim, and say so loudly.
-            return await MarkUnknownAsync(operationId, actor, new Message("Klarna carried it out, but the books could not take it: {0}", e.Message));
+            // The provider did it, but the books refuse it: keep its answer and the claim, and say so loudly.
+            return await MarkUnknownAsync(operationId, actor, new Message("{1} carried it out, but the books could not take it: {0}", e.Message, provider));
         }
         catch (Exception e) when (e is DbUpdateException or InvalidOperationException)
         {
-            // The database failed for longer than the retries: Klarna's answer is on the operation, which a
+            // The database failed for longer than the retries: the provider's answer is on the operation, which a
             // reconciliation (or the status job) applies once the database is back.
-            return await MarkUnknownAsync(operationId, actor, new Message("Klarna carried it out, but writing the books failed ({0}); reconcile to apply it.", e.Message));
+            return await MarkUnknownAsync(operationId, actor, new Message("{1} carried it out, but writing the books failed ({0}); reconcile to apply it.", e.Message, provider));
         }
     }
 

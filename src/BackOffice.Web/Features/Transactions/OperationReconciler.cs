@@ -1,5 +1,6 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
+using BackOffice.Web.Features.Payments;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackOffice.Web.Features.Transactions;
@@ -38,7 +39,7 @@ public sealed class OperationReconciler(
             credentials = await credentialsOf.ForAsync(db, transaction);
             currency = transaction.Currency;
         }
-        if (await journal.StartReconcilingAsync(operation, actor, Prefix) is { } settled)
+        if (await journal.StartReconcilingAsync(operation, PaymentProvider.KlarnaLegacy, actor, Prefix) is { } settled)
             return settled;
 
         switch (operation.Kind)

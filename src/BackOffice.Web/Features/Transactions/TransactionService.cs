@@ -31,55 +31,51 @@ public sealed class TransactionService(
     public async Task<OperationOutcome> CaptureAsync(ClaimsPrincipal user, Guid transactionId, CaptureRequest request)
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        var port = await PortAsync(transactionId, request.Final ? Capabilities.FinalCapture : Capabilities.CaptureWhole);
+        var capability = request.Final ? Capabilities.FinalCapture : Capabilities.CaptureWhole;
         if (request.Lines is { Count: > 0 } || request.Amount is not null)
-            return await RunAsync(user.Name(), transactionId, port.Capture(request.Amount, request.Lines, request.Final, request.Reason));
-        return await RunEachAsync(user.Name(), transactionId, () => port.Capture(null, null, false, request.Reason), t => t.RemainingAmount > 0);
+            return await RunAsync(user.Name(), transactionId, capability, port => port.Capture(request.Amount, request.Lines, request.Final, request.Reason));
+        return await RunEachAsync(user.Name(), transactionId, capability, port => port.Capture(null, null, false, request.Reason), t => t.RemainingAmount > 0);
     }
 
     /// <summary>Lowers line quantities before a capture; the reservation follows their total.</summary>
     public async Task<OperationOutcome> EditLinesAsync(ClaimsPrincipal user, Guid transactionId, IReadOnlyList<ArticleQuantity> quantities, string reason = "")
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        var port = await PortAsync(transactionId, Capabilities.EditLines);
-        return await RunAsync(user.Name(), transactionId, port.EditLines(quantities, reason));
+        return await RunAsync(user.Name(), transactionId, Capabilities.EditLines, port => port.EditLines(quantities, reason));
     }
 
     /// <summary>Cancels every reservation of the order still open; after a part capture that releases the rest.</summary>
     public async Task<OperationOutcome> CancelAsync(ClaimsPrincipal user, Guid transactionId, string reason = "")
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        var port = await PortAsync(transactionId, Capabilities.Cancel);
-        return await RunEachAsync(user.Name(), transactionId, () => port.Cancel(reason), t => t.CanCancel);
+        return await RunEachAsync(user.Name(), transactionId, Capabilities.Cancel, port => port.Cancel(reason), t => t.CanCancel);
     }
 
     public async Task<OperationOutcome> RefundAsync(ClaimsPrincipal user, Guid transactionId, RefundRequest request)
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        var port = await PortAsync(transactionId, request.Lines is { Count: > 0 } ? Capabilities.RefundLines : Capabilities.RefundAmount);
-        return await RunAsync(user.Name(), transactionId, port.Refund(request));
+        return await RunAsync(user.Name(), transactionId, request.Lines is { Count: > 0 } ? Capabilities.RefundLines : Capabilities.RefundAmount, port => port.Refund(request));
     }
 
     public async Task<OperationOutcome> ResendInvoiceAsync(ClaimsPrincipal user, Guid transactionId, string invoiceNumber, InvoiceShipment shipment)
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        var port = await PortAsync(transactionId, Capabilities.ResendInvoice);
-        return await RunAsync(user.Name(), transactionId, port.ResendInvoice(invoiceNumber, shipment == InvoiceShipment.Mail));
+        return await RunAsync(user.Name(), transactionId, Capabilities.ResendInvoice, port => port.ResendInvoice(invoiceNumber, shipment == InvoiceShipment.Mail));
     }
 
     /// <summary>Extends every reservation of the order still open.</summary>
     public async Task<OperationOutcome> ExtendExpiryAsync(ClaimsPrincipal user, Guid transactionId, string reason = "")
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        await PortAsync(transactionId, Capabilities.ExtendExpiry);
         var transaction = await FindAsync(transactionId);
+        Require(transaction, Capabilities.ExtendExpiry);
         if (!transaction.CanExtend)
             throw new BusinessRuleException("A {0} transaction has no reservation to extend.", transaction.State);
         string[] reservations = [.. transaction.OpenSplits.Select(s => s.ReservationNumber), .. transaction.MainOpenAmount > 0 ? [transaction.ReservationNumber] : Array.Empty<string>()];
         OperationOutcome? outcome = null;
         foreach (var reservation in reservations)
         {
-            outcome = Combine(outcome, await RunAsync(user.Name(), transactionId, new ExtendExpiry(reservation, reason)));
+            outcome = Combine(outcome, await RunAsync(user.Name(), transactionId, Capabilities.ExtendExpiry, _ => new ExtendExpiry(reservation, reason)));
             if (!outcome.Succeeded)
                 break;
         }
@@ -89,8 +85,7 @@ public sealed class TransactionService(
     public async Task<OperationOutcome> ChangeAddressAsync(ClaimsPrincipal user, Guid transactionId, TransactionAddress billing, TransactionAddress shipping, string reason = "")
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        await PortAsync(transactionId, Capabilities.ChangeAddress);
-        return await RunAsync(user.Name(), transactionId, new ChangeAddress(Trimmed(billing), Trimmed(shipping), reason));
+        return await RunAsync(user.Name(), transactionId, Capabilities.ChangeAddress, _ => new ChangeAddress(Trimmed(billing), Trimmed(shipping), reason));
     }
 
     public async Task<OperationOutcome> ChangeOrderNumberAsync(ClaimsPrincipal user, Guid transactionId, string orderNumber, string reason = "")
@@ -105,15 +100,13 @@ public sealed class TransactionService(
                 throw new BusinessRuleException("The channel has an order {0} already.", orderNumber);
             latestInvoice = await db.Invoices.Where(i => i.TransactionId == transactionId).OrderByDescending(i => i.CapturedAt).Select(i => i.InvoiceNumber).FirstOrDefaultAsync();
         }
-        var port = await PortAsync(transactionId, Capabilities.ChangeOrderNumber);
-        return await RunAsync(user.Name(), transactionId, port.ChangeOrderNumber(orderNumber, latestInvoice, reason));
+        return await RunAsync(user.Name(), transactionId, Capabilities.ChangeOrderNumber, port => port.ChangeOrderNumber(orderNumber, latestInvoice, reason));
     }
 
     public async Task<OperationOutcome> ExtendDueDateAsync(ClaimsPrincipal user, Guid transactionId, string invoiceNumber, int days, string reason = "")
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        await PortAsync(transactionId, Capabilities.ExtendDueDate);
-        return await RunAsync(user.Name(), transactionId, new ExtendDueDate(invoiceNumber, days, reason));
+        return await RunAsync(user.Name(), transactionId, Capabilities.ExtendDueDate, _ => new ExtendDueDate(invoiceNumber, days, reason));
     }
 
     /// <summary>What moving an invoice's due date would cost and the date it would get; Klarna is asked, nothing changes.</summary>
@@ -155,12 +148,18 @@ public sealed class TransactionService(
 
     /// <summary>The delayed cancellation of a pending order whose service declines pending orders; journaled like every money action.</summary>
     internal Task<OperationOutcome> DeclinePendingAsync(Guid transactionId, string reason) =>
-        RunAsync(PendingDeclineActor, transactionId, new Cancel(reason, declinePending: true));
+        RunAsync(PendingDeclineActor, transactionId, Capabilities.Cancel, _ => new Cancel(reason, declinePending: true));
 
-    private async Task<OperationOutcome> RunAsync(string actor, Guid transactionId, MoneyAction action)
+    /// <summary>
+    /// One operation: the transaction's provider must be able to do <paramref name="capability"/>; its port makes the
+    /// action, which is journaled and claimed before the call.
+    /// </summary>
+    private async Task<OperationOutcome> RunAsync(string actor, Guid transactionId, Capabilities capability, Func<IPaymentPort, MoneyAction> actionOf)
     {
         var transaction = await FindAsync(transactionId);
+        Require(transaction, capability);
         var port = ports.For(transaction.Provider);
+        var action = actionOf(port);
         var connection = await port.ConnectAsync(transaction);
         var started = await journal.BeginAsync(actor, transactionId, action, port.Traits);
         var operation = started.Operation;
@@ -178,20 +177,12 @@ public sealed class TransactionService(
     }
 
     /// <summary>Runs the action once per reservation it has to touch, while <paramref name="more"/> holds and each succeeds.</summary>
-    private async Task<OperationOutcome> RunEachAsync(string actor, Guid transactionId, Func<MoneyAction> action, Func<Transaction, bool> more)
+    private async Task<OperationOutcome> RunEachAsync(string actor, Guid transactionId, Capabilities capability, Func<IPaymentPort, MoneyAction> actionOf, Func<Transaction, bool> more)
     {
-        var outcome = await RunAsync(actor, transactionId, action());
+        var outcome = await RunAsync(actor, transactionId, capability, actionOf);
         for (var i = 0; outcome.Succeeded && i < 20 && more(await FindAsync(transactionId)); i++)
-            outcome = Combine(outcome, await RunAsync(actor, transactionId, action()));
+            outcome = Combine(outcome, await RunAsync(actor, transactionId, capability, actionOf));
         return outcome;
-    }
-
-    /// <summary>The port of the transaction's provider, which must be able to do <paramref name="capability"/>.</summary>
-    private async Task<IPaymentPort> PortAsync(Guid transactionId, Capabilities capability)
-    {
-        var transaction = await FindAsync(transactionId);
-        Require(transaction, capability);
-        return ports.For(transaction.Provider);
     }
 
     private static void Require(Transaction transaction, Capabilities capability)

@@ -1,4 +1,5 @@
 using BackOffice.Web.Features;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
@@ -15,7 +16,7 @@ public sealed class ActiveOperationBannerTests : BackOfficeTestContext
     {
         SignInAs("other@test.local", Roles.Operator);
 
-        var banner = Render<ActiveOperationBanner>(p => p.Add(b => b.Operation, Capture()).Add(b => b.Currency, "EUR"));
+        var banner = Render<ActiveOperationBanner>(p => p.Add(b => b.Operation, Capture()).Add(b => b.Currency, "EUR").Add(b => b.Provider, PaymentProvider.KlarnaLegacy));
 
         var text = banner.Find("[data-testid=in-flight]").TextContent.Replace('\u00A0', ' ');
         Assert.Contains("“Capture of EUR 25.50”, started by clerk@test.local", text, StringComparison.Ordinal);
@@ -25,12 +26,23 @@ public sealed class ActiveOperationBannerTests : BackOfficeTestContext
     }
 
     [Fact]
+    public void A_computop_call_in_flight_names_computop_as_the_one_to_answer()
+    {
+        SignInAs("other@test.local", Roles.Operator);
+
+        var banner = Render<ActiveOperationBanner>(p => p.Add(b => b.Operation, Capture()).Add(b => b.Currency, "EUR").Add(b => b.Provider, PaymentProvider.Computop));
+
+        Assert.Contains("waiting for Computop's answer", banner.Find("[data-testid=in-flight]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("Waiting for Computop", banner.Find("[role=progressbar]").GetAttribute("aria-label"));
+    }
+
+    [Fact]
     public void Once_the_call_can_no_longer_be_in_flight_its_outcome_is_unknown_and_an_operator_may_reconcile()
     {
         SignInAs("other@test.local", Roles.Operator);
         Clock.Advance(TimeSpan.FromMinutes(5));
 
-        var banner = Render<ActiveOperationBanner>(p => p.Add(b => b.Operation, Capture()).Add(b => b.Currency, "EUR"));
+        var banner = Render<ActiveOperationBanner>(p => p.Add(b => b.Operation, Capture()).Add(b => b.Currency, "EUR").Add(b => b.Provider, PaymentProvider.KlarnaLegacy));
 
         Assert.Contains("is unknown", banner.Find("[data-testid=unknown-banner]").TextContent, StringComparison.Ordinal);
         Assert.Single(banner.FindAll("button"), b => b.TextContent.Trim() == "Reconcile");
@@ -43,7 +55,7 @@ public sealed class ActiveOperationBannerTests : BackOfficeTestContext
         var operation = Capture();
         operation.MarkUnknown(Started.AddSeconds(10), new Message("no answer within 10 s"));
 
-        var banner = Render<ActiveOperationBanner>(p => p.Add(b => b.Operation, operation).Add(b => b.Currency, "EUR"));
+        var banner = Render<ActiveOperationBanner>(p => p.Add(b => b.Operation, operation).Add(b => b.Currency, "EUR").Add(b => b.Provider, PaymentProvider.KlarnaLegacy));
 
         Assert.Contains("no answer within 10 s", banner.Markup, StringComparison.Ordinal);
         Assert.Empty(banner.FindAll("button"));
