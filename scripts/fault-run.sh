@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The model-based fault test, long: random money actions by 2-4 users at once on random transactions, with random
-# injected sandbox failures, then every transaction compared with the sandbox. Usage: scripts/fault-run.sh [operations]
-# (default 5000; FAULT_RUN_SEED=<n> replays a run). Prints operations, faults injected, double actions and
-# disagreements; exits non-zero unless both of the last two are 0.
+# The model-based fault tests, long, once per provider (Klarna's legacy API, Klarna Payments through Computop): random
+# money actions by 2-4 users at once on random transactions, with random injected sandbox failures, then every
+# transaction compared with the sandbox. Usage: scripts/fault-run.sh [operations] (default 5000 each; FAULT_RUN_SEED=<n>
+# replays a run). Prints operations, faults injected, double actions and disagreements for each; exits non-zero unless
+# both of the last two are 0 everywhere.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +13,7 @@ export FAULT_RUN_REPORT
 FAULT_RUN_REPORT=$(mktemp)
 trap 'rm -f "$FAULT_RUN_REPORT"' EXIT
 
-echo "Running $FAULT_RUN_OPERATIONS money operations under injected faults (this takes several minutes)..."
+echo "Running $FAULT_RUN_OPERATIONS money operations per provider under injected faults (this takes several minutes)..."
 dotnet test tests/BackOffice.Web.Tests --nologo --filter "FullyQualifiedName~MoneyModelTests.A_random_seed" > "$FAULT_RUN_REPORT.log" 2>&1
 status=$?
 if [ ! -s "$FAULT_RUN_REPORT" ]; then

@@ -1,4 +1,3 @@
-using System.Globalization;
 using BackOffice.Klarna;
 using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Data;
@@ -94,12 +93,17 @@ public sealed class ComputopMoneyModelTests(ITestOutputHelper output) : IAsyncLi
     [Fact]
     public async Task A_random_seed_keeps_the_books_equal_to_paygate_with_no_double_action()
     {
-        var seed = ulong.TryParse(Environment.GetEnvironmentVariable("FAULT_RUN_SEED"), CultureInfo.InvariantCulture, out var given) ? given : (ulong)Random.Shared.NextInt64();
+        var seed = FaultRun.Seed();
         output.WriteLine($"Computop model-based fault test seed {seed} (replay with FAULT_RUN_SEED={seed}).");
 
-        var tally = await RunAsync(seed, sequences: 2, stepsPerSequence: 30);
+        var tally = await RunAsync(seed, FaultRun.Sequences(), FaultRun.StepsPerSequence);
 
         output.WriteLine($"seed {seed}: operations {tally.Operations}, faults injected {tally.Faults}, double actions {tally.DoubleActions}, disagreements {tally.Disagreements}");
+        await FaultRun.ReportAsync(
+        [
+            "Klarna Payments through Computop", $"seed: {seed}", $"operations: {tally.Operations}", $"faults injected: {tally.Faults}",
+            $"double actions: {tally.DoubleActions}", $"disagreements: {tally.Disagreements}", .. tally.Problems, "",
+        ]);
         AssertClean(tally);
     }
 

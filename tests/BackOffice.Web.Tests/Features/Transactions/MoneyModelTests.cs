@@ -1,7 +1,6 @@
-using BackOffice.Sandbox.Kit;
-using System.Globalization;
 using BackOffice.Klarna;
 using BackOffice.Klarna.Sandbox;
+using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.Klarna;
@@ -116,24 +115,18 @@ public sealed class MoneyModelTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_random_seed_keeps_the_books_equal_to_klarna_with_no_double_action()
     {
-        var operations = int.TryParse(Environment.GetEnvironmentVariable("FAULT_RUN_OPERATIONS"), CultureInfo.InvariantCulture, out var wanted) ? wanted : 60;
-        var seed = ulong.TryParse(Environment.GetEnvironmentVariable("FAULT_RUN_SEED"), CultureInfo.InvariantCulture, out var given) ? given : (ulong)Random.Shared.NextInt64();
+        var seed = FaultRun.Seed();
         output.WriteLine($"Model-based fault test seed {seed} (replay with FAULT_RUN_SEED={seed}).");
-        const int stepsPerSequence = 30;
 
-        var tally = await RunAsync(seed, sequences: Math.Max(1, (operations + stepsPerSequence - 1) / stepsPerSequence), stepsPerSequence);
+        var tally = await RunAsync(seed, FaultRun.Sequences(), FaultRun.StepsPerSequence);
 
-        var summary = $"seed {seed}: operations {tally.Operations} ({tally.Succeeded} succeeded, {tally.Failed} failed, {tally.Unknown} unknown, {tally.Refused} refused or nothing to do), " +
-            $"faults injected {tally.Faults}, double actions {tally.DoubleActions}, disagreements {tally.Disagreements}";
-        output.WriteLine(summary);
-        if (Environment.GetEnvironmentVariable("FAULT_RUN_REPORT") is { Length: > 0 } report)
-        {
-            await File.WriteAllLinesAsync(report,
-            [
-                $"seed: {seed}", $"operations: {tally.Operations} ({tally.Succeeded} succeeded, {tally.Failed} failed, {tally.Unknown} unknown then reconciled, {tally.Refused} refused or nothing to do)",
-                $"faults injected: {tally.Faults}", $"double actions: {tally.DoubleActions}", $"disagreements: {tally.Disagreements}", .. tally.Problems,
-            ]);
-        }
+        output.WriteLine($"seed {seed}: operations {tally.Operations} ({tally.Succeeded} succeeded, {tally.Failed} failed, {tally.Unknown} unknown, {tally.Refused} refused or nothing to do), " +
+            $"faults injected {tally.Faults}, double actions {tally.DoubleActions}, disagreements {tally.Disagreements}");
+        await FaultRun.ReportAsync(
+        [
+            "Klarna legacy API", $"seed: {seed}", $"operations: {tally.Operations} ({tally.Succeeded} succeeded, {tally.Failed} failed, {tally.Unknown} unknown then reconciled, {tally.Refused} refused or nothing to do)",
+            $"faults injected: {tally.Faults}", $"double actions: {tally.DoubleActions}", $"disagreements: {tally.Disagreements}", .. tally.Problems, "",
+        ]);
         AssertClean(tally);
     }
 
