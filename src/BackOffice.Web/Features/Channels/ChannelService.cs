@@ -30,7 +30,10 @@ public sealed class ChannelService(
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var channel = await db.Channels.AsNoTracking().SingleOrDefaultAsync(c => c.Code == code, cancellationToken);
-        return channel is null ? null : ChannelView.Of(channel);
+        if (channel is null)
+            return null;
+        var computop = await db.ComputopServices.Where(s => s.ChannelId == channel.Id).Select(s => new KlarnaPaymentsStatus(s.Enabled, s.UseLive)).SingleOrDefaultAsync(cancellationToken);
+        return ChannelView.Of(channel) with { KlarnaPayments = computop };
     }
 
     public async Task<ChannelView> CreateAsync(ClaimsPrincipal user, string code, string name)

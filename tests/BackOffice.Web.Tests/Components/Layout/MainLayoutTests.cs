@@ -74,10 +74,10 @@ public sealed class MainLayoutTests : BackOfficeTestContext
         var test = new PaymentServiceView(ServiceKind.Invoice, new PaymentServiceSettings(true, 1, false, false, false, InvoiceShipment.Mail), true, KlarnaEnvironment.Test, null, Guid.NewGuid());
         var live = test with { Kind = ServiceKind.Installments, Environment = KlarnaEnvironment.Live };
 
-        layout.InvokeAsync(() => Services.GetRequiredService<ChannelContext>().Set(new ChannelView("shop-de", "Shop", test, live)));
+        layout.InvokeAsync(() => Services.GetRequiredService<ChannelContext>().Set(new ChannelView("shop-de", "Shop", test, live) { KlarnaPayments = new KlarnaPaymentsStatus(true, Live: false) }));
 
         layout.WaitForAssertion(() => Assert.Equal("shop-de", layout.Find("[data-testid=channel-in-context]").TextContent));
-        Assert.Equal(["Invoice Test", "Installments Live"], layout.FindAll("[data-testid=environment]").Select(e => e.TextContent.Trim()));
+        Assert.Equal(["Invoice Test", "Installments Live", "Klarna Payments Test"], layout.FindAll("[data-testid=environment]").Select(e => e.TextContent.Trim()));
     }
 
     private IRenderedComponent<MainLayout> RenderLayout() =>

@@ -94,6 +94,7 @@ public sealed class ComputopServicesTests : IAsyncLifetime
         var list = await app.Service<BackOffice.Web.Features.Channels.ChannelService>().ListAsync();
         Assert.Equal((null, new BackOffice.Web.Features.Channels.KlarnaPaymentsStatus(false, false), new BackOffice.Web.Features.Channels.KlarnaPaymentsStatus(true, false)),
             (list.Single(c => c.Code == "demo").KlarnaPayments, list.Single(c => c.Code == "shop-ch").KlarnaPayments, list.Single(c => c.Code == ComputopOrders.Channel).KlarnaPayments));
+        Assert.Equal(new BackOffice.Web.Features.Channels.KlarnaPaymentsStatus(false, false), (await app.Service<BackOffice.Web.Features.Channels.ChannelService>().FindAsync("shop-ch"))!.KlarnaPayments);
     }
 
     [Fact]
