@@ -39,6 +39,16 @@ public sealed class AccessibilityTests(BrowserAppFixture app)
             problems.AddRange(await Axe.ViolationsAsync(page, $"{path} ({locale})"));
         }
 
+        // An open batch file with a waiting action and its Withdraw button, which then leaves the batch empty again.
+        await OpenAsync(page, "computop/batches", dark, w);
+        await page.GetByRole(AriaRole.Textbox, new() { Name = w["Order number"] }).FillAsync($"{order}-KP");
+        await page.GetByRole(AriaRole.Button, new() { Name = w["Queue"], Exact = true }).ClickAsync();
+        var withdraw = page.GetByRole(AriaRole.Button, new() { Name = w["Withdraw {0}", $"{order}-KP"] });
+        await Expect(withdraw).ToBeVisibleAsync();
+        problems.AddRange(await Axe.ViolationsAsync(page, $"an open batch file ({locale})"));
+        await withdraw.ClickAsync();
+        await Expect(withdraw).ToHaveCountAsync(0);
+
         await OpenAsync(page, "transactions", dark, w);
         await new TransactionsPage(page, w).SelectAsync(order);
         problems.AddRange(await DialogViolationsAsync(page, new TransactionsPage(page, w).BulkAction(w["Capture everything"]), "bulk Capture everything"));

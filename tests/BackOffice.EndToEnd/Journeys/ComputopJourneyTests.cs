@@ -63,12 +63,16 @@ public sealed class ComputopJourneyTests(BrowserAppFixture app)
     {
         var capture = await app.AuthorizeAtComputopAsync("E2E-KB-1");
         var release = await app.AuthorizeAtComputopAsync("E2E-KB-2");
+        await app.AuthorizeAtComputopAsync("E2E-KB-3");
         await app.CreateUserAsync("operator-kb@backoffice.local", "Operator-Kb-1!", "Operator");
         var page = await app.NewPageAsync();
         await new LoginPage(page).GotoAsync();
         await new LoginPage(page).SubmitAsync("operator-kb@backoffice.local", "Operator-Kb-1!");
+        // A click on the navigation while the start page is still becoming interactive can be lost.
+        await new ShellPage(page).WaitUntilInteractiveAsync();
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Batch files" }).ClickAsync();
+        await new ShellPage(page).NavigationLink("Batch files").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("computop/batches$"));
         await new ShellPage(page).WaitUntilInteractiveAsync();
         await page.GetByRole(AriaRole.Textbox, new() { Name = "Order number" }).FillAsync("E2E-KB-1");
         await page.GetByRole(AriaRole.Button, new() { Name = "Queue", Exact = true }).ClickAsync();
@@ -77,6 +81,12 @@ public sealed class ComputopJourneyTests(BrowserAppFixture app)
         await page.GetByRole(AriaRole.Combobox, new() { Name = "Action" }).ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "Release what remains authorized" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Queue", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("batch-action")).ToHaveCountAsync(2);
+        // Queued by mistake: taken back out before the file is written.
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Order number" }).FillAsync("E2E-KB-3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Queue", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("batch-action")).ToHaveCountAsync(3);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Withdraw E2E-KB-3" }).ClickAsync();
         await Expect(page.GetByTestId("batch-action")).ToHaveCountAsync(2);
         await page.GetByRole(AriaRole.Button, new() { Name = "Export file" }).ClickAsync();
         await Expect(page.GetByTestId("batch-state")).ToHaveTextAsync("Exported");

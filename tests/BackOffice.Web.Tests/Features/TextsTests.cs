@@ -132,6 +132,7 @@ public sealed partial class TextsTests
         Assert.Equal("Expiry extension", AuditSubjects.Action(Entry("ExtendExpiry")).ToString());
         Assert.Equal("Reconciled: Capture", AuditSubjects.Action(Entry("Reconciled Capture")).ToString());
         Assert.Equal("Abgeglichen: Erfassung", In("de-DE", () => Texts.Text(AuditSubjects.Action(Entry("Reconciled Capture")))));
+        Assert.Equal("Aus der Batch-Datei zurückgezogen: Erfassung", In("de-DE", () => Texts.Text(AuditSubjects.Action(Entry("Withdrawn Capture")))));
         Assert.Equal("Bulk capture everything started", AuditSubjects.Action(Entry("Bulk capture everything started")).ToString());
     }
 

@@ -1,13 +1,15 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace BackOffice.Web.Tests.Infrastructure;
 
 /// <summary>
-/// Holds every save that writes an operation (a claim) until <see cref="Arm"/>'s number of them have read the
-/// transaction and arrived, then lets them all go at once: their updates truly race, so the version check decides.
+/// Holds every save that <paramref name="holds"/> (by default: one that writes an operation, a claim) until
+/// <see cref="Arm"/>'s number of them have read what they change and arrived, then lets them all go at once: their
+/// updates truly race, so the version check decides.
 /// </summary>
-public sealed class SaveBarrier : SaveChangesInterceptor
+public sealed class SaveBarrier(Func<ChangeTracker, bool>? holds = null) : SaveChangesInterceptor
 {
     private readonly Lock gate = new();
     private TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -29,7 +31,7 @@ public sealed class SaveBarrier : SaveChangesInterceptor
         Task wait;
         lock (gate)
         {
-            if (expected == 0 || eventData.Context is null || !eventData.Context.ChangeTracker.Entries<BackOffice.Web.Features.Transactions.Operation>().Any(e => e.State == EntityState.Added))
+            if (expected == 0 || eventData.Context is null || !(holds ?? AddsOperation)(eventData.Context.ChangeTracker))
                 return result;
             if (++arrived == expected)
             {
@@ -54,4 +56,6 @@ public sealed class SaveBarrier : SaveChangesInterceptor
         Interlocked.Increment(ref conflicts);
         return ValueTask.FromResult(result);
     }
+
+    private static bool AddsOperation(ChangeTracker changes) => changes.Entries<BackOffice.Web.Features.Transactions.Operation>().Any(e => e.State == EntityState.Added);
 }

@@ -15,17 +15,18 @@ public static class AuditSubjects
         _ => null,
     };
 
+    /// <summary>What a stored prefix of an operation's kind says about it ("Reconciled Capture").</summary>
+    private static readonly (string Prefix, string Text)[] Prefixes = [("Reconciled ", "Reconciled: {0}"), ("Withdrawn ", "Withdrawn from the batch file: {0}"), ("", "{0}")];
+
     /// <summary>
     /// What an entry's action is called in English, the key of its translation: a transaction's operations are stored by
-    /// their kind's name ("ExtendExpiry", "Reconciled Capture") and read as the timeline names them.
+    /// their kind's name ("ExtendExpiry", "Reconciled Capture", "Withdrawn Refund") and read as the timeline names them.
     /// </summary>
     public static Message Action(AuditEntry entry)
     {
-        const string reconciled = "Reconciled ";
-        var reconciling = entry.Action.StartsWith(reconciled, StringComparison.Ordinal);
-        var name = reconciling ? entry.Action[reconciled.Length..] : entry.Action;
-        return entry.Area == "Transactions" && Enum.TryParse<BackOffice.Web.Features.Transactions.OperationKind>(name, out var kind) && Enum.IsDefined(kind)
-            ? reconciling ? new Message("Reconciled: {0}", kind) : new Message("{0}", kind)
+        var (prefix, text) = Prefixes.First(p => entry.Action.StartsWith(p.Prefix, StringComparison.Ordinal));
+        return entry.Area == "Transactions" && Enum.TryParse<BackOffice.Web.Features.Transactions.OperationKind>(entry.Action[prefix.Length..], out var kind) && Enum.IsDefined(kind)
+            ? new Message(text, kind)
             : new Message(entry.Action);
     }
 }

@@ -54,6 +54,14 @@ public sealed class ComputopBatch
         Version = Guid.NewGuid();
     }
 
+    /// <summary>An action leaves the open batch: a file written from the batch as it was loses the version check.</summary>
+    public void Withdraw()
+    {
+        if (State != ComputopBatchState.Open)
+            throw new BusinessRuleException("Batch {0} was exported already: its actions wait for the response.", FileName);
+        Version = Guid.NewGuid();
+    }
+
     public void Settle(DateTimeOffset at, string by)
     {
         if (State == ComputopBatchState.Settled)

@@ -80,6 +80,13 @@ public sealed class ComputopBatches(
         };
     }
 
+    /// <summary>Takes a queued action out of the open batch before its file is written: nothing was sent, so the order is free again.</summary>
+    public async Task<OperationOutcome> WithdrawAsync(ClaimsPrincipal user, Guid operationId)
+    {
+        await authorization.RequireAsync(user, Policies.Operator);
+        return await journal.WithdrawAsync(operationId, user.Name(), async (db, batchId) => (await db.ComputopBatches.SingleAsync(b => b.Id == batchId)).Withdraw());
+    }
+
     public async Task<IReadOnlyList<ComputopBatchView>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);

@@ -150,6 +150,15 @@ public sealed class Operation
         (BatchId, Detail) = (batchId, new Message("Queued for a Computop batch file."));
     }
 
+    /// <summary>A queued call taken back out of its batch before the file was written: it ends, never having been sent.</summary>
+    public void Withdraw(DateTimeOffset at, Message why)
+    {
+        if (BatchId is null || State != OperationState.Requested)
+            throw new InvalidOperationException($"Operation {Id} is not waiting in a batch.");
+        (BatchId, Detail) = (null, why);
+        Complete(OperationState.Failed, at);
+    }
+
     /// <summary>
     /// Sends the call again with the same <see cref="RequestId"/>, which only an operation of unknown outcome whose
     /// provider honours the key may do: it is in flight again until <paramref name="inFlightUntil"/>.

@@ -240,6 +240,32 @@ public sealed class OperationJournal(
         return outcome;
     }
 
+    /// <summary>
+    /// Takes an action queued for a batch file back out before the file is written: it ends as failed, nothing having
+    /// been sent, and the transaction is free again. <paramref name="batchStillOpen"/> checks the batch in the same save
+    /// and marks it changed, so a file written at the same moment either includes the action or this is refused.
+    /// </summary>
+    public async Task<OperationOutcome> WithdrawAsync(Guid operationId, string actor, Func<BackOfficeDbContext, Guid, Task> batchStillOpen)
+    {
+        var (outcome, transactionId) = await DatabaseRetry.RunAsync(async () =>
+        {
+            await using var db = await databases.CreateDbContextAsync();
+            var operation = await db.Operations.SingleOrDefaultAsync(o => o.Id == operationId) ?? throw new BusinessRuleException("There is no such action.");
+            if (operation.BatchId is not { } batchId || operation.State != OperationState.Requested)
+                throw new BusinessRuleException("“{0}” is not waiting in a batch file any more.", operation.Kind);
+            var transaction = await db.Transactions.SingleAsync(t => t.Id == operation.TransactionId);
+            await batchStillOpen(db, batchId);
+            var message = new Message("Withdrawn from the batch file by {0} before the file was written; nothing was sent.", actor);
+            operation.Withdraw(time.GetUtcNow(), message);
+            transaction.EndOperation(operation.Id);
+            Audit(db, actor, $"Withdrawn {operation.Kind}", transaction, operation, message, succeeded: true);
+            await db.SaveChangesAsync();
+            return (Outcome(operation, message), transaction.Id);
+        }, onConflict: true);
+        changes.Notify(transactionId);
+        return outcome;
+    }
+
     /// <summary>The outcome cannot be known from here: the operation becomes Unknown and the transaction stays claimed.</summary>
     public async Task<OperationOutcome> MarkUnknownAsync(Guid operationId, string actor, Message reason)
     {

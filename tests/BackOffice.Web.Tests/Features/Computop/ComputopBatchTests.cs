@@ -7,6 +7,7 @@ using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BackOffice.Web.Tests.Features.Computop;
@@ -20,7 +21,10 @@ namespace BackOffice.Web.Tests.Features.Computop;
 public sealed class ComputopBatchTests : IAsyncLifetime
 {
     private static readonly System.Security.Claims.ClaimsPrincipal Clerk = BackOfficeAppFactory.User(Roles.Operator, "clerk@test.local");
+    private readonly SaveBarrier batchSaves = new(changes => changes.Entries<ComputopBatch>().Any(e => e.State == EntityState.Modified));
     private readonly BackOfficeAppFactory app = new();
+
+    public ComputopBatchTests() => app.TestServices.Add(services => services.AddSingleton<IInterceptor>(batchSaves));
 
     public Task InitializeAsync()
     {
@@ -123,6 +127,78 @@ public sealed class ComputopBatchTests : IAsyncLifetime
         Assert.Contains("send it online instead", refused.Message, StringComparison.Ordinal);
         Assert.Empty(await Batches.ListAsync());
         Assert.Null((await LoadAsync(id)).Transaction.ActiveOperationId);
+    }
+
+    [Fact]
+    public async Task An_action_withdrawn_from_the_open_batch_is_never_sent_and_frees_the_order()
+    {
+        var (withdrawn, kept) = (await app.AuthorizeAsync("KB-8"), await app.AuthorizeAsync("KB-9"));
+        var queued = await Batches.QueueCaptureAsync(Clerk, withdrawn);
+        var stays = await Batches.QueueCaptureAsync(Clerk, kept);
+
+        var outcome = await Batches.WithdrawAsync(Clerk, queued.OperationId);
+        var again = await Assert.ThrowsAsync<BusinessRuleException>(() => Batches.WithdrawAsync(Clerk, queued.OperationId));
+        var online = await app.Service<TransactionService>().CaptureAsync(Clerk, withdrawn, CaptureRequest.Remaining());
+        var batch = Assert.Single(await Batches.ListAsync());
+        var (_, file) = await Batches.ExportAsync(Clerk, batch.Id);
+        var tooLate = await Assert.ThrowsAsync<BusinessRuleException>(() => Batches.WithdrawAsync(Clerk, stays.OperationId));
+        await Batches.ImportAsync(Clerk, batch.Id, app.Sandbox().ProcessBatch(file));
+
+        Assert.Equal(OperationState.Failed, outcome.State);
+        Assert.Contains("nothing was sent", outcome.Message.ToString(), StringComparison.Ordinal);
+        Assert.Contains("is not waiting in a batch file any more", again.Message, StringComparison.Ordinal);
+        Assert.Contains("was exported already", tooLate.Message, StringComparison.Ordinal);
+        Assert.True(online.Succeeded, online.Message.ToString());
+        Assert.Equal("KB-9", Assert.Single(batch.Actions).OrderNumber);
+        Assert.Contains("FOOT,1,3549", file, StringComparison.Ordinal);
+        Assert.DoesNotContain("KB-8", file, StringComparison.Ordinal);
+        Assert.Equal(TransactionState.Captured, (await LoadAsync(kept)).Transaction.State);
+        var payId = (await LoadAsync(withdrawn)).Transaction.ReservationNumber;
+        Assert.Single(app.Sandbox().Executions, e => e.Call == "capture" && e.PayId == payId);
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync())
+            Assert.Single(await db.AuditEntries.Where(a => a.Action == "Withdrawn Capture" && a.Subject.StartsWith("KB-8 ")).ToListAsync());
+        await app.AssertBooksAgreeAsync(withdrawn);
+        await app.AssertBooksAgreeAsync(kept);
+    }
+
+    [Fact]
+    public async Task A_withdrawal_and_an_export_at_the_same_moment_cannot_both_succeed()
+    {
+        var id = await app.AuthorizeAsync("KB-10");
+        var queued = await Batches.QueueCaptureAsync(Clerk, id);
+        var batch = Assert.Single(await Batches.ListAsync());
+        batchSaves.Arm(2);
+
+        var withdraw = Batches.WithdrawAsync(Clerk, queued.OperationId);
+        var export = Batches.ExportAsync(Clerk, batch.Id);
+        var refusals = new List<string>();
+        foreach (var task in new Task[] { withdraw, export })
+        {
+            try
+            {
+                await task;
+            }
+            catch (BusinessRuleException e)
+            {
+                refusals.Add(e.Message);
+            }
+        }
+
+        Assert.True(batchSaves.Conflicts >= 1);
+        var refusal = Assert.Single(refusals);
+        var operation = Assert.Single((await LoadAsync(id)).Operations);
+        var after = Assert.Single(await Batches.ListAsync());
+        if (export.IsCompletedSuccessfully)
+        {
+            Assert.Contains("was exported already", refusal, StringComparison.Ordinal);
+            Assert.Equal((OperationState.Requested, ComputopBatchState.Exported), (operation.State, after.State));
+            Assert.Contains(",KB-10,", (await export).Text, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains("Someone else changed this batch", refusal, StringComparison.Ordinal);
+            Assert.Equal((OperationState.Failed, ComputopBatchState.Open, null), (operation.State, after.State, (await LoadAsync(id)).Transaction.ActiveOperationId));
+        }
     }
 
     private async Task<(Transaction Transaction, List<Operation> Operations)> LoadAsync(Guid id)
