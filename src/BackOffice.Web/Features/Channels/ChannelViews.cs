@@ -19,7 +19,10 @@ public sealed record PaymentServiceView(
 }
 
 /// <summary>Whether a channel's Klarna Payments through Computop is on, and live or test.</summary>
-public sealed record KlarnaPaymentsStatus(bool Enabled, bool Live);
+public sealed record KlarnaPaymentsStatus(bool Enabled, bool Live)
+{
+    public KlarnaEnvironment Environment => Live ? KlarnaEnvironment.Live : KlarnaEnvironment.Test;
+}
 
 public sealed record ChannelView(string Code, string Name, PaymentServiceView Invoice, PaymentServiceView Installments)
 {

@@ -162,9 +162,8 @@ public sealed class BulkActions(
             : action switch
             {
                 BulkAction.CaptureEverything => transaction.CaptureRemainingError(),
-                BulkAction.ExtendExpiry => !transaction.Has(Payments.Capabilities.ExtendExpiry)
-                    ? new Message("{0} cannot do this: “{1}” is not one of its actions.", Channels.ServiceNames.Of(transaction.Service), Payments.Capabilities.ExtendExpiry)
-                    : transaction.CanExtend ? null : new Message("A {0} transaction has no reservation to extend.", transaction.State),
+                BulkAction.ExtendExpiry => transaction.LacksError(Payments.Capabilities.ExtendExpiry)
+                    ?? (transaction.CanExtend ? null : new Message("A {0} transaction has no reservation to extend.", transaction.State)),
                 _ => transaction.CanCancel ? null : new Message("A {0} transaction cannot be cancelled.", transaction.State),
             };
         return new BulkCandidate(transaction.Id, transaction.OrderNumber, transaction.Currency, leftOut is null ? transaction.RemainingAmount : 0, leftOut);

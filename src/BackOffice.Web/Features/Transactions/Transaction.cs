@@ -142,6 +142,10 @@ public sealed class Transaction
 
     public bool Has(Capabilities capability) => (Capabilities & capability) == capability;
 
+    /// <summary>Why the transaction's provider cannot do <paramref name="capability"/>; null when it can.</summary>
+    public Message? LacksError(Capabilities capability) =>
+        Has(capability) ? null : new Message("{0} cannot do this: “{1}” is not one of its actions.", Channels.ServiceNames.Of(Service), capability);
+
     public string Currency { get; private set; } = "";
     public string Country { get; private set; } = "";
     public TransactionState State { get; private set; }

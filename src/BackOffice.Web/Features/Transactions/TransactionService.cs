@@ -187,8 +187,8 @@ public sealed class TransactionService(
 
     private static void Require(Transaction transaction, Capabilities capability)
     {
-        if (!transaction.Has(capability))
-            throw new BusinessRuleException("{0} cannot do this: “{1}” is not one of its actions.", ServiceNames.Of(transaction.Service), capability);
+        if (transaction.LacksError(capability) is { } error)
+            throw new BusinessRuleException(error);
     }
 
     private static TransactionAddress Trimmed(TransactionAddress address) => new(address.FirstName.Trim(), address.LastName.Trim(), address.Company.Trim(),
