@@ -13,70 +13,81 @@ using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Users;
 using BackOffice.Sandbox.Kit;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.UseRootDevelopmentSettings();
-builder.AddKeyRing();
-
-builder.Services.AddHosting(builder.Configuration, builder.Environment);
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddMudServices();
-builder.Services.AddTexts();
-builder.Services.AddDisplayTime();
-builder.Services.AddBackOfficeData(builder.Configuration);
-builder.Services.AddUsers();
-builder.Services.AddJobs();
-builder.Services.AddKlarna();
-builder.Services.AddComputop();
-builder.Services.AddChannels();
-builder.Services.AddPClasses();
-builder.Services.AddAuditLog();
-builder.Services.AddTransactions();
-builder.Services.AddShopApi();
-builder.Services.AddOverview();
-
-var app = builder.Build();
-_ = app.Services.GetRequiredKeyedService<DisplayTime>(DisplayTime.BackOfficeZone); // A wrong Display:TimeZone stops the start, not the first page.
-
-app.UseHosting();
-if (app.Environment.IsDevelopment())
-    app.UseMigrationsEndPoint();
-else
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-// Before authentication: requests with wrong keys are limited too (per client address).
-app.UseRateLimiter();
-app.UseAuthentication();
-app.UseBackOfficeCultures();
-app.UseAuthorization();
-app.UseMiddleware<TwoFactorEnrolment>();
-app.UseAntiforgery();
-
-app.MapStaticAssets();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-app.MapAdditionalIdentityEndpoints();
-app.MapSessionKeepAlive();
-app.MapHealthChecks("/health");
-app.MapJobsDashboard();
-app.MapInProcessSandbox();
-app.MapInProcessComputopSandbox();
-app.MapComputopNotifications();
-app.MapComputopBatchFiles();
-app.MapTransactionExport();
-app.MapAuditLogExport();
-app.MapShopApi();
-
-app.LogStartup();
-await using (await app.StartupLockAsync())
+try
 {
-    await app.MigrateDatabaseAsync();
-    await app.SeedIdentityAsync();
-    await app.SeedDemoChannelAsync();
-    await app.SeedDemoComputopChannelAsync();
-    await app.SeedDemoApiKeyAsync();
-    await app.StartJobsAsync();
+    var builder = WebApplication.CreateBuilder(args);
+    builder.UseRootDevelopmentSettings();
+    builder.AddKeyRing();
+
+    builder.Services.AddHosting(builder.Configuration, builder.Environment);
+    builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+    builder.Services.AddMudServices();
+    builder.Services.AddTexts();
+    builder.Services.AddDisplayTime();
+    builder.Services.AddBackOfficeData(builder.Configuration);
+    builder.Services.AddUsers();
+    builder.Services.AddJobs();
+    builder.Services.AddKlarna();
+    builder.Services.AddComputop();
+    builder.Services.AddChannels();
+    builder.Services.AddPClasses();
+    builder.Services.AddAuditLog();
+    builder.Services.AddTransactions();
+    builder.Services.AddShopApi();
+    builder.Services.AddOverview();
+
+    var app = builder.Build();
+    _ = app.Services.GetRequiredKeyedService<DisplayTime>(DisplayTime.BackOfficeZone); // A wrong Display:TimeZone stops the start, not the first page.
+
+    app.UseHosting();
+    if (app.Environment.IsDevelopment())
+        app.UseMigrationsEndPoint();
+    else
+        app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+    // Before authentication: requests with wrong keys are limited too (per client address).
+    app.UseRateLimiter();
+    app.UseAuthentication();
+    app.UseBackOfficeCultures();
+    app.UseAuthorization();
+    app.UseMiddleware<TwoFactorEnrolment>();
+    app.UseAntiforgery();
+
+    app.MapStaticAssets();
+    app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    app.MapAdditionalIdentityEndpoints();
+    app.MapSessionKeepAlive();
+    app.MapHealthChecks("/health");
+    app.MapJobsDashboard();
+    app.MapInProcessSandbox();
+    app.MapInProcessComputopSandbox();
+    app.MapComputopNotifications();
+    app.MapComputopBatchFiles();
+    app.MapTransactionExport();
+    app.MapAuditLogExport();
+    app.MapShopApi();
+
+    app.LogStartup();
+    await using (await app.StartupLockAsync())
+    {
+        await app.MigrateDatabaseAsync();
+        await app.SeedIdentityAsync();
+        await app.SeedDemoChannelAsync();
+        await app.SeedDemoComputopChannelAsync();
+        await app.SeedDemoApiKeyAsync();
+        await app.StartJobsAsync();
+    }
+    await app.RunAsync();
 }
-await app.RunAsync();
+catch (Exception e) when (e is StartupRefusedException or OptionsValidationException)
+{
+    // One line an operator can act on, not a stack trace.
+    await Console.Error.WriteLineAsync($"Klarna Back Office cannot start: {e.Message}");
+    return 1;
+}
+return 0;
 
 public partial class Program;

@@ -1,3 +1,4 @@
+using BackOffice.Web.Features.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -20,7 +21,7 @@ internal static class DataSetup
         {
             null or "" or "Sqlite" => DatabaseProvider.Sqlite,
             "PostgreSql" => DatabaseProvider.PostgreSql,
-            var other => throw new InvalidOperationException($"{ProviderKey} '{other}' is not supported; use 'Sqlite' or 'PostgreSql'."),
+            var other => throw new StartupRefusedException($"{ProviderKey} '{other}' is not supported; use 'Sqlite' or 'PostgreSql'."),
         };
 
     public static IServiceCollection AddBackOfficeData(this IServiceCollection services, IConfiguration configuration)
@@ -111,7 +112,7 @@ internal static class DataSetup
     private static string ConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } connection
             ? connection
-            : throw new InvalidOperationException($"{ProviderKey} is PostgreSql: set ConnectionStrings:{ConnectionStringName}, e.g. Host=db;Database=backoffice;Username=backoffice;Password=...");
+            : throw new StartupRefusedException($"{ProviderKey} is PostgreSql: set ConnectionStrings:{ConnectionStringName}, e.g. Host=db;Database=backoffice;Username=backoffice;Password=...");
 
     /// <summary>A relative SQLite file is placed under the content root, and its folder is created.</summary>
     private static string SqliteConnectionString(string? configured, string contentRoot)

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using BackOffice.Web.Features.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace BackOffice.Web.Data;
@@ -18,7 +19,7 @@ internal static class KeyRing
         if (certificate is not null)
             dataProtection.ProtectKeysWithCertificate(certificate);
         else if (!builder.Environment.IsDevelopment())
-            throw new InvalidOperationException(
+            throw new StartupRefusedException(
                 $"Outside Development the Data Protection key ring must be protected by a certificate: set {Section}:Path (a .pfx file) and {Section}:Password, " +
                 $"or {Section}:Thumbprint (a certificate with its private key in the CurrentUser or LocalMachine 'My' store). See the README for an openssl recipe.");
         return builder;
@@ -31,9 +32,9 @@ internal static class KeyRing
         {
             var file = Path.GetFullPath(path, environment.ContentRootPath);
             if (!File.Exists(file))
-                throw new InvalidOperationException($"{Section}:Path names '{file}', which does not exist.");
+                throw new StartupRefusedException($"{Section}:Path names '{file}', which does not exist.");
             var certificate = X509CertificateLoader.LoadPkcs12FromFile(file, section["Password"], X509KeyStorageFlags.EphemeralKeySet);
-            return certificate.HasPrivateKey ? certificate : throw new InvalidOperationException($"{Section}:Path '{file}' holds no private key.");
+            return certificate.HasPrivateKey ? certificate : throw new StartupRefusedException($"{Section}:Path '{file}' holds no private key.");
         }
         if (section["Thumbprint"] is { Length: > 0 } thumbprint)
         {
@@ -44,7 +45,7 @@ internal static class KeyRing
                 if (store.Certificates.Find(X509FindType.FindByThumbprint, thumbprint, validOnly: false) is [var found, ..] && found.HasPrivateKey)
                     return found;
             }
-            throw new InvalidOperationException($"{Section}:Thumbprint {thumbprint} names no certificate with a private key in the 'My' stores.");
+            throw new StartupRefusedException($"{Section}:Thumbprint {thumbprint} names no certificate with a private key in the 'My' stores.");
         }
         return null;
     }

@@ -1,3 +1,4 @@
+using BackOffice.Web.Features.Hosting;
 using System.Globalization;
 using Microsoft.Extensions.Localization;
 
@@ -27,7 +28,7 @@ public sealed class DisplayTime
     private DisplayTime(string id, IStringLocalizer? texts)
     {
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
-            throw new InvalidOperationException($"Display:TimeZone is '{id}', which is not a time zone this machine knows (use an IANA id such as Europe/Berlin).");
+            throw new StartupRefusedException($"Display:TimeZone is '{id}', which is not a time zone this machine knows (use an IANA id such as Europe/Berlin).");
         (Id, Zone, this.texts) = (id, zone, texts);
     }
 

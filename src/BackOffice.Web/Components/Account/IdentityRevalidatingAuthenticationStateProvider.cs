@@ -7,15 +7,16 @@ using BackOffice.Web.Data;
 
 namespace BackOffice.Web.Components.Account;
 
-// Revalidates the connected user every minute while a circuit is open: a changed security stamp (deactivated, locked,
-// new role, new link) or a deactivated account ends the open pages.
+// Revalidates the connected user every few seconds (Session:RevalidationInterval) while a circuit is open: a changed
+// security stamp (deactivated, locked, new role, new link) or a deactivated account ends the open pages.
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
         IServiceScopeFactory scopeFactory,
-        IOptions<IdentityOptions> options)
+        IOptions<IdentityOptions> options,
+        IOptions<Features.Users.SessionOptions> session)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
+    protected override TimeSpan RevalidationInterval => session.Value.RevalidationInterval;
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(
         AuthenticationState authenticationState, CancellationToken cancellationToken)

@@ -14,10 +14,7 @@ public sealed class AuditEntry
         Area = area;
         Action = action;
         Subject = subject;
-        Details = Truncated(details.ToString());
-        var arguments = details.Arguments.Length == 0 ? null : details.ArgumentsAsJson();
-        // Cut JSON could not be read back: details too long to keep whole are kept as their English text.
-        (DetailsKey, DetailsArguments) = details.Key.Length <= 1000 && arguments is not { Length: > 4000 } ? (details.Key, arguments) : (null, null);
+        Describe(details);
         Succeeded = succeeded;
     }
 
@@ -47,6 +44,17 @@ public sealed class AuditEntry
     public Message DetailsMessage => Message.FromStored(DetailsKey ?? Details, DetailsArguments);
 
     public bool Succeeded { get; private set; }
+
+    /// <summary>A summary entry (such as refused notifications per source and minute) is rewritten as what it sums up grows.</summary>
+    public void Summarize(Message details) => Describe(details);
+
+    private void Describe(Message details)
+    {
+        Details = Truncated(details.ToString());
+        var arguments = details.Arguments.Length == 0 ? null : details.ArgumentsAsJson();
+        // Cut JSON could not be read back: details too long to keep whole are kept as their English text.
+        (DetailsKey, DetailsArguments) = details.Key.Length <= 1000 && arguments is not { Length: > 4000 } ? (details.Key, arguments) : (null, null);
+    }
 
     private static string Truncated(string text) => text.Length <= 4000 ? text : text[..4000];
 }

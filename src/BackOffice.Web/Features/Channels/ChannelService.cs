@@ -3,7 +3,6 @@ using BackOffice.Web.Data;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Users;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackOffice.Web.Features.Channels;
@@ -11,7 +10,7 @@ namespace BackOffice.Web.Features.Channels;
 /// <summary>Channels and their Klarna service settings. Every change is checked for the caller's role and audited.</summary>
 public sealed class ChannelService(
     IDbContextFactory<BackOfficeDbContext> databases,
-    IAuthorizationService authorization,
+    StaffAuthorization authorization,
     SharedSecretProtector secrets,
     TimeProvider time)
 {

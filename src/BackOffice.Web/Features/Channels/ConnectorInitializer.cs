@@ -5,7 +5,6 @@ using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.PClasses;
 using BackOffice.Web.Features.Users;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +16,7 @@ namespace BackOffice.Web.Features.Channels;
 /// </summary>
 public sealed partial class ConnectorInitializer(
     IDbContextFactory<BackOfficeDbContext> databases,
-    IAuthorizationService authorization,
+    StaffAuthorization authorization,
     IKlarnaGateway gateway,
     SharedSecretProtector secrets,
     PClassFileStore pclassFiles,

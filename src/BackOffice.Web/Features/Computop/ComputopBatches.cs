@@ -5,7 +5,6 @@ using BackOffice.Web.Data;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using ArticleQuantity = BackOffice.Klarna.ArticleQuantity;
 
@@ -31,7 +30,7 @@ public sealed record BatchSettlement(string FileName, int Succeeded, int Failed)
 /// </summary>
 public sealed class ComputopBatches(
     IDbContextFactory<BackOfficeDbContext> databases,
-    IAuthorizationService authorization,
+    StaffAuthorization authorization,
     OperationJournal journal,
     TimeProvider time)
 {

@@ -34,6 +34,7 @@ public sealed partial class ComputopNotifications(
     IDbContextFactory<BackOfficeDbContext> databases,
     ComputopConnections connections,
     TransactionChanges changes,
+    RefusedNotifications refused,
     TimeProvider time,
     ILogger<ComputopNotifications> logger)
 {
@@ -42,7 +43,8 @@ public sealed partial class ComputopNotifications(
     /// <summary>How long Klarna Payments keeps an authorization open for capture.</summary>
     public static readonly TimeSpan AuthorizationLifetime = TimeSpan.FromDays(28);
 
-    public async Task<NotificationResult> TakeAsync(string channelCode, IReadOnlyDictionary<string, string> form, CancellationToken cancellationToken = default)
+    /// <param name="source">The sender's address, for the audit of refusals.</param>
+    public async Task<NotificationResult> TakeAsync(string channelCode, string source, IReadOnlyDictionary<string, string> form, CancellationToken cancellationToken = default)
     {
         ComputopService? service;
         int channelId;
@@ -61,10 +63,10 @@ public sealed partial class ComputopNotifications(
         }
         catch (Exception e) when (e is PaygateMessageException or BusinessRuleException)
         {
-            return await RefuseAsync(channelCode, form.GetValueOrDefault("MerchantID") ?? "", new Message("A notification was refused: {0}", e.Message));
+            return await RefuseAsync(channelCode, source, new Message("A notification was refused: {0}", e.Message));
         }
         if (notification is not { PayId: { } payId, XId: { } xId, Status: { } status, Code: { } code })
-            return await RefuseAsync(channelCode, notification.PayId ?? "", new Message("A notification without PayID, XID, Status or Code was refused."));
+            return await RefuseAsync(channelCode, source, new Message("A notification without PayID, XID, Status or Code was refused."));
         var transId = notification.TransId ?? "";
 
         await using (var db = await databases.CreateDbContextAsync(cancellationToken))
@@ -72,16 +74,16 @@ public sealed partial class ComputopNotifications(
             if (await db.ComputopNotifications.AnyAsync(n => n.PayId == payId && n.XId == xId && n.Status == status && n.Code == code, cancellationToken))
                 return NotificationResult.Taken;
             if (await db.Transactions.AnyAsync(t => t.Service == ServiceKind.KlarnaPayments && t.ReservationNumber == payId, cancellationToken))
-                return await RecordAsync(channelCode, new ComputopNotification(channelId, payId, xId, transId, status, code, time.GetUtcNow()), null, null);
+                return await RecordAsync(channelCode, source, new ComputopNotification(channelId, payId, xId, transId, status, code, time.GetUtcNow()), null, null);
         }
 
         var taken = new ComputopNotification(channelId, payId, xId, transId, status, code, time.GetUtcNow());
         if (notification.Outcome != PaygateOutcome.Succeeded)
-            return await RecordAsync(channelCode, taken, null, Audit(channelCode, payId, new Message("Paygate reports the payment failed ({0} {1}); no transaction was made.", code, notification.Description ?? ""), succeeded: false));
+            return await RecordAsync(channelCode, source, taken, null, Audit(channelCode, payId, new Message("Paygate reports the payment failed ({0} {1}); no transaction was made.", code, notification.Description ?? ""), succeeded: false));
 
         var (order, error) = ComputopOrderData.Decode(notification.Fields.GetValueOrDefault("UserData"));
         if (order is null)
-            return await RefuseAsync(channelCode, payId, error!);
+            return await RefuseAsync(channelCode, source, new Message("Payment {0}: {1}", payId, error!));
         var orderNumber = notification.Fields.GetValueOrDefault("RefNr") is { Length: > 0 } refNr ? refNr : transId;
 
         PaygateAnswer inquiry;
@@ -96,7 +98,7 @@ public sealed partial class ComputopNotifications(
             return NotificationResult.TryAgain;
         }
         if (inquiry.AmountAuthorized != order.Amount || inquiry.AmountCaptured is not (null or 0))
-            return await RefuseAsync(channelCode, payId, new Message("Paygate holds {0} for payment {1}, but the order adds up to {2}; no transaction was made.",
+            return await RefuseAsync(channelCode, source, new Message("Paygate holds {0} for payment {1}, but the order adds up to {2}; no transaction was made.",
                 new Amount(inquiry.AmountAuthorized ?? 0, order.Currency), payId, new Amount(order.Amount, order.Currency)));
 
         Transaction transaction;
@@ -110,13 +112,13 @@ public sealed partial class ComputopNotifications(
         }
         catch (BusinessRuleException e)
         {
-            return await RefuseAsync(channelCode, payId, e.Text);
+            return await RefuseAsync(channelCode, source, new Message("Payment {0}: {1}", payId, e.Text));
         }
-        return await RecordAsync(channelCode, taken, transaction, Audit(channelCode, payId,
+        return await RecordAsync(channelCode, source, taken, transaction, Audit(channelCode, payId,
             new Message("Order {0} authorized in the shop: {1} (PayID {2}).", orderNumber, new Amount(order.Amount, order.Currency), payId), succeeded: true));
     }
 
-    private async Task<NotificationResult> RecordAsync(string channelCode, ComputopNotification notification, Transaction? transaction, AuditEntry? audit)
+    private async Task<NotificationResult> RecordAsync(string channelCode, string source, ComputopNotification notification, Transaction? transaction, AuditEntry? audit)
     {
         await using var db = await databases.CreateDbContextAsync();
         db.ComputopNotifications.Add(notification);
@@ -135,18 +137,16 @@ public sealed partial class ComputopNotifications(
             return await again.ComputopNotifications.AnyAsync(n => n.PayId == notification.PayId && n.XId == notification.XId
                     && n.Status == notification.Status && n.Code == notification.Code)
                 ? NotificationResult.Taken
-                : await RefuseAsync(channelCode, notification.PayId, new Message("The channel has an order {0} already.", transaction?.OrderNumber ?? notification.TransId));
+                : await RefuseAsync(channelCode, source, new Message("Payment {0}: the channel has an order {1} already.", notification.PayId, transaction?.OrderNumber ?? notification.TransId));
         }
         if (transaction is not null)
             changes.Notify(transaction.Id);
         return NotificationResult.Taken;
     }
 
-    private async Task<NotificationResult> RefuseAsync(string channelCode, string payId, Message why)
+    private async Task<NotificationResult> RefuseAsync(string channelCode, string source, Message why)
     {
-        await using var db = await databases.CreateDbContextAsync();
-        db.AuditEntries.Add(Audit(channelCode, payId, why, succeeded: false));
-        await db.SaveChangesAsync();
+        await refused.RecordAsync(Actor, source, channelCode, why);
         LogRefused(channelCode, why.ToString());
         return NotificationResult.Refused;
     }

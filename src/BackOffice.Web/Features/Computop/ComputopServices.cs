@@ -3,7 +3,6 @@ using BackOffice.Computop;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Users;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackOffice.Web.Features.Computop;
@@ -24,7 +23,7 @@ public sealed record ComputopServiceView(ComputopServiceSettings Settings, bool 
 /// </summary>
 public sealed partial class ComputopServices(
     IDbContextFactory<BackOfficeDbContext> databases,
-    IAuthorizationService authorization,
+    StaffAuthorization authorization,
     ComputopConnections connections,
     TimeProvider time,
     ILogger<ComputopServices> logger)

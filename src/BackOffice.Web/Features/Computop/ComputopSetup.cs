@@ -1,5 +1,7 @@
 using BackOffice.Computop.Sandbox;
 using BackOffice.Sandbox.Kit;
+using BackOffice.Web.Features.AuditLog;
+using BackOffice.Web.Features.Hosting;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 
@@ -39,16 +41,20 @@ internal static class ComputopSetup
 
     /// <summary>
     /// Paygate's URLNotify for each channel. It answers with a body, so that the app's status-code pages stay out of it:
-    /// 200 taken, 400 refused (audited), 404 no Computop service there, 503 try again later.
+    /// 200 taken, 400 refused, 413 too large (refusals audited per source and minute), 404 no Computop service there,
+    /// 503 try again later. Limited per address and per channel (<see cref="RateLimits.Notifications"/>).
     /// </summary>
     public static IEndpointConventionBuilder MapComputopNotifications(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapPost("/notify/computop/{channel}", async (string channel, HttpContext context, ComputopNotifications notifications) =>
+        endpoints.MapPost("/notify/computop/{channel}", async (string channel, HttpContext context, ComputopNotifications notifications, RefusedNotifications refused) =>
             {
-                if (!context.Request.HasFormContentType)
-                    return Results.Text("A notification is a form: MerchantID, Len and Data.", statusCode: StatusCodes.Status400BadRequest);
-                var form = await context.Request.ReadFormAsync(context.RequestAborted);
-                var result = await notifications.TakeAsync(channel, form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.OrdinalIgnoreCase), context.RequestAborted);
-                return result switch
+                var source = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                var (form, refusal) = await NotificationForm.ReadAsync(context);
+                if (refusal is not null)
+                {
+                    await refused.RecordAsync(ComputopNotifications.Actor, source, channel, refusal.Why);
+                    return Results.Text("Refused.", statusCode: refusal.Status);
+                }
+                return await notifications.TakeAsync(channel, source, form!, context.RequestAborted) switch
                 {
                     NotificationResult.Taken => Results.Text("OK"),
                     NotificationResult.UnknownChannel => Results.Text("No Computop service here.", statusCode: StatusCodes.Status404NotFound),
@@ -56,6 +62,7 @@ internal static class ComputopSetup
                     _ => Results.Text("Try again later.", statusCode: StatusCodes.Status503ServiceUnavailable),
                 };
             })
+            .WithMetadata(new AnonymousLimitAttribute(RateLimits.Notifications))
             .DisableAntiforgery()
             .AllowAnonymous()
             .ExcludeFromDescription();

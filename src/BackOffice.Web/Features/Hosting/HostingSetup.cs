@@ -2,6 +2,7 @@ using System.Net;
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Klarna;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -28,16 +29,46 @@ internal static partial class HostingSetup
 
         // Cookies are Secure whenever the request came over TLS: directly, or through a proxy named here.
         services.Configure<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>(options => options.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest);
-        services.Configure<ForwardedHeadersOptions>(options =>
-        {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
-            foreach (var proxy in configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
-                options.KnownProxies.Add(IPAddress.Parse(proxy));
-            foreach (var network in configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
-                options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
-        });
+        services.Configure<ForwardedHeadersOptions>(options => ForwardedFrom(options, configuration));
+        if (PublicAddress.Error(configuration, environment) is { } error)
+            throw new StartupRefusedException(error);
+        services.Configure<HostFilteringOptions>(options => options.AllowedHosts = AllowedHosts(configuration));
         services.AddSingleton<OwnAddress>();
+        services.AddSingleton<PublicAddress>();
+        services.AddRateLimits(configuration);
         return services;
+    }
+
+    /// <summary>
+    /// Forwarded headers are believed only from the proxies and networks the configuration names (none by default, not
+    /// even loopback): anyone else could claim any address or scheme. The host is never taken from them.
+    /// </summary>
+    private static void ForwardedFrom(ForwardedHeadersOptions options, IConfiguration configuration)
+    {
+        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        foreach (var proxy in configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
+            options.KnownProxies.Add(IPAddress.TryParse(proxy, out var address) ? address
+                : throw new StartupRefusedException($"ForwardedHeaders:KnownProxies '{proxy}' is not an IP address."));
+        foreach (var network in configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
+            options.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(network, out var parsed) ? parsed
+                : throw new StartupRefusedException($"ForwardedHeaders:KnownNetworks '{network}' is not a network such as 10.0.0.0/24."));
+    }
+
+    /// <summary>
+    /// The Host headers answered: <c>AllowedHosts</c> when it names hosts, otherwise the public address's host and the
+    /// loopback names (for health checks on the machine itself). Any other Host gets 400 before anything is rendered.
+    /// </summary>
+    private static List<string> AllowedHosts(IConfiguration configuration)
+    {
+        var configured = (configuration["AllowedHosts"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (configured.Length > 0)
+            return [.. configured];
+        List<string> hosts = ["localhost", "127.0.0.1", "[::1]"];
+        if (PublicAddress.Configured(configuration) is { } uri)
+            hosts.Add(uri.Host);
+        return hosts;
     }
 
     public static WebApplication UseHosting(this WebApplication app)

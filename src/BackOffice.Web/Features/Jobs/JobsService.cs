@@ -5,7 +5,6 @@ using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Users;
 using Hangfire;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackOffice.Web.Features.Jobs;
@@ -18,7 +17,7 @@ public sealed record WaitingCancellation(Guid Id, Guid TransactionId, string Ord
 /// <summary>The Jobs page's service: settings in the database, mirrored into Hangfire's schedule, and Run now.</summary>
 public sealed class JobsService(
     IDbContextFactory<BackOfficeDbContext> databases,
-    IAuthorizationService authorization,
+    StaffAuthorization authorization,
     IRecurringJobManager recurringJobs,
     IBackgroundJobClient jobs,
     PendingCancellations cancellations,

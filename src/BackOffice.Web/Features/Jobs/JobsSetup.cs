@@ -1,3 +1,4 @@
+using BackOffice.Web.Features.Hosting;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using BackOffice.Web.Data;
@@ -55,8 +56,8 @@ internal static class JobsSetup
             null or "" => database == DatabaseProvider.PostgreSql ? JobStorageKind.PostgreSql : JobStorageKind.InMemory,
             "InMemory" => JobStorageKind.InMemory,
             "PostgreSql" when database == DatabaseProvider.PostgreSql => JobStorageKind.PostgreSql,
-            "PostgreSql" => throw new InvalidOperationException("Jobs:Storage 'PostgreSql' keeps the jobs in the app's database: set Database:Provider to PostgreSql too."),
-            var other => throw new InvalidOperationException($"Jobs:Storage '{other}' is not supported; use 'InMemory' or 'PostgreSql'."),
+            "PostgreSql" => throw new StartupRefusedException("Jobs:Storage 'PostgreSql' keeps the jobs in the app's database: set Database:Provider to PostgreSql too."),
+            var other => throw new StartupRefusedException($"Jobs:Storage '{other}' is not supported; use 'InMemory' or 'PostgreSql'."),
         };
     }
 

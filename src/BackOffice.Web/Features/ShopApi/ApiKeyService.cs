@@ -2,7 +2,6 @@ using System.Security.Claims;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Users;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackOffice.Web.Features.ShopApi;
@@ -10,7 +9,7 @@ namespace BackOffice.Web.Features.ShopApi;
 public sealed record ApiKeyView(Guid Id, string Name, string Hint, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
 /// <summary>Administrators create (shown once), list and revoke a channel's API keys; each change is audited.</summary>
-public sealed class ApiKeyService(IDbContextFactory<BackOfficeDbContext> databases, IAuthorizationService authorization, ActiveApiKeys activeKeys, TimeProvider time)
+public sealed class ApiKeyService(IDbContextFactory<BackOfficeDbContext> databases, StaffAuthorization authorization, ActiveApiKeys activeKeys, TimeProvider time)
 {
     public async Task<IReadOnlyList<ApiKeyView>> ListAsync(string channelCode)
     {

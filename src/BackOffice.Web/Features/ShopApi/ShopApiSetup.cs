@@ -3,7 +3,9 @@ using System.Threading.RateLimiting;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.AuditLog;
 using Microsoft.AspNetCore.Authentication;
+using BackOffice.Web.Features.Hosting;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackOffice.Web.Features.ShopApi;
@@ -23,30 +25,15 @@ internal static class ShopApiSetup
             .AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName).RequireAuthenticatedUser().RequireClaim(ApiKeyAuthentication.ChannelClaim));
         services.AddProblemDetails();
         services.Configure<JsonOptions>(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false)));
-        services.AddRateLimiter(limiter =>
+        // A known key has its own budget; wrong and missing keys share one per client address, so guessing costs.
+        services.Configure<RateLimiterOptions>(limiter => limiter.AddPolicy(RateLimit, context =>
         {
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // A body of its own keeps the app's status-code pages from answering a shop with HTML.
-            limiter.OnRejected = async (context, _) =>
-            {
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                var known = context.HttpContext.RequestServices.GetRequiredService<ActiveApiKeys>().ChannelOf(context.HttpContext.Request.Headers[ApiKeyAuthentication.Header]) is not null;
-                await Results.Problem(title: "Too many requests", statusCode: StatusCodes.Status429TooManyRequests,
-                    detail: known
-                        ? "This API key sent more requests than its limit per minute (ShopApi:RequestsPerMinute); wait as Retry-After says."
-                        : "Too many requests with a wrong or missing API key from this address; wait as Retry-After says.").ExecuteAsync(context.HttpContext);
-            };
-            // A known key has its own budget; wrong and missing keys share one per client address, so guessing costs.
-            limiter.AddPolicy(RateLimit, context =>
-            {
-                var configuration = context.RequestServices.GetRequiredService<IConfiguration>();
-                var key = context.Request.Headers[ApiKeyAuthentication.Header].ToString();
-                return context.RequestServices.GetRequiredService<ActiveApiKeys>().ChannelOf(key) is not null
-                    ? RateLimitPartition.GetFixedWindowLimiter("key:" + ApiKey.HashOf(key), _ => PerMinute(configuration.GetValue("ShopApi:RequestsPerMinute", 120)))
-                    : RateLimitPartition.GetFixedWindowLimiter("ip:" + context.Connection.RemoteIpAddress, _ => PerMinute(configuration.GetValue("ShopApi:UnauthenticatedRequestsPerMinute", 20)));
-            });
-        });
+            var configuration = context.RequestServices.GetRequiredService<IConfiguration>();
+            var key = context.Request.Headers[ApiKeyAuthentication.Header].ToString();
+            return context.RequestServices.GetRequiredService<ActiveApiKeys>().ChannelOf(key) is not null
+                ? RateLimitPartition.GetFixedWindowLimiter("key:" + ApiKey.HashOf(key), _ => PerMinute(configuration.GetValue("ShopApi:RequestsPerMinute", 120)))
+                : RateLimitPartition.GetFixedWindowLimiter("ip:" + context.Connection.RemoteIpAddress, _ => PerMinute(configuration.GetValue("ShopApi:UnauthenticatedRequestsPerMinute", 20)));
+        }));
         services.AddOpenApi(options => options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
         services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -71,6 +58,9 @@ internal static class ShopApiSetup
     {
         app.MapOpenApi().AllowAnonymous();
         var channel = app.MapGroup("/api/v1/channels/{code}").RequireAuthorization(Policy).RequireRateLimiting(RateLimit).WithTags("Shop API")
+            .WithMetadata(new RateLimitDetail(context => context.RequestServices.GetRequiredService<ActiveApiKeys>().ChannelOf(context.Request.Headers[ApiKeyAuthentication.Header]) is not null
+                ? "This API key sent more requests than its limit per minute (ShopApi:RequestsPerMinute); wait as Retry-After says."
+                : "Too many requests with a wrong or missing API key from this address; wait as Retry-After says."))
             .DisableAntiforgery();
         channel.MapPost("/payment-options", PaymentOptionsEndpoint.HandleAsync)
             .WithName("PaymentOptions").WithSummary("Which Klarna services a basket may use, and why not")

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Users;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackOffice.Web.Features.Transactions;
@@ -48,7 +47,7 @@ public sealed record BulkRowResult(Guid Id, string OrderNumber, BulkRowState Sta
 /// </summary>
 public sealed class BulkActions(
     IDbContextFactory<BackOfficeDbContext> databases,
-    IAuthorizationService authorization,
+    StaffAuthorization authorization,
     TransactionService transactions,
     TransactionQuery query,
     TimeProvider time)

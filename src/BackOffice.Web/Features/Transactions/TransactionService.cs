@@ -4,7 +4,6 @@ using BackOffice.Web.Data;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Users;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackOffice.Web.Features.Transactions;
@@ -19,7 +18,7 @@ namespace BackOffice.Web.Features.Transactions;
 /// </summary>
 public sealed class TransactionService(
     IDbContextFactory<BackOfficeDbContext> databases,
-    IAuthorizationService authorization,
+    StaffAuthorization authorization,
     IKlarnaGateway gateway,
     OperationJournal journal,
     PaymentPorts ports,

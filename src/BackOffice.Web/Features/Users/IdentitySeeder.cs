@@ -29,8 +29,13 @@ internal sealed partial class IdentitySeeder(
         var password = configuration["Seed:AdminPassword"];
         if (environment.IsDevelopment())
             email ??= DefaultAdminEmail;
-        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password) || await userManager.Users.AnyAsync())
+        if (await userManager.Users.AnyAsync())
             return;
+        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
+        {
+            LogNobodyCanSignIn();
+            return;
+        }
 
         var admin = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Administrator" };
         Succeeded(await userManager.CreateAsync(admin, password), $"create the administrator {email}");
@@ -43,6 +48,9 @@ internal sealed partial class IdentitySeeder(
         if (!result.Succeeded)
             throw new InvalidOperationException($"Could not {what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Nobody can sign in: there is no user yet. Start once with Seed:AdminEmail and Seed:AdminPassword set to create the first administrator.")]
+    private partial void LogNobodyCanSignIn();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the administrator {Email}")]
     private partial void LogSeeded(string email);

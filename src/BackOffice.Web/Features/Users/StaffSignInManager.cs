@@ -20,6 +20,27 @@ public sealed class StaffSignInManager(
 {
     public override async Task<bool> CanSignInAsync(ApplicationUser user) => user.DeactivatedAt is null && await base.CanSignInAsync(user);
 
+    /// <summary>
+    /// Identity tells a locked or deactivated account before it looks at the password; here only whoever knows the
+    /// password learns the account's state. Anyone else gets "invalid", and a wrong password still counts towards a lockout.
+    /// </summary>
+    public override async Task<SignInResult> CheckPasswordSignInAsync(ApplicationUser user, string password, bool lockoutOnFailure)
+    {
+        if (!await UserManager.CheckPasswordAsync(user, password))
+        {
+            if (lockoutOnFailure && !await UserManager.IsLockedOutAsync(user))
+                await UserManager.AccessFailedAsync(user);
+            return SignInResult.Failed;
+        }
+        if (await UserManager.IsLockedOutAsync(user))
+            return SignInResult.LockedOut;
+        if (!await CanSignInAsync(user))
+            return SignInResult.NotAllowed;
+        if (await UserManager.GetAccessFailedCountAsync(user) > 0)
+            await UserManager.ResetAccessFailedCountAsync(user);
+        return SignInResult.Success;
+    }
+
     public override async Task SignInWithClaimsAsync(ApplicationUser user, AuthenticationProperties? authenticationProperties, IEnumerable<Claim> additionalClaims)
     {
         user.LastSignInAt = time.GetUtcNow();

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using System.Text;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.AuditLog;
-using Microsoft.AspNetCore.Authorization;
+using BackOffice.Web.Features.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
@@ -31,14 +31,21 @@ public sealed record SetPasswordLink(string Email, Uri Link, DateTimeOffset Expi
 /// be demoted, locked or deactivated. Every change is audited; a change that should end sessions renews the security
 /// stamp, so open pages and cookies stop working within a minute.
 /// </summary>
-public sealed class UserAdministration(
+public sealed partial class UserAdministration(
     UserManager<ApplicationUser> users,
     BackOfficeDbContext db,
-    IAuthorizationService authorization,
+    StaffAuthorization authorization,
     UserMail mail,
-    TimeProvider time)
+    PublicAddress publicAddress,
+    TimeProvider time,
+    ILogger<UserAdministration> logger)
 {
     public static readonly TimeSpan LinkLifetime = TimeSpan.FromHours(24);
+
+    /// <summary>How many links "Forgot password" mails one account per hour; more requests are answered alike but send nothing.</summary>
+    public const int ForgotPasswordLinksPerHour = 3;
+
+    private const string LinkRequested = "Set-password link requested";
 
     public async Task<IReadOnlyList<UserRow>> ListAsync(ClaimsPrincipal admin, UserSearch search)
     {
@@ -58,7 +65,7 @@ public sealed class UserAdministration(
     }
 
     /// <summary>Creates the account without a password and answers the link that lets its owner set one.</summary>
-    public async Task<SetPasswordLink> CreateAsync(ClaimsPrincipal admin, string email, string displayName, string role, Uri baseUri)
+    public async Task<SetPasswordLink> CreateAsync(ClaimsPrincipal admin, string email, string displayName, string role)
     {
         await authorization.RequireAsync(admin, Policies.Administrator);
         email = email.Trim();
@@ -75,7 +82,7 @@ public sealed class UserAdministration(
         var user = new ApplicationUser { UserName = email, Email = email, DisplayName = displayName };
         Succeeded(await users.CreateAsync(user));
         Succeeded(await users.AddToRoleAsync(user, role));
-        var link = await IssueLinkAsync(user, baseUri);
+        var link = await IssueLinkAsync(user, endSessions: true);
         await AuditAsync(admin, "User created", user, new(link.Mailed ? "{0}, {1}; set-password link valid until {2} UTC, mailed." : "{0}, {1}; set-password link valid until {2} UTC.", displayName, role, Utc(link.ExpiresAt)));
         return link;
     }
@@ -130,25 +137,44 @@ public sealed class UserAdministration(
     });
 
     /// <summary>A new set-password link (reset password, or resend the first one): earlier links stop working, and so do open sessions.</summary>
-    public async Task<SetPasswordLink> NewLinkAsync(ClaimsPrincipal admin, string userId, Uri baseUri)
+    public async Task<SetPasswordLink> NewLinkAsync(ClaimsPrincipal admin, string userId)
     {
         await authorization.RequireAsync(admin, Policies.Administrator);
         var user = await FindAsync(userId);
         if (user.DeactivatedAt is not null)
             throw new BusinessRuleException("{0} is deactivated; reactivate it first.", user.Email);
-        var link = await IssueLinkAsync(user, baseUri);
+        var link = await IssueLinkAsync(user, endSessions: true);
         await AuditAsync(admin, "Set-password link issued", user, new(link.Mailed ? "Valid until {0} UTC, mailed; earlier links no longer work." : "Valid until {0} UTC; earlier links no longer work.", Utc(link.ExpiresAt)));
         return link;
     }
 
-    /// <summary>"Forgot password" with SMTP configured: the user asks for a new link, mailed to the account's own address only.</summary>
-    public async Task SendOwnLinkAsync(ApplicationUser user, Uri baseUri)
+    /// <summary>
+    /// "Forgot password" with SMTP configured, run as a background job so that the page answers alike, and as fast,
+    /// whether or not the account exists. Mails a link to an active account's own address, at most
+    /// <see cref="ForgotPasswordLinksPerHour"/> an hour; the account's sessions and earlier links stay valid until a
+    /// password is set, since anyone can ask.
+    /// </summary>
+    public async Task SendOwnLinkAsync(string email)
     {
-        var link = await IssueLinkAsync(user, baseUri);
-        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Email ?? user.Id, "Users", "Set-password link requested", user.Email ?? user.Id,
+        if (await users.FindByEmailAsync(email) is not { EmailConfirmed: true, DeactivatedAt: null } user)
+            return;
+        var subject = user.Email ?? user.Id;
+        var since = time.GetUtcNow().AddHours(-1);
+        var recent = await db.AuditEntries.Where(a => a.Action == LinkRequested && a.Subject == subject).Select(a => a.At).ToListAsync();
+        if (recent.Count(at => at > since) >= ForgotPasswordLinksPerHour)
+        {
+            LogTooManyLinks(subject);
+            return;
+        }
+        var link = await IssueLinkAsync(user, endSessions: false);
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), subject, "Users", LinkRequested, subject,
             new Message(link.Mailed ? "Forgot password; mailed, valid until {0} UTC." : "Forgot password; not mailed, valid until {0} UTC.", Utc(link.ExpiresAt))));
         await db.SaveChangesAsync();
     }
+
+    /// <summary>Whether a set-password link can still be used, to say so before its form is filled in.</summary>
+    public async Task<bool> LinkIsOpenAsync(string userId) =>
+        await users.FindByIdAsync(userId) is { SetPasswordLinkExpiresAt: { } expires, DeactivatedAt: null } && expires > time.GetUtcNow();
 
     /// <summary>Sets the password from a link: the link must be the latest, unused and not older than 24 hours.</summary>
     public async Task<IdentityResult> SetPasswordAsync(string userId, string code, string password)
@@ -178,15 +204,20 @@ public sealed class UserAdministration(
         return result;
     }
 
-    private async Task<SetPasswordLink> IssueLinkAsync(ApplicationUser user, Uri baseUri)
+    /// <summary>
+    /// A link from the configured public address (never the request's Host). An administrator's link renews the security
+    /// stamp, which ends the user's sessions and makes earlier links invalid; any link stops working once used, since
+    /// setting the password renews the stamp.
+    /// </summary>
+    private async Task<SetPasswordLink> IssueLinkAsync(ApplicationUser user, bool endSessions)
     {
-        // A new security stamp makes every earlier link (and session) invalid: only the newest link works, once.
-        Succeeded(await users.UpdateSecurityStampAsync(user));
+        if (endSessions)
+            Succeeded(await users.UpdateSecurityStampAsync(user));
         var token = await users.GeneratePasswordResetTokenAsync(user);
         var expires = time.GetUtcNow() + LinkLifetime;
         user.SetPasswordLinkExpiresAt = expires;
         Succeeded(await users.UpdateAsync(user));
-        var link = new Uri(baseUri, $"Account/SetPassword?userId={Uri.EscapeDataString(user.Id)}&code={WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token))}");
+        var link = publicAddress.Of($"Account/SetPassword?userId={Uri.EscapeDataString(user.Id)}&code={WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token))}");
         var mailed = mail.CanSend && await mail.SendSetPasswordLinkAsync(user.Email!, user.DisplayName, link, expires, user.Language);
         return new SetPasswordLink(user.Email!, link, expires, mailed);
     }
@@ -259,6 +290,9 @@ public sealed class UserAdministration(
         if (!result.Succeeded)
             throw new BusinessRuleException(string.Join(" ", result.Errors.Select(e => e.Description)));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Forgot password for {Email}: no link sent, the hourly limit is reached")]
+    private partial void LogTooManyLinks(string email);
 
     private static string Utc(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 }

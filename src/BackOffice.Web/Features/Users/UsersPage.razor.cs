@@ -15,7 +15,6 @@ public sealed partial class UsersPage
     [Inject] private UserAdministrationScopes Administration { get; set; } = null!;
     [Inject] private IDialogService Dialogs { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
-    [Inject] private NavigationManager Navigation { get; set; } = null!;
     [Inject] private DisplayTime DisplayTime { get; set; } = null!;
 
     [CascadingParameter]
@@ -45,7 +44,7 @@ public sealed partial class UsersPage
         if (await dialog.Result is not { Canceled: false, Data: NewUser request })
             return;
         await ShowLinkAsync(() => WithAdministrationAsync((administration, user) =>
-            administration.CreateAsync(user, request.Email, request.DisplayName, request.Role, new Uri(Navigation.BaseUri))));
+            administration.CreateAsync(user, request.Email, request.DisplayName, request.Role)));
     }
 
     private async Task NewLinkAsync(UserRow row)
@@ -53,7 +52,7 @@ public sealed partial class UsersPage
         if (row.Status != UserStatus.Invited && await Dialogs.ShowMessageBoxAsync(L["Reset password"],
                 L["Make a new set-password link for {0}? Their password and open sessions stop working.", row.Email], yesText: L["Make link"], cancelText: L["Cancel"]) != true)
             return;
-        await ShowLinkAsync(() => WithAdministrationAsync((administration, user) => administration.NewLinkAsync(user, row.Id, new Uri(Navigation.BaseUri))));
+        await ShowLinkAsync(() => WithAdministrationAsync((administration, user) => administration.NewLinkAsync(user, row.Id)));
     }
 
     private async Task ShowLinkAsync(Func<Task<SetPasswordLink>> make)

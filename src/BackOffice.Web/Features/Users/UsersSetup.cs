@@ -14,6 +14,7 @@ internal static class UsersSetup
     {
         services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section)
             .Validate(o => o.IdleTimeout > TimeSpan.Zero, $"{SessionOptions.Section}:IdleTimeout must be positive.")
+            .Validate(o => o.RevalidationInterval >= TimeSpan.FromSeconds(1) && o.RevalidationInterval <= TimeSpan.FromMinutes(5), $"{SessionOptions.Section}:RevalidationInterval must be from 1 second to 5 minutes.")
             .ValidateOnStart();
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
@@ -64,10 +65,16 @@ internal static class UsersSetup
 
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section);
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section)
+            .PostConfigure<IHostEnvironment>((security, environment) =>
+            {
+                if (!environment.IsDevelopment() && !security.AllowAdministratorsWithoutTwoFactor && !security.RequireTwoFactorForRoles.Contains(Roles.Administrator))
+                    security.RequireTwoFactorForRoles.Add(Roles.Administrator);
+            })
             .Validate(o => o.RequireTwoFactorForRoles.All(Roles.All.Contains), $"{SecurityOptions.Section}:RequireTwoFactorForRoles may name only {string.Join(", ", Roles.All)}.")
             .ValidateOnStart();
         services.AddSingleton<UserMail>();
         services.AddScoped<UserAdministration>();
+        services.AddSingleton<StaffAuthorization>();
         services.AddSingleton<UserAdministrationScopes>();
         services.AddScoped<IdentitySeeder>();
         return services;
