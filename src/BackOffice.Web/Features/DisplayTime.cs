@@ -60,7 +60,10 @@ public sealed class DisplayTime
     public string Format(DateTimeOffset time, bool seconds = false) => $"{Bare(time, seconds)} {Label}";
 
     /// <summary>A calendar date as the reader writes it: 26.11.2026 in German, 2026-11-26 (ISO 8601) otherwise.</summary>
-    public static string Date(DateOnly date) => date.ToString(IsGerman ? "dd.MM.yyyy" : "yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public static string Date(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>How the reader writes a date, also when typing one into a date picker.</summary>
+    public static string DateFormat => IsGerman ? "dd.MM.yyyy" : "yyyy-MM-dd";
 
     /// <summary>A short day label for charts: 26.11. in German, 11-26 otherwise.</summary>
     public static string DayAndMonth(DateOnly date) => date.ToString(IsGerman ? "dd.MM." : "MM-dd", CultureInfo.InvariantCulture);

@@ -41,6 +41,9 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
     /// <summary>Outside Development: give the app a key-ring certificate (the default), or start it without one.</summary>
     public bool WithKeyRingCertificate { get; init; } = true;
 
+    /// <summary>App:PublicBaseUrl outside Development, unless <see cref="Settings"/> names another.</summary>
+    public const string PublicBaseUrl = "https://backoffice.test.example/";
+
     /// <summary>The app's clock, when a test moves time itself.</summary>
     public TimeProvider? Clock { get; init; }
 
@@ -63,6 +66,9 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
             builder.UseSetting("DataProtection:Certificate:Path", TestCertificate.CreatePfx());
             builder.UseSetting("DataProtection:Certificate:Password", TestCertificate.Password);
         }
+        // Outside Development the public address is required: tests bring one unless they set their own.
+        if (EnvironmentName != "Development")
+            builder.UseSetting("App:PublicBaseUrl", PublicBaseUrl);
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
@@ -74,9 +80,30 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
         });
     }
 
-    /// <summary>A signed-in user for calling the app's services directly (they check the role themselves).</summary>
-    public static ClaimsPrincipal User(string role, string name = "tester@test.local") =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)], "Test"));
+    /// <summary>
+    /// A member of staff in this app's database (made on first use, with a password) and the principal the app's own
+    /// sign-in gives them, for calling services directly: they check the role the database holds, so a principal must
+    /// be somebody's. Without an e-mail, one per role.
+    /// </summary>
+    public ClaimsPrincipal Staff(string role, string? email = null) =>
+        staff.GetOrAdd((role, email ?? $"{role.ToLowerInvariant()}@test.local"), key => new(() => Task.Run(() => StaffAsync(key.Role, key.Email)).GetAwaiter().GetResult())).Value;
+
+    public const string StaffPassword = "Staff-Passw0rd-for-tests";
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Role, string Email), Lazy<ClaimsPrincipal>> staff = new();
+
+    private async Task<ClaimsPrincipal> StaffAsync(string role, string email)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        if (await users.FindByEmailAsync(email) is not { } user)
+        {
+            await CreateUserAsync(email, StaffPassword, role);
+            user = (await users.FindByEmailAsync(email))!;
+        }
+        Assert.True(await users.IsInRoleAsync(user, role), $"{email} is a member of staff already, in another role than {role}.");
+        return await scope.ServiceProvider.GetRequiredService<SignInManager<ApplicationUser>>().CreateUserPrincipalAsync(user);
+    }
 
     public T Service<T>() where T : notnull => Services.CreateScope().ServiceProvider.GetRequiredService<T>();
 

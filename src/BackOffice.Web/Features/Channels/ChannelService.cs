@@ -81,6 +81,8 @@ public sealed class ChannelService(
         await authorization.RequireAsync(user, Policies.Administrator);
         if (newSecret is not null && string.IsNullOrWhiteSpace(newSecret))
             throw new BusinessRuleException("A shared secret cannot be blank.");
+        if (newSecret?.Trim().Length > FieldRules.Secret)
+            throw new BusinessRuleException("A shared secret has at most {0} characters.", FieldRules.Secret);
 
         await using var db = await databases.CreateDbContextAsync();
         var channel = await ExistingAsync(db, code);

@@ -104,7 +104,8 @@ public sealed class ComputopService
     };
 
     public static Message? BaseUrlError(string? baseUrl) =>
-        baseUrl is null || Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && uri.Query.Length == 0
+        baseUrl is { Length: > FieldRules.Address } ? new Message("A web address has at most {0} characters.", FieldRules.Address)
+        : baseUrl is null || Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && uri.Query.Length == 0 && uri.UserInfo.Length == 0
             ? null
             : new Message("'{0}' is not a web address such as https://www.computop-paygate.com/.", baseUrl);
 }

@@ -44,6 +44,8 @@ public sealed partial class ComputopServices(
         await authorization.RequireAsync(user, Policies.Administrator);
         if (newHmacKey is not null && string.IsNullOrWhiteSpace(newHmacKey))
             throw new BusinessRuleException("An HMAC key cannot be blank.");
+        if (newHmacKey?.Trim().Length > FieldRules.Secret)
+            throw new BusinessRuleException("An HMAC key has at most {0} characters.", FieldRules.Secret);
         if (newBlowfishPassword is not null && PaygateCipher.PasswordError(newBlowfishPassword.Trim()) is { } passwordError)
             throw new BusinessRuleException("The Blowfish password is not one Paygate uses: {0}", passwordError);
 

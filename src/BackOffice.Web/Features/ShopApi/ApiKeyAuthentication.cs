@@ -26,6 +26,7 @@ internal sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeO
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = $"{SchemeName} realm=\"shop API\", header=\"{Header}\"";
         await Results.Problem(title: "Unauthorized", statusCode: 401,
             detail: Request.Headers.ContainsKey(Header) ? "The API key is wrong or was revoked." : $"Send the channel's API key in the {Header} header.")
             .ExecuteAsync(Context);

@@ -39,13 +39,29 @@ internal static class BasketValidation
                 errors[name] = ["Send the address."];
             return;
         }
-        foreach (var (field, value) in new[] { ("firstName", address.FirstName), ("lastName", address.LastName), ("street", address.Street), ("postalCode", address.PostalCode), ("city", address.City) })
+        foreach (var (field, value, limit) in new[]
+        {
+            ("firstName", address.FirstName, FieldRules.Name), ("lastName", address.LastName, FieldRules.Name), ("street", address.Street, FieldRules.Street),
+            ("postalCode", address.PostalCode, FieldRules.PostalCode), ("city", address.City, FieldRules.City),
+        })
         {
             if (string.IsNullOrWhiteSpace(value))
                 errors[$"{name}.{field}"] = [$"Send the {field}."];
-            else if (value.Length > 100)
-                errors[$"{name}.{field}"] = [$"At most 100 characters."];
+            else if (value.Trim().Length > limit)
+                errors[$"{name}.{field}"] = [$"At most {limit} characters."];
         }
+        foreach (var (field, value, limit) in new[]
+        {
+            ("company", address.Company, FieldRules.Company), ("houseNumber", address.HouseNumber, FieldRules.HouseNumber), ("careOf", address.CareOf, FieldRules.CareOf),
+        })
+        {
+            if (value?.Trim().Length > limit)
+                errors[$"{name}.{field}"] = [$"At most {limit} characters, or leave it out."];
+        }
+        if (address.Phone is { Length: > 0 } phone && !FieldRules.IsPhone(phone.Trim()))
+            errors[$"{name}.phone"] = [$"Send a phone number of at most {FieldRules.Phone} digits, spaces and + - ( ) /, or none."];
+        if (address.Email is { Length: > 0 } email && !FieldRules.IsEmail(email.Trim()))
+            errors[$"{name}.email"] = ["Send a valid e-mail address such as anna@example.com, or none."];
         if (address.Country is not { Length: 2 } country || !Enum.GetNames<KlarnaCountry>().Contains(country))
             errors[$"{name}.country"] = ["Send a country Klarna serves, as ISO 3166 code: AT, DE, DK, FI, NL, NO or SE."];
     }

@@ -28,10 +28,12 @@ internal static class ReservationValidation
             errors["pclass"] = ["Installments need the id of one of the channel's PClasses (see payment-options)."];
         if (request.Customer?.PersonalNumber is not { Length: >= 4 and <= 20 } pno || !pno.All(c => char.IsAsciiDigit(c) || c == '-'))
             errors["customer.personalNumber"] = ["Send the customer's personal number (digits, 4 to 20)."];
-        if (request.Customer?.Email is { Length: > 0 } email && (!email.Contains('@', StringComparison.Ordinal) || email.Length > 256))
-            errors["customer.email"] = ["Send a valid e-mail address or none."];
-        if (request.ClientIp is { Length: > 0 } ip && !System.Net.IPAddress.TryParse(ip, out _))
-            errors["clientIp"] = ["Send the customer's IP address, e.g. 203.0.113.7, or none."];
+        if (request.Customer?.Email is { Length: > 0 } email && !FieldRules.IsEmail(email.Trim()))
+            errors["customer.email"] = ["Send a valid e-mail address such as anna@example.com, or none."];
+        if (request.Customer?.Phone is { Length: > 0 } phone && !FieldRules.IsPhone(phone.Trim()))
+            errors["customer.phone"] = [$"Send a phone number of at most {FieldRules.Phone} digits, spaces and + - ( ) /, or none."];
+        if (request.ClientIp is { Length: > 0 } ip && !FieldRules.IsIpAddress(ip))
+            errors["clientIp"] = ["Send the customer's IP address, e.g. 203.0.113.7 or 2001:db8::7, or none."];
         if (request.Lines is not { Count: > 0 } lines)
         {
             errors["lines"] = ["Send the order lines."];
@@ -51,6 +53,8 @@ internal static class ReservationValidation
                 errors[$"lines[{i}].articleNumber"] = ["Klarna takes only Latin-1 characters in article numbers."];
             if (string.IsNullOrWhiteSpace(StripToLatin1(line.Title ?? "")))
                 errors[$"lines[{i}].title"] = ["Send a title with Latin-1 characters."];
+            else if (line.Title!.Length > FieldRules.Title)
+                errors[$"lines[{i}].title"] = [$"A title has at most {FieldRules.Title} characters."];
             if (line.Quantity is < 1 or > 100_000)
                 errors[$"lines[{i}].quantity"] = ["A quantity is from 1 to 100000."];
             if (line.UnitPrice is < 0 or > int.MaxValue)

@@ -10,10 +10,23 @@ namespace BackOffice.Web.Features.ShopApi;
 /// </summary>
 internal static partial class ShopApiJson
 {
+    /// <summary>Far above any basket a shop sends; a larger body is refused before it is read whole.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
     public static async Task<(T? Value, byte[] Body, IResult? Problem)> ReadAsync<T>(HttpContext context, string endpoint) where T : class
     {
+        var tooLarge = Results.Problem(title: "Too large", statusCode: StatusCodes.Status413PayloadTooLarge, detail: $"A request is at most {MaxBodyBytes} bytes.");
+        if (context.Request.ContentLength > MaxBodyBytes)
+            return (null, [], tooLarge);
         using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+                return (null, [], tooLarge);
+            buffer.Write(chunk, 0, read);
+        }
         var body = buffer.ToArray();
         var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("BackOffice.Web.ShopApi");

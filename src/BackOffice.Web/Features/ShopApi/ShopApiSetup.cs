@@ -48,15 +48,34 @@ internal static class ShopApiSetup
                 Description = "The channel's API key, created by an administrator on the channel page.",
             };
             return Task.CompletedTask;
+        }).AddSchemaTransformer((schema, context, _) =>
+        {
+            // Positional records make every constructor parameter required; these the shop may leave out.
+            if (OptionalFields.TryGetValue(context.JsonTypeInfo.Type, out var optional))
+                schema.Required?.ExceptWith(optional);
+            return Task.CompletedTask;
         }));
         return services;
     }
+
+    private static readonly Dictionary<Type, string[]> OptionalFields = new()
+    {
+        [typeof(ReservationRequest)] = ["pClass", "clientIp", "shippingAddress", "priceDisplay", "shippingDestinations", "coveredByOtherInstrument", "digitalGoodsOnly"],
+        [typeof(PaymentOptionsRequest)] = ["shippingAddress", "shippingDestinations", "coveredByOtherInstrument", "digitalGoodsOnly"],
+        [typeof(ApiAddress)] = ["company", "houseNumber", "careOf", "phone", "email"],
+        [typeof(ApiCustomer)] = ["gender", "email", "phone"],
+        [typeof(ApiLine)] = ["discountPercent", "isShipment", "isHandling"],
+    };
 
     private static FixedWindowRateLimiterOptions PerMinute(int permits) => new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1) };
 
     public static void MapShopApi(this WebApplication app)
     {
         app.MapOpenApi().AllowAnonymous();
+        // A path under /api that names nothing is answered as the API answers, not with the app's HTML page.
+        app.Map("/api/{**path}", (string? path) => Results.Problem(title: "Not found", statusCode: StatusCodes.Status404NotFound,
+                detail: $"There is no /api/{path}; the shop API is described at /openapi/v1.json."))
+            .AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         var channel = app.MapGroup("/api/v1/channels/{code}").RequireAuthorization(Policy).RequireRateLimiting(RateLimit).WithTags("Shop API")
             .WithMetadata(new RateLimitDetail(context => context.RequestServices.GetRequiredService<ActiveApiKeys>().ChannelOf(context.Request.Headers[ApiKeyAuthentication.Header]) is not null
                 ? "This API key sent more requests than its limit per minute (ShopApi:RequestsPerMinute); wait as Retry-After says."

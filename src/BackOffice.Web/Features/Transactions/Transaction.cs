@@ -32,12 +32,19 @@ public sealed record TransactionAddress(
     public Message? ValidationError()
     {
         string[] fields = [FirstName, LastName, Company, Street, HouseNumber, PostalCode, City, Email, Phone];
+        (string Text, int Limit, string Name)[] limited =
+        [
+            (FirstName, FieldRules.Name, "First name"), (LastName, FieldRules.Name, "Last name"), (Company, FieldRules.Company, "Company"),
+            (Street, FieldRules.Street, "Street"), (HouseNumber, FieldRules.HouseNumber, "House number"), (PostalCode, FieldRules.PostalCode, "Postal code"),
+            (City, FieldRules.City, "City"),
+        ];
         return FirstName.Length == 0 && LastName.Length == 0 && Company.Length == 0 ? new Message("Give a name or a company.")
             : Street.Length == 0 ? new Message("Give the street.")
             : PostalCode.Length == 0 ? new Message("Give the postal code.")
             : City.Length == 0 ? new Message("Give the city.")
-            : Email.Length > 0 && !Email.Contains('@', StringComparison.Ordinal) ? new Message("'{0}' is not an e-mail address.", Email)
-            : !Phone.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-') ? new Message("'{0}' is not a phone number.", Phone)
+            : limited.FirstOrDefault(f => f.Text.Length > f.Limit) is { Name: not null } tooLong ? new Message("{0}: at most {1} characters.", new Message(tooLong.Name), tooLong.Limit)
+            : Email.Length > 0 && !FieldRules.IsEmail(Email) ? new Message("'{0}' is not an e-mail address.", Email)
+            : !FieldRules.IsPhone(Phone) ? new Message("'{0}' is not a phone number.", Phone)
             : fields.Any(f => f.Any(c => c > '\u00FF' || char.IsControl(c))) ? new Message("Klarna takes only Latin characters (ISO-8859-1) in an address.")
             : null;
     }

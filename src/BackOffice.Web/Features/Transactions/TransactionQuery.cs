@@ -22,7 +22,13 @@ public sealed record TransactionSearch(
     bool NeedsAttention = false,
     string? Country = null,
     long? MinAmount = null,
-    long? MaxAmount = null);
+    long? MaxAmount = null)
+{
+    /// <summary>A search text longer than any order number, name or e-mail finds nothing more, and would not fit in an address.</summary>
+    public const int MaxTextLength = 100;
+
+    public static Message TextTooLong => new("A search is at most {0} characters.", MaxTextLength);
+}
 
 /// <summary>The list's orders; each is served by an index, with the id breaking ties.</summary>
 public enum TransactionSort
@@ -240,6 +246,8 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
     private async Task<IQueryable<Transaction>> FilterAsync(BackOfficeDbContext db, TransactionSearch search, CancellationToken cancellationToken)
     {
         var transactions = db.Transactions.AsNoTracking();
+        if (search.Text?.Trim().Length > TransactionSearch.MaxTextLength)
+            throw new BusinessRuleException(TransactionSearch.TextTooLong);
         if (search.Text?.Trim() is { Length: > 0 } text)
         {
             var exact = await ExactMatchesAsync(db, text, cancellationToken);

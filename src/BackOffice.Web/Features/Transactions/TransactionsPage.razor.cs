@@ -19,6 +19,7 @@ public partial class TransactionsPage : IDisposable
 {
     private MudDataGrid<TransactionRow> grid = null!;
     private TransactionSearch search = new();
+    private Message? searchError;
     private IReadOnlyList<string> channels = [];
     private TransactionListPage page = new([], HasPrevious: false, HasNext: false);
     private TransactionCount? count;
@@ -235,6 +236,14 @@ public partial class TransactionsPage : IDisposable
     {
         pageSize = size;
         await grid.ReloadServerData();
+    }
+
+    /// <summary>A text too long to be anything is refused with a message and not searched for (nor written into the address).</summary>
+    private async Task SearchAsync(string? text)
+    {
+        searchError = text?.Trim().Length > TransactionSearch.MaxTextLength ? TransactionSearch.TextTooLong : null;
+        if (searchError is null)
+            await ApplyAsync(search with { Text = text });
     }
 
     private async Task ApplyAsync(TransactionSearch changed)

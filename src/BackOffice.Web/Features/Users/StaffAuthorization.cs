@@ -29,7 +29,7 @@ public sealed partial class StaffAuthorization(
         var what = action.EndsWith("Async", StringComparison.Ordinal) ? action[..^5] : action;
         await using (var db = await databases.CreateDbContextAsync())
         {
-            db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Users", "Access refused", user.Name(), new Message("{0}: {1}", what, refusal), succeeded: false));
+            db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Users", "Access refused", user.Name(), new Message("Refused {0}: {1}", what, refusal), succeeded: false));
             await db.SaveChangesAsync();
         }
         LogRefused(user.Name(), what, refusal.ToString());

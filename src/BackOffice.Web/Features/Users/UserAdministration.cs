@@ -152,8 +152,9 @@ public sealed partial class UserAdministration(
     /// "Forgot password" with SMTP configured, run as a background job so that the page answers alike, and as fast,
     /// whether or not the account exists. Mails a link to an active account's own address, at most
     /// <see cref="ForgotPasswordLinksPerHour"/> an hour; the account's sessions and earlier links stay valid until a
-    /// password is set, since anyone can ask.
+    /// password is set, since anyone can ask. One at a time, so that requests at the same moment cannot pass the limit together.
     /// </summary>
+    [Hangfire.DisableConcurrentExecution(timeoutInSeconds: 60)]
     public async Task SendOwnLinkAsync(string email)
     {
         if (await users.FindByEmailAsync(email) is not { EmailConfirmed: true, DeactivatedAt: null } user)

@@ -17,7 +17,7 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
 {
     private const string InvoiceSecret = "demo-invoice-secret-1395";
     private const string InstallmentsSecret = "demo-installments-secret-2728";
-    private static readonly System.Security.Claims.ClaimsPrincipal Admin = BackOfficeAppFactory.User(Roles.Administrator, "admin@test.local");
+    private System.Security.Claims.ClaimsPrincipal Admin => app.Staff(Roles.Administrator, "admin@test.local");
     private readonly BackOfficeAppFactory app = new();
 
     public Task InitializeAsync()
@@ -265,13 +265,13 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
     [InlineData(Roles.Viewer)]
     public async Task Only_administrators_change_channels_or_initialize(string role)
     {
-        var user = BackOfficeAppFactory.User(role);
+        var user = app.Staff(role);
         var channels = app.Service<ChannelService>();
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => channels.CreateAsync(user, "mine", "Mine"));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => channels.RenameAsync(user, "demo", "Mine"));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => channels.DeleteAsync(user, "demo"));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => app.Service<ConnectorInitializer>().InitializeAsync(user, "demo", ServiceKind.Invoice));
+        await Assert.ThrowsAsync<AccessRefusedException>(() => channels.CreateAsync(user, "mine", "Mine"));
+        await Assert.ThrowsAsync<AccessRefusedException>(() => channels.RenameAsync(user, "demo", "Mine"));
+        await Assert.ThrowsAsync<AccessRefusedException>(() => channels.DeleteAsync(user, "demo"));
+        await Assert.ThrowsAsync<AccessRefusedException>(() => app.Service<ConnectorInitializer>().InitializeAsync(user, "demo", ServiceKind.Invoice));
         Assert.NotNull(await channels.FindAsync("demo"));
     }
 

@@ -20,7 +20,7 @@ namespace BackOffice.Web.Tests.Features.Computop;
 [Collection(AppCollection.Name)]
 public sealed class ComputopBatchTests : IAsyncLifetime
 {
-    private static readonly System.Security.Claims.ClaimsPrincipal Clerk = BackOfficeAppFactory.User(Roles.Operator, "clerk@test.local");
+    private System.Security.Claims.ClaimsPrincipal Clerk => app.Staff(Roles.Operator, "clerk@test.local");
     private readonly SaveBarrier batchSaves = new(changes => changes.Entries<ComputopBatch>().Any(e => e.State == EntityState.Modified));
     private readonly BackOfficeAppFactory app = new();
 

@@ -142,7 +142,7 @@ public sealed class ComputopMoneyModelTests(ITestOutputHelper output) : IAsyncLi
     private async Task PerformAsync(Step step, IReadOnlyList<Guid> transactions, Tally tally)
     {
         var id = transactions[step.Transaction];
-        var user = BackOfficeAppFactory.User(Roles.Operator, $"user{step.User}@test.local");
+        var user = app.Staff(Roles.Operator, $"user{step.User}@test.local");
         var service = app.Service<TransactionService>();
         var (transaction, invoices) = await LoadAsync(id);
         var invoice = invoices.Count == 0 ? null : invoices[step.Invoice % invoices.Count];
@@ -195,7 +195,7 @@ public sealed class ComputopMoneyModelTests(ITestOutputHelper output) : IAsyncLi
     /// <summary>Reconciles until nothing on the transaction is unknown: by inquiry and repeat, as the status job does.</summary>
     private async Task SettleAsync(Guid id, Tally tally)
     {
-        var user = BackOfficeAppFactory.User(Roles.Operator, "settler@test.local");
+        var user = app.Staff(Roles.Operator, "settler@test.local");
         for (var round = 0; round < 5 && (await LoadAsync(id)).Transaction.ActiveOperationId is not null; round++)
         {
             try

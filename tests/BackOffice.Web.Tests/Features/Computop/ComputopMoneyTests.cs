@@ -22,7 +22,7 @@ namespace BackOffice.Web.Tests.Features.Computop;
 [Collection(AppCollection.Name)]
 public sealed class ComputopMoneyTests : IAsyncLifetime
 {
-    private static readonly System.Security.Claims.ClaimsPrincipal Clerk = BackOfficeAppFactory.User(Roles.Operator, "clerk@test.local");
+    private System.Security.Claims.ClaimsPrincipal Clerk => app.Staff(Roles.Operator, "clerk@test.local");
     private readonly BackOfficeAppFactory app = new() { Settings = { ["Computop:Timeout"] = "00:00:02" } };
 
     public Task InitializeAsync()

@@ -12,7 +12,7 @@ namespace BackOffice.Web.Tests.Features.Computop;
 [Collection(AppCollection.Name)]
 public sealed class ComputopServicesTests : IAsyncLifetime
 {
-    private static readonly System.Security.Claims.ClaimsPrincipal Admin = BackOfficeAppFactory.User(Roles.Administrator, "admin@test.local");
+    private System.Security.Claims.ClaimsPrincipal Admin => app.Staff(Roles.Administrator, "admin@test.local");
     private readonly BackOfficeAppFactory app = new();
 
     public Task InitializeAsync()
@@ -100,11 +100,11 @@ public sealed class ComputopServicesTests : IAsyncLifetime
     [Fact]
     public async Task Only_administrators_change_it()
     {
-        var operatorUser = BackOfficeAppFactory.User(Roles.Operator, "clerk@test.local");
+        var operatorUser = app.Staff(Roles.Operator, "clerk@test.local");
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() =>
+        await Assert.ThrowsAsync<AccessRefusedException>(() =>
             Services.SaveAsync(operatorUser, ComputopOrders.Channel, new ComputopServiceSettings(false, "KP_DemoShop", false, null), null, null, Guid.Empty));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Services.InitializeAsync(operatorUser, ComputopOrders.Channel));
+        await Assert.ThrowsAsync<AccessRefusedException>(() => Services.InitializeAsync(operatorUser, ComputopOrders.Channel));
     }
 
     private async Task<IReadOnlyList<Message>> SaveAsync(string? merchantId = null, string? hmac = null, string? blowfish = null)

@@ -20,7 +20,7 @@ namespace BackOffice.Web.Tests.Features.Jobs;
 [Collection(AppCollection.Name)]
 public sealed class JobTests : IAsyncLifetime
 {
-    private static readonly System.Security.Claims.ClaimsPrincipal Admin = BackOfficeAppFactory.User(Roles.Administrator, "admin@test.local");
+    private System.Security.Claims.ClaimsPrincipal Admin => app.Staff(Roles.Administrator, "admin@test.local");
     private readonly TestDatabase database = TestDatabase.Create();
     private BackOfficeAppFactory app = null!;
     private SandboxControlClient sandbox = null!;
@@ -112,7 +112,7 @@ public sealed class JobTests : IAsyncLifetime
         var waiting = (await jobs.OverviewAsync()).Waiting;
         Assert.Equal([first.OrderNumber, second.OrderNumber], waiting.Select(w => w.OrderNumber));
         Assert.Equal(("demo", 1000L, "EUR"), (waiting[0].ChannelCode, waiting[0].Amount, waiting[0].Currency));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => jobs.SkipAsync(BackOfficeAppFactory.User(Roles.Operator), waiting[0].Id));
+        await Assert.ThrowsAsync<AccessRefusedException>(() => jobs.SkipAsync(app.Staff(Roles.Operator), waiting[0].Id));
 
         await jobs.SkipAsync(Admin, waiting[1].Id);
         await jobs.CancelNowAsync(Admin, waiting[0].Id);
@@ -157,7 +157,7 @@ public sealed class JobTests : IAsyncLifetime
         var initial = await jobs.OverviewAsync();
         var scheduledAtStart = RecurringJobIds();
         await Assert.ThrowsAsync<BusinessRuleException>(() => jobs.SaveAsync(Admin, true, "every minute", 8, 10));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => jobs.SaveAsync(BackOfficeAppFactory.User(Roles.Operator), true, "* * * * *", 8, 10));
+        await Assert.ThrowsAsync<AccessRefusedException>(() => jobs.SaveAsync(app.Staff(Roles.Operator), true, "* * * * *", 8, 10));
         var changes = await jobs.SaveAsync(Admin, true, "*/2 * * * *", 4, 5);
 
         Assert.False(initial.Settings.Enabled);
@@ -327,7 +327,7 @@ public sealed class JobTests : IAsyncLifetime
     {
         var transaction = await ReserveAsync("max@example.com");
         await sandbox.InjectAsync(new SandboxInjection("activate", SandboxFailure.ServerError));
-        await app.Service<TransactionService>().CaptureAsync(BackOfficeAppFactory.User(Roles.Operator), transaction.Id, CaptureRequest.Remaining());
+        await app.Service<TransactionService>().CaptureAsync(app.Staff(Roles.Operator), transaction.Id, CaptureRequest.Remaining());
 
         var run = await RunAsync();
 

@@ -17,7 +17,7 @@ namespace BackOffice.Web.Tests.Features.ShopApi;
 public sealed class PaymentOptionsApiTests : IAsyncLifetime
 {
     private const string DemoKey = "bo_test-demo-key";
-    private static readonly System.Security.Claims.ClaimsPrincipal Admin = BackOfficeAppFactory.User(Roles.Administrator, "admin@test.local");
+    private System.Security.Claims.ClaimsPrincipal Admin => app.Staff(Roles.Administrator, "admin@test.local");
     private readonly BackOfficeAppFactory app = new() { Settings = { ["Seed:DemoApiKey"] = DemoKey, ["ShopApi:RequestsPerMinute"] = "20" } };
 
     private static object Basket(string country = "DE", string currency = "EUR", long amount = 100_000) => new
@@ -155,7 +155,7 @@ public sealed class PaymentOptionsApiTests : IAsyncLifetime
         Assert.DoesNotContain(plaintext, string.Join(",", (await keys.ListAsync("demo")).Select(k => k.ToString())), StringComparison.Ordinal);
         await using var db = await app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<BackOffice.Web.Data.BackOfficeDbContext>>().CreateDbContextAsync();
         Assert.Equal(ApiKey.HashOf(plaintext), (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.ApiKeys, k => k.Id == listed.Id)).Hash);
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => keys.CreateAsync(BackOfficeAppFactory.User(Roles.Operator), "demo", "Mine"));
+        await Assert.ThrowsAsync<AccessRefusedException>(() => keys.CreateAsync(app.Staff(Roles.Operator), "demo", "Mine"));
     }
 
     [Fact]

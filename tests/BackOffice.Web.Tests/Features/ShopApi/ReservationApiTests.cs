@@ -27,7 +27,7 @@ public sealed class ReservationApiTests : IAsyncLifetime
         app.StartServer();
         client = new HttpClient { BaseAddress = app.ClientOptions.BaseAddress };
         client.DefaultRequestHeaders.Add("X-Api-Key", Key);
-        await app.Service<ConnectorInitializer>().InitializeAsync(BackOfficeAppFactory.User(Roles.Administrator), "demo", ServiceKind.Installments);
+        await app.Service<ConnectorInitializer>().InitializeAsync(app.Staff(Roles.Administrator), "demo", ServiceKind.Installments);
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();
@@ -243,8 +243,26 @@ public sealed class ReservationApiTests : IAsyncLifetime
         { "net prices", r => r["priceDisplay"] = "Net", HttpStatusCode.UnprocessableEntity, "gross prices" },
         { "currency not for country", r => r["currency"] = "SEK", HttpStatusCode.BadRequest, "Klarna takes EUR in DE, not SEK" },
         { "unknown pclass", r => { r["service"] = "Installments"; r["pclass"] = 9999; }, HttpStatusCode.UnprocessableEntity, "PClass 9999" },
-        { "klarna fault", r => r["billingAddress"] = new { firstName = "Max", lastName = "M", street = "S", postalCode = "1", city = "C", country = "DE", email = "no-at-sign" }, HttpStatusCode.UnprocessableEntity, "fault 3203" },
+        { "not an e-mail", r => r["billingAddress"] = new { firstName = "Max", lastName = "M", street = "S", postalCode = "1", city = "C", country = "DE", email = "<script>alert(1)</script>@x" }, HttpStatusCode.BadRequest, "billingAddress.email" },
+        { "only an at sign", r => r["customer"] = new { personalNumber = "07071960", email = "@" }, HttpStatusCode.BadRequest, "customer.email" },
+        { "short ip", r => r["clientIp"] = "1", HttpStatusCode.BadRequest, "clientIp" },
+        { "long company", r => r["billingAddress"] = new { firstName = "Max", lastName = "M", street = "S", postalCode = "1", city = "C", country = "DE", company = new string('C', 100_000) }, HttpStatusCode.BadRequest, "billingAddress.company" },
+        { "long house number", r => r["billingAddress"] = new { firstName = "Max", lastName = "M", street = "S", postalCode = "1", city = "C", country = "DE", houseNumber = new string('7', 21) }, HttpStatusCode.BadRequest, "billingAddress.houseNumber" },
+        { "long phone", r => r["billingAddress"] = new { firstName = "Max", lastName = "M", street = "S", postalCode = "1", city = "C", country = "DE", phone = new string('1', 100_000) }, HttpStatusCode.BadRequest, "billingAddress.phone" },
+        { "long title", r => r["lines"] = new[] { new { articleNumber = "A1", title = new string('T', 256), quantity = 1, unitPrice = 2550, vatPercent = 19 } }, HttpStatusCode.BadRequest, "lines[0].title" },
     };
+
+    [Fact]
+    public async Task A_klarna_fault_is_answered_unprocessable_with_its_code_and_stores_nothing()
+    {
+        await Sandbox.InjectAsync(new SandboxInjection("reserve_amount", SandboxFailure.Fault, 3203));
+
+        var response = await Post(German());
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("fault 3203", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await AssertNothingStoredAsync();
+    }
 
     [Theory]
     [MemberData(nameof(ErrorPaths))]

@@ -29,7 +29,7 @@ public sealed class ShopApiLimitsTests : IAsyncLifetime
     public async Task Two_keys_have_budgets_of_their_own_and_a_429_says_when_to_retry()
     {
         var keys = app.Service<ApiKeyService>();
-        var admin = BackOfficeAppFactory.User(Roles.Administrator);
+        var admin = app.Staff(Roles.Administrator);
         var first = await keys.CreateAsync(admin, "demo", "first shop");
         var second = await keys.CreateAsync(admin, "demo", "second shop");
 
@@ -47,7 +47,7 @@ public sealed class ShopApiLimitsTests : IAsyncLifetime
     [Fact]
     public async Task Wrong_and_missing_keys_are_limited_per_client_address_and_do_not_touch_a_real_keys_budget()
     {
-        var key = await app.Service<ApiKeyService>().CreateAsync(BackOfficeAppFactory.User(Roles.Administrator), "demo", "shop");
+        var key = await app.Service<ApiKeyService>().CreateAsync(app.Staff(Roles.Administrator), "demo", "shop");
 
         var junk = new List<HttpStatusCode>();
         for (var i = 0; i < 5; i++)
@@ -66,7 +66,7 @@ public sealed class ShopApiLimitsTests : IAsyncLifetime
     public async Task A_revoked_key_stops_working_at_once()
     {
         var keys = app.Service<ApiKeyService>();
-        var admin = BackOfficeAppFactory.User(Roles.Administrator);
+        var admin = app.Staff(Roles.Administrator);
         var key = await keys.CreateAsync(admin, "demo", "short-lived");
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(key)).StatusCode);
 
@@ -78,7 +78,7 @@ public sealed class ShopApiLimitsTests : IAsyncLifetime
     [Fact]
     public async Task Malformed_requests_are_logged_as_warnings_without_stack_traces()
     {
-        var key = await app.Service<ApiKeyService>().CreateAsync(BackOfficeAppFactory.User(Roles.Administrator), "demo", "clumsy shop");
+        var key = await app.Service<ApiKeyService>().CreateAsync(app.Staff(Roles.Administrator), "demo", "clumsy shop");
         using var client = Client(key);
 
         var options = await client.PostAsync("api/v1/channels/demo/payment-options", new StringContent("{\"amount\": 12,", Encoding.UTF8, "application/json"));

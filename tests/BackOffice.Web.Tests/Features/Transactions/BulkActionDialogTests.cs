@@ -14,7 +14,7 @@ namespace BackOffice.Web.Tests.Features.Transactions;
 [Collection(AppCollection.Name)]
 public sealed class BulkActionDialogTests : BackOfficeTestContext, IAsyncLifetime
 {
-    private static readonly System.Security.Claims.ClaimsPrincipal Clerk = BackOfficeAppFactory.User(Roles.Operator, "clerk@test.local");
+    private System.Security.Claims.ClaimsPrincipal Clerk => app.Staff(Roles.Operator, "clerk@test.local");
     private readonly BackOfficeAppFactory app = new() { Settings = { ["Klarna:Gateway:Timeout"] = "00:00:05" } };
 
     protected override void AddServices(IServiceCollection services) => services.AddSingleton(_ => app.Service<BulkActions>());

@@ -14,7 +14,7 @@ namespace BackOffice.Web.Tests.Features.Transactions;
 [Collection(AppCollection.Name)]
 public sealed class BulkActionsTests : IAsyncLifetime
 {
-    private static readonly System.Security.Claims.ClaimsPrincipal Clerk = BackOfficeAppFactory.User(Roles.Operator, "clerk@test.local");
+    private System.Security.Claims.ClaimsPrincipal Clerk => app.Staff(Roles.Operator, "clerk@test.local");
     private readonly BackOfficeAppFactory app = new() { Settings = { ["Klarna:Gateway:Timeout"] = "00:00:05" } };
     private SandboxControlClient sandbox = null!;
 
@@ -99,7 +99,7 @@ public sealed class BulkActionsTests : IAsyncLifetime
     [Fact]
     public async Task A_viewer_may_not_and_an_empty_or_oversized_selection_is_refused()
     {
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Bulk.PlanAsync(BackOfficeAppFactory.User(Roles.Viewer), BulkAction.Cancel, [Guid.NewGuid()]));
+        await Assert.ThrowsAsync<AccessRefusedException>(() => Bulk.PlanAsync(app.Staff(Roles.Viewer), BulkAction.Cancel, [Guid.NewGuid()]));
         await Assert.ThrowsAsync<BusinessRuleException>(() => Bulk.PlanAsync(Clerk, BulkAction.Cancel, []));
         await Assert.ThrowsAsync<BusinessRuleException>(() => Bulk.PlanAsync(Clerk, BulkAction.Cancel, [.. Enumerable.Range(0, BulkActions.Limit + 1).Select(_ => Guid.NewGuid())]));
     }

@@ -165,7 +165,7 @@ public sealed class MoneyModelTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task PerformAsync(Step step, IReadOnlyList<Guid> transactions, Tally tally)
     {
         var id = transactions[step.Transaction];
-        var user = BackOfficeAppFactory.User(Roles.Operator, $"user{step.User}@test.local");
+        var user = app.Staff(Roles.Operator, $"user{step.User}@test.local");
         var service = app.Service<TransactionService>();
         var (transaction, invoices) = await LoadAsync(id);
         var invoice = invoices.Count == 0 ? null : invoices[step.Invoice % invoices.Count];
@@ -259,7 +259,7 @@ public sealed class MoneyModelTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>Reconciles until nothing on the transaction is unknown; an operator answers from Klarna's side.</summary>
     private async Task SettleAsync(Guid id, Tally tally)
     {
-        var user = BackOfficeAppFactory.User(Roles.Operator, "settler@test.local");
+        var user = app.Staff(Roles.Operator, "settler@test.local");
         for (var round = 0; round < 5 && (await LoadAsync(id)).Transaction.ActiveOperationId is not null; round++)
         {
             try

@@ -21,8 +21,8 @@ namespace BackOffice.Web.Tests.Features.Transactions;
 [Collection(AppCollection.Name)]
 public sealed class TransactionServiceTests : IAsyncLifetime
 {
-    private static readonly System.Security.Claims.ClaimsPrincipal Clerk = BackOfficeAppFactory.User(Roles.Operator, "clerk@test.local");
-    private static readonly System.Security.Claims.ClaimsPrincipal Other = BackOfficeAppFactory.User(Roles.Operator, "other@test.local");
+    private System.Security.Claims.ClaimsPrincipal Clerk => app.Staff(Roles.Operator, "clerk@test.local");
+    private System.Security.Claims.ClaimsPrincipal Other => app.Staff(Roles.Operator, "other@test.local");
     private readonly SaveBarrier barrier = new();
     private readonly CommandFailure failure = new();
     private readonly BackOfficeAppFactory app;
@@ -455,7 +455,7 @@ public sealed class TransactionServiceTests : IAsyncLifetime
     {
         var (id, _) = await ReserveAsync();
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Transactions.CaptureAsync(BackOfficeAppFactory.User(Roles.Viewer), id, CaptureRequest.Remaining()));
+        await Assert.ThrowsAsync<AccessRefusedException>(() => Transactions.CaptureAsync(app.Staff(Roles.Viewer), id, CaptureRequest.Remaining()));
 
         Assert.Equal(0, await sandbox.CallsAsync("activate"));
     }
@@ -495,7 +495,7 @@ public sealed class TransactionServiceTests : IAsyncLifetime
         var noStreet = await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.ChangeAddressAsync(Clerk, id, valid with { Street = " " }, valid));
         var abroad = await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.ChangeAddressAsync(Clerk, id, valid, valid with { Country = "AT" }));
         var kanji = await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.ChangeAddressAsync(Clerk, id, valid with { LastName = "山田" }, valid));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Transactions.ChangeAddressAsync(BackOfficeAppFactory.User(Roles.Viewer, "viewer@test.local"), id, valid, valid));
+        await Assert.ThrowsAsync<AccessRefusedException>(() => Transactions.ChangeAddressAsync(app.Staff(Roles.Viewer, "viewer@test.local"), id, valid, valid));
 
         Assert.Contains("street", noStreet.Message.ToString(), StringComparison.Ordinal);
         Assert.Contains("DE", abroad.Message.ToString(), StringComparison.Ordinal);
