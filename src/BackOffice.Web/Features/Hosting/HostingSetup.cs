@@ -23,7 +23,8 @@ internal static partial class HostingSetup
         services.AddSecurityHeaderPolicies()
             .SetDefaultPolicy(headers => Headers(headers, environment, dashboard: false))
             .AddPolicy(DashboardPolicy, headers => Headers(headers, environment, dashboard: true))
-            .SetPolicySelector(context => context.HttpContext.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase)
+            // Chosen as the answer starts, when the dashboard has moved "/hangfire" from the path into the path base.
+            .SetPolicySelector(context => (context.HttpContext.Request.PathBase + context.HttpContext.Request.Path).StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase)
                 ? context.ConfiguredPolicies[DashboardPolicy]
                 : context.SelectedPolicy);
 
@@ -40,20 +41,26 @@ internal static partial class HostingSetup
     }
 
     /// <summary>
-    /// Forwarded headers are believed only from the proxies and networks the configuration names (none by default, not
-    /// even loopback): anyone else could claim any address or scheme. The host is never taken from them.
+    /// Forwarded headers are believed only from the proxies and networks the configuration names: none by default, not
+    /// even loopback, since anyone else could claim any address or scheme. The host is never taken from them. With no
+    /// proxy named they are not read at all: the middleware trusts every sender when both of its lists are empty.
     /// </summary>
     private static void ForwardedFrom(ForwardedHeadersOptions options, IConfiguration configuration)
     {
-        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
         options.KnownProxies.Clear();
         options.KnownIPNetworks.Clear();
+#pragma warning disable ASPDEPR005 // The obsolete list of networks still holds loopback by default and is still believed.
+        options.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
         foreach (var proxy in configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
             options.KnownProxies.Add(IPAddress.TryParse(proxy, out var address) ? address
                 : throw new StartupRefusedException($"ForwardedHeaders:KnownProxies '{proxy}' is not an IP address."));
         foreach (var network in configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
             options.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(network, out var parsed) ? parsed
                 : throw new StartupRefusedException($"ForwardedHeaders:KnownNetworks '{network}' is not a network such as 10.0.0.0/24."));
+        options.ForwardedHeaders = options.KnownProxies.Count > 0 || options.KnownIPNetworks.Count > 0
+            ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto
+            : ForwardedHeaders.None;
     }
 
     /// <summary>

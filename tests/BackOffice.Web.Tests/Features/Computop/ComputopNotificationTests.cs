@@ -132,6 +132,78 @@ public sealed class ComputopNotificationTests : IAsyncLifetime
         Assert.True(await db.Transactions.AnyAsync(t => t.OrderNumber == "KP-N7"));
     }
 
+    [Fact]
+    public async Task A_body_over_the_limit_answers_413_and_is_audited()
+    {
+        var response = await client.PostAsync("/notify/computop/demo-computop", new FormUrlEncodedContent([new("Data", new string('A', 5_000_000))]));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("at most 262144 bytes", await RefusalAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("fields")]
+    [InlineData("field")]
+    [InlineData("json")]
+    [InlineData("multipart")]
+    public async Task A_body_no_notification_can_be_answers_400_and_is_audited(string what)
+    {
+        HttpContent content = what switch
+        {
+            "fields" => new FormUrlEncodedContent(Enumerable.Range(0, 20_000).Select(i => new KeyValuePair<string, string>($"f{i}", "x"))),
+            "field" => new FormUrlEncodedContent([new("MerchantID", ComputopOrders.Merchant.MerchantId), new("Data", new string('A', 100_000))]),
+            "json" => new StringContent("{\"MerchantID\":\"x\"}", System.Text.Encoding.UTF8, "application/json"),
+            _ => new MultipartFormDataContent { { new StringContent("x"), "MerchantID" } },
+        };
+
+        var response = await client.PostAsync("/notify/computop/demo-computop", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(what is "fields" or "field" ? "The form is not one a notification can be" : "A notification is a form", await RefusalAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("no currency", "{\"country\":\"DE\",\"customer\":{\"first_name\":\"E\",\"last_name\":\"M\",\"email\":\"e@example.com\"},\"address\":{\"street\":\"S\",\"house_number\":\"1\",\"postal_code\":\"1\",\"city\":\"C\"},\"order_lines\":[{\"reference\":\"A1\",\"name\":\"Shirt\",\"quantity\":1,\"unit_price\":2550,\"tax_rate\":1900}]}")]
+    [InlineData("line without reference", "{\"country\":\"DE\",\"currency\":\"EUR\",\"customer\":{\"first_name\":\"E\",\"last_name\":\"M\",\"email\":\"e@example.com\"},\"address\":{\"street\":\"S\",\"house_number\":\"1\",\"postal_code\":\"1\",\"city\":\"C\"},\"order_lines\":[{\"name\":\"Shirt\",\"quantity\":1,\"unit_price\":2550,\"tax_rate\":1900}]}")]
+    [InlineData("no customer", "{\"country\":\"DE\",\"currency\":\"EUR\",\"address\":{\"street\":\"S\",\"house_number\":\"1\",\"postal_code\":\"1\",\"city\":\"C\"},\"order_lines\":[{\"reference\":\"A1\",\"name\":\"Shirt\",\"quantity\":1,\"unit_price\":2550,\"tax_rate\":1900}]}")]
+    [InlineData("overflowing amount", "{\"country\":\"DE\",\"currency\":\"EUR\",\"customer\":{\"first_name\":\"E\",\"last_name\":\"M\",\"email\":\"e@example.com\"},\"address\":{\"street\":\"S\",\"house_number\":\"1\",\"postal_code\":\"1\",\"city\":\"C\"},\"order_lines\":[{\"reference\":\"A1\",\"name\":\"Shirt\",\"quantity\":2147483647,\"unit_price\":9223372036854775807,\"tax_rate\":1900}]}")]
+    public async Task A_genuine_notification_whose_order_cannot_be_read_answers_400_and_is_audited(string what, string json)
+    {
+        var fields = new Dictionary<string, string>(Authorized($"KP-U-{what.Length}")) { ["UserData"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json)) };
+
+        var response = await NotifyAsync(ComputopOrders.Channel, fields);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(fields["PayID"], await RefusalAsync(), StringComparison.Ordinal);
+        await using var db = await Database();
+        Assert.Empty(await db.Transactions.Where(t => t.ReservationNumber == fields["PayID"]).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Fifty_forged_notifications_leave_one_audit_entry_that_counts_them()
+    {
+        var fields = Authorized("KP-N8");
+        var forger = ComputopOrders.Merchant with { HmacKey = "guessed-key" };
+
+        for (var i = 0; i < 50; i++)
+            Assert.Equal(HttpStatusCode.BadRequest, (await NotifyAsync(ComputopOrders.Channel, fields, forger)).StatusCode);
+
+        await using var db = await Database();
+        var entries = await db.AuditEntries.Where(e => e.Action == "Notification").ToListAsync();
+        // A minute may turn during the loop: then two entries share the count.
+        Assert.InRange(entries.Count, 1, 2);
+        Assert.Equal(50, entries.Sum(e => e.Details.StartsWith("A notification from", StringComparison.Ordinal) ? 1 : int.Parse(e.Details.Split(' ')[0], CultureInfo.InvariantCulture)));
+        Assert.All(entries, e => Assert.Equal(("from 127.0.0.1", false), (e.Subject, e.Succeeded)));
+    }
+
+    private async Task<string> RefusalAsync()
+    {
+        await using var db = await Database();
+        var entry = Assert.Single(await db.AuditEntries.Where(e => e.Action == "Notification").ToListAsync());
+        Assert.False(entry.Succeeded);
+        return entry.Details;
+    }
+
     /// <summary>An authorization at the sandbox, and the fields of Paygate's notification of it with the shop's order in UserData.</summary>
     private Dictionary<string, string> Authorized(string orderNumber, long? authorized = null)
     {

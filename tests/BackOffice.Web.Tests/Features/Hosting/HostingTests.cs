@@ -38,9 +38,10 @@ public sealed class HostingTests
         app.StartServer();
         using var client = app.CreateLoopbackClient();
 
+        // A proxy passes the public host on and says the scheme (HSTS is never sent for a loopback host).
         using var proxied = new HttpRequestMessage(HttpMethod.Get, "/Account/Login");
         proxied.Headers.Add("X-Forwarded-Proto", "https");
-        proxied.Headers.Add("X-Forwarded-Host", "backoffice.shop.example");
+        proxied.Headers.Host = new Uri(BackOfficeAppFactory.PublicBaseUrl).Host;
         var response = await client.SendAsync(proxied);
         var direct = await client.GetAsync("/Account/Login");
 
@@ -88,6 +89,76 @@ public sealed class HostingTests
         Assert.DoesNotContain("Password", line, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("live https://payment.klarna.com/", line, StringComparison.Ordinal);
         Assert.Contains("sandbox mounted at /sandbox/klarna", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_forged_host_is_answered_400_and_redirects_never_name_a_forwarded_host()
+    {
+        await using var app = new BackOfficeAppFactory { EnvironmentName = "Production", Settings = { ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1" } };
+        app.UseKestrel(0);
+        app.StartServer();
+        using var client = app.CreateLoopbackClient();
+
+        using var forged = new HttpRequestMessage(HttpMethod.Get, "/transactions");
+        forged.Headers.Host = "evil.example";
+        var refused = await client.SendAsync(forged);
+        using var forwarded = new HttpRequestMessage(HttpMethod.Get, "/transactions");
+        forwarded.Headers.Host = new Uri(BackOfficeAppFactory.PublicBaseUrl).Host;
+        forwarded.Headers.Add("X-Forwarded-Host", "evil.example");
+        var redirected = await client.SendAsync(forwarded);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, redirected.StatusCode);
+        Assert.DoesNotContain("evil.example", redirected.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("ftp://backoffice.shop.example/")]
+    [InlineData("https://user:secret@backoffice.shop.example/")]
+    [InlineData("backoffice.shop.example")]
+    public async Task Outside_development_the_app_refuses_to_start_without_a_public_address_it_can_use(string address)
+    {
+        await using var app = new BackOfficeAppFactory { EnvironmentName = "Production", Settings = { ["App:PublicBaseUrl"] = address } };
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("App:PublicBaseUrl", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_hangfire_dashboard_gets_its_own_policy_and_no_other_page_does()
+    {
+        await using var app = new BackOfficeAppFactory();
+        await app.CreateUserAsync("admin-csp@test.local", "Test-Passw0rd!", BackOffice.Web.Features.Users.Roles.Administrator);
+        var client = app.CreateBrowserLikeClient();
+        await client.SignInAsync("admin-csp@test.local", "Test-Passw0rd!");
+
+        var dashboard = await client.GetAsync("/hangfire");
+        var page = await client.GetAsync("/transactions");
+
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Contains("script-src 'self' 'unsafe-inline'", Header(dashboard, "Content-Security-Policy"), StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", Header(page, "Content-Security-Policy").Split(';').Single(d => d.Trim().StartsWith("script-src", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false, "/Account/Manage/EnableAuthenticator?required=true")]
+    [InlineData(true, null)]
+    public async Task Outside_development_administrators_must_set_up_two_factor_sign_in_unless_configured_otherwise(bool optOut, string? sentTo)
+    {
+        await using var app = new BackOfficeAppFactory { EnvironmentName = "Production", Settings = { ["Security:AllowAdministratorsWithoutTwoFactor"] = optOut.ToString() } };
+        await app.CreateUserAsync("admin-2fa@test.local", "Test-Passw0rd!", BackOffice.Web.Features.Users.Roles.Administrator);
+        await app.CreateUserAsync("operator-2fa@test.local", "Test-Passw0rd!", BackOffice.Web.Features.Users.Roles.Operator);
+        var admin = app.CreateBrowserLikeClient();
+        await admin.SignInAsync("admin-2fa@test.local", "Test-Passw0rd!");
+        var clerk = app.CreateBrowserLikeClient();
+        await clerk.SignInAsync("operator-2fa@test.local", "Test-Passw0rd!");
+
+        var page = await admin.GetAsync("/transactions");
+
+        Assert.Equal(sentTo, page.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await clerk.GetAsync("/transactions")).StatusCode);
     }
 
     private static string Header(HttpResponseMessage response, string name) =>

@@ -138,6 +138,19 @@ public sealed class PaymentOptionsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
         Assert.Contains(detail, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("ApiKey realm=\"shop API\", header=\"X-Api-Key\"", Assert.Single(response.Headers.WwwAuthenticate).ToString());
+    }
+
+    [Theory]
+    [InlineData("GET", "api/v1/nothing-here")]
+    [InlineData("POST", "api/v2/channels/demo/payment-options")]
+    public async Task A_path_under_api_that_names_nothing_is_a_json_problem_not_a_page(string method, string path)
+    {
+        var response = await Client(DemoKey).SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("/openapi/v1.json", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -206,6 +219,23 @@ public sealed class PaymentOptionsApiTests : IAsyncLifetime
         Assert.Contains("/api/v1/channels/{code}/payment-options", document, StringComparison.Ordinal);
         Assert.Contains("X-Api-Key", document, StringComparison.Ordinal);
         Assert.DoesNotContain("/Account/KeepAlive", document, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_says_which_fields_a_shop_may_leave_out()
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(await Client(null).GetStringAsync("openapi/v1.json"));
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+        string[] Required(string schema) => schemas.GetProperty(schema).TryGetProperty("required", out var required) ? [.. required.EnumerateArray().Select(r => r.GetString()!)] : [];
+
+        var reservation = Required("ReservationRequest");
+        Assert.DoesNotContain("pClass", reservation);
+        Assert.DoesNotContain("clientIp", reservation);
+        Assert.DoesNotContain("shippingAddress", reservation);
+        Assert.Contains("orderNumber", reservation);
+        Assert.Contains("lines", reservation);
+        Assert.DoesNotContain("company", Required("ApiAddress"));
+        Assert.Contains("street", Required("ApiAddress"));
     }
 
     private HttpClient Client(string? key)
