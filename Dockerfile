@@ -2,6 +2,7 @@
 # Run (Production; see the README for the key-ring certificate and the TLS proxy):
 #        docker run -p 8080:8080 -v backoffice-data:/app/App_Data -v /srv/backoffice/keyring.pfx:/app/keyring.pfx:ro \
 #          -e DataProtection__Certificate__Path=/app/keyring.pfx -e DataProtection__Certificate__Password='...' \
+#          -e App__PublicBaseUrl=https://backoffice.shop.example/ \
 #          -e Seed__AdminEmail=you@shop.example -e Seed__AdminPassword='...' klarna-backoffice
 #        Several instances: add -e Database__Provider=PostgreSql -e ConnectionStrings__BackOffice='Host=...;Database=...'
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build

@@ -72,6 +72,14 @@ public sealed class AppProcess : IAsyncDisposable
 
     public int Count(string text) => Output.Count(line => line.Contains(text, StringComparison.Ordinal));
 
+    /// <summary>Waits until the app has exited by itself, and answers its exit code.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan timeout)
+    {
+        using var waiting = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(waiting.Token);
+        return process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!process.HasExited)

@@ -36,4 +36,30 @@ public sealed class UserJourneyTests(BrowserAppFixture app)
         await Expect(users.Row("otto@shop.example")).ToContainTextAsync("Active");
         Assert.Empty(app.PolicyViolations);
     }
+
+    [Fact]
+    public async Task An_operator_demoted_by_an_administrator_loses_the_money_buttons_of_the_page_still_open_within_seconds()
+    {
+        var id = await app.ReserveAsync("E2E-DEMOTED-1");
+        await app.CreateUserAsync("dora@shop.example", "dora's long passphrase", "Operator");
+        var dora = await app.NewPageAsync();
+        await new LoginPage(dora).GotoAsync();
+        await new LoginPage(dora).SubmitAsync("dora@shop.example", "dora's long passphrase");
+        await new ShellPage(dora).WaitUntilInteractiveAsync();
+        await dora.GotoAsync($"transactions/{id}");
+        await new ShellPage(dora).WaitUntilInteractiveAsync();
+        var capture = new TransactionPage(dora).Action("Capture");
+        await Expect(capture).ToBeVisibleAsync();
+
+        // The administrator, in a browser of their own.
+        var admin = await app.NewPageAsync();
+        await new LoginPage(admin).SignInAsAdministratorAsync();
+        var users = new UsersPage(admin);
+        await users.GotoAsync();
+        await users.ChangeRoleAsync("dora@shop.example", "Viewer");
+
+        // Dora's page checks her account every few seconds (Session:RevalidationInterval): it closes, and with it the button.
+        await Expect(capture).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        await Expect(dora).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Account/Login"), new() { Timeout = 15_000 });
+    }
 }

@@ -15,6 +15,15 @@ public sealed class UsersPage(IPage page)
 
     public ILocator Row(string email) => page.GetByRole(AriaRole.Row).Filter(new() { HasText = email });
 
+    /// <summary>Gives the user another role through the row's menu, confirming the question.</summary>
+    public async Task ChangeRoleAsync(string email, string role)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Actions for {email}" }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = $"Make {role}" }).ClickAsync();
+        await Dialog.GetByRole(AriaRole.Button, new() { Name = "Yes" }).ClickAsync();
+        await Expect(Row(email)).ToContainTextAsync(role);
+    }
+
     /// <summary>Creates a user (Operator, the dialog's default) and answers the set-password link shown once.</summary>
     public async Task<string> CreateOperatorAsync(string email, string displayName)
     {

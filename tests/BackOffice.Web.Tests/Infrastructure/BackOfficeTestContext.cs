@@ -64,6 +64,9 @@ public abstract class BackOfficeTestContext : BunitContext, IAsyncLifetime
         signedInUser.User = new ClaimsPrincipal(new ClaimsIdentity(claims, "Test"));
     }
 
+    /// <summary>Signs in a real member of staff (<see cref="BackOfficeAppFactory.Staff"/>), for pages whose services check the database.</summary>
+    protected void SignInAs(ClaimsPrincipal user) => signedInUser.User = user;
+
     protected void SignInAs(string name, params string[] roles)
     {
         var claims = roles.Select(role => new Claim(ClaimTypes.Role, role)).Prepend(new Claim(ClaimTypes.Name, name));

@@ -29,7 +29,7 @@ public sealed record SetPasswordLink(string Email, Uri Link, DateTimeOffset Expi
 /// The Users page's service: administrators create staff accounts (which set their own password through a one-time
 /// link valid 24 hours), change roles, lock, deactivate and send new links. The last active administrator can never
 /// be demoted, locked or deactivated. Every change is audited; a change that should end sessions renews the security
-/// stamp, so open pages and cookies stop working within a minute.
+/// stamp, so open pages close within seconds and cookies stop working within a minute; services check the role at once.
 /// </summary>
 public sealed partial class UserAdministration(
     UserManager<ApplicationUser> users,
@@ -126,7 +126,7 @@ public sealed partial class UserAdministration(
     {
         user.DeactivatedAt = time.GetUtcNow();
         Succeeded(await users.UpdateSecurityStampAsync(user));
-        return new Message("Deactivated; its sessions end within a minute.");
+        return new Message("Deactivated; its open pages close within seconds.");
     });
 
     public async Task ReactivateAsync(ClaimsPrincipal admin, string userId) => await ChangeAsync(admin, userId, null, "User reactivated", async user =>

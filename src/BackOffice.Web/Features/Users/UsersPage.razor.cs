@@ -73,16 +73,16 @@ public sealed partial class UsersPage
     }
 
     private Task ChangeRoleAsync(UserRow row, string role) =>
-        RunAsync(row, L["Give {0} the role {1}? Their open pages stop working within a minute; they sign in again.", row.Email, L[role]],
+        RunAsync(row, L["Give {0} the role {1}? Their open pages stop working within seconds; they sign in again.", row.Email, L[role]],
             (administration, user) => administration.ChangeRoleAsync(user, row.Id, role));
 
     private Task LockAsync(UserRow row) =>
-        RunAsync(row, L["Lock {0}? Their open pages stop working within a minute.", row.Email], (administration, user) => administration.LockAsync(user, row.Id));
+        RunAsync(row, L["Lock {0}? Their open pages stop working within seconds.", row.Email], (administration, user) => administration.LockAsync(user, row.Id));
 
     private Task UnlockAsync(UserRow row) => RunAsync(row, null, (administration, user) => administration.UnlockAsync(user, row.Id));
 
     private Task DeactivateAsync(UserRow row) =>
-        RunAsync(row, L["Deactivate {0}? They can no longer sign in, and their open pages stop working within a minute.", row.Email],
+        RunAsync(row, L["Deactivate {0}? They can no longer sign in, and their open pages stop working within seconds.", row.Email],
             (administration, user) => administration.DeactivateAsync(user, row.Id));
 
     private Task ReactivateAsync(UserRow row) => RunAsync(row, null, (administration, user) => administration.ReactivateAsync(user, row.Id));

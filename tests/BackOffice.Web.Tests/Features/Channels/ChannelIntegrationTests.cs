@@ -205,7 +205,12 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
         var conflict = await Assert.ThrowsAsync<BusinessRuleException>(() =>
             channels.SaveServiceAsync(Admin, "demo", ServiceKind.Invoice, new PaymentServiceSettings(true, 1397, false, false, false, InvoiceShipment.Mail), null, stale));
 
+        var current = (await channels.FindAsync("demo"))!.Invoice;
+        var longSecret = await Assert.ThrowsAsync<BusinessRuleException>(() =>
+            channels.SaveServiceAsync(Admin, "demo", ServiceKind.Invoice, current.Settings, new string('s', 2000), current.Version));
+
         Assert.Contains("Someone else changed", conflict.Message.ToString(), StringComparison.Ordinal);
+        Assert.Equal("A shared secret has at most 200 characters.", longSecret.Message);
         var demo = await channels.FindAsync("demo");
         Assert.Equal("Demo shop", demo!.Name);
         Assert.Equal(1396, demo.Invoice.Settings.MerchantId);

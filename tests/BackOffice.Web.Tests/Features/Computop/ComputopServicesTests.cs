@@ -66,9 +66,12 @@ public sealed class ComputopServicesTests : IAsyncLifetime
     [InlineData("KP_DemoShop", "ftp://paygate.example", null, null, "is not a web address")]
     [InlineData("KP_DemoShop", null, " ", null, "An HMAC key cannot be blank.")]
     [InlineData("KP_DemoShop", null, null, "abc", "The Blowfish password is not one Paygate uses")]
+    [InlineData("KP_DemoShop", "https://paygate.example/LONG", null, null, "A web address has at most 200 characters.")]
+    [InlineData("KP_DemoShop", null, "LONG", null, "An HMAC key has at most 200 characters.")]
     public async Task Bad_settings_are_refused_and_change_nothing(string merchantId, string? baseUrl, string? hmac, string? blowfish, string refusal)
     {
         var before = await Services.FindAsync(ComputopOrders.Channel);
+        (baseUrl, hmac) = (baseUrl?.Replace("LONG", new string('p', 2000), StringComparison.Ordinal), hmac?.Replace("LONG", new string('k', 2000), StringComparison.Ordinal));
 
         var error = await Assert.ThrowsAsync<BusinessRuleException>(() =>
             Services.SaveAsync(Admin, ComputopOrders.Channel, new ComputopServiceSettings(true, merchantId, false, baseUrl), hmac, blowfish, before.Version));

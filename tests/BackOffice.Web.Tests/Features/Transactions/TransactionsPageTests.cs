@@ -30,7 +30,7 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
     async Task IAsyncLifetime.InitializeAsync()
     {
         app.CreateClient();
-        SignInAs("operator@test.local", Roles.Operator);
+        SignInAs(app.Staff(Roles.Operator));
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
         var channel = await db.Channels.SingleAsync(c => c.Code == "demo");
         db.Transactions.AddRange(Enumerable.Range(0, 60).Select(i => TransactionTests.New(channelId: channel.Id, orderNumber: $"P-{i:00}",
@@ -128,6 +128,48 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
         // Every transaction here was made on 20 November.
         page.WaitForAssertion(() => Assert.Contains("Keine Transaktion passt.", page.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
         Assert.Equal("?from=2026-11-21", AddressQuery());
+    }
+
+    [Fact]
+    public void An_english_user_types_a_date_as_iso_8601_as_the_list_shows_dates()
+    {
+        var page = Render<TransactionsPage>();
+        page.WaitForAssertion(() => Assert.Equal("1–25 of 60", Position(page)));
+        var label = page.FindAll("label").Single(l => l.TextContent.Trim() == "Created from");
+
+        page.Find($"#{label.GetAttribute("for")}").Change("2026-11-21");
+
+        page.WaitForAssertion(() => Assert.Contains("No transaction matches.", page.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+        Assert.Equal("?from=2026-11-21", AddressQuery());
+    }
+
+    [Fact]
+    public void A_cleared_amount_filter_is_no_filter_and_no_mistake()
+    {
+        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("transactions?currency=EUR");
+        var page = Render<TransactionsPage>();
+        page.WaitForAssertion(() => Assert.Contains(page.FindAll("label"), l => l.TextContent.Trim() == "Amount from"), TimeSpan.FromSeconds(5));
+        var field = page.Find($"#{page.FindAll("label").Single(l => l.TextContent.Trim() == "Amount from").GetAttribute("for")}");
+
+        field.Input("1000.00");
+        page.WaitForAssertion(() => Assert.Equal("?currency=EUR&min=100000", AddressQuery()), TimeSpan.FromSeconds(5));
+        page.Find($"#{page.FindAll("label").Single(l => l.TextContent.Trim() == "Amount from").GetAttribute("for")}").Input("");
+
+        page.WaitForAssertion(() => Assert.Equal("?currency=EUR", AddressQuery()), TimeSpan.FromSeconds(5));
+        Assert.DoesNotContain("Enter an amount", page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_search_longer_than_anything_it_could_find_is_refused_with_a_message_and_not_written_into_the_address()
+    {
+        var page = Render<TransactionsPage>();
+        page.WaitForAssertion(() => Assert.Equal("1–25 of 60", Position(page)));
+
+        Search(page, new string('x', 10_000));
+
+        page.WaitForAssertion(() => Assert.Contains("A search is at most 100 characters.", page.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+        Assert.Equal("1–25 of 60", Position(page));
+        Assert.DoesNotContain("xxxx", AddressQuery(), StringComparison.Ordinal);
     }
 
     [Fact]

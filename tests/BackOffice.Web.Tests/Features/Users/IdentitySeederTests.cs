@@ -36,6 +36,7 @@ public sealed class IdentitySeederTests
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         Assert.False(await users.Users.AnyAsync());
         Assert.True(await scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>().RoleExistsAsync(Roles.Viewer));
+        Assert.Contains(app.Logs.Messages, m => m.Contains("Nobody can sign in", StringComparison.Ordinal) && m.Contains("Seed:AdminPassword", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -126,12 +126,13 @@ public sealed partial class UserAdministrationTests : IAsyncLifetime
 
         var self = await Assert.ThrowsAsync<BusinessRuleException>(() => Administration(a => Done(a.LockAsync(admin, seeded.Id))));
         await Administration(a => Done(a.DeactivateAsync(admin, other.Id)));
-        var last = await Assert.ThrowsAsync<BusinessRuleException>(() => Administration(a => Done(a.ChangeRoleAsync(otherAdmin, seeded.Id, Roles.Viewer))));
-        var lastLock = await Assert.ThrowsAsync<BusinessRuleException>(() => Administration(a => Done(a.LockAsync(otherAdmin, seeded.Id))));
+        // The other administrator is deactivated: its open page can no longer act at all.
+        var last = await Assert.ThrowsAsync<AccessRefusedException>(() => Administration(a => Done(a.ChangeRoleAsync(otherAdmin, seeded.Id, Roles.Viewer))));
+        var lastLock = await Assert.ThrowsAsync<AccessRefusedException>(() => Administration(a => Done(a.LockAsync(otherAdmin, seeded.Id))));
 
         Assert.Contains("yourself", self.Message, StringComparison.Ordinal);
-        Assert.Contains("last active administrator", last.Message, StringComparison.Ordinal);
-        Assert.Contains("last active administrator", lastLock.Message, StringComparison.Ordinal);
+        Assert.Contains("Your account was deactivated", last.Message, StringComparison.Ordinal);
+        Assert.Contains("Your account was deactivated", lastLock.Message, StringComparison.Ordinal);
         Assert.Equal(Roles.Administrator, (await RowAsync(IdentitySeeder.DefaultAdminEmail)).Role);
         await Administration(a => Done(a.ReactivateAsync(admin, other.Id)));
         await Administration(a => Done(a.ChangeRoleAsync(admin, other.Id, Roles.Operator)));
@@ -174,6 +175,22 @@ public sealed partial class UserAdministrationTests : IAsyncLifetime
         Assert.Contains("locked until 2026-11-25 09:15 UTC", locked, StringComparison.Ordinal);
         Assert.Equal(UserStatus.Locked, row.Status);
         await app.CreateBrowserLikeClient().SignInAsync(user.Email, Password);
+    }
+
+    [Theory]
+    [InlineData("deactivated")]
+    [InlineData("locked")]
+    public async Task The_state_of_an_account_is_told_only_to_whoever_knows_its_password(string state)
+    {
+        var user = await ActiveUserAsync($"secret-{state.Length}@shop.example", Roles.Viewer);
+        await Administration(a => Done(state == "locked" ? a.LockAsync(admin, user.Id) : a.DeactivateAsync(admin, user.Id)));
+
+        var guessed = await SubmitLoginAsync(app.CreateBrowserLikeClient(), user.Email, "a guessed password");
+        var known = await SubmitLoginAsync(app.CreateBrowserLikeClient(), user.Email, Password);
+
+        Assert.Contains("Invalid login attempt", guessed, StringComparison.Ordinal);
+        Assert.DoesNotContain(state, guessed, StringComparison.Ordinal);
+        Assert.Contains(state == "locked" ? "until an administrator unlocks it" : "deactivated", known, StringComparison.Ordinal);
     }
 
     [Fact]
