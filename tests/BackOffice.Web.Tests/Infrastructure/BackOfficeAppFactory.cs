@@ -105,6 +105,17 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
         return await scope.ServiceProvider.GetRequiredService<SignInManager<ApplicationUser>>().CreateUserPrincipalAsync(user);
     }
 
+    /// <summary>Starts the app on a free loopback port: real HTTP, which the sandboxes mounted in it need.</summary>
+    public BackOfficeAppFactory StartOnLoopback()
+    {
+        UseKestrel(0);
+        StartServer();
+        return this;
+    }
+
+    /// <summary>The control API of the Klarna sandbox mounted in the app (started with <see cref="StartOnLoopback"/>).</summary>
+    public BackOffice.Klarna.Sandbox.SandboxControlClient KlarnaSandbox => new(new HttpClient { BaseAddress = new Uri(ClientOptions.BaseAddress, "/sandbox/klarna/") });
+
     public T Service<T>() where T : notnull => Services.CreateScope().ServiceProvider.GetRequiredService<T>();
 
     public HttpClient CreateBrowserLikeClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });

@@ -13,6 +13,7 @@ namespace BackOffice.Web.Tests.Infrastructure;
 public sealed class TestDatabase : IAsyncDisposable
 {
     private static readonly Lazy<string> Template = new(CreateTemplate);
+    private static readonly Lazy<string> SqliteTemplate = new(CreateSqliteTemplate);
     private readonly string? sqliteFile;
     private readonly string? postgresName;
 
@@ -42,9 +43,11 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>A database on this run's provider.</summary>
     public static TestDatabase Create() => IsPostgreSql ? CreatePostgreSql() : CreateSqlite();
 
+    /// <summary>A copy of a SQLite file migrated once per test run: the app finds its migrations applied.</summary>
     public static TestDatabase CreateSqlite()
     {
         var file = Path.Combine(Path.GetTempPath(), $"backoffice-test-{Guid.NewGuid():N}.db");
+        File.Copy(SqliteTemplate.Value, file);
         return new TestDatabase($"Data Source={file}", file, null);
     }
 
@@ -97,6 +100,21 @@ public sealed class TestDatabase : IAsyncDisposable
             db.Database.Migrate();
         NpgsqlConnection.ClearAllPools();
         return name;
+    }
+
+    /// <summary>
+    /// Migrated once per test run with a rollback journal, so that the one file holds everything when it is copied (the
+    /// app switches each copy to WAL when it opens it).
+    /// </summary>
+    private static string CreateSqliteTemplate()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"backoffice-template-{Environment.ProcessId}-{Guid.NewGuid():N}.db");
+        var options = new DbContextOptionsBuilder<SqliteBackOfficeDbContext>().UseSqlite($"Data Source={file};Pooling=False")
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)).Options;
+        using (var db = new SqliteBackOfficeDbContext(options))
+            db.Database.Migrate();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(file);
+        return file;
     }
 
     private static void Execute(string sql)

@@ -74,7 +74,7 @@ public sealed partial class UserAdministration(
             throw new BusinessRuleException("Choose a role: {0}.", string.Join(", ", Roles.All));
         if (displayName.Length is 0 or > 100)
             throw new BusinessRuleException("Enter a display name of 1 to 100 characters.");
-        if (email.Length > 256 || !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email))
+        if (!FieldRules.IsEmail(email))
             throw new BusinessRuleException("'{0}' is not an e-mail address.", email);
         if (await users.FindByEmailAsync(email) is not null)
             throw new BusinessRuleException("There is a user {0} already.", email);

@@ -101,9 +101,7 @@ public sealed partial class RateLimitTests
         var app = new BackOfficeAppFactory();
         foreach (var (key, value) in settings)
             app.Settings[key] = value;
-        app.UseKestrel(0);
-        app.StartServer();
-        return app;
+        return app.StartOnLoopback();
     }
 
     private static void AssertRetryAfter(HttpResponseMessage response)

@@ -41,9 +41,7 @@ public sealed class MoneyModelTests(ITestOutputHelper output) : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        app.UseKestrel(0);
-        app.StartServer();
-        sandbox = new SandboxControlClient(new HttpClient { BaseAddress = new Uri(app.ClientOptions.BaseAddress, "/sandbox/klarna/") });
+        sandbox = app.StartOnLoopback().KlarnaSandbox;
         return Task.CompletedTask;
     }
 
