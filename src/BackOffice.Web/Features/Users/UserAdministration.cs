@@ -161,8 +161,9 @@ public sealed partial class UserAdministration(
             return;
         var subject = user.Email ?? user.Id;
         var since = time.GetUtcNow().AddHours(-1);
-        var recent = await db.AuditEntries.Where(a => a.Action == LinkRequested && a.Subject == subject).Select(a => a.At).ToListAsync();
-        if (recent.Count(at => at > since) >= ForgotPasswordLinksPerHour)
+        var latest = await db.AuditEntries.Where(a => a.Action == LinkRequested && a.Subject == subject)
+            .OrderByDescending(a => a.Id).Take(ForgotPasswordLinksPerHour).Select(a => a.At).ToListAsync();
+        if (latest.Count == ForgotPasswordLinksPerHour && latest.All(at => at > since))
         {
             LogTooManyLinks(subject);
             return;
