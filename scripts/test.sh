@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test project on SQLite, then the integration tests again on PostgreSQL (a throwaway server, see
-# scripts/postgres.sh). Installs Debian's Chromium and PostgreSQL when they are missing.
-# The last line is the total over all runs: "N passed, N failed[, N skipped]".
+# Builds once, then runs every test project on SQLite and, at the same time, the integration tests again on
+# PostgreSQL (a throwaway server, see scripts/postgres.sh). Installs Debian's Chromium and PostgreSQL when they are
+# missing. Ends with the time taken, the 15 slowest tests and, as the last line, the total over all runs:
+# "N passed, N failed[, N skipped]".
 set -uo pipefail
 cd "$(dirname "$0")/.."
+started=$(date +%s)
 
 if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then
   echo "Installing Chromium for the end-to-end tests..."
@@ -15,15 +17,32 @@ fi
 
 source scripts/postgres.sh
 postgres_start || { echo "Could not start PostgreSQL for the tests." >&2; exit 1; }
-trap postgres_stop EXIT
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-log=$(mktemp)
-dotnet test BackOffice.sln --nologo 2>&1 | tee "$log"
+results=$(mktemp -d)
+trap 'postgres_stop; rm -rf "$results"' EXIT
+
+dotnet build BackOffice.sln --nologo -v q > "$results/build.log" 2>&1 || { cat "$results/build.log"; echo "0 passed, 1 failed"; exit 1; }
+# The integration tests on PostgreSQL run beside the rest: each spends much of its time waiting (for a browser, a
+# sandbox, a database), so the two passes share the two cores.
+BACKOFFICE_TEST_DATABASE=PostgreSql dotnet test tests/BackOffice.Web.Tests --no-build --nologo \
+  --logger "trx;LogFileName=postgresql.trx" --results-directory "$results" > "$results/postgresql.log" 2>&1 &
+postgresql=$!
+dotnet test BackOffice.sln --no-build --nologo --logger trx --results-directory "$results" 2>&1 | tee "$results/tests.log"
 status=${PIPESTATUS[0]}
+wait "$postgresql" || status=1
 echo "Integration tests on PostgreSQL:"
-BACKOFFICE_TEST_DATABASE=PostgreSql dotnet test tests/BackOffice.Web.Tests --no-build --nologo 2>&1 | tee -a "$log"
-[ "${PIPESTATUS[0]}" -ne 0 ] && status=1
+cat "$results/postgresql.log"
+log="$results/all.log"
+cat "$results/tests.log" "$results/postgresql.log" > "$log"
+
+elapsed=$(( $(date +%s) - started ))
+echo "Time: $(( elapsed / 60 )) min $(( elapsed % 60 )) s. The 15 slowest tests:"
+# Each result in the trx files: testName="..." ... duration="hh:mm:ss.fffffff".
+cat "$results"/*.trx 2>/dev/null | grep -oE '<UnitTestResult [^>]*' \
+  | sed -E 's/.*testName="([^"]*)".*duration="([0-9]+):([0-9]+):([0-9.]+)".*/\2 \3 \4 \1/' \
+  | awk '{ seconds = $1 * 3600 + $2 * 60 + $3; $1 = $2 = $3 = ""; printf "%8.1f s %s\n", seconds, substr($0, 4) }' \
+  | sort -rn | head -15 | sed 's/&quot;/"/g; s/&amp;/\&/g'
 
 grep -oE 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$log" | tr -d ' ' | awk -F'[:,]' '
   { failed += $2; passed += $4; skipped += $6 }
@@ -32,5 +51,4 @@ grep -oE 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$log" | tr -d ' '
     if (skipped > 0) line = line ", " skipped " skipped"
     print line
   }'
-rm -f "$log"
 exit "$status"
