@@ -321,13 +321,12 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
         args.ExpectAtLeast(5);
         var eid = args.Int(0, "eid");
         var invno = args.Text(1, "invno");
-        var artnos = args.Array(2, "artnos");
         var merchant = Merchant(eid);
-        var articles = Articles(artnos);
-        Verify(args.Text(4, "digest"), KlarnaDigest.Text.CreditPart(eid, invno, articles.Select(a => new ArticleQuantity(a.ArticleNumber, a.Quantity)), merchant.Secret));
+        var articles = CreditedArticles(args);
+        Verify(args.Text(4, "digest"), KlarnaDigest.Text.CreditPart(eid, invno, articles.Signed.Select(a => new ArticleQuantity(a.ArticleNumber, a.Quantity)), merchant.Secret));
 
         var invoice = ExistingInvoice(eid, invno);
-        var credits = articles.Select(a => (Line: invoice.Lines.FirstOrDefault(l => l.ArticleNumber == a.ArticleNumber), a.Quantity)).ToList();
+        var credits = articles.Credited.Select(a => (Line: invoice.Lines.FirstOrDefault(l => l.ArticleNumber == a.ArticleNumber), a.Quantity)).ToList();
         if (credits.Any(c => c.Line is null))
             throw new SandboxFault(KlarnaFaultCode.UnknownArtNo);
         var amount = credits.Sum(c => c.Line!.UnitPrice * c.Quantity);
@@ -662,6 +661,22 @@ public sealed class KlarnaSandbox(IOptionsMonitor<SandboxOptions> options, TimeP
         string Field(string name) => address.TryGetValue(name, out var value) ? XmlRpcConvert.ToText(value) : "";
         return new SandboxAddressView(Field("fname"), Field("lname"), Field("company"), Field("careof"), Field("street"),
             Field("house_number"), Field("house_extension"), Field("zip"), Field("city"), Field("email"));
+    }
+
+    /// <summary>
+    /// What credit_part credits, and the articles its digest covers. Klarna's own clients send an empty artnos (PHP
+    /// writes an empty array as an empty struct) with the lines to credit in the goods list after flags; the digest then
+    /// covers no article. Otherwise artnos names them.
+    /// </summary>
+    private static (List<(string ArticleNumber, int Quantity)> Credited, List<(string ArticleNumber, int Quantity)> Signed) CreditedArticles(SandboxArguments args)
+    {
+        var artnos = args.Array(2, "artnos");
+        if (artnos.Count > 0 || !args.Has(6))
+        {
+            var articles = Articles(artnos);
+            return (articles, articles);
+        }
+        return ([.. GoodsLines(args.Array(6, "goods_list")).Lines.Select(l => (l.ArticleNumber, l.Quantity))], []);
     }
 
     private static List<(string ArticleNumber, int Quantity)> Articles(object artnos)

@@ -1,3 +1,4 @@
+using BackOffice.Klarna.XmlRpc;
 using BackOffice.Klarna.Tests.Infrastructure;
 
 namespace BackOffice.Klarna.Tests.Sandbox;
@@ -30,6 +31,27 @@ public sealed class InvoiceContractTests(SandboxHost sandbox) : IClassFixture<Sa
         await Expect.Fault(KlarnaFaultCode.InvoiceBadStatus, () => gateway.CreditPartAsync(sandbox.Merchant, invno, [new("A1", 1)]));
         await Expect.Fault(KlarnaFaultCode.UnknownArtNo, () => gateway.CreditPartAsync(sandbox.Merchant, invno, [new("ZZ", 1)]));
         await Expect.Fault(KlarnaFaultCode.ArtNos, () => gateway.CreditPartAsync(sandbox.Merchant, invno, [new("A1", 0)]));
+    }
+
+    [Fact]
+    public async Task Credit_part_takes_the_lines_from_the_goods_list_when_artnos_is_empty_as_klarnas_own_clients_send_it()
+    {
+        var (rno, invno) = await CapturedAsync();
+        // Klarna's PHP client: artnos an empty array (written as an empty struct), flags, and the goods list to credit;
+        // the digest then covers no article.
+        var goods = new Dictionary<string, object> { ["goods"] = new Dictionary<string, object> { ["artno"] = "A1", ["title"] = "Shirt", ["price"] = 1000, ["vat"] = 19.0, ["discount"] = 0.0, ["flags"] = 32 }, ["qty"] = 1 };
+        var call = XmlRpcCodec.EncodeCall("credit_part",
+        [
+            "4.1", "php:api:2.4.3", SandboxHost.Eid, invno, new Dictionary<string, object>(), "",
+            KlarnaDigest.Of($"{SandboxHost.Eid}:{invno}:{SandboxHost.Secret}"), 0, new object[] { goods },
+        ]);
+
+        using var http = new HttpClient { BaseAddress = sandbox.BaseAddress };
+        var answer = XmlRpcCodec.ReadResponse(await (await http.PostAsync("", new ByteArrayContent(call))).Content.ReadAsStreamAsync());
+
+        Assert.Null(answer.Fault);
+        Assert.Equal(invno, answer.Value);
+        Assert.Equal(1000, Assert.Single((await sandbox.Control.ReservationAsync(rno))!.Invoices).Credited);
     }
 
     [Fact]
