@@ -89,7 +89,8 @@ public static class ComputopSandboxEndpoints
         {
             return ComputopSandbox.Refusal(merchant.MerchantId, ComputopSandbox.DataBad, e.Message);
         }
-        if (!string.Equals(fields.GetValueOrDefault("MerchantID"), merchant.MerchantId, StringComparison.Ordinal))
+        // Paygate takes the MerchantID in the clear alone, as two production plugins send it; one inside Data must agree.
+        if (fields.GetValueOrDefault("MerchantID") is { } inside && !string.Equals(inside, merchant.MerchantId, StringComparison.Ordinal))
             return ComputopSandbox.Refusal(merchant.MerchantId, ComputopSandbox.DataBad, "the MerchantID in Data is not the one outside");
         long? amount = long.TryParse(fields.GetValueOrDefault("Amount"), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
         var expected = PaygateMac.OfRequest(merchant.HmacKey, fields.GetValueOrDefault("PayID"), fields.GetValueOrDefault("TransID"), merchant.MerchantId, amount, fields.GetValueOrDefault("Currency"));

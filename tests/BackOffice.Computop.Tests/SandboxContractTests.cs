@@ -179,6 +179,31 @@ public sealed class SandboxContractTests : IAsyncLifetime
         Assert.Equal(0, (await PaymentAsync(payment.PayId)).Captured);
     }
 
+    [Theory]
+    [InlineData(null, "0")]
+    [InlineData("KP_OtherShop", ComputopSandbox.DataBad)]
+    public async Task A_capture_with_the_merchant_id_only_in_the_clear_is_taken_as_paygate_takes_it_and_another_inside_is_refused(string? inside, string code)
+    {
+        var payment = await AuthorizeAsync(4990);
+        List<KeyValuePair<string, string>> fields =
+        [
+            new("PayID", payment.PayId), new("TransID", payment.TransId), new("Amount", "1000"), new("Currency", "EUR"), new("ReqId", "CLEAR-1"),
+            new("MAC", PaygateMac.OfRequest(Merchant.HmacKey, payment.PayId, payment.TransId, Merchant.MerchantId, 1000, "EUR")),
+        ];
+        if (inside is not null)
+            fields.Insert(0, new("MerchantID", inside));
+        var (len, data) = PaygateCipher.Encrypt(PaygateFields.Write(fields), Merchant.BlowfishPassword);
+
+        using var http = new HttpClient { BaseAddress = baseAddress };
+        var response = await http.PostAsync("capture.aspx", new FormUrlEncodedContent(
+            [new("MerchantID", Merchant.MerchantId), new("Len", len.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("Data", data)]));
+        var answer = new PaygateAnswer(PaygateMessage.Open(PaygateFields.Read((await response.Content.ReadAsStringAsync()).Trim())
+            .ToDictionary(f => f.Key, f => Uri.UnescapeDataString(f.Value), StringComparer.OrdinalIgnoreCase), Merchant.BlowfishPassword));
+
+        Assert.StartsWith(code, answer.Code, StringComparison.Ordinal);
+        Assert.Equal(inside is null ? 1000 : 0, (await PaymentAsync(payment.PayId)).Captured);
+    }
+
     [Fact]
     public async Task A_wrong_mac_an_unknown_merchant_or_an_unknown_payment_is_refused_and_nothing_happens()
     {
