@@ -69,7 +69,10 @@ public abstract class ComputopAction(OperationKind kind, string reason = "") : M
                 new Message("Computop refused it: {0} (code {1}); nothing happened.", answer.Description ?? "", answer.Code ?? ""),
                 int.TryParse(answer.Code, NumberStyles.None, CultureInfo.InvariantCulture, out var code) ? code : 0,
                 $"{answer.Code} {answer.Description}"),
-            _ => throw new ComputopOutcomeUnknownException(Kind.ToString(), $"Paygate answered {answer.Status} {answer.Code}: the final status follows later"),
+            PaygateOutcome.Pending => throw new ProviderPendingException(new Message(
+                "Computop answered that it is pending ({0} {1}): its final status follows. Reconcile the transaction once Computop has decided; an inquiry shows whether it happened.",
+                answer.Status ?? "", answer.Code ?? "")),
+            _ => throw new ComputopOutcomeUnknownException(Kind.ToString(), $"Paygate answered {answer.Status} {answer.Code}, which says neither done nor refused"),
         };
     }
 }

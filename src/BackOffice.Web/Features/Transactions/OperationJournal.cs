@@ -200,6 +200,10 @@ public sealed class OperationJournal(
                     operation.Fail(now, refused.Code, refused.FaultText);
                     transaction.EndOperation(operation.Id);
                     break;
+                case ProviderPendingException pending:
+                    message = pending.Text;
+                    operation.MarkUnknown(now, pending.Text);
+                    break;
                 default:
                     message = operation.RequestId is { } requestId
                         ? new Message("{0}'s answer never arrived, so it is not known whether this happened. Reconcile the transaction: an inquiry shows whether it did, and if not it is sent again with the same request ID {1}. ({2})", PaymentProviders.NameOf(transaction.Provider), requestId, failure.Message)

@@ -228,6 +228,22 @@ public sealed class ComputopMoneyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pending_answer_is_told_as_pending_not_as_lost_and_reconciling_settles_it()
+    {
+        var id = await app.AuthorizeAsync("KP-11");
+        app.Sandbox().Traffic.Inject(new SandboxInjection("capture", SandboxFailure.Fault, 60000001));
+
+        var outcome = await Transactions.CaptureAsync(Clerk, id, CaptureRequest.Remaining());
+
+        Assert.Equal(OperationState.Unknown, outcome.State);
+        Assert.StartsWith("Computop answered that it is pending", outcome.Message.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("never arrived", outcome.Message.ToString(), StringComparison.Ordinal);
+        var reconciled = await Transactions.ReconcileAsync(Clerk, id);
+        Assert.True(reconciled.Succeeded, reconciled.Message.ToString());
+        await app.AssertBooksAgreeAsync(id);
+    }
+
+    [Fact]
     public async Task The_status_job_settles_a_computop_operation_of_unknown_outcome_by_itself()
     {
         var id = await app.AuthorizeAsync("KP-11");
