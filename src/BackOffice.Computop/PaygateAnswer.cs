@@ -56,6 +56,14 @@ public sealed record PaygateAnswer(IReadOnlyDictionary<string, string> Fields)
         _ => PaygateOutcome.Unknown,
     } : PaygateOutcome.Unknown;
 
+    /// <summary>
+    /// An inquiry about a payment Paygate does not have. Paygate documents it by its words (Status FAILED, Description
+    /// PAYMENT NOT FOUND), not by a code; the sandbox answers with its own code as well.
+    /// </summary>
+    public bool IsPaymentNotFound =>
+        Code == PaygateCodes.PaymentNotFound
+        || Outcome == PaygateOutcome.Refused && !IsFatal && string.Equals(Description?.Trim(), "PAYMENT NOT FOUND", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>A <c>4…</c> code: the request itself is wrong (configuration or code), not the payment's state.</summary>
     public bool IsFatal => Code is ['4', ..];
 

@@ -11,6 +11,16 @@ public sealed class ComputopClientTests
     private static readonly PaygateCredentials Merchant = new("KP_TestShop", "hmac-key-for-docs-only", "bf-Key-4-docs");
     private const string PayId = "0123456789abcdef0123456789abcdef";
 
+    [Theory]
+    [InlineData("FAILED", "21000002", "PAYMENT NOT FOUND", true)]
+    [InlineData("FAILED", "29990008", "PAYMENT NOT FOUND", true)]
+    [InlineData("FAILED", "21000002", "Payment not found ", true)]
+    [InlineData("FAILED", "40010002", "PAYMENT NOT FOUND", false)]
+    [InlineData("FAILED", "21000002", "Amount too high", false)]
+    [InlineData("OK", "00000000", "success", false)]
+    public void An_unknown_payment_is_known_by_paygates_documented_words_or_the_sandboxs_code(string status, string code, string description, bool notFound) =>
+        Assert.Equal(notFound, new PaygateAnswer(new Dictionary<string, string> { ["Status"] = status, ["Code"] = code, ["Description"] = description }).IsPaymentNotFound);
+
     [Fact]
     public async Task A_capture_posts_merchant_len_and_data_with_its_mac_and_reads_the_encrypted_answer()
     {

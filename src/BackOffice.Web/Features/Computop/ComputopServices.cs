@@ -107,9 +107,11 @@ public sealed partial class ComputopServices(
         {
             return (false, new Message("Paygate could not be reached: {0}", e.InnerException?.Message ?? e.Message));
         }
+        // Paygate read the request and looked for the payment: the MerchantID, the password and the MAC passed.
+        if (answer.IsPaymentNotFound)
+            return (true, new Message("Paygate answered for merchant {0}: the MerchantID, the Blowfish password and the HMAC key work.", credentials.MerchantId));
         return answer.Code switch
         {
-            PaygateCodes.PaymentNotFound => (true, new Message("Paygate answered for merchant {0}: the MerchantID, the Blowfish password and the HMAC key work.", credentials.MerchantId)),
             PaygateCodes.UnknownMerchant => (false, new Message("Paygate does not know the merchant {0}.", credentials.MerchantId)),
             PaygateCodes.DataBad => (false, new Message("Paygate could not read the request: check the Blowfish password.")),
             PaygateCodes.MacBad => (false, new Message("Paygate refused the MAC: check the HMAC key.")),
