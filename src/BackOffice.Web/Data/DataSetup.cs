@@ -65,11 +65,43 @@ internal static class DataSetup
     {
         if (Provider(app.Configuration) != DatabaseProvider.PostgreSql)
             return NoLock.Instance;
+        if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
+            await CreatePostgreSqlDatabaseAsync(ConnectionString(app.Configuration));
         var connection = new Npgsql.NpgsqlConnection(ConnectionString(app.Configuration));
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_lock({StartupLockKey})", connection);
         await command.ExecuteNonQueryAsync();
         return new AdvisoryLock(connection);
+    }
+
+    /// <summary>
+    /// Creates the database when it does not exist yet, as EF Core's migrations would, but before the start-up lock,
+    /// which lives in it. Asked of the server's maintenance database <c>postgres</c>; creating needs the CREATEDB right.
+    /// Two instances starting together may both try: the second finds it made.
+    /// </summary>
+    private static async Task CreatePostgreSqlDatabaseAsync(string connectionString)
+    {
+        var target = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (target.Database is not { Length: > 0 } name)
+            return;
+        var maintenance = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new Npgsql.NpgsqlConnection(maintenance.ConnectionString);
+        await connection.OpenAsync();
+        await using (var exists = new Npgsql.NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection))
+        {
+            exists.Parameters.AddWithValue("name", name);
+            if (await exists.ExecuteScalarAsync() is not null)
+                return;
+        }
+        try
+        {
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.DuplicateDatabase)
+        {
+            // Another instance made it a moment ago.
+        }
     }
 
     /// <summary>Any number, the same on every instance: "Klarna Back Office start-up".</summary>

@@ -59,6 +59,13 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(Connection(name), null, name);
     }
 
+    /// <summary>A PostgreSQL database that does not exist yet: the app is to create it (dropped afterwards all the same).</summary>
+    public static TestDatabase MissingPostgreSql()
+    {
+        var name = $"backoffice_missing_{Guid.NewGuid():N}";
+        return new TestDatabase(Connection(name), null, name);
+    }
+
     /// <summary>A context on this database, outside any app (e.g. to read what the app wrote).</summary>
     public BackOfficeDbContext Open()
     {
