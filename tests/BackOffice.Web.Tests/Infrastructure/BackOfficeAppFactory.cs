@@ -124,6 +124,29 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
     public HttpClient CreateLoopbackClient() =>
         new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = ClientOptions.BaseAddress };
 
+    /// <summary>
+    /// For an app started with UseKestrel: a client whose connections come from another loopback address (such as
+    /// 127.0.0.2), as a second client machine would, for what is counted per client address.
+    /// </summary>
+    public HttpClient CreateLoopbackClientFrom(string localAddress) => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            try
+            {
+                socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(localAddress), 0));
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    }) { BaseAddress = ClientOptions.BaseAddress };
+
     public async Task CreateUserAsync(string email, string password, string role)
     {
         await using var scope = Services.CreateAsyncScope();

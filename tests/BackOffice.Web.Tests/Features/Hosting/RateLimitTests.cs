@@ -32,6 +32,32 @@ public sealed partial class RateLimitTests
     }
 
     [Fact]
+    public async Task Another_address_has_a_budget_of_its_own_for_notifications_and_for_wrong_api_keys()
+    {
+        await using var app = Started(("RateLimits:Notifications:PerAddress", "3"), ("ShopApi:UnauthenticatedRequestsPerMinute", "3"));
+        using var first = app.CreateLoopbackClient();
+        using var second = app.CreateLoopbackClientFrom("127.0.0.2");
+
+        async Task<HttpStatusCode> NotifyAsync(HttpClient client) =>
+            (await client.PostAsync("/notify/computop/nowhere", new FormUrlEncodedContent([new("MerchantID", "x")]))).StatusCode;
+        async Task<HttpStatusCode> GuessAsync(HttpClient client)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/channels/demo/payment-options") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Add("X-Api-Key", "bo_guessed");
+            return (await client.SendAsync(request)).StatusCode;
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, await NotifyAsync(first));
+            Assert.Equal(HttpStatusCode.Unauthorized, await GuessAsync(first));
+        }
+
+        Assert.Equal((HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests), (await NotifyAsync(first), await GuessAsync(first)));
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.Unauthorized), (await NotifyAsync(second), await GuessAsync(second)));
+    }
+
+    [Fact]
     public async Task Notifications_are_limited_per_channel_and_another_channel_is_not_held_up()
     {
         await using var app = Started(("RateLimits:Notifications:PerChannel", "5"));
