@@ -131,29 +131,27 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
     }
 
     [Fact]
-    public void An_english_user_types_a_date_as_iso_8601_as_the_list_shows_dates()
+    public async Task An_english_user_types_a_date_as_iso_8601_as_the_list_shows_dates()
     {
         var page = Render<TransactionsPage>();
         page.WaitForAssertion(() => Assert.Equal("1–25 of 60", Position(page)));
-        var label = page.FindAll("label").Single(l => l.TextContent.Trim() == "Created from");
 
-        page.Find($"#{label.GetAttribute("for")}").Change("2026-11-21");
+        await page.InvokeAsync(() => page.Find($"#{page.FindAll("label").Single(l => l.TextContent.Trim() == "Created from").GetAttribute("for")}").Change("2026-11-21"));
 
         page.WaitForAssertion(() => Assert.Contains("No transaction matches.", page.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
         Assert.Equal("?from=2026-11-21", AddressQuery());
     }
 
     [Fact]
-    public void A_cleared_amount_filter_is_no_filter_and_no_mistake()
+    public async Task A_cleared_amount_filter_is_no_filter_and_no_mistake()
     {
         Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("transactions?currency=EUR");
         var page = Render<TransactionsPage>();
         page.WaitForAssertion(() => Assert.Contains(page.FindAll("label"), l => l.TextContent.Trim() == "Amount from"), TimeSpan.FromSeconds(5));
-        var field = page.Find($"#{page.FindAll("label").Single(l => l.TextContent.Trim() == "Amount from").GetAttribute("for")}");
 
-        field.Input("1000.00");
+        await TypeAsync(page, "Amount from", "1000.00");
         page.WaitForAssertion(() => Assert.Equal("?currency=EUR&min=100000", AddressQuery()), TimeSpan.FromSeconds(5));
-        page.Find($"#{page.FindAll("label").Single(l => l.TextContent.Trim() == "Amount from").GetAttribute("for")}").Input("");
+        await TypeAsync(page, "Amount from", "");
 
         page.WaitForAssertion(() => Assert.Equal("?currency=EUR", AddressQuery()), TimeSpan.FromSeconds(5));
         Assert.DoesNotContain("Enter an amount", page.Markup, StringComparison.Ordinal);
@@ -216,6 +214,10 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
 
     private string AddressQuery() => (string)JSInterop.Invocations["backOfficeAddress.replaceQuery"][^1].Arguments[1]!;
 
+    /// <summary>Types into the field of that label, found and typed into within one render (the list renders on its own).</summary>
+    private static Task TypeAsync(IRenderedComponent<TransactionsPage> page, string label, string text) =>
+        page.InvokeAsync(() => page.Find($"#{page.FindAll("label").Single(l => l.TextContent.Trim() == label).GetAttribute("for")}").Input(text));
+
     private static void Search(IRenderedComponent<TransactionsPage> page, string text) =>
         page.Find("input[placeholder^='Order number']").Input(text);
 
@@ -256,11 +258,26 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
         Assert.Empty(page.FindAll("[data-testid=bulk-bar]"));
     }
 
-    /// <summary>Ticks the row's checkbox, found by its label ("Select P-59") as a screen reader finds it.</summary>
+    /// <summary>
+    /// Ticks the row's checkbox, found by its label ("Select P-59") as a screen reader finds it. The row's checkbox may
+    /// render after its link, and the list may render again between finding the checkbox and ticking it (its count
+    /// arrives on its own): it waits for the label, and finds the checkbox again when the tick reached nothing.
+    /// </summary>
     private static async Task SelectAsync(IRenderedComponent<TransactionsPage> page, string order)
     {
-        var label = page.FindAll(".mud-sr-only").Single(l => l.TextContent == $"Select {order}");
-        await page.Find($"input[aria-labelledby='{label.Id}']").ChangeAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = true });
+        page.WaitForAssertion(() => Assert.Single(page.FindAll(".mud-sr-only"), l => l.TextContent == $"Select {order}"), TimeSpan.FromSeconds(5));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var label = page.FindAll(".mud-sr-only").Single(l => l.TextContent == $"Select {order}");
+                await page.Find($"input[aria-labelledby='{label.Id}']").ChangeAsync(new Microsoft.AspNetCore.Components.ChangeEventArgs { Value = true });
+                return;
+            }
+            catch (Bunit.Rendering.UnknownEventHandlerIdException) when (attempt < 3)
+            {
+            }
+        }
     }
 
     private static string Position(IRenderedComponent<TransactionsPage> page) => page.Find("[data-testid=page-position]").TextContent.Trim();
