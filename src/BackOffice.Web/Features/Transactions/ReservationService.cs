@@ -203,6 +203,10 @@ public sealed class ReservationService(
         }
     }
 
+    /// <summary>
+    /// Stores the transaction of a reservation Klarna made, once: identical requests at the same moment may all get
+    /// here; the one that loses the insert finds the winner's row on its next attempt.
+    /// </summary>
     private async Task<Transaction> StoreAsync(Channel channel, PaymentService service, KlarnaCredentials credentials, ReservationOrder order, string rno, OrderStatus status)
     {
         var (transaction, decline) = await DatabaseRetry.RunAsync(async () =>
@@ -225,7 +229,7 @@ public sealed class ReservationService(
                 db.PendingCancellations.Add(decline);
             await db.SaveChangesAsync();
             return (transaction, decline);
-        });
+        }, onConflict: true);
         if (decline is not null)
             await events.RaiseAsync(new PendingDeclineDue(decline));
         return transaction;
