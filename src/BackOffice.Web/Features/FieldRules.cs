@@ -34,8 +34,8 @@ public static partial class FieldRules
         text is { Length: > 0 and <= 45 } && IPAddress.TryParse(text, out var address)
         && (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? text.Contains(':', StringComparison.Ordinal) : DottedQuad().IsMatch(text));
 
-    /// <summary>Digits with + and the spaces, hyphens and brackets people write.</summary>
-    public static bool IsPhone(string? text) => text is { Length: <= Phone } && text.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-' or '(' or ')' or '/');
+    /// <summary>Digits with +, spaces and hyphens: what Klarna takes (it refuses brackets and slashes).</summary>
+    public static bool IsPhone(string? text) => text is { Length: <= Phone } && text.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-');
 
     [GeneratedRegex(@"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+[\p{L}]{2,}$")]
     private static partial Regex EmailPattern();

@@ -30,8 +30,6 @@ internal sealed partial class ComputopDemoSeeder(
     TimeProvider time,
     ILogger<ComputopDemoSeeder> logger) : BackgroundService
 {
-    private static readonly ClaimsPrincipal Seeder = new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "demo-seeder"), new Claim(ClaimTypes.Role, Roles.Operator)], "Seed"));
-
     private static readonly string[] FirstNames = ["Lena", "Paul", "Marie", "Felix", "Hanna", "Ben", "Clara", "Tom", "Ida", "Emil"];
     private static readonly string[] LastNames = ["Schmidt", "Weber", "Fischer", "Wagner", "Becker", "Hoffmann", "Schäfer", "Koch", "Richter", "Klein"];
 
@@ -74,9 +72,12 @@ internal sealed partial class ComputopDemoSeeder(
             }
             using var http = new HttpClient { BaseAddress = ownAddress.Of(SandboxMount.PathOf(configuration, ComputopSandboxOptions.Section)!) };
             var notifyUrl = new Uri(ownAddress.Of("/notify/computop"), code).ToString();
+            // Made by the seeded administrator: money actions check that their actor is a member of staff.
+            if (await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().SeededAdministratorAsync() is not { } seeder)
+                return;
             var transactions = scope.ServiceProvider.GetRequiredService<TransactionService>();
             for (var i = 0; i < count && !stoppingToken.IsCancellationRequested; i++)
-                await SeedOneAsync(i, channelId, merchant.MerchantId, notifyUrl, http, databases, transactions, stoppingToken);
+                await SeedOneAsync(i, seeder, channelId, merchant.MerchantId, notifyUrl, http, databases, transactions, stoppingToken);
             LogSeeded(count, code);
         }
         catch (Exception e) when (e is HttpRequestException or BusinessRuleException or DbUpdateException or TimeoutException)
@@ -93,7 +94,7 @@ internal sealed partial class ComputopDemoSeeder(
             ? (code, merchant)
             : null;
 
-    private static async Task SeedOneAsync(int i, int channelId, string merchantId, string notifyUrl, HttpClient http,
+    private static async Task SeedOneAsync(int i, ClaimsPrincipal seeder, int channelId, string merchantId, string notifyUrl, HttpClient http,
         IDbContextFactory<BackOfficeDbContext> databases, TransactionService transactions, CancellationToken cancellationToken)
     {
         var (first, last) = (FirstNames[i % FirstNames.Length], LastNames[i / 3 % LastNames.Length]);
@@ -113,20 +114,20 @@ internal sealed partial class ComputopDemoSeeder(
         switch (i % 8)
         {
             case 2:
-                await transactions.CaptureAsync(Seeder, id, new CaptureRequest(Lines: [new ArticleQuantity(sku, 1)]));
+                await transactions.CaptureAsync(seeder, id, new CaptureRequest(Lines: [new ArticleQuantity(sku, 1)]));
                 break;
             case 3:
-                await transactions.CaptureAsync(Seeder, id, new CaptureRequest(Lines: [new ArticleQuantity(sku, 2)], Final: true, Reason: "shipping waived"));
+                await transactions.CaptureAsync(seeder, id, new CaptureRequest(Lines: [new ArticleQuantity(sku, 2)], Final: true, Reason: "shipping waived"));
                 break;
             case 4 or 5 or 6:
-                var invoice = (await transactions.CaptureAsync(Seeder, id, CaptureRequest.Remaining())).InvoiceNumber!;
+                var invoice = (await transactions.CaptureAsync(seeder, id, CaptureRequest.Remaining())).InvoiceNumber!;
                 if (i % 8 == 5)
-                    await transactions.RefundAsync(Seeder, id, new RefundRequest(invoice, Lines: [new ArticleQuantity(sku, 1)], Reason: "returned one"));
+                    await transactions.RefundAsync(seeder, id, new RefundRequest(invoice, Lines: [new ArticleQuantity(sku, 1)], Reason: "returned one"));
                 if (i % 8 == 6)
-                    await transactions.RefundAsync(Seeder, id, new RefundRequest(invoice, Reason: "returned everything"));
+                    await transactions.RefundAsync(seeder, id, new RefundRequest(invoice, Reason: "returned everything"));
                 break;
             case 7:
-                await transactions.CancelAsync(Seeder, id, "customer cancelled");
+                await transactions.CancelAsync(seeder, id, "customer cancelled");
                 break;
         }
     }

@@ -59,7 +59,7 @@ internal static class BasketValidation
                 errors[$"{name}.{field}"] = [$"At most {limit} characters, or leave it out."];
         }
         if (address.Phone is { Length: > 0 } phone && !FieldRules.IsPhone(phone.Trim()))
-            errors[$"{name}.phone"] = [$"Send a phone number of at most {FieldRules.Phone} digits, spaces and + - ( ) /, or none."];
+            errors[$"{name}.phone"] = [$"Send a phone number of at most {FieldRules.Phone} digits, spaces, + and -, or none."];
         if (address.Email is { Length: > 0 } email && !FieldRules.IsEmail(email.Trim()))
             errors[$"{name}.email"] = ["Send a valid e-mail address such as anna@example.com, or none."];
         if (address.Country is not { Length: 2 } country || !Enum.GetNames<KlarnaCountry>().Contains(country))

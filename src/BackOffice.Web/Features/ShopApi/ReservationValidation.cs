@@ -31,7 +31,7 @@ internal static class ReservationValidation
         if (request.Customer?.Email is { Length: > 0 } email && !FieldRules.IsEmail(email.Trim()))
             errors["customer.email"] = ["Send a valid e-mail address such as anna@example.com, or none."];
         if (request.Customer?.Phone is { Length: > 0 } phone && !FieldRules.IsPhone(phone.Trim()))
-            errors["customer.phone"] = [$"Send a phone number of at most {FieldRules.Phone} digits, spaces and + - ( ) /, or none."];
+            errors["customer.phone"] = [$"Send a phone number of at most {FieldRules.Phone} digits, spaces, + and -, or none."];
         if (request.ClientIp is { Length: > 0 } ip && !FieldRules.IsIpAddress(ip))
             errors["clientIp"] = ["Send the customer's IP address, e.g. 203.0.113.7 or 2001:db8::7, or none."];
         if (request.Lines is not { Count: > 0 } lines)

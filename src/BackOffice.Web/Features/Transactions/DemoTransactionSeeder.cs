@@ -22,8 +22,6 @@ internal sealed partial class DemoTransactionSeeder(
     IHostEnvironment environment,
     ILogger<DemoTransactionSeeder> logger) : BackgroundService
 {
-    private static readonly ClaimsPrincipal Seeder = new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "demo-seeder"), new Claim(ClaimTypes.Role, Roles.Operator)], "Seed"));
-
     private static readonly (KlarnaCountry Country, KlarnaCurrency Currency, int PClass, string City, string PostalCode, string Street)[] Markets =
     [
         (KlarnaCountry.DE, KlarnaCurrency.EUR, 3113, "Neuss", "41460", "Hellersbergstraße"),
@@ -52,12 +50,15 @@ internal sealed partial class DemoTransactionSeeder(
             if (await db.Transactions.AnyAsync(stoppingToken))
                 return;
         }
+        // Made by the seeded administrator: money actions check that their actor is a member of staff.
+        if (await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().SeededAdministratorAsync() is not { } seeder)
+            return;
         var reservations = scope.ServiceProvider.GetRequiredService<ReservationService>();
         var transactions = scope.ServiceProvider.GetRequiredService<TransactionService>();
         try
         {
             for (var i = 0; i < count && !stoppingToken.IsCancellationRequested; i++)
-                await SeedOneAsync(i, channelCode, reservations, transactions, stoppingToken);
+                await SeedOneAsync(i, seeder, channelCode, reservations, transactions, stoppingToken);
             LogSeeded(count, channelCode);
         }
         catch (Exception e) when (e is KlarnaException or BusinessRuleException or DbUpdateException)
@@ -66,7 +67,7 @@ internal sealed partial class DemoTransactionSeeder(
         }
     }
 
-    private static async Task SeedOneAsync(int i, string channelCode, ReservationService reservations, TransactionService transactions, CancellationToken cancellationToken)
+    private static async Task SeedOneAsync(int i, ClaimsPrincipal seeder, string channelCode, ReservationService reservations, TransactionService transactions, CancellationToken cancellationToken)
     {
         var market = Markets[i % Markets.Length];
         var service = i % 3 == 0 ? ServiceKind.Installments : ServiceKind.Invoice;
@@ -88,17 +89,17 @@ internal sealed partial class DemoTransactionSeeder(
         switch (i % 10)
         {
             case 4:
-                await transactions.CaptureAsync(Seeder, transaction.Id, new CaptureRequest(Lines: [new(lines[0].ArticleNumber, 1)]));
+                await transactions.CaptureAsync(seeder, transaction.Id, new CaptureRequest(Lines: [new(lines[0].ArticleNumber, 1)]));
                 break;
             case 5 or 6 or 7 or 8:
-                var invoice = (await transactions.CaptureAsync(Seeder, transaction.Id, CaptureRequest.Remaining())).InvoiceNumber!;
+                var invoice = (await transactions.CaptureAsync(seeder, transaction.Id, CaptureRequest.Remaining())).InvoiceNumber!;
                 if (i % 10 == 7)
-                    await transactions.RefundAsync(Seeder, transaction.Id, new RefundRequest(invoice, Lines: [new(lines[0].ArticleNumber, 1)], Reason: "returned one"));
+                    await transactions.RefundAsync(seeder, transaction.Id, new RefundRequest(invoice, Lines: [new(lines[0].ArticleNumber, 1)], Reason: "returned one"));
                 if (i % 10 == 8)
-                    await transactions.RefundAsync(Seeder, transaction.Id, new RefundRequest(invoice, Reason: "returned everything"));
+                    await transactions.RefundAsync(seeder, transaction.Id, new RefundRequest(invoice, Reason: "returned everything"));
                 break;
             case 9:
-                await transactions.CancelAsync(Seeder, transaction.Id, "customer cancelled");
+                await transactions.CancelAsync(seeder, transaction.Id, "customer cancelled");
                 break;
         }
     }

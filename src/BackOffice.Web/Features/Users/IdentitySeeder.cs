@@ -11,6 +11,7 @@ namespace BackOffice.Web.Features.Users;
 internal sealed partial class IdentitySeeder(
     RoleManager<IdentityRole> roleManager,
     UserManager<ApplicationUser> userManager,
+    IUserClaimsPrincipalFactory<ApplicationUser> principals,
     IConfiguration configuration,
     IHostEnvironment environment,
     ILogger<IdentitySeeder> logger)
@@ -41,6 +42,16 @@ internal sealed partial class IdentitySeeder(
         Succeeded(await userManager.CreateAsync(admin, password), $"create the administrator {email}");
         Succeeded(await userManager.AddToRoleAsync(admin, Roles.Administrator), $"make {email} an administrator");
         LogSeeded(email);
+    }
+
+    /// <summary>
+    /// The seeded administrator as a signed-in principal, for the demo data made in Development through the real money
+    /// actions (which check the actor's account): null when there is none.
+    /// </summary>
+    public async Task<System.Security.Claims.ClaimsPrincipal?> SeededAdministratorAsync()
+    {
+        var email = configuration["Seed:AdminEmail"] ?? (environment.IsDevelopment() ? DefaultAdminEmail : null);
+        return email is not null && await userManager.FindByEmailAsync(email) is { } admin ? await principals.CreateAsync(admin) : null;
     }
 
     private static void Succeeded(IdentityResult result, string what)

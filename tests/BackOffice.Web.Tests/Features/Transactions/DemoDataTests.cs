@@ -1,0 +1,43 @@
+using BackOffice.Web.Data;
+using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackOffice.Web.Tests.Features.Transactions;
+
+/// <summary>
+/// Development's demo data is made through the real money actions, by the seeded administrator: on both demo channels
+/// there are captures, and no action was refused.
+/// </summary>
+[Collection(AppCollection.Name)]
+public sealed class DemoDataTests
+{
+    [Fact]
+    public async Task Both_demo_channels_get_orders_captured_by_the_seeded_administrator()
+    {
+        await using var app = new BackOfficeAppFactory();
+        app.Settings["Seed:DemoTransactions"] = "12";
+        app.Settings["Seed:DemoComputopChannel:Transactions"] = "6";
+        app.StartOnLoopback();
+
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < until && !(Seeded(app, "Seeded 12 demo transactions") && Seeded(app, "Seeded 6 Klarna Payments demo orders")))
+            await Task.Delay(100);
+
+        Assert.True(Seeded(app, "Seeded 12 demo transactions"), string.Join("\n", app.Logs.Messages.Where(m => m.Contains("Seed", StringComparison.Ordinal))));
+        Assert.True(Seeded(app, "Seeded 6 Klarna Payments demo orders"), string.Join("\n", app.Logs.Messages.Where(m => m.Contains("Seed", StringComparison.Ordinal))));
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        var captures = await (from o in db.Operations
+                              join t in db.Transactions on o.TransactionId equals t.Id
+                              join c in db.Channels on t.ChannelId equals c.Id
+                              where o.Kind == OperationKind.Capture && o.State == OperationState.Succeeded
+                              select new { c.Code, o.User }).ToListAsync();
+        Assert.Contains(captures, c => c.Code == "demo");
+        Assert.Contains(captures, c => c.Code == "demo-computop");
+        Assert.All(captures, c => Assert.Equal("admin@backoffice.local", c.User));
+        Assert.False(await db.AuditEntries.AnyAsync(e => e.Action == "Access refused"));
+    }
+
+    private static bool Seeded(BackOfficeAppFactory app, string line) => app.Logs.Messages.Any(m => m.Contains(line, StringComparison.Ordinal));
+}
