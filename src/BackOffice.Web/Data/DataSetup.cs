@@ -76,26 +76,29 @@ internal static class DataSetup
 
     /// <summary>
     /// Creates the database when it does not exist yet, as EF Core's migrations would, but before the start-up lock,
-    /// which lives in it. Asked of the server's maintenance database <c>postgres</c>; creating needs the CREATEDB right.
-    /// Two instances starting together may both try: the second finds it made.
+    /// which lives in it. Only when opening it says it is missing is the server's maintenance database <c>postgres</c>
+    /// asked to create it (which needs the CREATEDB right). Two instances starting together may both try: the second
+    /// finds it made.
     /// </summary>
     private static async Task CreatePostgreSqlDatabaseAsync(string connectionString)
     {
-        var target = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        if (target.Database is not { Length: > 0 } name)
+        try
+        {
+            await using var existing = new Npgsql.NpgsqlConnection(connectionString);
+            await existing.OpenAsync();
             return;
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.InvalidCatalogName)
+        {
+            // Not there yet.
+        }
+        var target = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
         var maintenance = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
         await using var connection = new Npgsql.NpgsqlConnection(maintenance.ConnectionString);
         await connection.OpenAsync();
-        await using (var exists = new Npgsql.NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection))
-        {
-            exists.Parameters.AddWithValue("name", name);
-            if (await exists.ExecuteScalarAsync() is not null)
-                return;
-        }
         try
         {
-            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{target.Database!.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
             await create.ExecuteNonQueryAsync();
         }
         catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.DuplicateDatabase)

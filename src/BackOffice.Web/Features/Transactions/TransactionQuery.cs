@@ -27,7 +27,8 @@ public sealed record TransactionSearch(
     /// <summary>A search text longer than any order number, name or e-mail finds nothing more, and would not fit in an address.</summary>
     public const int MaxTextLength = 100;
 
-    public static Message TextTooLong => new("A search is at most {0} characters.", MaxTextLength);
+    /// <summary>Why the search cannot be run, or null: the one rule the page, the query and the CSV export share.</summary>
+    public Message? TextError => Text?.Trim().Length > MaxTextLength ? new Message("A search is at most {0} characters.", MaxTextLength) : null;
 }
 
 /// <summary>The list's orders; each is served by an index, with the id breaking ties.</summary>
@@ -246,8 +247,8 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
     private async Task<IQueryable<Transaction>> FilterAsync(BackOfficeDbContext db, TransactionSearch search, CancellationToken cancellationToken)
     {
         var transactions = db.Transactions.AsNoTracking();
-        if (search.Text?.Trim().Length > TransactionSearch.MaxTextLength)
-            throw new BusinessRuleException(TransactionSearch.TextTooLong);
+        if (search.TextError is { } tooLong)
+            throw new BusinessRuleException(tooLong);
         if (search.Text?.Trim() is { Length: > 0 } text)
         {
             var exact = await ExactMatchesAsync(db, text, cancellationToken);

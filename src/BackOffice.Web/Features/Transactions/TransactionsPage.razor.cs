@@ -241,9 +241,10 @@ public partial class TransactionsPage : IDisposable
     /// <summary>A text too long to be anything is refused with a message and not searched for (nor written into the address).</summary>
     private async Task SearchAsync(string? text)
     {
-        searchError = text?.Trim().Length > TransactionSearch.MaxTextLength ? TransactionSearch.TextTooLong : null;
+        var changed = search with { Text = text };
+        searchError = changed.TextError;
         if (searchError is null)
-            await ApplyAsync(search with { Text = text });
+            await ApplyAsync(changed);
     }
 
     private async Task ApplyAsync(TransactionSearch changed)

@@ -30,12 +30,13 @@ internal static class TransactionsSetup
                 [FromQuery] string? currency, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, [FromQuery] bool expiresSoon = false, [FromQuery] bool attention = false,
                 [FromQuery] string? country = null, [FromQuery] long? min = null, [FromQuery] long? max = null) =>
             {
-                if (text?.Trim().Length > TransactionSearch.MaxTextLength)
-                    return Results.Text(TransactionSearch.TextTooLong.ToString(), statusCode: StatusCodes.Status400BadRequest);
+                var search = new TransactionSearch(text, channel, service, state, currency, from, to, expiresSoon, attention, country, min, max);
+                if (search.TextError is { } tooLong)
+                    return Results.Text(tooLong.ToString(), statusCode: StatusCodes.Status400BadRequest);
                 var format = CsvFormat.For(CultureInfo.CurrentCulture, configuration["Export:CsvSeparator"]);
                 context.Response.ContentType = "text/csv; charset=utf-8";
                 context.Response.Headers.ContentDisposition = $"attachment; filename={CsvFormat.FileName("transactions", time.GetUtcNow())}";
-                await query.WriteCsvAsync(new TransactionSearch(text, channel, service, state, currency, from, to, expiresSoon, attention, country, min, max), context.Response.Body, format, context.RequestAborted);
+                await query.WriteCsvAsync(search, context.Response.Body, format, context.RequestAborted);
                 return Results.Empty;
             })
             .RequireAuthorization(Policies.Staff);
