@@ -1,4 +1,4 @@
-using BackOffice.Web.Features.Hosting;
+using BackOffice.Web.Features;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;

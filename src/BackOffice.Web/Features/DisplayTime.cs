@@ -1,4 +1,3 @@
-using BackOffice.Web.Features.Hosting;
 using System.Globalization;
 using Microsoft.Extensions.Localization;
 

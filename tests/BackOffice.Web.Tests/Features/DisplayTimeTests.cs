@@ -24,7 +24,7 @@ public sealed class DisplayTimeTests
     {
         Assert.Equal("2026-12-02 15:52 Stockholm time", With("Europe/Stockholm").Format(new DateTimeOffset(2026, 12, 2, 9, 52, 0, TimeSpan.FromHours(-5))));
         Assert.Equal("2026-12-02 14:52 UTC", With("UTC").Format(new DateTimeOffset(2026, 12, 2, 14, 52, 0, TimeSpan.Zero)));
-        Assert.Contains("Mars/Olympus", Assert.Throws<BackOffice.Web.Features.Hosting.StartupRefusedException>(() => With("Mars/Olympus")).Message, StringComparison.Ordinal);
+        Assert.Contains("Mars/Olympus", Assert.Throws<BackOffice.Web.Features.StartupRefusedException>(() => With("Mars/Olympus")).Message, StringComparison.Ordinal);
     }
 
     [Fact]

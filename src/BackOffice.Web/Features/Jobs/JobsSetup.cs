@@ -1,4 +1,3 @@
-using BackOffice.Web.Features.Hosting;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using BackOffice.Web.Data;
