@@ -4,6 +4,7 @@ using BackOffice.Web.Data;
 using BackOffice.Web.Features.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Bench;
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Transactions;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Bench;
 

@@ -7,7 +7,7 @@ using BackOffice.Web.Features.Computop;
 using BackOffice.Web.Features.Hosting;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Overview;
-using BackOffice.Web.Features.PClasses;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.ShopApi;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Jobs;
@@ -31,10 +31,9 @@ try
     builder.Services.AddBackOfficeData(builder.Configuration);
     builder.Services.AddUsers();
     builder.Services.AddJobs();
-    builder.Services.AddKlarna();
-    builder.Services.AddComputop();
+    builder.AddPaymentProvider<KlarnaModule>();
+    builder.AddPaymentProvider<ComputopModule>();
     builder.Services.AddChannels();
-    builder.Services.AddPClasses();
     builder.Services.AddAuditLog();
     builder.Services.AddTransactions();
     builder.Services.AddShopApi();
@@ -63,10 +62,7 @@ try
     app.MapSessionKeepAlive();
     app.MapHealthChecks("/health");
     app.MapJobsDashboard();
-    app.MapInProcessSandbox();
-    app.MapInProcessComputopSandbox();
-    app.MapComputopNotifications();
-    app.MapComputopBatchFiles();
+    app.MapPaymentProviders();
     app.MapTransactionExport();
     app.MapAuditLogExport();
     app.MapShopApi();
@@ -76,8 +72,7 @@ try
     {
         await app.MigrateDatabaseAsync();
         await app.SeedIdentityAsync();
-        await app.SeedDemoChannelAsync();
-        await app.SeedDemoComputopChannelAsync();
+        await app.StartPaymentProvidersAsync();
         await app.SeedDemoApiKeyAsync();
         await app.StartJobsAsync();
     }

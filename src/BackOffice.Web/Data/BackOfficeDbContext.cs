@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Data;
 
@@ -34,6 +35,10 @@ public class BackOfficeDbContext(DbContextOptions options)
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<Transaction> Transactions => Set<Transaction>();
+
+    /// <summary>How many transactions each channel has (channels without any are left out).</summary>
+    public Task<Dictionary<int, int>> TransactionsPerChannelAsync(CancellationToken cancellationToken = default) =>
+        Transactions.GroupBy(t => t.ChannelId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
 
     public DbSet<Invoice> Invoices => Set<Invoice>();
 

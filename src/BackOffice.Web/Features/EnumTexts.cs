@@ -1,22 +1,20 @@
+using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
+using System.Reflection;
 using System.Text;
-using BackOffice.Web.Features.Channels;
-using BackOffice.Web.Features.Klarna;
-using BackOffice.Web.Features.Transactions;
 
 namespace BackOffice.Web.Features;
 
-/// <summary>What an enum value is called in English, which is also the key of its translations: "Part captured".</summary>
+/// <summary>
+/// What an enum value is called in English, which is also the key of its translations: its <c>[Display(Name)]</c>, or
+/// its name in words ("PartCaptured" is "Part captured"). Features name their own values, so this knows none of them.
+/// </summary>
 public static class EnumTexts
 {
-    public static string English(Enum value) => value switch
-    {
-        OperationKind kind => OperationNames.Of(kind),
-        ServiceKind kind => ServiceNames.Of(kind),
-        BulkAction action => BulkActions.Name(action),
-        InvoiceShipment.EMail => "E-mail",
-        InvoiceShipment.KlarnaMobile => "Klarna Mobile",
-        _ => Words(value.ToString()),
-    };
+    private static readonly ConcurrentDictionary<Enum, string> Names = new();
+
+    public static string English(Enum value) => Names.GetOrAdd(value, v =>
+        v.GetType().GetField(v.ToString())?.GetCustomAttribute<DisplayAttribute>()?.Name ?? Words(v.ToString()));
 
     /// <summary>"PartCaptured" as "Part captured".</summary>
     private static string Words(string name)

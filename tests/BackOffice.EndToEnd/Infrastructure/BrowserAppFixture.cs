@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.EndToEnd.Infrastructure;
 

@@ -22,7 +22,7 @@ public sealed class ComputopJourneyTests(BrowserAppFixture app)
 
         await page.GotoAsync($"transactions/{id}");
         await new ShellPage(page).WaitUntilInteractiveAsync();
-        var payId = await page.GetByTestId("pay-id").TextContentAsync();
+        var payId = await page.GetByTestId("provider-reference").TextContentAsync();
         await Expect(transaction.Amount("remaining")).ToHaveTextAsync("EUR 25.50");
         await Expect(transaction.Action("Capture")).ToBeEnabledAsync();
         await Expect(transaction.Action("Extend expiry")).ToHaveCountAsync(0);

@@ -10,6 +10,7 @@ using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.EndToEnd.Journeys;
 

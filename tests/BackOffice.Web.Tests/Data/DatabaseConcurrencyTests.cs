@@ -8,6 +8,7 @@ using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Data;
 

@@ -10,6 +10,7 @@ using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Features;
 
@@ -128,12 +129,13 @@ public sealed partial class TextsTests
     public void An_audit_entry_names_a_transactions_operation_as_the_timeline_does()
     {
         AuditEntry Entry(string action) => new(DateTimeOffset.UnixEpoch, "x", "Transactions", action, "ORDER (1)", new Message("done"));
+        var subjects = new AuditSubjects([new AuditActionKinds("Transactions", typeof(OperationKind))]);
 
-        Assert.Equal("Expiry extension", AuditSubjects.Action(Entry("ExtendExpiry")).ToString());
-        Assert.Equal("Reconciled: Capture", AuditSubjects.Action(Entry("Reconciled Capture")).ToString());
-        Assert.Equal("Abgeglichen: Erfassung", In("de-DE", () => Texts.Text(AuditSubjects.Action(Entry("Reconciled Capture")))));
-        Assert.Equal("Aus der Batch-Datei zurückgezogen: Erfassung", In("de-DE", () => Texts.Text(AuditSubjects.Action(Entry("Withdrawn Capture")))));
-        Assert.Equal("Bulk capture everything started", AuditSubjects.Action(Entry("Bulk capture everything started")).ToString());
+        Assert.Equal("Expiry extension", subjects.Action(Entry("ExtendExpiry")).ToString());
+        Assert.Equal("Reconciled: Capture", subjects.Action(Entry("Reconciled Capture")).ToString());
+        Assert.Equal("Abgeglichen: Erfassung", In("de-DE", () => Texts.Text(subjects.Action(Entry("Reconciled Capture")))));
+        Assert.Equal("Aus der Batch-Datei zurückgezogen: Erfassung", In("de-DE", () => Texts.Text(subjects.Action(Entry("Withdrawn Capture")))));
+        Assert.Equal("Bulk capture everything started", subjects.Action(Entry("Bulk capture everything started")).ToString());
     }
 
     [Fact]

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
 using MudBlazor.Services;
+using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Infrastructure;
 

@@ -6,6 +6,7 @@ using BackOffice.Web.Features.Computop;
 using BackOffice.Web.Features.Transactions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Infrastructure;
 

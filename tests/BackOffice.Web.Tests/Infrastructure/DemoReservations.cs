@@ -5,6 +5,7 @@ using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Transactions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Infrastructure;
 

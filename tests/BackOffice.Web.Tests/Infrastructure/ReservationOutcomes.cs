@@ -1,4 +1,5 @@
 using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Infrastructure;
 

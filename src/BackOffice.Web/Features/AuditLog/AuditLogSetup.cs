@@ -6,7 +6,7 @@ namespace BackOffice.Web.Features.AuditLog;
 
 internal static class AuditLogSetup
 {
-    public static IServiceCollection AddAuditLog(this IServiceCollection services) => services.AddScoped<AuditLogQuery>().AddSingleton<RefusedNotifications>();
+    public static IServiceCollection AddAuditLog(this IServiceCollection services) => services.AddScoped<AuditLogQuery>().AddSingleton<RefusedNotifications>().AddSingleton<AuditSubjects>();
 
     /// <summary><c>GET /audit-log/export.csv</c> with the page's filters: every matching entry, streamed (administrators).</summary>
     public static IEndpointConventionBuilder MapAuditLogExport(this IEndpointRouteBuilder endpoints) =>

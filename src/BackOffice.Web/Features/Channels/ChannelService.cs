@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.AuditLog;
-using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Users;
 using Microsoft.EntityFrameworkCore;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Channels;
 
@@ -12,6 +12,7 @@ public sealed class ChannelService(
     IDbContextFactory<BackOfficeDbContext> databases,
     StaffAuthorization authorization,
     SharedSecretProtector secrets,
+    IEnumerable<IChannelServiceSummaries> providerServices,
     TimeProvider time)
 {
     private const string Area = "Channels";
@@ -20,9 +21,15 @@ public sealed class ChannelService(
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var channels = await db.Channels.AsNoTracking().OrderBy(c => c.Code).ToListAsync(cancellationToken);
-        var used = await db.Transactions.GroupBy(t => t.ChannelId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
-        var computop = await db.ComputopServices.ToDictionaryAsync(s => s.ChannelId, s => new KlarnaPaymentsStatus(s.Enabled, s.UseLive), cancellationToken);
-        return [.. channels.Select(c => ChannelView.Of(c) with { TransactionCount = used.GetValueOrDefault(c.Id), KlarnaPayments = computop.GetValueOrDefault(c.Id) })];
+        var used = await db.TransactionsPerChannelAsync(cancellationToken);
+        var kept = await ProviderServicesAsync(db, null, cancellationToken);
+        return [.. channels.Select(c => ChannelView.Of(c) with { TransactionCount = used.GetValueOrDefault(c.Id), ProviderServices = kept(c.Id) })];
+    }
+
+    public async Task<IReadOnlyList<string>> CodesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.Channels.OrderBy(c => c.Code).Select(c => c.Code).ToListAsync(cancellationToken);
     }
 
     public async Task<ChannelView?> FindAsync(string code, CancellationToken cancellationToken = default)
@@ -31,8 +38,15 @@ public sealed class ChannelService(
         var channel = await db.Channels.AsNoTracking().SingleOrDefaultAsync(c => c.Code == code, cancellationToken);
         if (channel is null)
             return null;
-        var computop = await db.ComputopServices.Where(s => s.ChannelId == channel.Id).Select(s => new KlarnaPaymentsStatus(s.Enabled, s.UseLive)).SingleOrDefaultAsync(cancellationToken);
-        return ChannelView.Of(channel) with { KlarnaPayments = computop };
+        return ChannelView.Of(channel) with { ProviderServices = (await ProviderServicesAsync(db, channel.Id, cancellationToken))(channel.Id) };
+    }
+
+    private async Task<Func<int, IReadOnlyList<ServiceSummary>>> ProviderServicesAsync(BackOfficeDbContext db, int? channelId, CancellationToken cancellationToken)
+    {
+        var byProvider = new List<IReadOnlyDictionary<int, ServiceSummary>>();
+        foreach (var summaries in providerServices)
+            byProvider.Add(await summaries.ByChannelAsync(db, channelId, cancellationToken));
+        return id => [.. byProvider.Select(s => s.GetValueOrDefault(id)).OfType<ServiceSummary>()];
     }
 
     public async Task<ChannelView> CreateAsync(ClaimsPrincipal user, string code, string name)
@@ -64,7 +78,7 @@ public sealed class ChannelService(
         await authorization.RequireAsync(user, Policies.Administrator);
         await using var db = await databases.CreateDbContextAsync();
         var channel = await ExistingAsync(db, code);
-        if (await db.Transactions.CountAsync(t => t.ChannelId == channel.Id) is var count and > 0)
+        if ((await db.TransactionsPerChannelAsync()).GetValueOrDefault(channel.Id) is var count and > 0)
             throw new BusinessRuleException(count == 1 ? "'{0}' has {1} transaction and cannot be deleted; its history stays with the channel." : "'{0}' has {1} transactions and cannot be deleted; their history stays with the channel.", code, count);
         db.Channels.Remove(channel);
         db.AuditEntries.Add(Audit(user, "Channel deleted", code, new("Name: {0}", channel.Name)));
@@ -93,7 +107,7 @@ public sealed class ChannelService(
         var changes = service.Configure(settings, newSecret is null ? null : secrets.Protect(newSecret.Trim()));
         if (changes.Count == 0)
             return changes;
-        db.AuditEntries.Add(Audit(user, "Service saved", $"{code} / {ServiceNames.Of(kind)}", Message.Join("; ", changes)));
+        db.AuditEntries.Add(Audit(user, "Service saved", $"{code} / {EnumTexts.English(kind)}", Message.Join("; ", changes)));
         try
         {
             await db.SaveChangesAsync();

@@ -1,5 +1,5 @@
 using BackOffice.Klarna;
-using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Channels;
 
@@ -12,22 +12,16 @@ public sealed record PaymentServiceView(
     ServiceInitialization? LastInitialization,
     Guid Version)
 {
-    public string Name => ServiceNames.Of(Kind);
+    public string Name => EnumTexts.English(Kind);
 
     public static PaymentServiceView Of(PaymentService service) =>
         new(service.Kind, service.Settings, service.HasSecret, service.Environment, service.LastInitialization, service.Version);
 }
 
-/// <summary>Whether a channel's Klarna Payments through Computop is on, and live or test.</summary>
-public sealed record KlarnaPaymentsStatus(bool Enabled, bool Live)
-{
-    public KlarnaEnvironment Environment => Live ? KlarnaEnvironment.Live : KlarnaEnvironment.Test;
-}
-
 public sealed record ChannelView(string Code, string Name, PaymentServiceView Invoice, PaymentServiceView Installments)
 {
-    /// <summary>The channel's Computop service, when it has one.</summary>
-    public KlarnaPaymentsStatus? KlarnaPayments { get; init; }
+    /// <summary>The services provider modules keep for the channel beside its own (<see cref="IChannelServiceSummaries"/>).</summary>
+    public IReadOnlyList<ServiceSummary> ProviderServices { get; init; } = [];
 
     /// <summary>How many transactions were made through the channel: one is enough to keep it (their history stays).</summary>
     public int TransactionCount { get; init; }

@@ -1,12 +1,18 @@
+using System.ComponentModel.DataAnnotations;
 using BackOffice.Klarna;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Channels;
 
 public enum InvoiceShipment
 {
     Mail,
+
+    [Display(Name = "E-mail")]
     EMail,
+
+    [Display(Name = "Klarna Mobile")]
     KlarnaMobile,
 }
 

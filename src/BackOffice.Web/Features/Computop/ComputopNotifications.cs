@@ -5,6 +5,7 @@ using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Transactions;
 using Microsoft.EntityFrameworkCore;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Computop;
 
@@ -152,7 +153,7 @@ public sealed partial class ComputopNotifications(
     }
 
     private AuditEntry Audit(string channelCode, string payId, Message details, bool succeeded) =>
-        new(time.GetUtcNow(), Actor, "Transactions", "Notification", $"{channelCode} / {ServiceNames.Of(ServiceKind.KlarnaPayments)} ({payId})", details, succeeded);
+        new(time.GetUtcNow(), Actor, "Transactions", "Notification", $"{channelCode} / {EnumTexts.English(ServiceKind.KlarnaPayments)} ({payId})", details, succeeded);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Computop notification for {Channel} refused: {Reason}")]
     private partial void LogRefused(string channel, string reason);

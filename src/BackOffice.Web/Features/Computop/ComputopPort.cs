@@ -1,5 +1,8 @@
+using BackOffice.Web.Data;
+using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ArticleQuantity = BackOffice.Klarna.ArticleQuantity;
 
@@ -28,6 +31,16 @@ public sealed class ComputopPort(ComputopConnections connections, ComputopReconc
     {
         var (client, credentials) = await connections.ForAsync(transaction);
         return new Connection(client, credentials);
+    }
+
+    /// <summary>The channel's MerchantID against the transaction's. (Klarna Payments' invoices reach the customer from Klarna itself: no document to download here.)</summary>
+    public async Task<Message?> MerchantChangeAsync(BackOfficeDbContext db, Channel channel, Transaction transaction, CancellationToken cancellationToken)
+    {
+        var merchantId = await db.ComputopServices.Where(s => s.ChannelId == channel.Id).Select(s => s.MerchantId).SingleOrDefaultAsync(cancellationToken);
+        return merchantId != transaction.ProviderMerchantId
+            ? new Message("{0} of '{1}' is now MerchantID {2}; this transaction was made with MerchantID {3}, which its actions keep using.",
+                transaction.Service, channel.Code, merchantId ?? "none", transaction.ProviderMerchantId)
+            : null;
     }
 
     public Task<OperationOutcome> ReconcileAsync(string actor, Guid transactionId, ReconcileAnswer answer) => reconciler.ReconcileAsync(actor, transactionId);

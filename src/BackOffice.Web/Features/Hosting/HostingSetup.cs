@@ -1,7 +1,5 @@
 using System.Net;
-using BackOffice.Klarna;
 using BackOffice.Web.Data;
-using BackOffice.Web.Features.Klarna;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -85,13 +83,12 @@ internal static partial class HostingSetup
         return app;
     }
 
-    /// <summary>One line at start-up: which environment, which database, which Klarna hosts, and whether the sandbox is mounted.</summary>
+    /// <summary>One line at start-up: which environment, which database, and what each provider module says of itself (its hosts, its sandbox).</summary>
     public static void LogStartup(this WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BackOffice.Web.Startup");
-        var urls = app.Services.GetRequiredService<IOptions<KlarnaGatewayOptions>>().Value;
-        LogStarted(logger, app.Environment.EnvironmentName, DataSetup.Describe(app.Configuration), urls.LiveUrl, urls.TestUrl,
-            KlarnaSetup.SandboxMountPath(app.Configuration) is { } path ? $"mounted at {path} and used as the test gateway" : "not mounted");
+        var providers = string.Join("; ", app.Services.GetServices<StartupFact>().Select(f => f.Describe(app.Services)));
+        LogStarted(logger, app.Environment.EnvironmentName, DataSetup.Describe(app.Configuration), providers);
     }
 
     private static void Headers(Microsoft.AspNetCore.Builder.HeaderPolicyCollection headers, IHostEnvironment environment, bool dashboard)
@@ -130,6 +127,9 @@ internal static partial class HostingSetup
             headers.AddStrictTransportSecurityMaxAgeIncludeSubDomains(OneYear);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Klarna Back Office starting: environment {Environment}, database {Database}, Klarna live {LiveUrl}, test {TestUrl}; sandbox {Sandbox}")]
-    private static partial void LogStarted(ILogger logger, string environment, string database, Uri liveUrl, Uri testUrl, string sandbox);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Klarna Back Office starting: environment {Environment}, database {Database}; {Providers}")]
+    private static partial void LogStarted(ILogger logger, string environment, string database, string providers);
 }
+
+/// <summary>What a module says of itself in the start-up line, e.g. the hosts it calls and whether its sandbox is mounted.</summary>
+public sealed record StartupFact(Func<IServiceProvider, string> Describe);

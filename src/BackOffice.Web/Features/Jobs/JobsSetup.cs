@@ -1,3 +1,4 @@
+using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using BackOffice.Web.Data;

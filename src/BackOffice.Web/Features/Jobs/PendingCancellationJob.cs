@@ -1,3 +1,4 @@
+using BackOffice.Web.Features.Klarna;
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Transactions;

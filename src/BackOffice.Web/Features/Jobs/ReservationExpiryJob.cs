@@ -4,6 +4,7 @@ using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Transactions;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Jobs;
 

@@ -1,6 +1,12 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Features.Hosting;
 using Microsoft.Extensions.Options;
+using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.ShopApi;
+using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.Users;
+using BackOffice.Web.Features.AuditLog;
 
 namespace BackOffice.Web.Features.Klarna;
 
@@ -9,7 +15,7 @@ internal sealed class GatewayUrls(IOptions<KlarnaGatewayOptions> options, OwnAdd
     : IKlarnaGatewayUrls
 {
     public Uri For(KlarnaEnvironment gatewayEnvironment) =>
-        gatewayEnvironment == KlarnaEnvironment.Test && KlarnaSetup.SandboxMountPath(configuration) is { } path
+        gatewayEnvironment == KlarnaEnvironment.Test && KlarnaModule.SandboxMountPath(configuration) is { } path
             ? ownAddress.Of(path)
             : new ConfiguredKlarnaGatewayUrls(options).For(gatewayEnvironment);
 }

@@ -1,22 +1,12 @@
 using BackOffice.Klarna;
+using BackOffice.Web.Features.ShopApi;
+using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.Users;
+using BackOffice.Web.Features.AuditLog;
 
 namespace BackOffice.Web.Features.Klarna;
-
-/// <summary>The Klarna services a channel offers.</summary>
-/// <summary>A payment service: Klarna's legacy Invoice and Installments, or Klarna Payments through Computop.</summary>
-public enum ServiceKind
-{
-    Invoice,
-    Installments,
-    KlarnaPayments,
-}
-
-public enum Applicability
-{
-    Applicable,
-    Restricted,
-    NotApplicable,
-}
 
 /// <summary>Where Klarna's careof / house_number come from in a shop address.</summary>
 public enum AddressLineSource

@@ -2,6 +2,7 @@ using BackOffice.Web.Data;
 using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Transactions;
 using Microsoft.EntityFrameworkCore;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Overview;
 
@@ -9,7 +10,7 @@ namespace BackOffice.Web.Features.Overview;
 public sealed record CurrencyFigures(string Currency, long OpenAuthorized, long CapturedToday, long Captured7Days, long Captured30Days, long Refunded30Days, IReadOnlyList<long> CapturedPerDay);
 
 /// <summary>What someone should look at.</summary>
-public sealed record Attention(int UnknownOutcomes, int PendingOverADay, int ExpiringSoon, IReadOnlyList<(string Channel, BackOffice.Web.Features.Klarna.ServiceKind Service)> FailedInitializations, bool LastJobRunFailed)
+public sealed record Attention(int UnknownOutcomes, int PendingOverADay, int ExpiringSoon, IReadOnlyList<(string Channel, BackOffice.Web.Features.Payments.ServiceKind Service)> FailedInitializations, bool LastJobRunFailed)
 {
     public bool Any => UnknownOutcomes + PendingOverADay + ExpiringSoon + FailedInitializations.Count > 0 || LastJobRunFailed;
 }

@@ -1,4 +1,4 @@
-using BackOffice.Web.Features.Klarna;
+using System.Collections.Concurrent;
 
 namespace BackOffice.Web.Features.Payments;
 
@@ -35,22 +35,61 @@ public enum Capabilities
     ResendInvoice = 1 << 11,
     ExtendExpiry = 1 << 12,
     ExtendDueDate = 1 << 13,
+
+    /// <summary>Cancels a pending order whose service declines pending orders, once the provider lets it.</summary>
+    DeclinePending = 1 << 14,
 }
 
+/// <summary>
+/// One provider as its module describes it (<see cref="PaymentProviderModule"/>): what staff call it and its references,
+/// the services it offers and what it can do after the purchase. Pages and rules read these; nothing else names it.
+/// </summary>
+public sealed record ProviderDescriptor(PaymentProvider Key, string Name, IReadOnlyList<ServiceKind> Services, Capabilities Capabilities)
+{
+    /// <summary>What the provider holds for an order, as the transaction page titles its references: "Reservation", "Payment".</summary>
+    public string HoldName { get; init; } = "Payment";
+
+    /// <summary>What the provider calls its reference of the order: "Reservation", "PayID".</summary>
+    public string ReferenceLabel { get; init; } = "Reference";
+
+    /// <summary>What the provider calls the shop's own id of the payment, when it keeps one: "TransID".</summary>
+    public string? ShopReferenceLabel { get; init; }
+
+    /// <summary>What the merchant at the provider is called: "Merchant (eid)", "Merchant (MerchantID)".</summary>
+    public string MerchantLabel { get; init; } = "Merchant";
+
+    /// <summary>How the timeline's first row names the order's start: "Reserved", "Authorized".</summary>
+    public string StartedAs { get; init; } = "Authorized";
+
+    /// <summary>Said of an invoice whose document the provider no longer keeps; null when it never has one to download.</summary>
+    public string? DocumentGoneNote { get; init; }
+
+    /// <summary>
+    /// The dialog that settles an operation of unknown outcome, rendered by type: it takes the operation
+    /// (<c>Operation</c>) and closes with a <c>ReconcileAnswer</c>.
+    /// </summary>
+    public required Type ReconcileDialog { get; init; }
+}
+
+/// <summary>
+/// The providers this process knows: each module's descriptor, registered by <c>AddPaymentProvider</c>. A provider's
+/// description never changes, so it is kept once per process, where the entities' rules can read it.
+/// </summary>
 public static class PaymentProviders
 {
-    private const Capabilities Common = Capabilities.CaptureWhole | Capabilities.CaptureAmount | Capabilities.CaptureLines
-        | Capabilities.RefundAmount | Capabilities.RefundLines | Capabilities.Cancel | Capabilities.EditLines
-        | Capabilities.ChangeOrderNumber | Capabilities.ResendInvoice;
+    private static readonly ConcurrentDictionary<PaymentProvider, ProviderDescriptor> Known = new();
 
-    public static PaymentProvider Provider(this ServiceKind service) => service == ServiceKind.KlarnaPayments ? PaymentProvider.Computop : PaymentProvider.KlarnaLegacy;
+    public static void Register(ProviderDescriptor descriptor) => Known[descriptor.Key] = descriptor;
 
-    public static Capabilities CapabilitiesOf(PaymentProvider provider) => provider switch
-    {
-        PaymentProvider.KlarnaLegacy => Common | Capabilities.ChangeAddress | Capabilities.ChangeOrderNumberAfterCapture | Capabilities.ExtendExpiry | Capabilities.ExtendDueDate,
-        _ => Common | Capabilities.FinalCapture,
-    };
+    public static ProviderDescriptor Of(PaymentProvider provider) =>
+        Known.TryGetValue(provider, out var descriptor) ? descriptor : throw new InvalidOperationException($"No module describes the provider {provider}: add it with AddPaymentProvider.");
+
+    /// <summary>The provider whose module offers <paramref name="service"/>.</summary>
+    public static PaymentProvider Provider(this ServiceKind service) =>
+        Known.Values.FirstOrDefault(d => d.Services.Contains(service))?.Key ?? throw new InvalidOperationException($"No module offers the service {service}: add it with AddPaymentProvider.");
+
+    public static Capabilities CapabilitiesOf(PaymentProvider provider) => Of(provider).Capabilities;
 
     /// <summary>The provider's name as staff know it.</summary>
-    public static string NameOf(PaymentProvider provider) => provider == PaymentProvider.Computop ? "Computop" : "Klarna";
+    public static string NameOf(PaymentProvider provider) => Of(provider).Name;
 }

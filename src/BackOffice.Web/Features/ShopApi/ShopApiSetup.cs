@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.AuditLog;
+using BackOffice.Web.Features.Channels;
 using Microsoft.AspNetCore.Authentication;
 using BackOffice.Web.Features.Hosting;
 using Microsoft.AspNetCore.Http.Json;
@@ -18,6 +19,9 @@ internal static class ShopApiSetup
     public static IServiceCollection AddShopApi(this IServiceCollection services)
     {
         services.AddScoped<ApiKeyService>();
+        services.AddChannelCard<ApiKeysCard>(order: 100);
+        services.AddSingleton(new OptionalShopApiFields(typeof(PaymentOptionsRequest), "shippingAddress", "shippingDestinations", "coveredByOtherInstrument", "digitalGoodsOnly"));
+        services.AddSingleton(new OptionalShopApiFields(typeof(ApiAddress), "company", "houseNumber", "careOf", "phone", "email"));
         services.AddSingleton<ActiveApiKeys>();
         services.AddHostedService(provider => provider.GetRequiredService<ActiveApiKeys>());
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
@@ -51,21 +55,12 @@ internal static class ShopApiSetup
         }).AddSchemaTransformer((schema, context, _) =>
         {
             // Positional records make every constructor parameter required; these the shop may leave out.
-            if (OptionalFields.TryGetValue(context.JsonTypeInfo.Type, out var optional))
-                schema.Required?.ExceptWith(optional);
+            foreach (var optional in context.ApplicationServices.GetServices<OptionalShopApiFields>().Where(o => o.Type == context.JsonTypeInfo.Type))
+                schema.Required?.ExceptWith(optional.Fields);
             return Task.CompletedTask;
         }));
         return services;
     }
-
-    private static readonly Dictionary<Type, string[]> OptionalFields = new()
-    {
-        [typeof(ReservationRequest)] = ["pClass", "clientIp", "shippingAddress", "priceDisplay", "shippingDestinations", "coveredByOtherInstrument", "digitalGoodsOnly"],
-        [typeof(PaymentOptionsRequest)] = ["shippingAddress", "shippingDestinations", "coveredByOtherInstrument", "digitalGoodsOnly"],
-        [typeof(ApiAddress)] = ["company", "houseNumber", "careOf", "phone", "email"],
-        [typeof(ApiCustomer)] = ["gender", "email", "phone"],
-        [typeof(ApiLine)] = ["discountPercent", "isShipment", "isHandling"],
-    };
 
     private static FixedWindowRateLimiterOptions PerMinute(int permits) => new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1) };
 
@@ -82,14 +77,11 @@ internal static class ShopApiSetup
                 : "Too many requests with a wrong or missing API key from this address; wait as Retry-After says."))
             .DisableAntiforgery();
         channel.MapPost("/payment-options", PaymentOptionsEndpoint.HandleAsync)
-            .WithName("PaymentOptions").WithSummary("Which Klarna services a basket may use, and why not")
+            .WithName("PaymentOptions").WithSummary("Which services a basket may use, and why not")
             .Accepts<PaymentOptionsRequest>("application/json")
             .Produces<PaymentOptionsResponse>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403).ProducesProblem(429);
-        channel.MapPost("/reservations", ReservationEndpoint.HandleAsync)
-            .WithName("Reservations").WithSummary("Reserves an order's amount at Klarna and stores the transaction; idempotent by order number")
-            .Accepts<ReservationRequest>("application/json")
-            .Produces<ReservationResponse>(201).ProducesValidationProblem().ProducesProblem(401).ProducesProblem(402).ProducesProblem(403)
-            .ProducesProblem(409).ProducesProblem(422).ProducesProblem(429).ProducesProblem(503);
+        foreach (var offer in app.Services.GetServices<IShopApiOffer>())
+            offer.MapEndpoints(channel);
     }
 
     /// <summary>In Development, Seed:DemoApiKey becomes a key of the demo channel.</summary>

@@ -8,6 +8,11 @@ public static class ActionPlans
     /// <summary>The <see cref="Operation.Change"/> of a capture that releases what remains with it.</summary>
     public const string ReleaseRest = "release-rest";
 
+    /// <summary>The most days an invoice's due date moves by at once.</summary>
+    public const int MaximumDueDateDays = 30;
+
+    public static Message? DueDateDaysError(int days) => days is < 1 or > MaximumDueDateDays ? new Message("A due date moves by 1 to {0} days.", MaximumDueDateDays) : null;
+
     /// <summary>New line quantities before a capture; the operation keeps every line's new quantity.</summary>
     public static OperationPlan EditLines(Transaction transaction, IReadOnlyList<ArticleQuantity> quantities)
     {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.AuditLog;
@@ -8,6 +9,7 @@ namespace BackOffice.Web.Features.Transactions;
 
 public enum BulkAction
 {
+    [Display(Name = "Capture everything")]
     CaptureEverything,
     ExtendExpiry,
     Cancel,
@@ -57,13 +59,6 @@ public sealed class BulkActions(
 
     private const int AtOnce = 4;
 
-    public static string Name(BulkAction action) => action switch
-    {
-        BulkAction.CaptureEverything => "Capture everything",
-        BulkAction.ExtendExpiry => "Extend expiry",
-        _ => "Cancel",
-    };
-
     /// <summary>How a row ended, as the dialog and the audit log name it.</summary>
     public static string Label(BulkRowState state) => state switch
     {
@@ -98,7 +93,7 @@ public sealed class BulkActions(
     public async Task<IReadOnlyList<BulkRowResult>> RunAsync(ClaimsPrincipal user, BulkPlan plan, IProgress<BulkRowResult>? progress = null, CancellationToken stop = default)
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        var name = Name(plan.Action);
+        var name = EnumTexts.English(plan.Action);
         var sums = Message.Join(", ", [.. plan.SumsPerCurrency.Select(s => new Message("{0}", new Amount(s.Amount, s.Currency)))]);
         await AuditAsync(user, $"Bulk {name.ToLowerInvariant()} started", plan.BatchId, plan.SumsPerCurrency.Count > 0
             ? new Message("{0} transaction(s) holding {1}; {2} left out", plan.Included.Count, sums, plan.LeftOut.Count)

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using BackOffice.Klarna;
 
 namespace BackOffice.Web.Features.Transactions;
@@ -5,15 +6,31 @@ namespace BackOffice.Web.Features.Transactions;
 public enum OperationKind
 {
     Capture,
+
+    [Display(Name = "Reduction")]
     Reduce,
+
+    [Display(Name = "Cancellation")]
     Cancel,
     Refund,
+
+    [Display(Name = "Invoice sent again")]
     ResendInvoice,
+
+    [Display(Name = "Expiry extension")]
     ExtendExpiry,
     StatusCheck,
+
+    [Display(Name = "Address change")]
     ChangeAddress,
+
+    [Display(Name = "Order number change")]
     ChangeOrderNumber,
+
+    [Display(Name = "Due date extension")]
     ExtendDueDate,
+
+    [Display(Name = "Lines edited")]
     EditLines,
 }
 

@@ -185,19 +185,14 @@ public sealed class OperationJournal(
             Message message;
             switch (failure)
             {
-                case KlarnaFaultException fault:
-                    message = WithSplit(KlarnaFaultMessages.For(fault), split);
-                    operation.Fail(now, fault.RawCode, fault.FaultString);
-                    transaction.EndOperation(operation.Id);
-                    break;
-                case KlarnaUnavailableException unavailable:
-                    message = WithSplit(new Message("Klarna could not be reached; nothing happened. ({0})", unavailable.Message), split);
-                    operation.Fail(now, 0, unavailable.Message);
-                    transaction.EndOperation(operation.Id);
-                    break;
                 case ProviderRefusedException refused:
-                    message = refused.Text;
+                    message = WithSplit(refused.Text, split);
                     operation.Fail(now, refused.Code, refused.FaultText);
+                    transaction.EndOperation(operation.Id);
+                    break;
+                case ProviderUnreachableException unreachable:
+                    message = WithSplit(unreachable.Text, split);
+                    operation.Fail(now, 0, unreachable.Message);
                     transaction.EndOperation(operation.Id);
                     break;
                 case ProviderPendingException pending:
@@ -207,7 +202,7 @@ public sealed class OperationJournal(
                 default:
                     message = operation.RequestId is { } requestId
                         ? new Message("{0}'s answer never arrived, so it is not known whether this happened. Reconcile the transaction: an inquiry shows whether it did, and if not it is sent again with the same request ID {1}. ({2})", PaymentProviders.NameOf(transaction.Provider), requestId, failure.Message)
-                        : new Message("Klarna's answer never arrived, so it is not known whether this happened. It will not be sent again: reconcile the transaction. ({0})", failure.Message);
+                        : new Message("{0}'s answer never arrived, so it is not known whether this happened. It will not be sent again: reconcile the transaction. ({1})", PaymentProviders.NameOf(transaction.Provider), failure.Message);
                     operation.MarkUnknown(now, new Message(failure.Message));
                     break;
             }

@@ -1,4 +1,5 @@
 using BackOffice.Klarna;
+using BackOffice.Web.Data;
 using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Transactions;
@@ -8,6 +9,12 @@ namespace BackOffice.Web.Features.Transactions;
 /// unknown outcome may be sent again with it once an inquiry shows the first is final).
 /// </summary>
 public sealed record CallTraits(TimeSpan Timeout, bool Idempotent);
+
+/// <summary>What the operator found in Klarna Online, when Klarna's legacy API cannot tell.</summary>
+public sealed record ReconcileAnswer(string? InvoiceNumber = null, bool? Happened = null, string? SplitReservationNumber = null)
+{
+    public static readonly ReconcileAnswer None = new();
+}
 
 /// <summary>A provider reached for one transaction's merchant; its credentials were read before the transaction was claimed.</summary>
 public interface IProviderConnection
@@ -39,9 +46,34 @@ public interface IPaymentPort
 
     MoneyAction ResendInvoice(string invoiceNumber, bool byMail);
 
+    /// <summary>Extends how long one hold (<paramref name="holdReference"/>) keeps its money (<see cref="Capabilities.ExtendExpiry"/>).</summary>
+    MoneyAction ExtendExpiry(string holdReference, string reason) => throw Lacks(Capabilities.ExtendExpiry);
+
+    MoneyAction ChangeAddress(TransactionAddress billing, TransactionAddress shipping, string reason) => throw Lacks(Capabilities.ChangeAddress);
+
+    MoneyAction ExtendDueDate(string invoiceNumber, int days, string reason) => throw Lacks(Capabilities.ExtendDueDate);
+
+    /// <summary>What moving an invoice's due date would cost and the date it would get; the provider is asked, nothing changes.</summary>
+    Task<DueDateExtension> QuoteDueDateAsync(Transaction transaction, string invoiceNumber, int days) => throw Lacks(Capabilities.ExtendDueDate);
+
+    /// <summary>The cancellation of a pending order its service declines (<see cref="Capabilities.DeclinePending"/>).</summary>
+    MoneyAction DeclinePending(string reason) => throw Lacks(Capabilities.DeclinePending);
+
     Task<IProviderConnection> ConnectAsync(Transaction transaction);
 
+    /// <summary>
+    /// Why the channel's settings for this provider no longer match the merchant the transaction was made with (its
+    /// actions keep using its own), or null.
+    /// </summary>
+    Task<Message?> MerchantChangeAsync(BackOfficeDbContext db, Channels.Channel channel, Transaction transaction, CancellationToken cancellationToken);
+
+    /// <summary>Where staff download an invoice's document, while the provider keeps one; null when it does not.</summary>
+    string? InvoiceDocument(Transaction transaction, Invoice invoice, DateTimeOffset now) => null;
+
     Task<OperationOutcome> ReconcileAsync(string actor, Guid transactionId, ReconcileAnswer answer);
+
+    /// <summary>Never reached through the service, which checks the provider's capabilities first; a port may not do everything.</summary>
+    private static BusinessRuleException Lacks(Capabilities capability) => new("This provider cannot do this: “{0}” is not one of its actions.", capability);
 }
 
 /// <summary>The port of the transaction's provider.</summary>

@@ -1,6 +1,6 @@
 namespace BackOffice.Web.Features.Transactions;
 
-/// <summary>A provider other than Klarna's legacy API refused a call for good: nothing happened. <see cref="Text"/> says why, for staff.</summary>
+/// <summary>A provider refused a call for good: nothing happened. <see cref="Text"/> says why, for staff.</summary>
 public sealed class ProviderRefusedException(Message text, int code, string faultText) : Exception(text.ToString())
 {
     public Message Text { get; } = text;

@@ -151,7 +151,7 @@ public sealed class Transaction
 
     /// <summary>Why the transaction's provider cannot do <paramref name="capability"/>; null when it can.</summary>
     public Message? LacksError(Capabilities capability) =>
-        Has(capability) ? null : new Message("{0} cannot do this: “{1}” is not one of its actions.", Channels.ServiceNames.Of(Service), capability);
+        Has(capability) ? null : new Message("{0} cannot do this: “{1}” is not one of its actions.", EnumTexts.English(Service), capability);
 
     public string Currency { get; private set; } = "";
     public string Country { get; private set; } = "";

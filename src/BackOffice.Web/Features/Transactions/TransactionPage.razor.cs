@@ -131,8 +131,11 @@ public sealed partial class TransactionPage
             await RunAsync(user => Transactions.CancelAsync(user, Id, reason));
     }
 
-    /// <summary>What the provider calls the order's hold: Klarna's legacy API a reservation, Computop a payment.</summary>
-    private string ReferencesTitle => details?.Transaction.Provider == Payments.PaymentProvider.Computop ? L["Payment"] : L["Reservation"];
+    /// <summary>The transaction's provider, as its module describes it.</summary>
+    private Payments.ProviderDescriptor Provider => Payments.PaymentProviders.Of(details!.Transaction.Provider);
+
+    /// <summary>What the provider calls the order's hold: a reservation, a payment.</summary>
+    private string ReferencesTitle => L[Provider.HoldName];
 
     private async Task ResendAsync()
     {
@@ -194,7 +197,11 @@ public sealed partial class TransactionPage
 
     private async Task ReconcileAsync(Operation operation)
     {
-        if (await AskAsync<ReconcileDialog, ReconcileAnswer>(L["Reconcile"], new DialogParameters<ReconcileDialog> { { d => d.Operation, operation } }) is { } answer)
+        // Each provider settles unknown outcomes its own way, so its module brings the dialog that asks for what it needs.
+        openDialog = await Dialogs.ShowAsync(Provider.ReconcileDialog, L["Reconcile"], new DialogParameters { ["Operation"] = operation }, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        var result = await openDialog.Result;
+        openDialog = null;
+        if (result is { Canceled: false, Data: ReconcileAnswer answer })
             await RunAsync(user => Transactions.ReconcileAsync(user, Id, answer.InvoiceNumber, answer.Happened, answer.SplitReservationNumber));
     }
 

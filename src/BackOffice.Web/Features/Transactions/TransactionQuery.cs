@@ -105,7 +105,7 @@ public sealed record TransactionDetails(
 /// order number, name and e-mail go through the text index (FTS5 trigram on SQLite, pg_trgm on PostgreSQL) over the
 /// folded form; pages are found by key (never by offset) and the count stops at a bound. The CSV streams every match.
 /// </summary>
-public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> databases, TimeProvider time, Microsoft.Extensions.Options.IOptions<KlarnaOptions> klarna)
+public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> databases, TimeProvider time, PaymentPorts ports)
 {
     public static readonly TimeSpan ExpiresSoonWindow = TimeSpan.FromDays(2);
 
@@ -189,27 +189,9 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
         var invoices = await db.Invoices.AsNoTracking().Where(i => i.TransactionId == id).OrderBy(i => i.CapturedAt).ToListAsync(cancellationToken);
         var operations = await db.Operations.AsNoTracking().Where(o => o.TransactionId == id).OrderByDescending(o => o.RequestedAt).ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
-        Message? changed;
-        if (transaction.Provider == PaymentProvider.KlarnaLegacy)
-        {
-            var service = channel.Service(transaction.Service);
-            changed = service.MerchantId != transaction.MerchantId || service.Environment != transaction.Environment
-                ? new Message("{0} of '{1}' is now eid {2} ({3}); this transaction was made with eid {4} ({5}), which its actions keep using.",
-                    transaction.Service, channel.Code, service.MerchantId?.ToString(CultureInfo.InvariantCulture) ?? "none", service.Environment, transaction.MerchantId, transaction.Environment)
-                : null;
-        }
-        else
-        {
-            var merchantId = await db.ComputopServices.Where(s => s.ChannelId == channel.Id).Select(s => s.MerchantId).SingleOrDefaultAsync(cancellationToken);
-            changed = merchantId != transaction.ProviderMerchantId
-                ? new Message("{0} of '{1}' is now MerchantID {2}; this transaction was made with MerchantID {3}, which its actions keep using.",
-                    transaction.Service, channel.Code, merchantId ?? "none", transaction.ProviderMerchantId)
-                : null;
-        }
-        // Klarna keeps a legacy invoice's PDF for 30 days; Klarna Payments' invoices reach the customer from Klarna itself.
-        return new TransactionDetails(transaction, channel.Code,
-            [.. invoices.Select(i => new InvoiceView(i, transaction.Provider == PaymentProvider.KlarnaLegacy && i.IsDownloadable(now) ? klarna.Value.InvoiceUrl(transaction.Environment, i.InvoiceNumber) : null))],
-            operations, changed);
+        var port = ports.For(transaction.Provider);
+        var changed = await port.MerchantChangeAsync(db, channel, transaction, cancellationToken);
+        return new TransactionDetails(transaction, channel.Code, [.. invoices.Select(i => new InvoiceView(i, port.InvoiceDocument(transaction, i, now)))], operations, changed);
     }
 
     /// <summary>The transaction's version, which changes with every change: open pages compare it to reload.</summary>

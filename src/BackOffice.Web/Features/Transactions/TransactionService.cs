@@ -19,10 +19,8 @@ namespace BackOffice.Web.Features.Transactions;
 public sealed class TransactionService(
     IDbContextFactory<BackOfficeDbContext> databases,
     StaffAuthorization authorization,
-    IKlarnaGateway gateway,
     OperationJournal journal,
-    PaymentPorts ports,
-    TransactionCredentials credentialsOf)
+    PaymentPorts ports)
 {
     /// <summary>The actor of the delayed cancellation of pending orders, as the audit log and timeline show it.</summary>
     public const string PendingDeclineActor = "Decline pending orders";
@@ -30,7 +28,8 @@ public sealed class TransactionService(
     public async Task<OperationOutcome> CaptureAsync(ClaimsPrincipal user, Guid transactionId, CaptureRequest request)
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        var capability = request.Final ? Capabilities.FinalCapture : Capabilities.CaptureWhole;
+        var capability = (request.Final ? Capabilities.FinalCapture : 0)
+            | (request.Lines is { Count: > 0 } ? Capabilities.CaptureLines : request.Amount is not null ? Capabilities.CaptureAmount : Capabilities.CaptureWhole);
         if (request.Lines is { Count: > 0 } || request.Amount is not null)
             return await RunAsync(user.Name(), transactionId, capability, port => port.Capture(request.Amount, request.Lines, request.Final, request.Reason));
         return await RunEachAsync(user.Name(), transactionId, capability, port => port.Capture(null, null, false, request.Reason), t => t.RemainingAmount > 0);
@@ -74,7 +73,7 @@ public sealed class TransactionService(
         OperationOutcome? outcome = null;
         foreach (var reservation in reservations)
         {
-            outcome = Combine(outcome, await RunAsync(user.Name(), transactionId, Capabilities.ExtendExpiry, _ => new ExtendExpiry(reservation, reason)));
+            outcome = Combine(outcome, await RunAsync(user.Name(), transactionId, Capabilities.ExtendExpiry, port => port.ExtendExpiry(reservation, reason)));
             if (!outcome.Succeeded)
                 break;
         }
@@ -84,7 +83,7 @@ public sealed class TransactionService(
     public async Task<OperationOutcome> ChangeAddressAsync(ClaimsPrincipal user, Guid transactionId, TransactionAddress billing, TransactionAddress shipping, string reason = "")
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        return await RunAsync(user.Name(), transactionId, Capabilities.ChangeAddress, _ => new ChangeAddress(Trimmed(billing), Trimmed(shipping), reason));
+        return await RunAsync(user.Name(), transactionId, Capabilities.ChangeAddress, port => port.ChangeAddress(Trimmed(billing), Trimmed(shipping), reason));
     }
 
     public async Task<OperationOutcome> ChangeOrderNumberAsync(ClaimsPrincipal user, Guid transactionId, string orderNumber, string reason = "")
@@ -105,36 +104,24 @@ public sealed class TransactionService(
     public async Task<OperationOutcome> ExtendDueDateAsync(ClaimsPrincipal user, Guid transactionId, string invoiceNumber, int days, string reason = "")
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        return await RunAsync(user.Name(), transactionId, Capabilities.ExtendDueDate, _ => new ExtendDueDate(invoiceNumber, days, reason));
+        return await RunAsync(user.Name(), transactionId, Capabilities.ExtendDueDate, port => port.ExtendDueDate(invoiceNumber, days, reason));
     }
 
-    /// <summary>What moving an invoice's due date would cost and the date it would get; Klarna is asked, nothing changes.</summary>
+    /// <summary>What moving an invoice's due date would cost and the date it would get; the provider is asked, nothing changes.</summary>
     public async Task<DueDateExtension> QuoteDueDateAsync(ClaimsPrincipal user, Guid transactionId, string invoiceNumber, int days)
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        if (ExtendDueDate.DaysError(days) is { } error)
+        if (ActionPlans.DueDateDaysError(days) is { } error)
             throw new BusinessRuleException(error);
-        KlarnaCredentials credentials;
+        Transaction transaction;
         await using (var db = await databases.CreateDbContextAsync())
         {
-            var transaction = await db.Transactions.AsNoTracking().SingleOrDefaultAsync(t => t.Id == transactionId) ?? throw new BusinessRuleException("There is no such transaction.");
+            transaction = await db.Transactions.AsNoTracking().SingleOrDefaultAsync(t => t.Id == transactionId) ?? throw new BusinessRuleException("There is no such transaction.");
             Require(transaction, Capabilities.ExtendDueDate);
             if (!await db.Invoices.AnyAsync(i => i.TransactionId == transactionId && i.InvoiceNumber == invoiceNumber))
                 throw new BusinessRuleException("Invoice {0} is not one of this transaction's.", invoiceNumber);
-            credentials = await credentialsOf.ForAsync(db, transaction);
         }
-        try
-        {
-            return await gateway.ExtendInvoiceDueDateAsync(credentials, invoiceNumber, days, calculateOnly: true);
-        }
-        catch (KlarnaFaultException fault)
-        {
-            throw new BusinessRuleException(KlarnaFaultMessages.For(fault));
-        }
-        catch (KlarnaException e)
-        {
-            throw new BusinessRuleException("Klarna could not be asked, try again later: {0}", e.Message);
-        }
+        return await ports.For(transaction.Provider).QuoteDueDateAsync(transaction, invoiceNumber, days);
     }
 
     /// <summary>Settles the operation of unknown outcome as the transaction's provider can (<see cref="IPaymentPort.ReconcileAsync"/>).</summary>
@@ -147,7 +134,7 @@ public sealed class TransactionService(
 
     /// <summary>The delayed cancellation of a pending order whose service declines pending orders; journaled like every money action.</summary>
     internal Task<OperationOutcome> DeclinePendingAsync(Guid transactionId, string reason) =>
-        RunAsync(PendingDeclineActor, transactionId, Capabilities.Cancel, _ => new Cancel(reason, declinePending: true));
+        RunAsync(PendingDeclineActor, transactionId, Capabilities.DeclinePending, port => port.DeclinePending(reason));
 
     /// <summary>
     /// One operation: the transaction's provider must be able to do <paramref name="capability"/>; its port makes the
@@ -169,7 +156,7 @@ public sealed class TransactionService(
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // A refusal or an unreachable Klarna ends the operation; anything else leaves its outcome unknown.
+            // A refusal or an unreachable provider ends the operation; anything else leaves its outcome unknown.
             return await journal.FailAsync(operation.Id, e, actor);
         }
         return await journal.SucceedAsync(operation.Id, answer, actor);

@@ -73,7 +73,7 @@ public partial class TransactionsPage : IDisposable
         search = TransactionSearchAddress.Parse(Navigation.Uri);
         Restore(TransactionSearchAddress.ParsePosition(Navigation.Uri));
         Navigation.LocationChanged += OnLocationChanged;
-        channels = await Catalog.ChannelCodesAsync();
+        channels = await Channels.CodesAsync();
         user = (await AuthenticationState).User;
         canAct = (await Authorization.AuthorizeAsync(user, Policies.Operator)).Succeeded;
         canSaveViews = user.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier) is not null;

@@ -1,27 +1,22 @@
 using System.Globalization;
-using BackOffice.Klarna;
-using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Users;
 using Microsoft.AspNetCore.Mvc;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Transactions;
 
 internal static class TransactionsSetup
 {
     public static IServiceCollection AddTransactions(this IServiceCollection services) => services
-        .AddScoped<TransactionCredentials>()
         .AddScoped<DomainEvents>()
         .AddSingleton<TransactionChanges>()
+        .AddSingleton(new BackOffice.Web.Features.AuditLog.AuditActionKinds("Transactions", typeof(OperationKind)))
         .AddScoped<OperationJournal>()
-        .AddScoped<OperationReconciler>()
-        .AddScoped<IPaymentPort, KlarnaPort>()
         .AddScoped<PaymentPorts>()
         .AddScoped<TransactionService>()
         .AddScoped<BulkActions>()
         .AddScoped<SavedViews>()
-        .AddScoped<TransactionQuery>()
-        .AddScoped<ReservationService>()
-        .AddHostedService<DemoTransactionSeeder>();
+        .AddScoped<TransactionQuery>();
 
     /// <summary><c>GET /transactions/export.csv</c> with the list's filters: the whole result, streamed.</summary>
     public static IEndpointConventionBuilder MapTransactionExport(this IEndpointRouteBuilder endpoints) =>

@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using BackOffice.Web.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
+using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features;
 
 namespace BackOffice.Web.Tests.Components.Layout;
 
@@ -74,7 +76,7 @@ public sealed class MainLayoutTests : BackOfficeTestContext
         var test = new PaymentServiceView(ServiceKind.Invoice, new PaymentServiceSettings(true, 1, false, false, false, InvoiceShipment.Mail), true, KlarnaEnvironment.Test, null, Guid.NewGuid());
         var live = test with { Kind = ServiceKind.Installments, Environment = KlarnaEnvironment.Live };
 
-        layout.InvokeAsync(() => Services.GetRequiredService<ChannelContext>().Set(new ChannelView("shop-de", "Shop", test, live) { KlarnaPayments = new KlarnaPaymentsStatus(true, Live: false) }));
+        layout.InvokeAsync(() => Services.GetRequiredService<ChannelContext>().Set(new ChannelView("shop-de", "Shop", test, live) { ProviderServices = [new ServiceSummary(ServiceKind.KlarnaPayments, "Klarna Payments", true, KlarnaEnvironment.Test)] }));
 
         layout.WaitForAssertion(() => Assert.Equal("shop-de", layout.Find("[data-testid=channel-in-context]").TextContent));
         Assert.Equal(["Invoice Test", "Installments Live", "Klarna Payments Test"], layout.FindAll("[data-testid=environment]").Select(e => e.TextContent.Trim()));

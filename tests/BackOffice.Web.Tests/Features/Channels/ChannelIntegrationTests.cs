@@ -8,6 +8,7 @@ using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Features.Channels;
 
@@ -235,7 +236,7 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
         await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", ServiceKind.Installments);
         await File.WriteAllTextAsync(Path.Combine(app.PClassDirectory, "SE_SEK_PClasses.json"), "[{\"id\": 1}");
 
-        var listing = await app.Service<BackOffice.Web.Features.PClasses.PClassCatalog>().ListAsync(new(ChannelCode: "demo"));
+        var listing = await app.Service<BackOffice.Web.Features.Klarna.PClasses.PClassCatalog>().ListAsync(new(ChannelCode: "demo"));
 
         Assert.Equal(["SE_SEK_PClasses.json is not valid JSON"], listing.Problems.Select(p => p[..p.IndexOf(':', StringComparison.Ordinal)]));
         Assert.Contains(listing.Rows, r => r.PClass.Id == 3113 && r.Channels.SequenceEqual(["demo"]));
@@ -247,16 +248,16 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
     public async Task A_pclass_two_eids_downloaded_with_the_same_terms_is_listed_once_with_both_eids()
     {
         await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", ServiceKind.Installments);
-        var files = app.Service<BackOffice.Web.Features.PClasses.PClassFileStore>();
+        var files = app.Service<BackOffice.Web.Features.Klarna.PClasses.PClassFileStore>();
         var german = await files.ReadAsync(BackOffice.Klarna.KlarnaCountry.DE, BackOffice.Klarna.KlarnaCurrency.EUR);
         var demoEid = german[0].Eid;
         var changed = german[1] with { Eid = 9999, Months = german[1].Months + 1 };
-        await files.WriteAsync(9999, new Dictionary<(BackOffice.Klarna.KlarnaCountry, BackOffice.Klarna.KlarnaCurrency), IReadOnlyList<BackOffice.Web.Features.PClasses.StoredPClass>>
+        await files.WriteAsync(9999, new Dictionary<(BackOffice.Klarna.KlarnaCountry, BackOffice.Klarna.KlarnaCurrency), IReadOnlyList<BackOffice.Web.Features.Klarna.PClasses.StoredPClass>>
         {
             [(BackOffice.Klarna.KlarnaCountry.DE, BackOffice.Klarna.KlarnaCurrency.EUR)] = [german[0] with { Eid = 9999 }, changed],
         });
 
-        var rows = (await app.Service<BackOffice.Web.Features.PClasses.PClassCatalog>().ListAsync(new(Country: BackOffice.Klarna.KlarnaCountry.DE))).Rows;
+        var rows = (await app.Service<BackOffice.Web.Features.Klarna.PClasses.PClassCatalog>().ListAsync(new(Country: BackOffice.Klarna.KlarnaCountry.DE))).Rows;
 
         var shared = Assert.Single(rows, r => r.PClass.Id == german[0].Id);
         Assert.Equal([Math.Min(demoEid, 9999), Math.Max(demoEid, 9999)], shared.Eids);

@@ -1,5 +1,6 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Features.Channels;
 

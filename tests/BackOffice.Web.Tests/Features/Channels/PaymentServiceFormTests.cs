@@ -5,6 +5,7 @@ using BackOffice.Web.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Features.Channels;
 

@@ -3,6 +3,7 @@ using BackOffice.Klarna;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Tests.Infrastructure;
 using Bunit;
+using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Features.Channels;
 

@@ -9,6 +9,7 @@ using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Features.Computop;
 

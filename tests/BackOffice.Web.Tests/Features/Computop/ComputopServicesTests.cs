@@ -1,6 +1,8 @@
+using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.Computop;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -95,9 +97,11 @@ public sealed class ComputopServicesTests : IAsyncLifetime
         Assert.Contains("Someone else changed", stale.Message, StringComparison.Ordinal);
         Assert.Equal(("KP_Ch", "https://paymentpage.axepta.bnpparibas/"), ((await Services.FindAsync("shop-ch")).Settings.MerchantId, (await Services.FindAsync("shop-ch")).Settings.BaseUrl));
         var list = await app.Service<BackOffice.Web.Features.Channels.ChannelService>().ListAsync();
-        Assert.Equal((null, new BackOffice.Web.Features.Channels.KlarnaPaymentsStatus(false, false), new BackOffice.Web.Features.Channels.KlarnaPaymentsStatus(true, false)),
-            (list.Single(c => c.Code == "demo").KlarnaPayments, list.Single(c => c.Code == "shop-ch").KlarnaPayments, list.Single(c => c.Code == ComputopOrders.Channel).KlarnaPayments));
-        Assert.Equal(new BackOffice.Web.Features.Channels.KlarnaPaymentsStatus(false, false), (await app.Service<BackOffice.Web.Features.Channels.ChannelService>().FindAsync("shop-ch"))!.KlarnaPayments);
+        BackOffice.Web.Features.Channels.ServiceSummary Summary(bool enabled) => new(ServiceKind.KlarnaPayments, "Klarna Payments", enabled, KlarnaEnvironment.Test);
+        Assert.Equal((null, Summary(false), Summary(true)),
+            (list.Single(c => c.Code == "demo").ProviderServices.SingleOrDefault(), list.Single(c => c.Code == "shop-ch").ProviderServices.SingleOrDefault(),
+                list.Single(c => c.Code == ComputopOrders.Channel).ProviderServices.SingleOrDefault()));
+        Assert.Equal(Summary(false), (await app.Service<BackOffice.Web.Features.Channels.ChannelService>().FindAsync("shop-ch"))!.ProviderServices.SingleOrDefault());
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using BackOffice.Web.Data;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BackOffice.Web.Features;
 
 namespace BackOffice.Web.Tests.Features.Hosting;
 
@@ -130,7 +131,7 @@ public sealed class HostingTests
     public async Task The_hangfire_dashboard_gets_its_own_policy_and_no_other_page_does()
     {
         await using var app = new BackOfficeAppFactory();
-        await app.CreateUserAsync("admin-csp@test.local", "Test-Passw0rd!", BackOffice.Web.Features.Users.Roles.Administrator);
+        await app.CreateUserAsync("admin-csp@test.local", "Test-Passw0rd!", BackOffice.Web.Features.Roles.Administrator);
         var client = app.CreateBrowserLikeClient();
         await client.SignInAsync("admin-csp@test.local", "Test-Passw0rd!");
 
@@ -148,8 +149,8 @@ public sealed class HostingTests
     public async Task Outside_development_administrators_must_set_up_two_factor_sign_in_unless_configured_otherwise(bool optOut, string? sentTo)
     {
         await using var app = new BackOfficeAppFactory { EnvironmentName = "Production", Settings = { ["Security:AllowAdministratorsWithoutTwoFactor"] = optOut.ToString() } };
-        await app.CreateUserAsync("admin-2fa@test.local", "Test-Passw0rd!", BackOffice.Web.Features.Users.Roles.Administrator);
-        await app.CreateUserAsync("operator-2fa@test.local", "Test-Passw0rd!", BackOffice.Web.Features.Users.Roles.Operator);
+        await app.CreateUserAsync("admin-2fa@test.local", "Test-Passw0rd!", BackOffice.Web.Features.Roles.Administrator);
+        await app.CreateUserAsync("operator-2fa@test.local", "Test-Passw0rd!", BackOffice.Web.Features.Roles.Operator);
         var admin = app.CreateBrowserLikeClient();
         await admin.SignInAsync("admin-2fa@test.local", "Test-Passw0rd!");
         var clerk = app.CreateBrowserLikeClient();

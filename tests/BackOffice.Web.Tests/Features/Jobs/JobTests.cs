@@ -13,6 +13,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Features.Jobs;
 

@@ -1,4 +1,5 @@
 using BackOffice.Web.Features.Jobs;
+using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Features.Jobs;
 

@@ -1,5 +1,5 @@
 using BackOffice.Klarna;
-using BackOffice.Web.Features.PClasses;
+using BackOffice.Web.Features.Klarna.PClasses;
 
 namespace BackOffice.Web.Tests.Features.PClasses;
 

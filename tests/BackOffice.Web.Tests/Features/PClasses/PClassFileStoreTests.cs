@@ -1,7 +1,7 @@
 using System.Text;
 using BackOffice.Klarna;
 using BackOffice.Web.Features.Klarna;
-using BackOffice.Web.Features.PClasses;
+using BackOffice.Web.Features.Klarna.PClasses;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,7 @@
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.ShopApi;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Features.ShopApi;
 

@@ -10,6 +10,7 @@ using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Features.ShopApi;
 

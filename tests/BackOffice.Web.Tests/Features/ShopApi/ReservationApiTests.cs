@@ -10,6 +10,8 @@ using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features;
 
 namespace BackOffice.Web.Tests.Features.ShopApi;
 

@@ -4,6 +4,7 @@ using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
 using Bunit;
+using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 

@@ -7,6 +7,8 @@ using Bunit;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using BackOffice.Web.Features;
+using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 

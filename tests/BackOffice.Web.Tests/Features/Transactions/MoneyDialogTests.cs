@@ -4,6 +4,8 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 
@@ -142,7 +144,7 @@ public sealed class MoneyDialogTests : BackOfficeTestContext
     {
         var provider = Render<MudDialogProvider>();
         var created = TransactionTests.New();
-        var transaction = new Transaction(1, BackOffice.Web.Features.Klarna.ServiceKind.Invoice, BackOffice.Klarna.KlarnaEnvironment.Test, 1395, "order-2", "2359889901", BackOffice.Klarna.OrderStatus.Accepted, "EUR", "DE", 2550,
+        var transaction = new Transaction(1, BackOffice.Web.Features.Payments.ServiceKind.Invoice, BackOffice.Klarna.KlarnaEnvironment.Test, 1395, "order-2", "2359889901", BackOffice.Klarna.OrderStatus.Accepted, "EUR", "DE", 2550,
             [new TransactionLine("A1", "Shirt", 2, 1000, 19, BackOffice.Klarna.GoodsFlags.IncludesVat), new TransactionLine("B2", "Cap", 1, 550, 19, BackOffice.Klarna.GoodsFlags.IncludesVat)],
             created.Customer, created.BillingAddress, created.ShippingAddress, created.CreatedAt, created.ExpiresAt);
         var result = await OpenAsync<EditLinesDialog>(provider, new DialogParameters<EditLinesDialog> { { d => d.Transaction, transaction } });

@@ -11,6 +11,7 @@ using CsCheck;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 

@@ -3,6 +3,7 @@ using BackOffice.Web.Features;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
+using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 

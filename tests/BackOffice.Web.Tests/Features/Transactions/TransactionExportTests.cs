@@ -6,6 +6,8 @@ using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 
@@ -30,7 +32,7 @@ public sealed class TransactionExportTests : IAsyncLifetime
             db.Transactions.Add(transaction);
         }
         var address = new TransactionAddress("=HYPERLINK(\"http://evil.example\")", "x", "", "s", "1", "1", "c", "DE", "evil@example.com", "");
-        db.Transactions.Add(new Transaction(channel.Id, BackOffice.Web.Features.Klarna.ServiceKind.Invoice, BackOffice.Klarna.KlarnaEnvironment.Test, 1395,
+        db.Transactions.Add(new Transaction(channel.Id, BackOffice.Web.Features.Payments.ServiceKind.Invoice, BackOffice.Klarna.KlarnaEnvironment.Test, 1395,
             "CSV-EVIL", "1", BackOffice.Klarna.OrderStatus.Accepted, "EUR", "DE", 100, [new TransactionLine("A", "A", 1, 100, 19, BackOffice.Klarna.GoodsFlags.IncludesVat)],
             new TransactionCustomer("=HYPERLINK(\"http://evil.example\")", "evil@example.com", "••••"), address, address, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(7)));
         await db.SaveChangesAsync();

@@ -6,6 +6,7 @@ using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 

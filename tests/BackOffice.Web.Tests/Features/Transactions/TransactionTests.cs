@@ -2,6 +2,7 @@ using BackOffice.Klarna;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 

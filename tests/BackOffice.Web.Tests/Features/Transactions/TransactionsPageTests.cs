@@ -1,5 +1,5 @@
 using BackOffice.Web.Data;
-using BackOffice.Web.Features.PClasses;
+using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
@@ -7,6 +7,8 @@ using Bunit;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BackOffice.Web.Features;
+using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 
@@ -20,7 +22,7 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
     protected override void AddServices(IServiceCollection services)
     {
         services.AddSingleton(_ => app.Service<TransactionQuery>());
-        services.AddSingleton(_ => app.Service<PClassCatalog>());
+        services.AddSingleton(_ => app.Service<ChannelService>());
         services.AddSingleton(_ => app.Service<BulkActions>());
         services.AddSingleton(_ => app.Service<SavedViews>());
         // The search field waits for a pause in typing on this clock; real time, so the pause simply passes.

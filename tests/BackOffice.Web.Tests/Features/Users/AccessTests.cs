@@ -1,6 +1,7 @@
 using System.Net;
 using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
+using BackOffice.Web.Features;
 
 namespace BackOffice.Web.Tests.Features.Users;
 

@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
+using BackOffice.Web.Features;
 
 namespace BackOffice.Web.Tests.Features.Users;
 

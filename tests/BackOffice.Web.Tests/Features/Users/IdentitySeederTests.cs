@@ -4,6 +4,7 @@ using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using BackOffice.Web.Features;
 
 namespace BackOffice.Web.Tests.Features.Users;
 

@@ -5,6 +5,7 @@ using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using BackOffice.Web.Features;
 
 namespace BackOffice.Web.Tests.Features.Users;
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using BackOffice.Web.Features;
 
 namespace BackOffice.Web.Tests.Features.Users;
 

@@ -1,7 +1,7 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Features.Klarna;
 
-namespace BackOffice.Web.Features.PClasses;
+namespace BackOffice.Web.Features.Klarna.PClasses;
 
 /// <summary>What paying an amount with a PClass costs, in minor units; or why it cannot be used.</summary>
 public sealed record InstallmentQuote(long? MonthlyPayment, long TotalCost, Message? NotAvailable)

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 
-namespace BackOffice.Web.Features.Users;
+namespace BackOffice.Web.Features;
 
 /// <summary>The authorization policies pages, endpoints and services check; each names who may pass.</summary>
 public static class Policies

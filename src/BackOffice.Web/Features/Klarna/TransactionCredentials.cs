@@ -2,8 +2,13 @@ using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Channels;
 using Microsoft.EntityFrameworkCore;
+using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Features.ShopApi;
+using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.Users;
+using BackOffice.Web.Features.AuditLog;
 
-namespace BackOffice.Web.Features.Transactions;
+namespace BackOffice.Web.Features.Klarna;
 
 /// <summary>
 /// A transaction's own merchant and environment, with the secret its channel's service holds now. Actions never use

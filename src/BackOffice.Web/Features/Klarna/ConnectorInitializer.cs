@@ -3,12 +3,16 @@ using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Klarna;
-using BackOffice.Web.Features.PClasses;
+using BackOffice.Web.Features.Klarna.PClasses;
 using BackOffice.Web.Features.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.ShopApi;
 
-namespace BackOffice.Web.Features.Channels;
+namespace BackOffice.Web.Features.Klarna;
 
 /// <summary>
 /// The seed's "Initialize": test connectivity, prove the credentials, download the PClasses of every configured
@@ -38,7 +42,7 @@ public sealed partial class ConnectorInitializer(
             succeeded, pclassCount, fileCount, message);
         service.RecordInitialization(initialization);
         db.AuditEntries.Add(new AuditEntry(initialization.At, user.Name(), "Channels", "Initialized",
-            $"{code} / {ServiceNames.Of(kind)}", new("{0}, eid {1}: {2}", credentials.Environment, credentials.MerchantId, message), succeeded));
+            $"{code} / {EnumTexts.English(kind)}", new("{0}, eid {1}: {2}", credentials.Environment, credentials.MerchantId, message), succeeded));
         await db.SaveChangesAsync(cancellationToken);
         LogInitialized(code, kind, credentials.Environment, credentials.MerchantId, succeeded, message.ToString());
         return initialization;

@@ -4,7 +4,7 @@ using BackOffice.Klarna;
 using BackOffice.Web.Features.Klarna;
 using Microsoft.Extensions.Options;
 
-namespace BackOffice.Web.Features.PClasses;
+namespace BackOffice.Web.Features.Klarna.PClasses;
 
 /// <summary>A PClass file that cannot be read; the message names the file and what is wrong.</summary>
 public sealed class PClassFileException(string message, Exception? inner = null) : Exception(message, inner);

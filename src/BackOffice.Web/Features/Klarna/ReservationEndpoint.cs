@@ -5,13 +5,17 @@ using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
-using BackOffice.Web.Features.PClasses;
+using BackOffice.Web.Features.Klarna.PClasses;
 using BackOffice.Web.Features.Transactions;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.ShopApi;
+using BackOffice.Web.Features.Users;
+using BackOffice.Web.Features.AuditLog;
 
-namespace BackOffice.Web.Features.ShopApi;
+namespace BackOffice.Web.Features.Klarna;
 
 public sealed record ApiCustomer(string? PersonalNumber, Gender? Gender, string? Email, string? Phone);
 
@@ -59,7 +63,7 @@ internal static class ReservationEndpoint
             var eidPClasses = await pclasses.OfferableAsync(service.MerchantId, country, currency, context.RequestAborted);
             var applicability = ApplicabilityRules.Evaluate(request.Service.Value, service.Settings, basket, options.Value, eidPClasses.Count > 0, service.NotReadyForShop?.ToString());
             if (applicability.Applicability == Applicability.NotApplicable)
-                return Unprocessable($"{ServiceNames.Of(request.Service.Value)} cannot be used for this order.", applicability.Reasons);
+                return Unprocessable($"{EnumTexts.English(request.Service.Value)} cannot be used for this order.", applicability.Reasons);
             if (request.Service == ServiceKind.Installments && !eidPClasses.Any(p => p.Id == request.PClass))
                 return Unprocessable($"PClass {request.PClass} is not one of this channel's for {country}/{currency}.", []);
             if (options.Value.SsnCheckCountries.Contains(country.ToString()))

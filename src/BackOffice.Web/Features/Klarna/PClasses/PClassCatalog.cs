@@ -3,7 +3,7 @@ using BackOffice.Web.Data;
 using BackOffice.Web.Features.Channels;
 using Microsoft.EntityFrameworkCore;
 
-namespace BackOffice.Web.Features.PClasses;
+namespace BackOffice.Web.Features.Klarna.PClasses;
 
 public sealed record PClassFilter(string? ChannelCode = null, KlarnaCountry? Country = null, KlarnaCurrency? Currency = null, PClassType? Type = null);
 
@@ -50,12 +50,6 @@ public sealed class PClassCatalog(PClassFileStore files, IDbContextFactory<BackO
                     g.Key.Type == PClassType.Invoice ? [] : [.. g.SelectMany(p => channelsByEid.GetValueOrDefault(p.Eid, [])).Distinct().Order()])));
         }
         return new PClassListing(rows, problems);
-    }
-
-    public async Task<IReadOnlyList<string>> ChannelCodesAsync(CancellationToken cancellationToken = default)
-    {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        return await db.Channels.OrderBy(c => c.Code).Select(c => c.Code).ToListAsync(cancellationToken);
     }
 
     private async Task<Dictionary<int, List<string>>> ChannelsByEidAsync(CancellationToken cancellationToken)

@@ -4,8 +4,13 @@ using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Features.ShopApi;
+using BackOffice.Web.Features.Users;
+using BackOffice.Web.Features.AuditLog;
 
-namespace BackOffice.Web.Features.Transactions;
+namespace BackOffice.Web.Features.Klarna;
 
 /// <summary>An order to reserve at Klarna: what a shop sends.</summary>
 public sealed record ReservationOrder(

@@ -1,6 +1,12 @@
 using BackOffice.Klarna;
+using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.ShopApi;
+using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.Users;
+using BackOffice.Web.Features.AuditLog;
 
-namespace BackOffice.Web.Features.Transactions;
+namespace BackOffice.Web.Features.Klarna;
 
 /// <summary>Klarna's fault codes, as a merchant's staff can act on them.</summary>
 public static class KlarnaFaultMessages

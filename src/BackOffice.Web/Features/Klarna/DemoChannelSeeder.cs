@@ -1,11 +1,13 @@
 using BackOffice.Klarna.Sandbox;
 using BackOffice.Web.Data;
+using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Klarna;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using BackOffice.Web.Features.Payments;
 
-namespace BackOffice.Web.Features.Channels;
+namespace BackOffice.Web.Features.Klarna;
 
 /// <summary>
 /// In Development, the channel <c>Seed:DemoChannel</c> with both services on sandbox merchants, ready to initialize.

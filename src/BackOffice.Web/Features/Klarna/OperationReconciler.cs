@@ -2,14 +2,13 @@ using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Payments;
 using Microsoft.EntityFrameworkCore;
+using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.ShopApi;
+using BackOffice.Web.Features.Users;
+using BackOffice.Web.Features.AuditLog;
 
-namespace BackOffice.Web.Features.Transactions;
-
-/// <summary>What the operator found in Klarna Online, when Klarna's legacy API cannot tell.</summary>
-public sealed record ReconcileAnswer(string? InvoiceNumber = null, bool? Happened = null, string? SplitReservationNumber = null)
-{
-    public static readonly ReconcileAnswer None = new();
-}
+namespace BackOffice.Web.Features.Klarna;
 
 /// <summary>
 /// Settles the operation whose outcome is unknown, never by sending it again. A recorded answer is applied; otherwise

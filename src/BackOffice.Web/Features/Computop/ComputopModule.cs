@@ -1,6 +1,9 @@
 using BackOffice.Computop.Sandbox;
 using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Features.AuditLog;
+using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.ShopApi;
 using BackOffice.Web.Features.Hosting;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
@@ -8,16 +11,31 @@ using BackOffice.Web.Features.Users;
 namespace BackOffice.Web.Features.Computop;
 
 /// <summary>
-/// Klarna Payments through Computop Paygate: its port for the money actions, its connections, and its sandbox mounted
-/// in the app when <c>ComputopSandbox:Mount</c> is true (the Development settings).
+/// Klarna Payments through Computop Paygate as one module: its port for the money actions, its connections, its
+/// notifications and batch files, and its sandbox mounted in the app when <c>ComputopSandbox:Mount</c> is true (the
+/// Development settings).
 /// </summary>
-internal static class ComputopSetup
+public sealed class ComputopModule : PaymentProviderModule
 {
-    public static IServiceCollection AddComputop(this IServiceCollection services)
+    private const Capabilities Common = Capabilities.CaptureWhole | Capabilities.CaptureAmount | Capabilities.CaptureLines
+        | Capabilities.RefundAmount | Capabilities.RefundLines | Capabilities.Cancel | Capabilities.EditLines
+        | Capabilities.ChangeOrderNumber | Capabilities.ResendInvoice;
+
+    public override ProviderDescriptor Descriptor { get; } = new(PaymentProvider.Computop, "Computop", [ServiceKind.KlarnaPayments], Common | Capabilities.FinalCapture)
+    {
+        HoldName = "Payment",
+        ReferenceLabel = "PayID",
+        ShopReferenceLabel = "TransID",
+        MerchantLabel = "Merchant (MerchantID)",
+        StartedAs = "Authorized",
+        ReconcileDialog = typeof(ComputopReconcileDialog),
+    };
+
+    public override void AddServices(IServiceCollection services)
     {
         services.AddOptions<ComputopOptions>().BindConfiguration(ComputopOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient(ComputopConnections.HttpClientName);
-        return services
+        services
             .AddScoped<ComputopConnections>()
             .AddScoped<ComputopReconciler>()
             .AddScoped<ComputopNotifications>()
@@ -26,15 +44,20 @@ internal static class ComputopSetup
             .AddSingleton<ComputopDemoSeeder>()
             .AddHostedService(provider => provider.GetRequiredService<ComputopDemoSeeder>())
             .AddScoped<IPaymentPort, ComputopPort>()
+            .AddSingleton<IChannelServiceSummaries, ComputopChannelServices>()
+            .AddSingleton<IShopApiOffer, ComputopShopOffer>()
+            .AddChannelCard<ComputopServiceCard>(order: 1)
             .AddComputopSandbox();
     }
 
-    public static Task SeedDemoComputopChannelAsync(this WebApplication app) => app.Services.GetRequiredService<ComputopDemoSeeder>().SeedChannelAsync();
+    public override Task StartAsync(IServiceProvider services) => services.GetRequiredService<ComputopDemoSeeder>().SeedChannelAsync();
 
-    public static void MapInProcessComputopSandbox(this WebApplication app)
+    public override void Map(WebApplication app)
     {
         if (SandboxMountPath(app.Configuration) is { } path)
             app.MapComputopSandbox(path);
+        MapNotifications(app);
+        MapBatchFiles(app);
     }
 
     private static string? SandboxMountPath(IConfiguration configuration) => SandboxMount.PathOf(configuration, ComputopSandboxOptions.Section);
@@ -44,7 +67,7 @@ internal static class ComputopSetup
     /// 200 taken, 400 refused, 413 too large (refusals audited per source and minute), 404 no Computop service there,
     /// 503 try again later. Limited per address and per channel (<see cref="RateLimits.Notifications"/>).
     /// </summary>
-    public static IEndpointConventionBuilder MapComputopNotifications(this IEndpointRouteBuilder endpoints) =>
+    private static IEndpointConventionBuilder MapNotifications(IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost("/notify/computop/{channel}", async (string channel, HttpContext context, ComputopNotifications notifications, RefusedNotifications refused) =>
             {
                 var source = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
@@ -68,7 +91,7 @@ internal static class ComputopSetup
             .ExcludeFromDescription();
 
     /// <summary><c>GET /computop/batches/{id}/file</c>: an exported batch file, for Computop's batch manager.</summary>
-    public static IEndpointConventionBuilder MapComputopBatchFiles(this IEndpointRouteBuilder endpoints) =>
+    private static IEndpointConventionBuilder MapBatchFiles(IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/computop/batches/{id:guid}/file", async (Guid id, HttpContext context, ComputopBatches batches) =>
             {
                 try

@@ -1,6 +1,6 @@
 using BackOffice.Klarna;
 
-namespace BackOffice.Web.Features.PClasses;
+namespace BackOffice.Web.Features.Klarna.PClasses;
 
 /// <summary>
 /// A PClass as the seed connector stores it: fees and minimum amount in major units (the wire's minor units / 100),

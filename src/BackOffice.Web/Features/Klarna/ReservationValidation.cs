@@ -1,8 +1,13 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.ShopApi;
+using BackOffice.Web.Features.Users;
+using BackOffice.Web.Features.AuditLog;
 
-namespace BackOffice.Web.Features.ShopApi;
+namespace BackOffice.Web.Features.Klarna;
 
 /// <summary>The reservation request's fields checked one by one, and the request turned into an order for Klarna.</summary>
 internal static class ReservationValidation

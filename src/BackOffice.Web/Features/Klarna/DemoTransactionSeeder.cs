@@ -7,8 +7,13 @@ using BackOffice.Web.Features.Hosting;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Users;
 using Microsoft.EntityFrameworkCore;
+using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.ShopApi;
+using BackOffice.Web.Features.AuditLog;
 
-namespace BackOffice.Web.Features.Transactions;
+namespace BackOffice.Web.Features.Klarna;
 
 /// <summary>
 /// In Development, on an empty transaction table, makes <c>Seed:DemoTransactions</c> reservations for the demo channel

@@ -1,4 +1,4 @@
-namespace BackOffice.Web.Features.Users;
+namespace BackOffice.Web.Features;
 
 public static class Roles
 {

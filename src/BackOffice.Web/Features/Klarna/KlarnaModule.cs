@@ -1,0 +1,81 @@
+using BackOffice.Klarna;
+using BackOffice.Klarna.Sandbox;
+using BackOffice.Sandbox.Kit;
+using Microsoft.Extensions.Options;
+using BackOffice.Web.Features.Hosting;
+using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.ShopApi;
+using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.Users;
+using BackOffice.Web.Features.AuditLog;
+
+namespace BackOffice.Web.Features.Klarna;
+
+/// <summary>
+/// Klarna's legacy XML-RPC API (Invoice and Installments) as one module: reservations from the shop API, the money
+/// actions through its port, its PClasses, its channel services and its sandbox, mounted in the app when
+/// <c>Sandbox:Mount</c> is true (the Development settings).
+/// </summary>
+public sealed class KlarnaModule : PaymentProviderModule
+{
+    private const Capabilities Common = Capabilities.CaptureWhole | Capabilities.CaptureAmount | Capabilities.CaptureLines
+        | Capabilities.RefundAmount | Capabilities.RefundLines | Capabilities.Cancel | Capabilities.EditLines
+        | Capabilities.ChangeOrderNumber | Capabilities.ResendInvoice;
+
+    public override ProviderDescriptor Descriptor { get; } = new(PaymentProvider.KlarnaLegacy, "Klarna", [ServiceKind.Invoice, ServiceKind.Installments],
+        Common | Capabilities.ChangeAddress | Capabilities.ChangeOrderNumberAfterCapture | Capabilities.ExtendExpiry | Capabilities.ExtendDueDate | Capabilities.DeclinePending)
+    {
+        HoldName = "Reservation",
+        ReferenceLabel = "Reservation",
+        MerchantLabel = "Merchant (eid)",
+        StartedAs = "Reserved",
+        DocumentGoneNote = "expired (30 days after capture)",
+        ReconcileDialog = typeof(KlarnaReconcileDialog),
+    };
+
+    public override void AddServices(IServiceCollection services)
+    {
+        services.AddSingleton<IKlarnaGatewayUrls, GatewayUrls>();
+        services.AddScoped<TransactionCredentials>();
+        services.AddScoped<OperationReconciler>();
+        services.AddScoped<IPaymentPort, KlarnaPort>();
+        services.AddScoped<ReservationService>();
+        services.AddHostedService<DemoTransactionSeeder>();
+        services.AddScoped<ConnectorInitializer>();
+        services.AddSingleton(new StartupFact(provider =>
+        {
+            var urls = provider.GetRequiredService<IOptions<KlarnaGatewayOptions>>().Value;
+            var sandbox = SandboxMountPath(provider.GetRequiredService<IConfiguration>()) is { } path ? $"mounted at {path} and used as the test gateway" : "not mounted";
+            return $"Klarna live {urls.LiveUrl}, test {urls.TestUrl}; sandbox {sandbox}";
+        }));
+        services.AddChannelCard<KlarnaServiceCards>(order: 0);
+        services.AddSingleton<IShopApiOffer, KlarnaShopOffer>();
+        services.AddSingleton(new OptionalShopApiFields(typeof(ReservationRequest), "pClass", "clientIp", "shippingAddress", "priceDisplay", "shippingDestinations", "coveredByOtherInstrument", "digitalGoodsOnly"));
+        services.AddSingleton(new OptionalShopApiFields(typeof(ApiCustomer), "gender", "email", "phone"));
+        services.AddSingleton(new OptionalShopApiFields(typeof(ApiLine), "discountPercent", "isShipment", "isHandling"));
+        services.AddKlarnaGateway();
+        services.AddOptions<KlarnaGatewayOptions>().BindConfiguration(KlarnaGatewayOptions.Section);
+        services.AddKlarnaSandbox();
+        services.AddOptions<KlarnaOptions>().BindConfiguration(KlarnaOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<KlarnaOptions>, KlarnaOptionsValidator>();
+        services.AddSingleton<PClasses.PClassFileStore>();
+        services.AddScoped<PClasses.PClassCatalog>();
+        services.AddScoped<DemoChannelSeeder>();
+    }
+
+    public override void Map(WebApplication app)
+    {
+        if (SandboxMountPath(app.Configuration) is { } path)
+            app.MapKlarnaSandbox(path);
+    }
+
+    public override async Task StartAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DemoChannelSeeder>().SeedAsync();
+    }
+
+    /// <summary>Where the app mounts the Klarna sandbox and uses it as its test gateway (<c>Sandbox:Mount</c>, <c>Sandbox:MountPath</c>).</summary>
+    public static string? SandboxMountPath(IConfiguration configuration) => SandboxMount.PathOf(configuration, "Sandbox");
+}
