@@ -52,10 +52,7 @@ public sealed class FeatureMapTests
     [Fact]
     public void No_core_folder_and_no_other_module_uses_a_provider_module()
     {
-        // Jobs still holds the legacy status poll and its page; until they move into the Klarna module it may use it.
-        var offending = FolderDependencies()
-            .Where(e => Modules.Contains(e.Key.To) && e.Key.From != "Jobs")
-            .Select(e => e.Value).ToList();
+        var offending = FolderDependencies().Where(e => Modules.Contains(e.Key.To)).Select(e => e.Value).ToList();
 
         Assert.True(offending.Count == 0, string.Join(Environment.NewLine, offending));
     }

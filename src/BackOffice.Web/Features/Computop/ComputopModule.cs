@@ -29,6 +29,7 @@ public sealed class ComputopModule : PaymentProviderModule
         MerchantLabel = "Merchant (MerchantID)",
         StartedAs = "Authorized",
         ReconcileDialog = typeof(ComputopReconcileDialog),
+        Pages = [new("computop/batches", "Batch files", MudBlazor.Icons.Material.Filled.Inventory, Policies.Operator, 20)],
     };
 
     public override void AddServices(IServiceCollection services)

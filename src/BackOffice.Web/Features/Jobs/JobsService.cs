@@ -89,7 +89,7 @@ public sealed class JobsService(
     public async Task<string> RunNowAsync(ClaimsPrincipal user)
     {
         await authorization.RequireAsync(user, Policies.Administrator);
-        var id = jobs.Enqueue<PendingStatusPoller>(p => p.RunAsync("Manual", CancellationToken.None));
+        var id = jobs.Enqueue<IStatusPoll>(p => p.RunAsync("Manual", CancellationToken.None));
         await using var db = await databases.CreateDbContextAsync();
         db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Jobs", "Run now", JobSettings.CheckOrderStatus, new("Hangfire job {0}", id)));
         await db.SaveChangesAsync();
@@ -106,7 +106,7 @@ public sealed class JobsService(
     private void Schedule(JobSettings settings)
     {
         if (settings.Enabled)
-            recurringJobs.AddOrUpdate<PendingStatusPoller>(JobSettings.CheckOrderStatus, p => p.RunAsync("Schedule", CancellationToken.None), settings.Cron);
+            recurringJobs.AddOrUpdate<IStatusPoll>(JobSettings.CheckOrderStatus, p => p.RunAsync("Schedule", CancellationToken.None), settings.Cron);
         else
             recurringJobs.RemoveIfExists(JobSettings.CheckOrderStatus);
     }

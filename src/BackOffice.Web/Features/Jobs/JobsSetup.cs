@@ -1,4 +1,3 @@
-using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using BackOffice.Web.Data;
@@ -38,11 +37,9 @@ internal static class JobsSetup
         services.AddHangfireServer((provider, options) =>
             options.SchedulePollingInterval = provider.GetRequiredService<IConfiguration>().GetValue("Jobs:SchedulePollingInterval", TimeSpan.FromSeconds(5)));
         services.AddSingleton<JobLeases>();
-        services.AddScoped<PendingStatusPoller>();
         services.AddScoped<PendingCancellationJob>();
         services.AddScoped<PendingCancellations>();
         services.AddScoped<IDomainEventHandler<PendingDeclineDue>>(provider => provider.GetRequiredService<PendingCancellations>());
-        services.AddScoped<ReservationExpiryJob>();
         services.AddScoped<JobsService>();
         return services;
     }
@@ -73,7 +70,6 @@ internal static class JobsSetup
         await scope.ServiceProvider.GetRequiredService<JobsService>().ScheduleFromSettingsAsync();
         var recurring = scope.ServiceProvider.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<PendingCancellations>(PendingCancellations.SweepJobId, c => c.SweepAsync(CancellationToken.None), Cron.Minutely());
-        recurring.AddOrUpdate<ReservationExpiryJob>(ReservationExpiryJob.JobId, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
     }
 
     public static IEndpointConventionBuilder MapJobsDashboard(this IEndpointRouteBuilder endpoints) =>

@@ -1,6 +1,5 @@
-using BackOffice.Web.Features.Klarna;
-using BackOffice.Klarna;
 using BackOffice.Web.Data;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -8,15 +7,15 @@ using Microsoft.EntityFrameworkCore;
 namespace BackOffice.Web.Features.Jobs;
 
 /// <summary>
-/// Cancels a pending reservation whose service declines pending orders, once its row is due, through the same journal
-/// as every money action (operation and claim first, then the call). Running it twice, or on a reservation Klarna
-/// already cancelled, is harmless. If Klarna cannot be reached it tries again a minute later; an unknown outcome is
-/// reconciled from Klarna's state before anything is sent again.
+/// Cancels a pending order whose service declines pending orders, once its row is due, through the same journal as
+/// every money action (operation and claim first, then the call). Running it twice, or on an order the provider
+/// already cancelled, is harmless. If the provider cannot be reached it tries again a minute later; an unknown outcome
+/// is reconciled from the provider's state before anything is sent again.
 /// </summary>
 public sealed partial class PendingCancellationJob(
     IDbContextFactory<BackOfficeDbContext> databases,
     TransactionService transactions,
-    OperationReconciler reconciler,
+    PaymentPorts ports,
     IBackgroundJobClient jobs,
     TimeProvider time,
     ILogger<PendingCancellationJob> logger)
@@ -46,9 +45,9 @@ public sealed partial class PendingCancellationJob(
         }
         if (active is not null)
         {
-            // Our own earlier cancellation of unknown outcome settles from Klarna's state; anything else runs first.
+            // Our own earlier cancellation of unknown outcome settles from the provider's state; anything else runs first.
             if (active.Kind == OperationKind.Cancel && active.CanReconcile(time.GetUtcNow()))
-                await reconciler.ReconcileAsync(TransactionService.PendingDeclineActor, transaction.Id, ReconcileAnswer.None);
+                await ports.For(transaction.Provider).ReconcileAsync(TransactionService.PendingDeclineActor, transaction.Id, ReconcileAnswer.None);
             RetryLater(cancellationId);
             return;
         }
@@ -76,7 +75,7 @@ public sealed partial class PendingCancellationJob(
                 LogCancelled(transaction.OrderNumber);
                 break;
             case { State: OperationState.Failed, FaultCode: > 0 }:
-                await CompleteAsync(cancellationId, $"Klarna refused the cancellation: {outcome.Message}");
+                await CompleteAsync(cancellationId, $"{PaymentProviders.NameOf(transaction.Provider)} refused the cancellation: {outcome.Message}");
                 break;
             default:
                 RetryLater(cancellationId);

@@ -1,6 +1,8 @@
 using BackOffice.Klarna;
 using BackOffice.Klarna.Sandbox;
 using BackOffice.Sandbox.Kit;
+using BackOffice.Web.Features.Jobs;
+using Hangfire;
 using Microsoft.Extensions.Options;
 using BackOffice.Web.Features.Hosting;
 using BackOffice.Web.Features.Transactions;
@@ -32,6 +34,7 @@ public sealed class KlarnaModule : PaymentProviderModule
         StartedAs = "Reserved",
         DocumentGoneNote = "expired (30 days after capture)",
         ReconcileDialog = typeof(KlarnaReconcileDialog),
+        Pages = [new("pclasses", "PClasses", MudBlazor.Icons.Material.Filled.Calculate, Policies.Staff, 40)],
     };
 
     public override void AddServices(IServiceCollection services)
@@ -43,6 +46,9 @@ public sealed class KlarnaModule : PaymentProviderModule
         services.AddScoped<ReservationService>();
         services.AddHostedService<DemoTransactionSeeder>();
         services.AddScoped<ConnectorInitializer>();
+        services.AddScoped<PendingStatusPoller>();
+        services.AddScoped<IStatusPoll>(provider => provider.GetRequiredService<PendingStatusPoller>());
+        services.AddScoped<ReservationExpiryJob>();
         services.AddSingleton(new StartupFact(provider =>
         {
             var urls = provider.GetRequiredService<IOptions<KlarnaGatewayOptions>>().Value;
@@ -74,6 +80,8 @@ public sealed class KlarnaModule : PaymentProviderModule
     {
         await using var scope = services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DemoChannelSeeder>().SeedAsync();
+        services.GetRequiredService<IRecurringJobManager>()
+            .AddOrUpdate<ReservationExpiryJob>(ReservationExpiryJob.JobId, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
     }
 
     /// <summary>Where the app mounts the Klarna sandbox and uses it as its test gateway (<c>Sandbox:Mount</c>, <c>Sandbox:MountPath</c>).</summary>

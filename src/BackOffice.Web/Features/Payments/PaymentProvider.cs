@@ -69,6 +69,9 @@ public sealed record ProviderDescriptor(PaymentProvider Key, string Name, IReadO
     /// (<c>Operation</c>) and closes with a <c>ReconcileAnswer</c>.
     /// </summary>
     public required Type ReconcileDialog { get; init; }
+
+    /// <summary>The module's own pages in the main navigation (its batch files, its PClasses).</summary>
+    public IReadOnlyList<NavigationEntry> Pages { get; init; } = [];
 }
 
 /// <summary>
@@ -80,6 +83,8 @@ public static class PaymentProviders
     private static readonly ConcurrentDictionary<PaymentProvider, ProviderDescriptor> Known = new();
 
     public static void Register(ProviderDescriptor descriptor) => Known[descriptor.Key] = descriptor;
+
+    public static IEnumerable<ProviderDescriptor> All => Known.Values.OrderBy(d => d.Key);
 
     public static ProviderDescriptor Of(PaymentProvider provider) =>
         Known.TryGetValue(provider, out var descriptor) ? descriptor : throw new InvalidOperationException($"No module describes the provider {provider}: add it with AddPaymentProvider.");

@@ -1,12 +1,12 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
-using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Transactions;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using BackOffice.Web.Features.Payments;
 
-namespace BackOffice.Web.Features.Jobs;
+namespace BackOffice.Web.Features.Klarna;
 
 /// <summary>
 /// Expires reservations whose expiry date has passed, but only once Klarna says it no longer holds them (9109): the

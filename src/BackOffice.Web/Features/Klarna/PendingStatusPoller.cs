@@ -2,13 +2,13 @@ using System.Collections.Concurrent;
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Channels;
-using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
-namespace BackOffice.Web.Features.Jobs;
+namespace BackOffice.Web.Features.Klarna;
 
 /// <summary>
 /// KlarnaCheckOrderStatus: asks Klarna about every Pending transaction (and reconciles what it can of every operation of
@@ -25,15 +25,12 @@ public sealed partial class PendingStatusPoller(
     IKlarnaGateway gateway,
     TransactionCredentials credentialsOf,
     TimeProvider time,
-    ILogger<PendingStatusPoller> logger)
+    ILogger<PendingStatusPoller> logger) : IStatusPoll
 {
     public const string SystemUser = "KlarnaCheckOrderStatus";
     private const int ErrorsKept = 10;
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(30);
 
-    /// <summary>Runs once; answers the run's record, or null when another run holds the lease and this one did nothing.</summary>
-    [DisableConcurrentExecution(timeoutInSeconds: 5)]
-    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
     public async Task<JobRun?> RunAsync(string trigger, CancellationToken cancellationToken)
     {
         var holder = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
