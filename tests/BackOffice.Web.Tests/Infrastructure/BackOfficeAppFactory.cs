@@ -63,7 +63,7 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
         // Outside Development the key ring must be protected by a certificate: tests bring one unless they test without.
         if (EnvironmentName != "Development" && !Settings.ContainsKey("DataProtection:Certificate:Path") && WithKeyRingCertificate)
         {
-            builder.UseSetting("DataProtection:Certificate:Path", TestCertificate.CreatePfx());
+            builder.UseSetting("DataProtection:Certificate:Path", TestCertificate.PfxPath);
             builder.UseSetting("DataProtection:Certificate:Password", TestCertificate.Password);
         }
         // Outside Development the public address is required: tests bring one unless they set their own.
