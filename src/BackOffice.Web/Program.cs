@@ -1,3 +1,5 @@
+using System.Reflection;
+using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Components;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features;
@@ -5,15 +7,13 @@ using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Computop;
 using BackOffice.Web.Features.Hosting;
+using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Overview;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.ShopApi;
 using BackOffice.Web.Features.Transactions;
-using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Users;
-using BackOffice.Sandbox.Kit;
-using System.Reflection;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 

@@ -1,6 +1,5 @@
 using System.Reflection;
 using BackOffice.Web.Features.Transactions;
-using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests;
 

@@ -5,13 +5,13 @@ using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Computop;
 using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.ShopApi;
 using BackOffice.Web.Features.Transactions;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Data;
 

@@ -1,5 +1,5 @@
-using BackOffice.Web.Features;
 using System.Security.Cryptography.X509Certificates;
+using BackOffice.Web.Features;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace BackOffice.Web.Data;

@@ -3,12 +3,11 @@ using BackOffice.Klarna.Sandbox;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Klarna;
-using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Data;
 

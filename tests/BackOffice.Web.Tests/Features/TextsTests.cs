@@ -6,11 +6,11 @@ using BackOffice.Web.Features;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
-using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Features;
 

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.Channels;
-using BackOffice.Web.Features.Users;
 using Bunit;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
@@ -11,7 +10,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
 using MudBlazor.Services;
-using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Infrastructure;
 

@@ -2,7 +2,6 @@ using BackOffice.Klarna.Sandbox;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Transactions;
 using Microsoft.EntityFrameworkCore;
-using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Infrastructure;
 

@@ -3,10 +3,8 @@ using BackOffice.Computop;
 using BackOffice.Computop.Sandbox;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Computop;
-using BackOffice.Web.Features.Transactions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Infrastructure;
 

@@ -1,5 +1,5 @@
-using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Transactions;
 
 namespace BackOffice.Web.Tests.Infrastructure;
 

@@ -1,6 +1,6 @@
+using BackOffice.Web.Data;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Identity;
-using BackOffice.Web.Data;
 
 namespace BackOffice.Web.Components.Account;
 

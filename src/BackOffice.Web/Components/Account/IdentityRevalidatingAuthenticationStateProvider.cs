@@ -1,9 +1,9 @@
 using System.Security.Claims;
+using BackOffice.Web.Data;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using BackOffice.Web.Data;
 
 namespace BackOffice.Web.Components.Account;
 

@@ -1,5 +1,4 @@
 using BackOffice.Web.Data;
-using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackOffice.Web.Features.AuditLog;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using BackOffice.Web.Features.Users;
 using Microsoft.AspNetCore.Mvc;
 
 namespace BackOffice.Web.Features.AuditLog;

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Channels;

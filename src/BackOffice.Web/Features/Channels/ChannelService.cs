@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.AuditLog;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Users;
 using Microsoft.EntityFrameworkCore;
-using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Channels;
 

@@ -1,5 +1,3 @@
-using BackOffice.Web.Data;
-
 namespace BackOffice.Web.Features.Channels;
 
 internal static class ChannelsSetup

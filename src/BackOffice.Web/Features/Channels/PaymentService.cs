@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using BackOffice.Klarna;
-using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Channels;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Security.Claims;
 using BackOffice.Computop.Sandbox;
 using BackOffice.Sandbox.Kit;

@@ -1,12 +1,11 @@
 using BackOffice.Computop.Sandbox;
 using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Features.AuditLog;
-using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Channels;
-using BackOffice.Web.Features.ShopApi;
 using BackOffice.Web.Features.Hosting;
+using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.ShopApi;
 using BackOffice.Web.Features.Transactions;
-using BackOffice.Web.Features.Users;
 
 namespace BackOffice.Web.Features.Computop;
 

@@ -1,11 +1,9 @@
 using BackOffice.Computop;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.AuditLog;
-using BackOffice.Web.Features.Channels;
-using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
 using Microsoft.EntityFrameworkCore;
-using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Computop;
 

@@ -2,7 +2,6 @@ using System.Net;
 using BackOffice.Web.Data;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.Extensions.Options;
 
 namespace BackOffice.Web.Features.Hosting;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
 using BackOffice.Web.Data;
-using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.AuditLog;
+using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,5 @@
-using BackOffice.Web.Features.Transactions;
-using BackOffice.Web.Features.Users;
 using BackOffice.Web.Data;
+using BackOffice.Web.Features.Transactions;
 using Hangfire;
 using Hangfire.PostgreSql;
 

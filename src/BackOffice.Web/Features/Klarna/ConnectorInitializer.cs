@@ -2,15 +2,12 @@ using System.Security.Claims;
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.AuditLog;
-using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna.PClasses;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using BackOffice.Web.Features.Payments;
-using BackOffice.Web.Features.Transactions;
-using BackOffice.Web.Features.Channels;
-using BackOffice.Web.Features.ShopApi;
 
 namespace BackOffice.Web.Features.Klarna;
 

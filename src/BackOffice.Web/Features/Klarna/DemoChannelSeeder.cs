@@ -1,11 +1,10 @@
 using BackOffice.Klarna.Sandbox;
 using BackOffice.Web.Data;
-using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.AuditLog;
-using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.Payments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Klarna;
 

@@ -4,14 +4,10 @@ using BackOffice.Klarna;
 using BackOffice.Klarna.Sandbox;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Hosting;
-using BackOffice.Web.Features.Klarna;
-using BackOffice.Web.Features.Users;
-using Microsoft.EntityFrameworkCore;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
-using BackOffice.Web.Features.Channels;
-using BackOffice.Web.Features.ShopApi;
-using BackOffice.Web.Features.AuditLog;
+using BackOffice.Web.Features.Users;
+using Microsoft.EntityFrameworkCore;
 
 namespace BackOffice.Web.Features.Klarna;
 

@@ -1,12 +1,6 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Features.Hosting;
 using Microsoft.Extensions.Options;
-using BackOffice.Web.Features.Transactions;
-using BackOffice.Web.Features.Channels;
-using BackOffice.Web.Features.ShopApi;
-using BackOffice.Web.Features.Payments;
-using BackOffice.Web.Features.Users;
-using BackOffice.Web.Features.AuditLog;
 
 namespace BackOffice.Web.Features.Klarna;
 

@@ -1,16 +1,14 @@
 using BackOffice.Klarna;
 using BackOffice.Klarna.Sandbox;
 using BackOffice.Sandbox.Kit;
+using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.Hosting;
 using BackOffice.Web.Features.Jobs;
+using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.ShopApi;
+using BackOffice.Web.Features.Transactions;
 using Hangfire;
 using Microsoft.Extensions.Options;
-using BackOffice.Web.Features.Hosting;
-using BackOffice.Web.Features.Transactions;
-using BackOffice.Web.Features.Channels;
-using BackOffice.Web.Features.ShopApi;
-using BackOffice.Web.Features.Payments;
-using BackOffice.Web.Features.Users;
-using BackOffice.Web.Features.AuditLog;
 
 namespace BackOffice.Web.Features.Klarna;
 

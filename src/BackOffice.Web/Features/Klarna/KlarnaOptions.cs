@@ -1,10 +1,6 @@
 using BackOffice.Klarna;
-using BackOffice.Web.Features.ShopApi;
 using BackOffice.Web.Features.Payments;
-using BackOffice.Web.Features.Transactions;
-using BackOffice.Web.Features.Channels;
-using BackOffice.Web.Features.Users;
-using BackOffice.Web.Features.AuditLog;
+using BackOffice.Web.Features.ShopApi;
 
 namespace BackOffice.Web.Features.Klarna;
 

@@ -5,7 +5,6 @@ using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
-using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackOffice.Web.Features.Klarna;

@@ -4,16 +4,13 @@ using System.Text.Json;
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Channels;
-using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Klarna.PClasses;
+using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.ShopApi;
 using BackOffice.Web.Features.Transactions;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using BackOffice.Web.Features.Payments;
-using BackOffice.Web.Features.ShopApi;
-using BackOffice.Web.Features.Users;
-using BackOffice.Web.Features.AuditLog;
 
 namespace BackOffice.Web.Features.Klarna;
 

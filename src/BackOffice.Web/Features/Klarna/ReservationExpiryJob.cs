@@ -1,10 +1,9 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
-using BackOffice.Web.Features.Jobs;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
-using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Klarna;
 

@@ -1,12 +1,8 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Channels;
-using Microsoft.EntityFrameworkCore;
 using BackOffice.Web.Features.Transactions;
-using BackOffice.Web.Features.ShopApi;
-using BackOffice.Web.Features.Payments;
-using BackOffice.Web.Features.Users;
-using BackOffice.Web.Features.AuditLog;
+using Microsoft.EntityFrameworkCore;
 
 namespace BackOffice.Web.Features.Klarna;
 

@@ -2,7 +2,6 @@ using BackOffice.Web.Data;
 using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Transactions;
 using Microsoft.EntityFrameworkCore;
-using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Overview;
 

@@ -1,8 +1,8 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
+using BackOffice.Web.Features.Payments;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.ShopApi;
 

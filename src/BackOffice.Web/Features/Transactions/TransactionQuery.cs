@@ -1,11 +1,7 @@
-using System.Globalization;
 using System.Linq.Expressions;
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
-using BackOffice.Web.Features.Channels;
-using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Payments;
-using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackOffice.Web.Features.Transactions;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.AspNetCore.WebUtilities;
-using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Transactions;
 

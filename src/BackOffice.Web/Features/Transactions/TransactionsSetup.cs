@@ -1,7 +1,6 @@
 using System.Globalization;
-using BackOffice.Web.Features.Users;
-using Microsoft.AspNetCore.Mvc;
 using BackOffice.Web.Features.Payments;
+using Microsoft.AspNetCore.Mvc;
 
 namespace BackOffice.Web.Features.Transactions;
 

@@ -1,14 +1,12 @@
-using BackOffice.Web.Components.Layout;
 using BackOffice.Klarna;
+using BackOffice.Web.Components.Layout;
+using BackOffice.Web.Features;
 using BackOffice.Web.Features.Channels;
-using BackOffice.Web.Features.Klarna;
-using BackOffice.Web.Features.Users;
-using Microsoft.Extensions.DependencyInjection;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
-using BackOffice.Web.Features.Payments;
-using BackOffice.Web.Features;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BackOffice.Web.Tests.Components.Layout;
 

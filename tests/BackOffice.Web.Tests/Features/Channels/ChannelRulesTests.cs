@@ -1,6 +1,5 @@
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.Channels;
-using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Features.Channels;

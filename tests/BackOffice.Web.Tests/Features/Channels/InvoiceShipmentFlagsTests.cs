@@ -1,6 +1,5 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Features.Channels;
-using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Features.Channels;
 

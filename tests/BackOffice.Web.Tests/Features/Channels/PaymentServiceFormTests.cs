@@ -1,11 +1,11 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
-using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Features.Channels;
 

@@ -1,9 +1,9 @@
-using BackOffice.Web.Features;
 using BackOffice.Klarna;
+using BackOffice.Web.Features;
 using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Tests.Infrastructure;
 using Bunit;
-using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Features.Channels;
 

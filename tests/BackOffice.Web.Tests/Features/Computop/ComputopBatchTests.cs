@@ -1,15 +1,13 @@
-using CaptureRequest = BackOffice.Web.Features.Transactions.CaptureRequest;
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.Computop;
 using BackOffice.Web.Features.Transactions;
-using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using BackOffice.Web.Features.Klarna;
+using CaptureRequest = BackOffice.Web.Features.Transactions.CaptureRequest;
 
 namespace BackOffice.Web.Tests.Features.Computop;
 

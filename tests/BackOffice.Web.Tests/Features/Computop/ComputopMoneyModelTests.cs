@@ -3,13 +3,11 @@ using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.Transactions;
-using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
 using CsCheck;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
-using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Features.Computop;
 

@@ -1,17 +1,13 @@
-using System.Net;
 using BackOffice.Klarna;
 using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features;
-using BackOffice.Web.Features.Computop;
-using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
-using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Features.Computop;
 

@@ -3,12 +3,10 @@ using System.Net;
 using BackOffice.Computop;
 using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Data;
-using BackOffice.Web.Features.Computop;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Features.Computop;
 

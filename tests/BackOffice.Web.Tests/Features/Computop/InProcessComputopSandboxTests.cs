@@ -2,7 +2,6 @@ using System.Net;
 using BackOffice.Computop;
 using BackOffice.Computop.Sandbox;
 using BackOffice.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace BackOffice.Web.Tests.Features.Computop;
 

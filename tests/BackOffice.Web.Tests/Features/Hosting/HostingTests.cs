@@ -3,7 +3,6 @@ using BackOffice.Web.Data;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BackOffice.Web.Features;
 
 namespace BackOffice.Web.Tests.Features.Hosting;
 

@@ -1,11 +1,12 @@
-using BackOffice.Sandbox.Kit;
 using BackOffice.Klarna;
 using BackOffice.Klarna.Sandbox;
+using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
@@ -13,7 +14,6 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Features.Jobs;
 

@@ -1,5 +1,4 @@
 using BackOffice.Web.Features.Jobs;
-using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Features.Jobs;
 

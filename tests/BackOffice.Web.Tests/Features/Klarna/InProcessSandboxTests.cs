@@ -2,7 +2,6 @@ using System.Net;
 using BackOffice.Klarna;
 using BackOffice.Klarna.Sandbox;
 using BackOffice.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BackOffice.Web.Tests.Features.Klarna;

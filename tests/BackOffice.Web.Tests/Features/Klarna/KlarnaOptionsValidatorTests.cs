@@ -1,8 +1,8 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
-using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Features.Klarna;
 

@@ -1,12 +1,11 @@
-using BackOffice.Web.Features;
 using BackOffice.Web.Data;
+using BackOffice.Web.Features;
 using BackOffice.Web.Features.Overview;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Tests.Features.Transactions;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Features.Overview;
 

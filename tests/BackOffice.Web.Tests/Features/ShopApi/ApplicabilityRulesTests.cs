@@ -1,7 +1,7 @@
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
-using BackOffice.Web.Features.ShopApi;
 using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.ShopApi;
 
 namespace BackOffice.Web.Tests.Features.ShopApi;
 

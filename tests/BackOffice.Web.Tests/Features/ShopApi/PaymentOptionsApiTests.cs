@@ -1,16 +1,16 @@
-using BackOffice.Web.Features;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using BackOffice.Web.Data;
+using BackOffice.Web.Features;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.ShopApi;
 using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Features.ShopApi;
 

@@ -1,17 +1,15 @@
-using BackOffice.Sandbox.Kit;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Data;
-using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features;
 using BackOffice.Web.Features.Klarna;
-using BackOffice.Web.Features.Users;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BackOffice.Web.Features.Payments;
-using BackOffice.Web.Features;
 
 namespace BackOffice.Web.Tests.Features.ShopApi;
 

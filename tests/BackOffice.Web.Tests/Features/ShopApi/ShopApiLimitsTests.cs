@@ -1,12 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using BackOffice.Web.Features;
 using BackOffice.Web.Features.ShopApi;
-using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
-using BackOffice.Web.Features;
-using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Features.ShopApi;
 

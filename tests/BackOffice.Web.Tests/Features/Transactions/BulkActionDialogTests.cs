@@ -1,14 +1,12 @@
-using BackOffice.Sandbox.Kit;
 using BackOffice.Klarna.Sandbox;
+using BackOffice.Sandbox.Kit;
+using BackOffice.Web.Features;
 using BackOffice.Web.Features.Transactions;
-using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using BackOffice.Web.Features;
-using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 

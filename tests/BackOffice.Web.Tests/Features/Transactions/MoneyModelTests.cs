@@ -4,14 +4,13 @@ using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
-using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
 using CsCheck;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
-using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 

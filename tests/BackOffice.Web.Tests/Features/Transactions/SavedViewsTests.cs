@@ -1,9 +1,7 @@
 using System.Security.Claims;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.Transactions;
-using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
-using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 

@@ -1,10 +1,8 @@
 using BackOffice.Klarna;
+using BackOffice.Web.Features;
 using BackOffice.Web.Features.Transactions;
-using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
 using Bunit;
-using BackOffice.Web.Features;
-using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 

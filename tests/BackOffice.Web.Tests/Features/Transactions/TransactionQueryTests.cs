@@ -1,12 +1,11 @@
 using System.Text;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features;
-using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 

@@ -1,8 +1,7 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Features;
-using BackOffice.Web.Features.Klarna;
-using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.Transactions;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 

@@ -1,14 +1,12 @@
 using BackOffice.Web.Data;
+using BackOffice.Web.Features;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Transactions;
-using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BackOffice.Web.Features;
-using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 

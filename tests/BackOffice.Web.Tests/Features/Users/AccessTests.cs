@@ -1,7 +1,6 @@
 using System.Net;
-using BackOffice.Web.Features.Users;
-using BackOffice.Web.Tests.Infrastructure;
 using BackOffice.Web.Features;
+using BackOffice.Web.Tests.Infrastructure;
 
 namespace BackOffice.Web.Tests.Features.Users;
 

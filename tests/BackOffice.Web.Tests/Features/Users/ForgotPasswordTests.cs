@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using BackOffice.Web.Data;
-using BackOffice.Web.Features.Users;
+using BackOffice.Web.Features;
 using BackOffice.Web.Tests.Infrastructure;
 using Hangfire;
 using Microsoft.AspNetCore.Identity;
@@ -9,7 +9,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
-using BackOffice.Web.Features;
 
 namespace BackOffice.Web.Tests.Features.Users;
 

@@ -1,10 +1,10 @@
 using BackOffice.Web.Data;
+using BackOffice.Web.Features;
 using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using BackOffice.Web.Features;
 
 namespace BackOffice.Web.Tests.Features.Users;
 

@@ -1,11 +1,10 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using BackOffice.Web.Data;
-using BackOffice.Web.Features.Users;
+using BackOffice.Web.Features;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
-using BackOffice.Web.Features;
 
 namespace BackOffice.Web.Tests.Features.Users;
 

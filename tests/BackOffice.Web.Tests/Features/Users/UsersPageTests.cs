@@ -1,4 +1,5 @@
 using BackOffice.Web.Data;
+using BackOffice.Web.Features;
 using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
 using Bunit;
@@ -6,7 +7,6 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
-using BackOffice.Web.Features;
 
 namespace BackOffice.Web.Tests.Features.Users;
 

@@ -1,5 +1,4 @@
 using BackOffice.Klarna;
-using BackOffice.Web.Features.Klarna;
 
 namespace BackOffice.Web.Features.Klarna.PClasses;
 

@@ -1,6 +1,5 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
-using BackOffice.Web.Features.Channels;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackOffice.Web.Features.Klarna.PClasses;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using BackOffice.Klarna;
-using BackOffice.Web.Features.Klarna;
 using Microsoft.Extensions.Options;
 
 namespace BackOffice.Web.Features.Klarna.PClasses;
