@@ -1,4 +1,3 @@
-using BackOffice.Klarna;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Channels;
@@ -72,7 +71,7 @@ public class BackOfficeDbContext(DbContextOptions options)
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcDateTimeOffsetConverter>();
         configurationBuilder.Properties<ServiceKind>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<InvoiceShipment>().HaveConversion<string>().HaveMaxLength(20);
-        configurationBuilder.Properties<KlarnaEnvironment>().HaveConversion<string>().HaveMaxLength(10);
+        configurationBuilder.Properties<ProviderEnvironment>().HaveConversion<string>().HaveMaxLength(10);
         configurationBuilder.Properties<TransactionState>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<OperationKind>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<OperationState>().HaveConversion<string>().HaveMaxLength(20);

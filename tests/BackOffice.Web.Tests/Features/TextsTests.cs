@@ -30,7 +30,7 @@ public sealed partial class TextsTests
         .GetRequiredService<IStringLocalizer<Texts>>();
 
     public static TheoryData<Type> ShownEnums =>
-        [typeof(TransactionState), typeof(OperationKind), typeof(OperationState), typeof(KlarnaEnvironment), typeof(UserStatus), typeof(InvoiceShipment),
+        [typeof(TransactionState), typeof(OperationKind), typeof(OperationState), typeof(ProviderEnvironment), typeof(UserStatus), typeof(InvoiceShipment),
          typeof(PClassType), typeof(ServiceKind), typeof(OrderStatus), typeof(BulkAction), typeof(BackOffice.Web.Features.Payments.Capabilities),
          typeof(BackOffice.Web.Features.Computop.ComputopBatchState)];
 

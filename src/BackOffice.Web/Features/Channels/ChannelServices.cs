@@ -1,11 +1,10 @@
-using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Channels;
 
 /// <summary>A service a provider module keeps for a channel beside the channel's own, as the channel list and header show it.</summary>
-public sealed record ServiceSummary(ServiceKind Service, string ShortName, bool Enabled, KlarnaEnvironment Environment);
+public sealed record ServiceSummary(ServiceKind Service, string ShortName, bool Enabled, ProviderEnvironment Environment);
 
 /// <summary>A provider module's services kept beside the channel: the channel list shows a column for each.</summary>
 public interface IChannelServiceSummaries

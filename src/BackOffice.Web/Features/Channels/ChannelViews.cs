@@ -1,4 +1,3 @@
-using BackOffice.Klarna;
 using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Channels;
@@ -8,7 +7,7 @@ public sealed record PaymentServiceView(
     ServiceKind Kind,
     PaymentServiceSettings Settings,
     bool HasSecret,
-    KlarnaEnvironment Environment,
+    ProviderEnvironment Environment,
     ServiceInitialization? LastInitialization,
     Guid Version)
 {

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using BackOffice.Klarna;
 using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Channels;
@@ -59,7 +58,7 @@ public sealed class PaymentService
     /// <summary>Changes on every save, so two administrators cannot overwrite each other unknowingly.</summary>
     public Guid Version { get; private set; } = Guid.NewGuid();
 
-    public KlarnaEnvironment Environment => UseLiveGateway ? KlarnaEnvironment.Live : KlarnaEnvironment.Test;
+    public ProviderEnvironment Environment => UseLiveGateway ? ProviderEnvironment.Live : ProviderEnvironment.Test;
 
     public bool HasSecret => ProtectedSecret is not null;
 
@@ -68,7 +67,7 @@ public sealed class PaymentService
     /// (the test gateway may be tried without). Null when ready.
     /// </summary>
     public Message? NotReadyForShop =>
-        Environment == KlarnaEnvironment.Test || LastInitialization is { Succeeded: true } last && last.Environment == Environment && last.MerchantId == MerchantId
+        Environment == ProviderEnvironment.Test || LastInitialization is { Succeeded: true } last && last.Environment == Environment && last.MerchantId == MerchantId
             ? null
             : new("{0} is set to Live (eid {1}) but has not been initialized for it; an administrator initializes it on the channel page.", Kind, MerchantId);
 
@@ -120,7 +119,7 @@ public sealed class PaymentService
 public sealed record ServiceInitialization(
     DateTimeOffset At,
     string By,
-    KlarnaEnvironment Environment,
+    ProviderEnvironment Environment,
     int MerchantId,
     bool Succeeded,
     int PClassCount,

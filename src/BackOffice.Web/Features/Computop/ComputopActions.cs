@@ -1,7 +1,6 @@
 using System.Globalization;
 using BackOffice.Computop;
 using BackOffice.Web.Features.Transactions;
-using ArticleQuantity = BackOffice.Klarna.ArticleQuantity;
 
 namespace BackOffice.Web.Features.Computop;
 
@@ -16,7 +15,7 @@ public static class PaygateOrder
     public static string RefNr(Transaction transaction) => transaction.OrderNumber.Length <= 30 ? transaction.OrderNumber : transaction.OrderNumber[..30];
 
     /// <summary>The line quantities an operation covers, as Paygate's ArticleList; none when only an amount is known.</summary>
-    public static string? ArticleList(Transaction transaction, IReadOnlyList<ArticleQuantity> quantities) => quantities.Count == 0 ? null
+    public static string? ArticleList(Transaction transaction, IReadOnlyList<LineQuantity> quantities) => quantities.Count == 0 ? null
         : PaygateArticleList.Encode(quantities.Select(q => OrderLine(transaction.Lines.First(l => l.ArticleNumber == q.ArticleNumber), q.Quantity)));
 
     private static PaygateOrderLine OrderLine(TransactionLine line, int quantity) =>
@@ -35,7 +34,7 @@ public sealed record ComputopCall(ComputopClient Client, PaygateCredentials Cred
 
     public string RefNr => PaygateOrder.RefNr(Transaction);
 
-    public string? ArticleList(IReadOnlyList<ArticleQuantity> quantities) => PaygateOrder.ArticleList(Transaction, quantities);
+    public string? ArticleList(IReadOnlyList<LineQuantity> quantities) => PaygateOrder.ArticleList(Transaction, quantities);
 }
 
 /// <summary>
@@ -81,11 +80,11 @@ public abstract class ComputopAction(OperationKind kind, string reason = "") : M
 /// Captures everything that remains, an amount or line quantities (<c>capture.aspx</c>); a final capture releases what
 /// remains with it (<c>CompleteType=YES</c>).
 /// </summary>
-public sealed class PaygateCapture(long? amount, IReadOnlyList<ArticleQuantity>? lines, bool final, string reason = "") : ComputopAction(OperationKind.Capture, reason)
+public sealed class PaygateCapture(long? amount, IReadOnlyList<LineQuantity>? lines, bool final, string reason = "") : ComputopAction(OperationKind.Capture, reason)
 {
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
     {
-        var (value, scope, covered) = (0L, OperationScope.Whole, (IReadOnlyList<ArticleQuantity>)[]);
+        var (value, scope, covered) = (0L, OperationScope.Whole, (IReadOnlyList<LineQuantity>)[]);
         if (lines is { Count: > 0 })
         {
             (value, var error) = transaction.LineCapture(lines);
@@ -121,7 +120,7 @@ public sealed class PaygateReverse(string reason = "") : ComputopAction(Operatio
 }
 
 /// <summary>Refunds on one invoice (<c>credit.aspx</c>): all that is left of it, line quantities or an amount.</summary>
-public sealed class PaygateCredit(string invoiceNumber, long? amount, IReadOnlyList<ArticleQuantity>? lines, string reason = "") : ComputopAction(OperationKind.Refund, reason)
+public sealed class PaygateCredit(string invoiceNumber, long? amount, IReadOnlyList<LineQuantity>? lines, string reason = "") : ComputopAction(OperationKind.Refund, reason)
 {
     public override string? InvoiceNumber => invoiceNumber;
 
@@ -133,7 +132,7 @@ public sealed class PaygateCredit(string invoiceNumber, long? amount, IReadOnlyL
 }
 
 /// <summary>New line quantities before the first capture (<c>EventToken=UEO</c>): Klarna lowers the order to their total.</summary>
-public sealed class PaygateChangeOrder(IReadOnlyList<ArticleQuantity> quantities, string reason = "") : ComputopAction(OperationKind.EditLines, reason)
+public sealed class PaygateChangeOrder(IReadOnlyList<LineQuantity> quantities, string reason = "") : ComputopAction(OperationKind.EditLines, reason)
 {
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice) => ActionPlans.EditLines(transaction, quantities);
 

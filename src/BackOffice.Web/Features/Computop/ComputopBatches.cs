@@ -6,7 +6,6 @@ using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using Microsoft.EntityFrameworkCore;
-using ArticleQuantity = BackOffice.Klarna.ArticleQuantity;
 
 namespace BackOffice.Web.Features.Computop;
 
@@ -38,11 +37,11 @@ public sealed class ComputopBatches(
     public static readonly CallTraits Batched = new(TimeSpan.FromDays(30), Idempotent: false);
 
     /// <summary>Queues a capture of everything that remains, or of line quantities.</summary>
-    public Task<OperationOutcome> QueueCaptureAsync(ClaimsPrincipal user, Guid transactionId, IReadOnlyList<ArticleQuantity>? lines = null, string reason = "") =>
+    public Task<OperationOutcome> QueueCaptureAsync(ClaimsPrincipal user, Guid transactionId, IReadOnlyList<LineQuantity>? lines = null, string reason = "") =>
         QueueAsync(user, transactionId, new PaygateCapture(null, lines, false, reason));
 
     /// <summary>Queues a credit of what is left of an invoice, or of line quantities on it.</summary>
-    public Task<OperationOutcome> QueueCreditAsync(ClaimsPrincipal user, Guid transactionId, string invoiceNumber, IReadOnlyList<ArticleQuantity>? lines = null, string reason = "") =>
+    public Task<OperationOutcome> QueueCreditAsync(ClaimsPrincipal user, Guid transactionId, string invoiceNumber, IReadOnlyList<LineQuantity>? lines = null, string reason = "") =>
         QueueAsync(user, transactionId, new PaygateCredit(invoiceNumber, null, lines, reason));
 
     /// <summary>Queues the release of what remains authorized.</summary>

@@ -1,4 +1,3 @@
-using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Payments;
@@ -13,5 +12,5 @@ public sealed class ComputopChannelServices : IChannelServiceSummaries
 
     public async Task<IReadOnlyDictionary<int, ServiceSummary>> ByChannelAsync(BackOfficeDbContext db, int? channelId, CancellationToken cancellationToken) =>
         await db.ComputopServices.AsNoTracking().Where(s => channelId == null || s.ChannelId == channelId)
-            .ToDictionaryAsync(s => s.ChannelId, s => new ServiceSummary(ServiceKind.KlarnaPayments, "Klarna Payments", s.Enabled, s.UseLive ? KlarnaEnvironment.Live : KlarnaEnvironment.Test), cancellationToken);
+            .ToDictionaryAsync(s => s.ChannelId, s => new ServiceSummary(ServiceKind.KlarnaPayments, "Klarna Payments", s.Enabled, s.UseLive ? ProviderEnvironment.Live : ProviderEnvironment.Test), cancellationToken);
 }

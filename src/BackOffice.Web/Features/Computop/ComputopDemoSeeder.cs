@@ -10,7 +10,6 @@ using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using ArticleQuantity = BackOffice.Klarna.ArticleQuantity;
 
 namespace BackOffice.Web.Features.Computop;
 
@@ -113,15 +112,15 @@ internal sealed partial class ComputopDemoSeeder(
         switch (i % 8)
         {
             case 2:
-                await transactions.CaptureAsync(seeder, id, new CaptureRequest(Lines: [new ArticleQuantity(sku, 1)]));
+                await transactions.CaptureAsync(seeder, id, new CaptureRequest(Lines: [new LineQuantity(sku, 1)]));
                 break;
             case 3:
-                await transactions.CaptureAsync(seeder, id, new CaptureRequest(Lines: [new ArticleQuantity(sku, 2)], Final: true, Reason: "shipping waived"));
+                await transactions.CaptureAsync(seeder, id, new CaptureRequest(Lines: [new LineQuantity(sku, 2)], Final: true, Reason: "shipping waived"));
                 break;
             case 4 or 5 or 6:
                 var invoice = (await transactions.CaptureAsync(seeder, id, CaptureRequest.Remaining())).InvoiceNumber!;
                 if (i % 8 == 5)
-                    await transactions.RefundAsync(seeder, id, new RefundRequest(invoice, Lines: [new ArticleQuantity(sku, 1)], Reason: "returned one"));
+                    await transactions.RefundAsync(seeder, id, new RefundRequest(invoice, Lines: [new LineQuantity(sku, 1)], Reason: "returned one"));
                 if (i % 8 == 6)
                     await transactions.RefundAsync(seeder, id, new RefundRequest(invoice, Reason: "returned everything"));
                 break;

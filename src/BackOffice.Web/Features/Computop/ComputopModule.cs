@@ -28,6 +28,7 @@ public sealed class ComputopModule : PaymentProviderModule
         MerchantLabel = "Merchant (MerchantID)",
         StartedAs = "Authorized",
         ReconcileDialog = typeof(ComputopReconcileDialog),
+        Currencies = ComputopShopOffer.FollowUpCurrencies,
         Pages = [new("computop/batches", "Batch files", MudBlazor.Icons.Material.Filled.Inventory, Policies.Operator, 20)],
     };
 

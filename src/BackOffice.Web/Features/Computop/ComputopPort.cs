@@ -4,7 +4,6 @@ using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using ArticleQuantity = BackOffice.Klarna.ArticleQuantity;
 
 namespace BackOffice.Web.Features.Computop;
 
@@ -15,13 +14,13 @@ public sealed class ComputopPort(ComputopConnections connections, ComputopReconc
 
     public CallTraits Traits => new(options.Value.Timeout, Idempotent: true);
 
-    public MoneyAction Capture(long? amount, IReadOnlyList<ArticleQuantity>? lines, bool final, string reason) => new PaygateCapture(amount, lines, final, reason);
+    public MoneyAction Capture(long? amount, IReadOnlyList<LineQuantity>? lines, bool final, string reason) => new PaygateCapture(amount, lines, final, reason);
 
     public MoneyAction Cancel(string reason) => new PaygateReverse(reason);
 
     public MoneyAction Refund(RefundRequest request) => new PaygateCredit(request.InvoiceNumber, request.Amount, request.Lines, request.Reason);
 
-    public MoneyAction EditLines(IReadOnlyList<ArticleQuantity> quantities, string reason) => new PaygateChangeOrder(quantities, reason);
+    public MoneyAction EditLines(IReadOnlyList<LineQuantity> quantities, string reason) => new PaygateChangeOrder(quantities, reason);
 
     public MoneyAction ChangeOrderNumber(string orderNumber, string? latestInvoiceNumber, string reason) => new PaygateChangeReference(orderNumber, reason);
 

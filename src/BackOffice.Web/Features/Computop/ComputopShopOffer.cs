@@ -9,7 +9,7 @@ namespace BackOffice.Web.Features.Computop;
 /// <summary>Klarna Payments through Computop in the shop API: offered when the channel's service is ready and Paygate takes the currency after the purchase.</summary>
 public sealed class ComputopShopOffer : IShopApiOffer
 {
-    private static readonly string[] FollowUpCurrencies = ["AUD", "CHF", "DKK", "EUR", "GBP", "NOK", "SEK", "USD"];
+    internal static readonly string[] FollowUpCurrencies = ["AUD", "CHF", "DKK", "EUR", "GBP", "NOK", "SEK", "USD"];
 
     public async Task<IReadOnlyList<ServiceOption>> OptionsAsync(BackOfficeDbContext db, Channel channel, Basket basket, CancellationToken cancellationToken)
     {

@@ -35,13 +35,13 @@ public sealed partial class ConnectorInitializer(
         var credentials = secrets.Credentials(service);
 
         var (succeeded, pclassCount, fileCount, message) = await DownloadAsync(credentials, kind, cancellationToken);
-        var initialization = new ServiceInitialization(time.GetUtcNow(), user.Name(), credentials.Environment, credentials.MerchantId,
+        var initialization = new ServiceInitialization(time.GetUtcNow(), user.Name(), service.Environment, credentials.MerchantId,
             succeeded, pclassCount, fileCount, message);
         service.RecordInitialization(initialization);
         db.AuditEntries.Add(new AuditEntry(initialization.At, user.Name(), "Channels", "Initialized",
-            $"{code} / {EnumTexts.English(kind)}", new("{0}, eid {1}: {2}", credentials.Environment, credentials.MerchantId, message), succeeded));
+            $"{code} / {EnumTexts.English(kind)}", new("{0}, eid {1}: {2}", service.Environment, credentials.MerchantId, message), succeeded));
         await db.SaveChangesAsync(cancellationToken);
-        LogInitialized(code, kind, credentials.Environment, credentials.MerchantId, succeeded, message.ToString());
+        LogInitialized(code, kind, service.Environment, credentials.MerchantId, succeeded, message.ToString());
         return initialization;
     }
 
@@ -94,5 +94,5 @@ public sealed partial class ConnectorInitializer(
     };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Initialized {Channel} {Service} in {Environment} for eid {Eid}: succeeded {Succeeded}, {Message}")]
-    private partial void LogInitialized(string channel, ServiceKind service, KlarnaEnvironment environment, int eid, bool succeeded, string message);
+    private partial void LogInitialized(string channel, ServiceKind service, ProviderEnvironment environment, int eid, bool succeeded, string message);
 }

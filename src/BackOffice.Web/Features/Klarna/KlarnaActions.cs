@@ -13,10 +13,10 @@ public abstract class KlarnaAction(OperationKind kind, string reason = "") : Mon
 {
     public abstract Task<ActionAnswer> CallAsync(KlarnaCall call);
 
-    protected static async Task<ActionAnswer> ActivateAsync(KlarnaCall call, string reservationNumber, IReadOnlyList<ArticleQuantity>? articles = null)
+    protected static async Task<ActionAnswer> ActivateAsync(KlarnaCall call, string reservationNumber, IReadOnlyList<LineQuantity>? articles = null)
     {
         var activation = await call.Gateway.ActivateAsync(call.Credentials, reservationNumber,
-            new ActivateOptions { Flags = call.ActivationFlags, Articles = articles ?? [] });
+            new ActivateOptions { Flags = call.ActivationFlags, Articles = articles?.ToKlarna() ?? [] });
         return new ActionAnswer(activation.InvoiceNumber);
     }
 }
@@ -57,7 +57,7 @@ public sealed class CaptureAmount(long amount, string reason = "") : KlarnaActio
 }
 
 /// <summary>Captures line quantities from the main reservation (activate with artnos).</summary>
-public sealed class CaptureLines(IReadOnlyList<ArticleQuantity> articles, string reason = "") : KlarnaAction(OperationKind.Capture, reason)
+public sealed class CaptureLines(IReadOnlyList<LineQuantity> articles, string reason = "") : KlarnaAction(OperationKind.Capture, reason)
 {
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
     {
@@ -73,14 +73,14 @@ public sealed class CaptureLines(IReadOnlyList<ArticleQuantity> articles, string
 /// New line quantities before anything is captured (update with the goods list): Klarna lowers the reservation to the
 /// lines' total, so lines and amount stay one. The operation keeps every line's new quantity.
 /// </summary>
-public sealed class EditLines(IReadOnlyList<ArticleQuantity> quantities, string reason = "") : KlarnaAction(OperationKind.EditLines, reason)
+public sealed class EditLines(IReadOnlyList<LineQuantity> quantities, string reason = "") : KlarnaAction(OperationKind.EditLines, reason)
 {
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice) => ActionPlans.EditLines(transaction, quantities);
 
     public override async Task<ActionAnswer> CallAsync(KlarnaCall call)
     {
         var goods = call.Transaction.EditedLines(call.Operation.Articles)
-            .Select(l => new GoodsLine(l.ArticleNumber, l.Title, l.Quantity, l.UnitPrice, l.VatPercent, 0, l.Flags)).ToList();
+            .Select(l => new GoodsLine(l.ArticleNumber, l.Title, l.Quantity, l.UnitPrice, l.VatPercent, 0, l.Flags.ToKlarna())).ToList();
         await call.Gateway.UpdateReservationAsync(call.Credentials, call.Transaction.ReservationNumber, new ReservationUpdate { Goods = goods });
         return new ActionAnswer();
     }
@@ -119,7 +119,7 @@ public sealed class Cancel(string reason = "", bool declinePending = false) : Kl
 }
 
 /// <summary>Refunds on one invoice: all that is left (credit_invoice), line quantities (credit_part) or an amount (return_amount).</summary>
-public sealed class Refund(string invoiceNumber, long? amount = null, IReadOnlyList<ArticleQuantity>? articles = null, decimal vatPercent = 0, string reason = "")
+public sealed class Refund(string invoiceNumber, long? amount = null, IReadOnlyList<LineQuantity>? articles = null, decimal vatPercent = 0, string reason = "")
     : KlarnaAction(OperationKind.Refund, reason)
 {
     public override string? InvoiceNumber => invoiceNumber;
@@ -131,7 +131,7 @@ public sealed class Refund(string invoiceNumber, long? amount = null, IReadOnlyL
         var operation = call.Operation;
         _ = operation.Scope switch
         {
-            OperationScope.Lines => await call.Gateway.CreditPartAsync(call.Credentials, invoiceNumber, operation.Articles),
+            OperationScope.Lines => await call.Gateway.CreditPartAsync(call.Credentials, invoiceNumber, operation.Articles.ToKlarna()),
             OperationScope.Amount => await call.Gateway.ReturnAmountAsync(call.Credentials, invoiceNumber, operation.Amount!.Value, vatPercent, Reason),
             _ => await call.Gateway.CreditInvoiceAsync(call.Credentials, invoiceNumber),
         };
@@ -186,9 +186,24 @@ public sealed class ChangeAddress(TransactionAddress billing, TransactionAddress
     {
         var country = Enum.Parse<KlarnaCountry>(call.Transaction.Country);
         await call.Gateway.UpdateReservationAsync(call.Credentials, call.Transaction.ReservationNumber,
-            new ReservationUpdate { BillingAddress = AddressChange.ToKlarna(billing, country), ShippingAddress = AddressChange.ToKlarna(shipping, country) });
+            new ReservationUpdate { BillingAddress = ToKlarna(billing, country), ShippingAddress = ToKlarna(shipping, country) });
         return new ActionAnswer();
     }
+
+    /// <summary>The address as Klarna takes it; the phone is sent as the mobile number, as the shop API receives it.</summary>
+    private static KlarnaAddress ToKlarna(TransactionAddress address, KlarnaCountry country) => new()
+    {
+        FirstName = address.FirstName,
+        LastName = address.LastName,
+        Company = address.Company,
+        Street = address.Street,
+        HouseNumber = address.HouseNumber,
+        PostalCode = address.PostalCode,
+        City = address.City,
+        Email = address.Email,
+        CellPhone = address.Phone,
+        Country = country,
+    };
 }
 
 /// <summary>

@@ -32,6 +32,8 @@ public sealed class KlarnaModule : PaymentProviderModule
         StartedAs = "Reserved",
         DocumentGoneNote = "expired (30 days after capture)",
         ReconcileDialog = typeof(KlarnaReconcileDialog),
+        Countries = [.. KlarnaMarkets.All.Select(m => m.Country.ToString())],
+        Currencies = Enum.GetNames<KlarnaCurrency>(),
         Pages = [new("pclasses", "PClasses", MudBlazor.Icons.Material.Filled.Calculate, Policies.Staff, 40)],
     };
 

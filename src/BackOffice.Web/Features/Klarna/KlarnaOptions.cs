@@ -56,8 +56,8 @@ public sealed class KlarnaOptions
     /// <summary>The shared file system where <c>&lt;country&gt;_&lt;currency&gt;_PClasses.json</c> files live.</summary>
     public string PClassDirectory { get; set; } = "App_Data/pclasses";
 
-    public string InvoiceUrl(KlarnaEnvironment environment, string invoiceNumber) =>
-        (environment == KlarnaEnvironment.Live ? LiveInvoiceUrlPattern : TestInvoiceUrlPattern)
+    public string InvoiceUrl(ProviderEnvironment environment, string invoiceNumber) =>
+        (environment == ProviderEnvironment.Live ? LiveInvoiceUrlPattern : TestInvoiceUrlPattern)
             .Replace("{invoice_num}", Uri.EscapeDataString(invoiceNumber), StringComparison.Ordinal);
 
     /// <summary>The (country, currency) pairs a service downloads PClasses for.</summary>

@@ -22,7 +22,7 @@ public sealed class KlarnaPort(
 
     public CallTraits Traits => new(options.Value.Timeout, Idempotent: false);
 
-    public MoneyAction Capture(long? amount, IReadOnlyList<ArticleQuantity>? lines, bool final, string reason)
+    public MoneyAction Capture(long? amount, IReadOnlyList<LineQuantity>? lines, bool final, string reason)
     {
         if (final)
             throw new BusinessRuleException("Klarna's legacy API captures and releases in two steps: capture, then release what remains.");
@@ -33,7 +33,7 @@ public sealed class KlarnaPort(
 
     public MoneyAction Refund(RefundRequest request) => new Refund(request.InvoiceNumber, request.Amount, request.Lines, request.VatPercent, request.Reason);
 
-    public MoneyAction EditLines(IReadOnlyList<ArticleQuantity> quantities, string reason) => new EditLines(quantities, reason);
+    public MoneyAction EditLines(IReadOnlyList<LineQuantity> quantities, string reason) => new EditLines(quantities, reason);
 
     public MoneyAction ChangeOrderNumber(string orderNumber, string? latestInvoiceNumber, string reason) => new ChangeOrderNumber(orderNumber, latestInvoiceNumber, reason);
 
@@ -47,14 +47,15 @@ public sealed class KlarnaPort(
 
     public MoneyAction DeclinePending(string reason) => new Cancel(reason, declinePending: true);
 
-    public async Task<DueDateExtension> QuoteDueDateAsync(Transaction transaction, string invoiceNumber, int days)
+    public async Task<DueDateQuote> QuoteDueDateAsync(Transaction transaction, string invoiceNumber, int days)
     {
         KlarnaCredentials credentials;
         await using (var db = await databases.CreateDbContextAsync())
             credentials = await credentialsOf.ForAsync(db, transaction);
         try
         {
-            return await gateway.ExtendInvoiceDueDateAsync(credentials, invoiceNumber, days, calculateOnly: true);
+            var quote = await gateway.ExtendInvoiceDueDateAsync(credentials, invoiceNumber, days, calculateOnly: true);
+            return new DueDateQuote(quote.Cost, quote.NewDueDate);
         }
         catch (KlarnaFaultException fault)
         {

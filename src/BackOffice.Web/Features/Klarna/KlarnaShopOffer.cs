@@ -32,7 +32,7 @@ public sealed class KlarnaShopOffer(PClassFileStore pclasses, IOptions<KlarnaOpt
             .Produces<ReservationResponse>(201).ProducesValidationProblem().ProducesProblem(401).ProducesProblem(402).ProducesProblem(403)
             .ProducesProblem(409).ProducesProblem(422).ProducesProblem(429).ProducesProblem(503);
 
-    private async Task<IReadOnlyList<PClassOption>> OfferedPClassesAsync(int? eid, ServiceKind kind, Basket basket)
+    private async Task<IReadOnlyList<PlanOption>> OfferedPClassesAsync(int? eid, ServiceKind kind, Basket basket)
     {
         if (kind != ServiceKind.Installments
             || !Enum.TryParse<KlarnaCountry>(basket.BillingAddress.Country, out var country) || !Enum.TryParse<KlarnaCurrency>(basket.Currency, out var currency))
@@ -42,6 +42,6 @@ public sealed class KlarnaShopOffer(PClassFileStore pclasses, IOptions<KlarnaOpt
         return [.. stored
             .Select(p => (PClass: p, Quote: InstallmentCalculator.Quote(p, basket.Amount, today)))
             .Where(q => q.Quote.IsAvailable)
-            .Select(q => new PClassOption(q.PClass.Id, q.PClass.Description, q.PClass.Type, q.PClass.Months, q.Quote.MonthlyPayment, q.Quote.TotalCost))];
+            .Select(q => new PlanOption(q.PClass.Id, q.PClass.Description, q.PClass.Type.ToString(), q.PClass.Months, q.Quote.MonthlyPayment, q.Quote.TotalCost))];
     }
 }

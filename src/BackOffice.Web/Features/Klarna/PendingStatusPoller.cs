@@ -153,7 +153,7 @@ public sealed partial class PendingStatusPoller(
         return await RecordAsync(candidate, requestedAt, callTimeout, (transaction, check, now) =>
         {
             var before = transaction.State;
-            var moved = transaction.ApplyStatus(status, now);
+            var moved = transaction.ApplyStatus(status.ToBooks(), now);
             transaction.RecordPoll(now, status.ToString());
             check.Succeed(now, detail: moved ? new Message("Klarna: {0}; now {1}", status, transaction.State) : new Message("Klarna: {0}", status));
             return moved ? new Message("{0} → {1}", before, transaction.State) : null;
@@ -187,7 +187,7 @@ public sealed partial class PendingStatusPoller(
 
     private sealed record Unsettled(Guid Id, string OrderNumber, ServiceKind Service);
 
-    private sealed record PollCandidate(Guid Id, string OrderNumber, int ChannelId, ServiceKind Service, int MerchantId, KlarnaEnvironment Environment, string ReservationNumber);
+    private sealed record PollCandidate(Guid Id, string OrderNumber, int ChannelId, ServiceKind Service, int MerchantId, ProviderEnvironment Environment, string ReservationNumber);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "KlarnaCheckOrderStatus skipped: another run holds the lease")]
     private partial void LogSkipped();

@@ -98,7 +98,7 @@ public sealed class ReservationService(
             {
                 PersonalNumber = order.PersonalNumber, Gender = order.Gender, Amount = Amount(order), OrderId1 = order.OrderNumber,
                 ShippingAddress = order.ShippingAddress, BillingAddress = order.BillingAddress, ClientIp = order.ClientIp,
-                Flags = InvoiceShipmentFlags.OnReserve(service.InvoiceShipment, credentials.Environment),
+                Flags = InvoiceShipmentFlags.OnReserve(service.InvoiceShipment, service.Environment),
                 Currency = order.Currency, Country = order.Country, Language = market.Language, PnoEncoding = market.PnoEncoding,
                 PClass = order.PClass, Goods = order.Lines,
             }, CancellationToken.None);
@@ -216,9 +216,9 @@ public sealed class ReservationService(
             if (await db.Transactions.AsNoTracking().SingleOrDefaultAsync(t => t.ChannelId == channel.Id && t.OrderNumber == order.OrderNumber) is { } stored)
                 return (stored, (PendingCancellation?)null);
             var now = time.GetUtcNow();
-            var transaction = new Transaction(channel.Id, order.Service, credentials.Environment, credentials.MerchantId, order.OrderNumber, rno, status,
+            var transaction = new Transaction(channel.Id, order.Service, service.Environment, credentials.MerchantId, order.OrderNumber, rno, status.ToBooks(),
                 order.Currency.ToString(), order.Country.ToString(), Amount(order),
-                [.. order.Lines.Select(l => new TransactionLine(l.ArticleNumber, l.Title, l.Quantity, l.UnitPrice, l.VatPercent, l.Flags))],
+                [.. order.Lines.Select(l => new TransactionLine(l.ArticleNumber, l.Title, l.Quantity, l.UnitPrice, l.VatPercent, l.Flags.ToBooks()))],
                 new TransactionCustomer($"{order.BillingAddress.FirstName} {order.BillingAddress.LastName}".Trim(), order.BillingAddress.Email, TransactionCustomer.Mask(order.PersonalNumber)),
                 Address(order.BillingAddress), Address(order.ShippingAddress), now, now.AddDays(options.Value.ReservationDays));
             db.Transactions.Add(transaction);

@@ -70,6 +70,12 @@ public sealed record ProviderDescriptor(PaymentProvider Key, string Name, IReadO
     /// </summary>
     public required Type ReconcileDialog { get; init; }
 
+    /// <summary>The countries its orders come from (ISO 3166 codes): the shop API takes baskets to these, the transaction list filters by them.</summary>
+    public IReadOnlyList<string> Countries { get; init; } = [];
+
+    /// <summary>The currencies its orders are in (ISO 4217 codes), as the transaction list filters by them.</summary>
+    public IReadOnlyList<string> Currencies { get; init; } = [];
+
     /// <summary>The module's own pages in the main navigation (its batch files, its PClasses).</summary>
     public IReadOnlyList<NavigationEntry> Pages { get; init; } = [];
 }
@@ -94,6 +100,12 @@ public static class PaymentProviders
         Known.Values.FirstOrDefault(d => d.Services.Contains(service))?.Key ?? throw new InvalidOperationException($"No module offers the service {service}: add it with AddPaymentProvider.");
 
     public static Capabilities CapabilitiesOf(PaymentProvider provider) => Of(provider).Capabilities;
+
+    /// <summary>Every country some provider's orders come from, in the order the modules name them.</summary>
+    public static IReadOnlyList<string> Countries => [.. All.SelectMany(d => d.Countries).Distinct()];
+
+    /// <summary>Every currency some provider's orders are in.</summary>
+    public static IReadOnlyList<string> Currencies => [.. All.SelectMany(d => d.Currencies).Distinct()];
 
     /// <summary>The provider's name as staff know it.</summary>
     public static string NameOf(PaymentProvider provider) => Of(provider).Name;

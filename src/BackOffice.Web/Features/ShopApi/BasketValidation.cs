@@ -1,4 +1,4 @@
-using BackOffice.Klarna;
+using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.ShopApi;
 
@@ -62,11 +62,17 @@ internal static class BasketValidation
             errors[$"{name}.phone"] = [$"Send a phone number of at most {FieldRules.Phone} digits, spaces, + and -, or none."];
         if (address.Email is { Length: > 0 } email && !FieldRules.IsEmail(email.Trim()))
             errors[$"{name}.email"] = ["Send a valid e-mail address such as anna@example.com, or none."];
-        if (address.Country is not { Length: 2 } country || !Enum.GetNames<KlarnaCountry>().Contains(country))
-            errors[$"{name}.country"] = ["Send a country Klarna serves, as ISO 3166 code: AT, DE, DK, FI, NL, NO or SE."];
+        if (address.Country is not { Length: 2 } country || !PaymentProviders.Countries.Contains(country))
+            errors[$"{name}.country"] = [$"Send a country Klarna serves, as ISO 3166 code: {Served()}."];
     }
 
     private static BasketAddress Address(ApiAddress address) => new(
         address.FirstName!.Trim(), address.LastName!.Trim(), address.Country!, address.Street!.Trim(), address.PostalCode!.Trim(), address.City!.Trim(),
         address.Company?.Trim() ?? "", address.HouseNumber?.Trim() ?? "", address.CareOf?.Trim() ?? "", address.Phone?.Trim() ?? "", address.Email?.Trim() ?? "");
+
+    private static string Served()
+    {
+        var countries = PaymentProviders.Countries.Order(StringComparer.Ordinal).ToList();
+        return countries.Count < 2 ? string.Join("", countries) : $"{string.Join(", ", countries[..^1])} or {countries[^1]}";
+    }
 }

@@ -1,4 +1,3 @@
-using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Payments;
 using Microsoft.AspNetCore.Mvc;
@@ -14,16 +13,18 @@ public sealed record PaymentOptionsRequest(
     long? Amount, string? Currency, PriceDisplay? PriceDisplay, ApiAddress? BillingAddress, ApiAddress? ShippingAddress,
     int? ShippingDestinations, bool CoveredByOtherInstrument = false, bool DigitalGoodsOnly = false);
 
-public sealed record PClassOption(int Id, string Description, PClassType Type, int Months, long? MonthlyPayment, long TotalCost);
+/// <summary>A part-payment plan the service offers for the basket, with what it costs the customer (minor units).</summary>
+public sealed record PlanOption(int Id, string Description, string Type, int Months, long? MonthlyPayment, long TotalCost);
 
+/// <summary>One service's answer; its plans keep the shop API's published name, <c>pclasses</c>, as shops read it.</summary>
 public sealed record ServiceOption(ServiceKind Service, Applicability Applicability, IReadOnlyList<string> Reasons,
-    [property: System.Text.Json.Serialization.JsonPropertyName("pclasses")] IReadOnlyList<PClassOption> PClasses);
+    [property: System.Text.Json.Serialization.JsonPropertyName("pclasses")] IReadOnlyList<PlanOption> Plans);
 
 public sealed record PaymentOptionsResponse(IReadOnlyList<ServiceOption> Services);
 
 /// <summary>
-/// <c>POST /api/v1/channels/{code}/payment-options</c>: which Klarna services a basket may use, and why not — the legacy
-/// Invoice and Installments, and Klarna Payments through Computop.
+/// <c>POST /api/v1/channels/{code}/payment-options</c>: which services a basket may use, and why not, as each
+/// provider module's offer answers.
 /// </summary>
 internal static class PaymentOptionsEndpoint
 {

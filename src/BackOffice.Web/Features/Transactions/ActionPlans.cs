@@ -1,4 +1,3 @@
-using BackOffice.Klarna;
 
 namespace BackOffice.Web.Features.Transactions;
 
@@ -14,17 +13,17 @@ public static class ActionPlans
     public static Message? DueDateDaysError(int days) => days is < 1 or > MaximumDueDateDays ? new Message("A due date moves by 1 to {0} days.", MaximumDueDateDays) : null;
 
     /// <summary>New line quantities before a capture; the operation keeps every line's new quantity.</summary>
-    public static OperationPlan EditLines(Transaction transaction, IReadOnlyList<ArticleQuantity> quantities)
+    public static OperationPlan EditLines(Transaction transaction, IReadOnlyList<LineQuantity> quantities)
     {
         var (amount, error) = transaction.LineEdit(quantities);
         Refuse(error);
-        IReadOnlyList<ArticleQuantity> all = [.. transaction.Lines.Select(l => new ArticleQuantity(l.ArticleNumber,
+        IReadOnlyList<LineQuantity> all = [.. transaction.Lines.Select(l => new LineQuantity(l.ArticleNumber,
             quantities.FirstOrDefault(q => q.ArticleNumber == l.ArticleNumber)?.Quantity ?? l.Quantity))];
         return new OperationPlan(OperationScope.Lines, transaction.ReservationNumber, amount, all);
     }
 
     /// <summary>A refund on one invoice: all that is left, line quantities or an amount.</summary>
-    public static OperationPlan Refund(Transaction transaction, Invoice? invoice, string invoiceNumber, long? amount, IReadOnlyList<ArticleQuantity>? articles)
+    public static OperationPlan Refund(Transaction transaction, Invoice? invoice, string invoiceNumber, long? amount, IReadOnlyList<LineQuantity>? articles)
     {
         if (invoice is null)
             throw new BusinessRuleException("Invoice {0} is not one of this transaction's.", invoiceNumber);

@@ -43,7 +43,7 @@ public sealed class Invoice
         : null;
 
     /// <summary>The amount of crediting these line quantities, or why it cannot be done.</summary>
-    public (long Amount, Message? Error) LineRefund(IReadOnlyList<BackOffice.Klarna.ArticleQuantity> articles)
+    public (long Amount, Message? Error) LineRefund(IReadOnlyList<LineQuantity> articles)
     {
         long amount = 0;
         foreach (var article in articles)
@@ -61,15 +61,15 @@ public sealed class Invoice
     }
 
     /// <summary>The lines not refunded yet, when they are exactly what is left on the invoice; otherwise none are known.</summary>
-    public IReadOnlyList<BackOffice.Klarna.ArticleQuantity> UnrefundedLines()
+    public IReadOnlyList<LineQuantity> UnrefundedLines()
     {
         var left = Lines.Where(l => l.Quantity > l.RefundedQuantity).ToList();
         return left.Sum(l => (long)(l.Quantity - l.RefundedQuantity) * l.UnitPrice) == RefundableAmount
-            ? [.. left.Select(l => new BackOffice.Klarna.ArticleQuantity(l.ArticleNumber, l.Quantity - l.RefundedQuantity))]
+            ? [.. left.Select(l => new LineQuantity(l.ArticleNumber, l.Quantity - l.RefundedQuantity))]
             : [];
     }
 
-    public void Refund(long amount, IReadOnlyList<BackOffice.Klarna.ArticleQuantity> articles)
+    public void Refund(long amount, IReadOnlyList<LineQuantity> articles)
     {
         if (RefundError(amount) is { } error)
             throw new BusinessRuleException(error);

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using BackOffice.Klarna;
 
 namespace BackOffice.Web.Features.Transactions;
 
@@ -71,7 +70,7 @@ public sealed class Operation
     }
 
     public Operation(Guid transactionId, OperationKind kind, OperationScope scope, string? reservationNumber, long? amount,
-        IReadOnlyList<ArticleQuantity> lines, string? invoiceNumber, string reason, string user, DateTimeOffset requestedAt, DateTimeOffset inFlightUntil,
+        IReadOnlyList<LineQuantity> lines, string? invoiceNumber, string reason, string user, DateTimeOffset requestedAt, DateTimeOffset inFlightUntil,
         string? change = null, bool idempotent = false)
     {
         (TransactionId, Kind, Scope, ReservationNumber, Amount, InvoiceNumber, Reason, User, RequestedAt, InFlightUntil, Change) =
@@ -142,7 +141,7 @@ public sealed class Operation
     /// <summary>The provider's batch file the call goes in instead of being sent (Computop's batch manager); its response settles it.</summary>
     public Guid? BatchId { get; private set; }
 
-    public IReadOnlyList<ArticleQuantity> Articles => [.. Lines.Select(l => new ArticleQuantity(l.ArticleNumber, l.Quantity))];
+    public IReadOnlyList<LineQuantity> Articles => [.. Lines.Select(l => new LineQuantity(l.ArticleNumber, l.Quantity))];
 
     public bool IsSettled => State is OperationState.Succeeded or OperationState.Failed;
 

@@ -1,4 +1,3 @@
-using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Payments;
 
@@ -9,6 +8,9 @@ namespace BackOffice.Web.Features.Transactions;
 /// unknown outcome may be sent again with it once an inquiry shows the first is final).
 /// </summary>
 public sealed record CallTraits(TimeSpan Timeout, bool Idempotent);
+
+/// <summary>What moving an invoice's due date costs (minor units) and the date it moves to, as the provider quotes it.</summary>
+public sealed record DueDateQuote(long Cost, DateOnly NewDueDate);
 
 /// <summary>What the operator found in Klarna Online, when Klarna's legacy API cannot tell.</summary>
 public sealed record ReconcileAnswer(string? InvoiceNumber = null, bool? Happened = null, string? SplitReservationNumber = null)
@@ -34,13 +36,13 @@ public interface IPaymentPort
     CallTraits Traits { get; }
 
     /// <summary>A capture of everything that remains (no amount, no lines), an amount, or lines; <paramref name="final"/> releases the rest with it.</summary>
-    MoneyAction Capture(long? amount, IReadOnlyList<ArticleQuantity>? lines, bool final, string reason);
+    MoneyAction Capture(long? amount, IReadOnlyList<LineQuantity>? lines, bool final, string reason);
 
     MoneyAction Cancel(string reason);
 
     MoneyAction Refund(RefundRequest request);
 
-    MoneyAction EditLines(IReadOnlyList<ArticleQuantity> quantities, string reason);
+    MoneyAction EditLines(IReadOnlyList<LineQuantity> quantities, string reason);
 
     MoneyAction ChangeOrderNumber(string orderNumber, string? latestInvoiceNumber, string reason);
 
@@ -54,7 +56,7 @@ public interface IPaymentPort
     MoneyAction ExtendDueDate(string invoiceNumber, int days, string reason) => throw Lacks(Capabilities.ExtendDueDate);
 
     /// <summary>What moving an invoice's due date would cost and the date it would get; the provider is asked, nothing changes.</summary>
-    Task<DueDateExtension> QuoteDueDateAsync(Transaction transaction, string invoiceNumber, int days) => throw Lacks(Capabilities.ExtendDueDate);
+    Task<DueDateQuote> QuoteDueDateAsync(Transaction transaction, string invoiceNumber, int days) => throw Lacks(Capabilities.ExtendDueDate);
 
     /// <summary>The cancellation of a pending order its service declines (<see cref="Capabilities.DeclinePending"/>).</summary>
     MoneyAction DeclinePending(string reason) => throw Lacks(Capabilities.DeclinePending);

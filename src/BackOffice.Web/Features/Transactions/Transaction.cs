@@ -1,4 +1,3 @@
-using BackOffice.Klarna;
 using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Transactions;
@@ -16,7 +15,28 @@ public enum TransactionState
     Expired,
 }
 
-public sealed record TransactionLine(string ArticleNumber, string Title, int Quantity, long UnitPrice, decimal VatPercent, GoodsFlags Flags, int CapturedQuantity = 0)
+/// <summary>What an order line is besides goods, and how its price is given; the values are the books' (kept in their lines).</summary>
+[Flags]
+public enum LineFlags
+{
+    None = 0,
+    IsShipment = 8,
+    IsHandling = 16,
+    IncludesVat = 32,
+}
+
+/// <summary>How many of one article an action takes: captures, refunds and edits by line.</summary>
+public sealed record LineQuantity(string ArticleNumber, int Quantity);
+
+/// <summary>What the provider decided about an order when it was placed, or later about a pending one.</summary>
+public enum AuthorizationStatus
+{
+    Accepted = 1,
+    Pending = 2,
+    Denied = 3,
+}
+
+public sealed record TransactionLine(string ArticleNumber, string Title, int Quantity, long UnitPrice, decimal VatPercent, LineFlags Flags, int CapturedQuantity = 0)
 {
     public long Total => checked(Quantity * UnitPrice);
 
@@ -84,8 +104,8 @@ public sealed class Transaction
     }
 
     public Transaction(
-        int channelId, ServiceKind service, KlarnaEnvironment environment, int merchantId, string orderNumber, string reservationNumber,
-        OrderStatus status, string currency, string country, long amount, IReadOnlyList<TransactionLine> lines,
+        int channelId, ServiceKind service, ProviderEnvironment environment, int merchantId, string orderNumber, string reservationNumber,
+        AuthorizationStatus status, string currency, string country, long amount, IReadOnlyList<TransactionLine> lines,
         TransactionCustomer customer, TransactionAddress billingAddress, TransactionAddress shippingAddress,
         DateTimeOffset createdAt, DateTimeOffset expiresAt)
     {
@@ -101,8 +121,8 @@ public sealed class Transaction
         SearchText = SearchFolding.Of(orderNumber, customer);
         State = status switch
         {
-            OrderStatus.Accepted => TransactionState.Authorized,
-            OrderStatus.Pending => TransactionState.Pending,
+            AuthorizationStatus.Accepted => TransactionState.Authorized,
+            AuthorizationStatus.Pending => TransactionState.Pending,
             _ => TransactionState.Denied,
         };
         ReservedAmount = State == TransactionState.Denied ? 0 : amount;
@@ -119,7 +139,7 @@ public sealed class Transaction
         int channelId, bool live, string merchantId, string payId, string transId, string orderNumber, string currency, string country, long amount,
         IReadOnlyList<TransactionLine> lines, TransactionCustomer customer, TransactionAddress billingAddress, TransactionAddress shippingAddress,
         DateTimeOffset createdAt, DateTimeOffset expiresAt) =>
-        new(channelId, ServiceKind.KlarnaPayments, live ? KlarnaEnvironment.Live : KlarnaEnvironment.Test, 0, orderNumber, payId, OrderStatus.Accepted,
+        new(channelId, ServiceKind.KlarnaPayments, live ? ProviderEnvironment.Live : ProviderEnvironment.Test, 0, orderNumber, payId, AuthorizationStatus.Accepted,
             currency, country, amount, lines, customer, billingAddress, shippingAddress, createdAt, expiresAt)
         {
             ProviderMerchantId = merchantId,
@@ -129,7 +149,7 @@ public sealed class Transaction
     public Guid Id { get; private set; } = Guid.NewGuid();
     public int ChannelId { get; private set; }
     public ServiceKind Service { get; private set; }
-    public KlarnaEnvironment Environment { get; private set; }
+    public ProviderEnvironment Environment { get; private set; }
     public int MerchantId { get; private set; }
     public string OrderNumber { get; private set; } = "";
 
@@ -220,7 +240,7 @@ public sealed class Transaction
     public bool CanEditLines => State == TransactionState.Authorized && CapturedAmount == 0 && OpenSplitAmount == 0;
 
     /// <summary>The new reserved amount for new line quantities (articles not named keep theirs), or why they cannot be.</summary>
-    public (long Amount, Message? Error) LineEdit(IReadOnlyList<ArticleQuantity> quantities)
+    public (long Amount, Message? Error) LineEdit(IReadOnlyList<LineQuantity> quantities)
     {
         if (!CanEditLines)
             return (0, OpenSplitAmount > 0 && State == TransactionState.Authorized
@@ -242,7 +262,7 @@ public sealed class Transaction
             : (amount, null);
     }
 
-    public void EditLines(IReadOnlyList<ArticleQuantity> quantities)
+    public void EditLines(IReadOnlyList<LineQuantity> quantities)
     {
         var (amount, error) = LineEdit(quantities);
         Guard(error);
@@ -252,7 +272,7 @@ public sealed class Transaction
     }
 
     /// <summary>The lines with the new quantities, those at 0 left out.</summary>
-    public List<TransactionLine> EditedLines(IReadOnlyList<ArticleQuantity> quantities) =>
+    public List<TransactionLine> EditedLines(IReadOnlyList<LineQuantity> quantities) =>
         [.. Lines.Select(l => l with { Quantity = quantities.FirstOrDefault(q => q.ArticleNumber == l.ArticleNumber)?.Quantity ?? l.Quantity }).Where(l => l.Quantity > 0)];
 
     /// <summary>Addresses change at Klarna with update, which only an open main reservation takes.</summary>
@@ -328,7 +348,7 @@ public sealed class Transaction
         : null;
 
     /// <summary>The amount of capturing these line quantities from the main reservation, or why it cannot be done.</summary>
-    public (long Amount, Message? Error) LineCapture(IReadOnlyList<ArticleQuantity> articles)
+    public (long Amount, Message? Error) LineCapture(IReadOnlyList<LineQuantity> articles)
     {
         if (articles.Count == 0)
             return (0, new Message("Choose what to capture."));
@@ -348,11 +368,11 @@ public sealed class Transaction
     }
 
     /// <summary>The lines not captured yet, when they are exactly what the main reservation still holds; otherwise none are known.</summary>
-    public IReadOnlyList<ArticleQuantity> UncapturedLinesOfMain()
+    public IReadOnlyList<LineQuantity> UncapturedLinesOfMain()
     {
         var uncaptured = Lines.Where(l => l.UncapturedQuantity > 0).ToList();
         return uncaptured.Sum(l => (long)l.UncapturedQuantity * l.UnitPrice) == MainOpenAmount
-            ? [.. uncaptured.Select(l => new ArticleQuantity(l.ArticleNumber, l.UncapturedQuantity))]
+            ? [.. uncaptured.Select(l => new LineQuantity(l.ArticleNumber, l.UncapturedQuantity))]
             : [];
     }
 
@@ -370,7 +390,7 @@ public sealed class Transaction
     /// Captures from one reservation: a split-off one is captured whole; from the main one an amount, with the lines it
     /// covered when they are known.
     /// </summary>
-    public void Capture(string reservationNumber, long amount, IReadOnlyList<ArticleQuantity> lines)
+    public void Capture(string reservationNumber, long amount, IReadOnlyList<LineQuantity> lines)
     {
         var split = FindSplit(reservationNumber);
         Guard(split is not null
@@ -429,11 +449,11 @@ public sealed class Transaction
     /// Applies what check_order_status said. Only a Pending transaction moves (to Authorized or Denied): a status never
     /// takes a transaction out of a terminal state or backwards. Answers whether anything changed.
     /// </summary>
-    public bool ApplyStatus(OrderStatus status, DateTimeOffset at)
+    public bool ApplyStatus(AuthorizationStatus status, DateTimeOffset at)
     {
-        if (State != TransactionState.Pending || status == OrderStatus.Pending)
+        if (State != TransactionState.Pending || status == AuthorizationStatus.Pending)
             return false;
-        if (status == OrderStatus.Accepted)
+        if (status == AuthorizationStatus.Accepted)
         {
             AuthorizedAt = at;
             State = TransactionState.Authorized;

@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Payments;
 using Microsoft.EntityFrameworkCore;
@@ -72,7 +71,7 @@ public sealed record TransactionRow
     public string ReservationNumber { get; init; } = "";
     public string Channel { get; init; } = "";
     public ServiceKind Service { get; init; }
-    public KlarnaEnvironment Environment { get; init; }
+    public ProviderEnvironment Environment { get; init; }
     public TransactionState State { get; init; }
     public string Currency { get; init; } = "";
     public long AuthorizedAmount { get; init; }

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Payments;
@@ -36,7 +35,7 @@ public sealed class TransactionService(
     }
 
     /// <summary>Lowers line quantities before a capture; the reservation follows their total.</summary>
-    public async Task<OperationOutcome> EditLinesAsync(ClaimsPrincipal user, Guid transactionId, IReadOnlyList<ArticleQuantity> quantities, string reason = "")
+    public async Task<OperationOutcome> EditLinesAsync(ClaimsPrincipal user, Guid transactionId, IReadOnlyList<LineQuantity> quantities, string reason = "")
     {
         await authorization.RequireAsync(user, Policies.Operator);
         return await RunAsync(user.Name(), transactionId, Capabilities.EditLines, port => port.EditLines(quantities, reason));
@@ -108,7 +107,7 @@ public sealed class TransactionService(
     }
 
     /// <summary>What moving an invoice's due date would cost and the date it would get; the provider is asked, nothing changes.</summary>
-    public async Task<DueDateExtension> QuoteDueDateAsync(ClaimsPrincipal user, Guid transactionId, string invoiceNumber, int days)
+    public async Task<DueDateQuote> QuoteDueDateAsync(ClaimsPrincipal user, Guid transactionId, string invoiceNumber, int days)
     {
         await authorization.RequireAsync(user, Policies.Operator);
         if (ActionPlans.DueDateDaysError(days) is { } error)

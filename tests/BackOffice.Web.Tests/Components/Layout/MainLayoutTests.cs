@@ -71,10 +71,10 @@ public sealed class MainLayoutTests : BackOfficeTestContext
     {
         SignInAs("admin@test.local", Roles.Administrator);
         var layout = RenderLayout();
-        var test = new PaymentServiceView(ServiceKind.Invoice, new PaymentServiceSettings(true, 1, false, false, false, InvoiceShipment.Mail), true, KlarnaEnvironment.Test, null, Guid.NewGuid());
-        var live = test with { Kind = ServiceKind.Installments, Environment = KlarnaEnvironment.Live };
+        var test = new PaymentServiceView(ServiceKind.Invoice, new PaymentServiceSettings(true, 1, false, false, false, InvoiceShipment.Mail), true, ProviderEnvironment.Test, null, Guid.NewGuid());
+        var live = test with { Kind = ServiceKind.Installments, Environment = ProviderEnvironment.Live };
 
-        layout.InvokeAsync(() => Services.GetRequiredService<ChannelContext>().Set(new ChannelView("shop-de", "Shop", test, live) { ProviderServices = [new ServiceSummary(ServiceKind.KlarnaPayments, "Klarna Payments", true, KlarnaEnvironment.Test)] }));
+        layout.InvokeAsync(() => Services.GetRequiredService<ChannelContext>().Set(new ChannelView("shop-de", "Shop", test, live) { ProviderServices = [new ServiceSummary(ServiceKind.KlarnaPayments, "Klarna Payments", true, ProviderEnvironment.Test)] }));
 
         layout.WaitForAssertion(() => Assert.Equal("shop-de", layout.Find("[data-testid=channel-in-context]").TextContent));
         Assert.Equal(["Invoice Test", "Installments Live", "Klarna Payments Test"], layout.FindAll("[data-testid=environment]").Select(e => e.TextContent.Trim()));

@@ -43,7 +43,7 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
         Assert.True(invoice.Succeeded, invoice.Message.ToString());
         Assert.True(installments.Succeeded, installments.Message.ToString());
         Assert.Equal(7, installments.FileCount);
-        Assert.Equal(BackOffice.Klarna.KlarnaEnvironment.Test, installments.Environment);
+        Assert.Equal(ProviderEnvironment.Test, installments.Environment);
         Assert.Equal("admin@test.local", installments.By);
     }
 
@@ -227,7 +227,7 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
         var audit = await db.AuditEntries.OrderByDescending(e => e.Id).FirstAsync();
         Assert.Equal(("Service saved", "demo / Klarna Installments", "admin@test.local"), (audit.Action, audit.Subject, audit.User));
         Assert.Equal("Use live gateway: Off → On; Shared secret replaced", audit.Details);
-        Assert.Equal(BackOffice.Klarna.KlarnaEnvironment.Live, (await app.Service<ChannelService>().FindAsync("demo"))!.Installments.Environment);
+        Assert.Equal(ProviderEnvironment.Live, (await app.Service<ChannelService>().FindAsync("demo"))!.Installments.Environment);
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public sealed class ChannelRulesTests
         Assert.Equal("Shop", channel.Name);
         Assert.Equal([ServiceKind.Invoice, ServiceKind.Installments], channel.Services.Select(s => s.Kind));
         Assert.All(channel.Services, s => Assert.False(s.Enabled));
-        Assert.All(channel.Services, s => Assert.Equal(BackOffice.Klarna.KlarnaEnvironment.Test, s.Environment));
+        Assert.All(channel.Services, s => Assert.Equal(ProviderEnvironment.Test, s.Environment));
     }
 
     [Fact]

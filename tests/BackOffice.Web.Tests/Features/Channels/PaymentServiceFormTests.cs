@@ -117,7 +117,7 @@ public sealed class PaymentServiceFormTests : BackOfficeTestContext
 
     private static PaymentServiceView Service(bool hasSecret = false, int? merchantId = null, bool enabled = false, bool live = false) =>
         new(ServiceKind.Invoice, new PaymentServiceSettings(enabled, merchantId, live, false, false, InvoiceShipment.EMail),
-            hasSecret, live ? KlarnaEnvironment.Live : KlarnaEnvironment.Test, null, Guid.NewGuid());
+            hasSecret, live ? ProviderEnvironment.Live : ProviderEnvironment.Test, null, Guid.NewGuid());
 
     private static AngleSharp.Dom.IElement MerchantIdInput(IRenderedComponent<PaymentServiceForm> form) =>
         form.FindAll("input").Single(i => i.GetAttribute("inputmode") == "numeric" || i.GetAttribute("type") == "number");

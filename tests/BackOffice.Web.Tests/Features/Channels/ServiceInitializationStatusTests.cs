@@ -1,4 +1,4 @@
-using BackOffice.Klarna;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
@@ -10,13 +10,13 @@ namespace BackOffice.Web.Tests.Features.Channels;
 public sealed class ServiceInitializationStatusTests : BackOfficeTestContext
 {
     private static readonly ServiceInitialization TestInitialization =
-        new(new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero), "admin@test.local", KlarnaEnvironment.Test, 1395, true, 12, 1, new Message("12 PClasses"));
+        new(new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero), "admin@test.local", ProviderEnvironment.Test, 1395, true, 12, 1, new Message("12 PClasses"));
 
     [Fact]
     public void The_initialization_of_the_settings_shown_is_reported()
     {
         var status = Render<ServiceInitializationStatus>(p => p.Add(s => s.Initialization, TestInitialization)
-            .Add(s => s.Environment, KlarnaEnvironment.Test).Add(s => s.MerchantId, 1395));
+            .Add(s => s.Environment, ProviderEnvironment.Test).Add(s => s.MerchantId, 1395));
 
         var text = string.Join(' ', status.Find("[data-testid=initialization]").TextContent.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("Initialized 2026-11-20 10:00 Berlin time by admin@test.local, Test, eid 1395: 12 PClasses", text, StringComparison.Ordinal);
@@ -26,7 +26,7 @@ public sealed class ServiceInitializationStatusTests : BackOfficeTestContext
     public void After_switching_to_live_the_test_initialization_no_longer_counts()
     {
         var status = Render<ServiceInitializationStatus>(p => p.Add(s => s.Initialization, TestInitialization)
-            .Add(s => s.Environment, KlarnaEnvironment.Live).Add(s => s.MerchantId, 1395));
+            .Add(s => s.Environment, ProviderEnvironment.Live).Add(s => s.MerchantId, 1395));
 
         var text = status.Find("[data-testid=initialization]").TextContent;
         Assert.Contains("Not initialized for Live, eid 1395", text, StringComparison.Ordinal);

@@ -43,7 +43,7 @@ public sealed class ComputopBatchTests : IAsyncLifetime
         var invoice = (await app.Service<TransactionService>().CaptureAsync(Clerk, credit, CaptureRequest.Remaining())).InvoiceNumber!;
 
         await Batches.QueueCaptureAsync(Clerk, capture);
-        await Batches.QueueCreditAsync(Clerk, credit, invoice, [new ArticleQuantity("C3", 3)]);
+        await Batches.QueueCreditAsync(Clerk, credit, invoice, [new LineQuantity("C3", 3)]);
         await Batches.QueueReverseAsync(Clerk, reverse);
         var busy = await Assert.ThrowsAsync<BusinessRuleException>(() => app.Service<TransactionService>().CaptureAsync(Clerk, capture, CaptureRequest.Remaining()));
         var batch = Assert.Single(await Batches.ListAsync());

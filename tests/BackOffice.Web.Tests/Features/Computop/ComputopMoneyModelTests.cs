@@ -161,7 +161,7 @@ public sealed class ComputopMoneyModelTests(ITestOutputHelper output) : IAsyncLi
         try
         {
             Interlocked.Increment(ref tally.Operations);
-            var line = new ArticleQuantity(Articles[step.Article], step.Quantity);
+            var line = new LineQuantity(Articles[step.Article], step.Quantity);
             if (step.Command is Command.BulkCapture or Command.BulkCancel)
             {
                 var bulk = app.Service<BulkActions>();
@@ -175,7 +175,7 @@ public sealed class ComputopMoneyModelTests(ITestOutputHelper output) : IAsyncLi
                 Command.CaptureAmount => await service.CaptureAsync(user, id, new CaptureRequest(Amount: Math.Max(1, (long)(transaction.RemainingAmount * step.Fraction)))),
                 Command.CaptureLines => await service.CaptureAsync(user, id, new CaptureRequest(Lines: [line])),
                 Command.CaptureFinal => await service.CaptureAsync(user, id, new CaptureRequest(Amount: Math.Max(1, (long)(transaction.RemainingAmount * step.Fraction)), Final: true)),
-                Command.EditLines => await service.EditLinesAsync(user, id, [new ArticleQuantity(line.ArticleNumber,
+                Command.EditLines => await service.EditLinesAsync(user, id, [new LineQuantity(line.ArticleNumber,
                     Math.Max(0, (transaction.Lines.FirstOrDefault(l => l.ArticleNumber == line.ArticleNumber)?.Quantity ?? 0) - step.Quantity))]),
                 Command.RefundWhole when invoice is not null => await service.RefundAsync(user, id, new RefundRequest(invoice.InvoiceNumber)),
                 Command.RefundAmount when invoice is not null => await service.RefundAsync(user, id, new RefundRequest(invoice.InvoiceNumber, Math.Max(1, (long)(invoice.RefundableAmount * step.Fraction)))),

@@ -54,9 +54,9 @@ public sealed class ComputopMoneyTests : IAsyncLifetime
     {
         var id = await app.AuthorizeAsync("KP-2");
 
-        var lines = await Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Lines: [new ArticleQuantity("A1", 1)]));
+        var lines = await Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Lines: [new LineQuantity("A1", 1)]));
         var rest = await Transactions.CaptureAsync(Clerk, id, CaptureRequest.Remaining());
-        var refundLines = await Transactions.RefundAsync(Clerk, id, new RefundRequest(rest.InvoiceNumber!, Lines: [new ArticleQuantity("C3", 2)]));
+        var refundLines = await Transactions.RefundAsync(Clerk, id, new RefundRequest(rest.InvoiceNumber!, Lines: [new LineQuantity("C3", 2)]));
         var refundAmount = await Transactions.RefundAsync(Clerk, id, new RefundRequest(lines.InvoiceNumber!, Amount: 400));
 
         Assert.All<OperationOutcome>([lines, rest, refundLines, refundAmount], o => Assert.True(o.Succeeded, o.Message.ToString()));
@@ -108,7 +108,7 @@ public sealed class ComputopMoneyTests : IAsyncLifetime
     {
         var id = await app.AuthorizeAsync("KP-6");
 
-        var edited = await Transactions.EditLinesAsync(Clerk, id, [new ArticleQuantity("C3", 1)]);
+        var edited = await Transactions.EditLinesAsync(Clerk, id, [new LineQuantity("C3", 1)]);
         var renamed = await Transactions.ChangeOrderNumberAsync(Clerk, id, "KP-6-NEW");
         await Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Amount: 500));
         var afterCapture = await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.ChangeOrderNumberAsync(Clerk, id, "KP-6-LATER"));

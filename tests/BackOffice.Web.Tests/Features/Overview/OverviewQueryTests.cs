@@ -24,7 +24,7 @@ public sealed class OverviewQueryTests : IAsyncLifetime
         var now = Now;
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
         var channel = (await db.Channels.SingleAsync(c => c.Code == "demo")).Id;
-        Transaction New(string order, long amount, DateTimeOffset? created = null, BackOffice.Klarna.OrderStatus status = BackOffice.Klarna.OrderStatus.Accepted) =>
+        Transaction New(string order, long amount, DateTimeOffset? created = null, AuthorizationStatus status = AuthorizationStatus.Accepted) =>
             TransactionTests.New(status, amount, channel, order, createdAt: created ?? now.AddDays(-40));
 
         var open = New("OV-OPEN", 10_000);
@@ -36,8 +36,8 @@ public sealed class OverviewQueryTests : IAsyncLifetime
         month.Capture(1_000);
         var old = New("OV-OLD", 700);
         old.Capture(700);
-        var pending = New("OV-PENDING", 300, now.AddDays(-2), BackOffice.Klarna.OrderStatus.Pending);
-        var fresh = New("OV-FRESH", 300, now.AddHours(-1), BackOffice.Klarna.OrderStatus.Pending);
+        var pending = New("OV-PENDING", 300, now.AddDays(-2), AuthorizationStatus.Pending);
+        var fresh = New("OV-FRESH", 300, now.AddHours(-1), AuthorizationStatus.Pending);
         db.Transactions.AddRange(open, part, week, month, old, pending, fresh);
         db.Invoices.AddRange(
             new Invoice(part.Id, "OV-1", "EUR", 4_000, [], now),

@@ -76,7 +76,7 @@ public sealed class PaymentOptionsApiTests : IAsyncLifetime
         Assert.Equal("NotApplicable", refused.GetProperty("applicability").GetString());
         Assert.Contains("has not been initialized", refused.GetProperty("reasons")[0].GetString(), StringComparison.Ordinal);
 
-        await ChangeInvoiceAsync(s => s.RecordInitialization(new(DateTimeOffset.UtcNow, "admin@test.local", BackOffice.Klarna.KlarnaEnvironment.Live, s.MerchantId!.Value, true, 0, 0, new Message("Connected"))));
+        await ChangeInvoiceAsync(s => s.RecordInitialization(new(DateTimeOffset.UtcNow, "admin@test.local", ProviderEnvironment.Live, s.MerchantId!.Value, true, 0, 0, new Message("Connected"))));
         Assert.Equal("Applicable", (await InvoiceOptionAsync()).GetProperty("applicability").GetString());
 
         await ChangeInvoiceAsync(s => s.Configure(s.Settings with { MerchantId = s.MerchantId + 1 }, null));

@@ -111,7 +111,7 @@ public sealed class MoneyDialogTests : BackOfficeTestContext
         await Button(provider, "Confirm capture").ClickAsync(new());
 
         var request = Assert.IsType<CaptureRequest>((await result)!.Data);
-        Assert.Equal([new BackOffice.Klarna.ArticleQuantity("A1", 1)], request.Lines);
+        Assert.Equal([new LineQuantity("A1", 1)], request.Lines);
     }
 
     [Fact]
@@ -142,8 +142,8 @@ public sealed class MoneyDialogTests : BackOfficeTestContext
     {
         var provider = Render<MudDialogProvider>();
         var created = TransactionTests.New();
-        var transaction = new Transaction(1, BackOffice.Web.Features.Payments.ServiceKind.Invoice, BackOffice.Klarna.KlarnaEnvironment.Test, 1395, "order-2", "2359889901", BackOffice.Klarna.OrderStatus.Accepted, "EUR", "DE", 2550,
-            [new TransactionLine("A1", "Shirt", 2, 1000, 19, BackOffice.Klarna.GoodsFlags.IncludesVat), new TransactionLine("B2", "Cap", 1, 550, 19, BackOffice.Klarna.GoodsFlags.IncludesVat)],
+        var transaction = new Transaction(1, BackOffice.Web.Features.Payments.ServiceKind.Invoice, BackOffice.Web.Features.Payments.ProviderEnvironment.Test, 1395, "order-2", "2359889901", AuthorizationStatus.Accepted, "EUR", "DE", 2550,
+            [new TransactionLine("A1", "Shirt", 2, 1000, 19, LineFlags.IncludesVat), new TransactionLine("B2", "Cap", 1, 550, 19, LineFlags.IncludesVat)],
             created.Customer, created.BillingAddress, created.ShippingAddress, created.CreatedAt, created.ExpiresAt);
         var result = await OpenAsync<EditLinesDialog>(provider, new DialogParameters<EditLinesDialog> { { d => d.Transaction, transaction } });
 
@@ -187,7 +187,7 @@ public sealed class MoneyDialogTests : BackOfficeTestContext
         {
             { d => d.InvoiceNumber, "12345" },
             { d => d.Currency, "EUR" },
-            { d => d.Quote, days => { asked.Add(days); return Task.FromResult(new BackOffice.Klarna.DueDateExtension(100 * days, new DateOnly(2026, 12, 10).AddDays(days))); } },
+            { d => d.Quote, days => { asked.Add(days); return Task.FromResult(new DueDateQuote(100 * days, new DateOnly(2026, 12, 10).AddDays(days))); } },
         };
         var result = await OpenAsync<DueDateDialog>(provider, parameters);
 

@@ -74,7 +74,7 @@ public sealed class TransactionActionsTests : BackOfficeTestContext
 
     private static Transaction InState(string state)
     {
-        var transaction = TransactionTests.New(state switch { "Pending" => OrderStatus.Pending, "Denied" => OrderStatus.Denied, _ => OrderStatus.Accepted });
+        var transaction = TransactionTests.New(state switch { "Pending" => AuthorizationStatus.Pending, "Denied" => AuthorizationStatus.Denied, _ => AuthorizationStatus.Accepted });
         switch (state)
         {
             case "PartCaptured":

@@ -557,7 +557,7 @@ public sealed class TransactionServiceTests : IAsyncLifetime
 
         var quote = await Transactions.QuoteDueDateAsync(Clerk, id, invoice, 10);
 
-        Assert.Equal(new DueDateExtension(200, due.AddDays(10)), quote);
+        Assert.Equal(new DueDateQuote(200, due.AddDays(10)), quote);
         Assert.Equal(due, Assert.Single((await sandbox.ReservationAsync(rno))!.Invoices).DueDate);
         Assert.Null(Assert.Single((await LoadAsync(id)).Invoices).DueDate);
         await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.QuoteDueDateAsync(Clerk, id, invoice, 31));

@@ -18,26 +18,26 @@ public sealed class TransactionTests
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
 
     public static Transaction New(
-        OrderStatus status = OrderStatus.Accepted, long amount = 10_000, int channelId = 1, string orderNumber = "order-1",
+        AuthorizationStatus status = AuthorizationStatus.Accepted, long amount = 10_000, int channelId = 1, string orderNumber = "order-1",
         string name = "Max Mustermann", string email = "max@example.com", DateTimeOffset? createdAt = null, string reservationNumber = "2359889900")
     {
         var address = new TransactionAddress("Max", "Mustermann", "", "Hellersbergstraße", "14", "41460", "Neuss", "DE", email, "");
         var created = createdAt ?? Now;
-        return new Transaction(channelId, ServiceKind.Invoice, KlarnaEnvironment.Test, 1395, orderNumber, reservationNumber, status, "EUR", "DE", amount,
-            [new TransactionLine("A1", "Shirt", 1, amount, 19, GoodsFlags.IncludesVat)],
+        return new Transaction(channelId, ServiceKind.Invoice, ProviderEnvironment.Test, 1395, orderNumber, reservationNumber, status, "EUR", "DE", amount,
+            [new TransactionLine("A1", "Shirt", 1, amount, 19, LineFlags.IncludesVat)],
             new TransactionCustomer(name, email, TransactionCustomer.Mask("07071960")), address, address, created, created.AddDays(7));
     }
 
     [Theory]
-    [InlineData(OrderStatus.Accepted, TransactionState.Authorized)]
-    [InlineData(OrderStatus.Pending, TransactionState.Pending)]
-    [InlineData(OrderStatus.Denied, TransactionState.Denied)]
-    public void A_reservation_starts_in_the_state_klarna_answered(OrderStatus status, TransactionState state)
+    [InlineData(AuthorizationStatus.Accepted, TransactionState.Authorized)]
+    [InlineData(AuthorizationStatus.Pending, TransactionState.Pending)]
+    [InlineData(AuthorizationStatus.Denied, TransactionState.Denied)]
+    public void A_reservation_starts_in_the_state_klarna_answered(AuthorizationStatus status, TransactionState state)
     {
         var transaction = New(status);
 
         Assert.Equal(state, transaction.State);
-        Assert.Equal(status == OrderStatus.Accepted ? 10_000 : 0, transaction.RemainingAmount);
+        Assert.Equal(status == AuthorizationStatus.Accepted ? 10_000 : 0, transaction.RemainingAmount);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class TransactionTests
         var valid = New();
 
         Assert.Throws<BusinessRuleException>(() => New(amount: 0));
-        Assert.Throws<BusinessRuleException>(() => new Transaction(1, ServiceKind.Invoice, KlarnaEnvironment.Test, 1, "o", "r", OrderStatus.Accepted, "EUR", "DE", 10_001,
+        Assert.Throws<BusinessRuleException>(() => new Transaction(1, ServiceKind.Invoice, ProviderEnvironment.Test, 1, "o", "r", AuthorizationStatus.Accepted, "EUR", "DE", 10_001,
             valid.Lines, valid.Customer, valid.BillingAddress, valid.ShippingAddress, Now, Now.AddDays(7)));
     }
 
@@ -96,8 +96,8 @@ public sealed class TransactionTests
     [Fact]
     public void Editing_lines_lowers_quantities_and_the_reservation_together_and_never_raises_them()
     {
-        var transaction = new Transaction(1, ServiceKind.Invoice, KlarnaEnvironment.Test, 1395, "order-1", "2359889900", OrderStatus.Accepted, "EUR", "DE", 2550,
-            [new TransactionLine("A1", "Shirt", 2, 1000, 19, GoodsFlags.IncludesVat), new TransactionLine("B2", "Cap", 1, 550, 19, GoodsFlags.IncludesVat)],
+        var transaction = new Transaction(1, ServiceKind.Invoice, ProviderEnvironment.Test, 1395, "order-1", "2359889900", AuthorizationStatus.Accepted, "EUR", "DE", 2550,
+            [new TransactionLine("A1", "Shirt", 2, 1000, 19, LineFlags.IncludesVat), new TransactionLine("B2", "Cap", 1, 550, 19, LineFlags.IncludesVat)],
             new TransactionCustomer("Max", "max@example.com", "••••1960"), New().BillingAddress, New().BillingAddress, Now, Now.AddDays(7));
 
         Assert.Equal((1550L, null), transaction.LineEdit([new("A1", 1)]));
@@ -202,7 +202,7 @@ public sealed class TransactionTests
     [InlineData(TransactionState.Pending)]
     public void A_pending_or_denied_transaction_allows_no_money_action(TransactionState state)
     {
-        var transaction = New(state == TransactionState.Pending ? OrderStatus.Pending : OrderStatus.Denied);
+        var transaction = New(state == TransactionState.Pending ? AuthorizationStatus.Pending : AuthorizationStatus.Denied);
 
         Assert.Throws<BusinessRuleException>(() => TransactionMoves.Capture(transaction, 1));
         Assert.Throws<BusinessRuleException>(() => transaction.Reduce(1));
@@ -213,19 +213,19 @@ public sealed class TransactionTests
     [Fact]
     public void A_status_check_resolves_pending_and_never_moves_anything_else()
     {
-        var accepted = New(OrderStatus.Pending);
-        var denied = New(OrderStatus.Pending);
+        var accepted = New(AuthorizationStatus.Pending);
+        var denied = New(AuthorizationStatus.Pending);
         var captured = New();
         captured.Capture(10_000);
         var cancelled = New();
         cancelled.Cancel();
 
-        Assert.False(accepted.ApplyStatus(OrderStatus.Pending, Now));
-        Assert.True(accepted.ApplyStatus(OrderStatus.Accepted, Now.AddMinutes(1)));
-        Assert.True(denied.ApplyStatus(OrderStatus.Denied, Now));
-        Assert.False(captured.ApplyStatus(OrderStatus.Denied, Now));
-        Assert.False(cancelled.ApplyStatus(OrderStatus.Accepted, Now));
-        Assert.False(accepted.ApplyStatus(OrderStatus.Denied, Now));
+        Assert.False(accepted.ApplyStatus(AuthorizationStatus.Pending, Now));
+        Assert.True(accepted.ApplyStatus(AuthorizationStatus.Accepted, Now.AddMinutes(1)));
+        Assert.True(denied.ApplyStatus(AuthorizationStatus.Denied, Now));
+        Assert.False(captured.ApplyStatus(AuthorizationStatus.Denied, Now));
+        Assert.False(cancelled.ApplyStatus(AuthorizationStatus.Accepted, Now));
+        Assert.False(accepted.ApplyStatus(AuthorizationStatus.Denied, Now));
 
         Assert.Equal((TransactionState.Authorized, Now.AddMinutes(1)), (accepted.State, accepted.AuthorizedAt));
         Assert.Equal(TransactionState.Denied, denied.State);
@@ -254,8 +254,8 @@ public sealed class TransactionTests
     public void Duplicate_article_numbers_are_refused()
     {
         var address = New().BillingAddress;
-        var error = Assert.Throws<BusinessRuleException>(() => new Transaction(1, ServiceKind.Invoice, KlarnaEnvironment.Test, 1395, "o", "r", OrderStatus.Accepted, "EUR", "DE", 2550,
-            [new TransactionLine("A1", "Shirt", 2, 1000, 19, GoodsFlags.IncludesVat), new TransactionLine("A1", "Cap", 1, 550, 19, GoodsFlags.IncludesVat)],
+        var error = Assert.Throws<BusinessRuleException>(() => new Transaction(1, ServiceKind.Invoice, ProviderEnvironment.Test, 1395, "o", "r", AuthorizationStatus.Accepted, "EUR", "DE", 2550,
+            [new TransactionLine("A1", "Shirt", 2, 1000, 19, LineFlags.IncludesVat), new TransactionLine("A1", "Cap", 1, 550, 19, LineFlags.IncludesVat)],
             New().Customer, address, address, Now, Now.AddDays(7)));
 
         Assert.Contains("A1 appears more than once", error.Message, StringComparison.Ordinal);
