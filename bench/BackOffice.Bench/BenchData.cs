@@ -92,9 +92,9 @@ public static class BenchData
         var amount = 500L + random.Next(500_000);
         var created = now.AddSeconds(-random.NextDouble() * TimeSpan.FromDays(730).TotalSeconds);
         var address = new TransactionAddress(first, last, "", "Hauptstraße", (1 + i % 120).ToString(CultureInfo.InvariantCulture), "10115", "Berlin", country, email, "");
-        var service = i % 3 == 0 ? ServiceKind.Installments : ServiceKind.Invoice;
+        var service = i % 3 == 0 ? KlarnaModule.Installments : KlarnaModule.Invoice;
         var status = i % 20 == 7 ? AuthorizationStatus.Denied : AuthorizationStatus.Accepted;
-        var transaction = new Transaction(channelId, service, ProviderEnvironment.Test, service == ServiceKind.Invoice ? 1395 : 2728,
+        var transaction = new Transaction(channelId, service, ProviderEnvironment.Test, service == KlarnaModule.Invoice ? 1395 : 2728,
             $"ORD-{i + 1_000_000:D8}", (2_000_000_000L + i).ToString(CultureInfo.InvariantCulture), status, currency, country, amount,
             [new TransactionLine("SKU-" + (i % 500).ToString(CultureInfo.InvariantCulture), "Article", 1, amount, 19, LineFlags.IncludesVat)],
             new TransactionCustomer($"{first} {last}", email, TransactionCustomer.Mask("0101" + (1950 + i % 50).ToString(CultureInfo.InvariantCulture))),

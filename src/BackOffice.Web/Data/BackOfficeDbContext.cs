@@ -69,7 +69,7 @@ public class BackOfficeDbContext(DbContextOptions options)
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
         else
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcDateTimeOffsetConverter>();
-        configurationBuilder.Properties<ServiceKind>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<ServiceKind>().HaveConversion<ServiceKindConverter>().HaveMaxLength(ServiceKind.MaxLength);
         configurationBuilder.Properties<InvoiceShipment>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<ProviderEnvironment>().HaveConversion<string>().HaveMaxLength(10);
         configurationBuilder.Properties<TransactionState>().HaveConversion<string>().HaveMaxLength(20);
@@ -309,3 +309,6 @@ internal sealed class UtcDateTimeOffsetConverter() : ValueConverter<DateTimeOffs
 public sealed class SqliteBackOfficeDbContext(DbContextOptions<SqliteBackOfficeDbContext> options) : BackOfficeDbContext(options);
 
 public sealed class PostgreSqlBackOfficeDbContext(DbContextOptions<PostgreSqlBackOfficeDbContext> options) : BackOfficeDbContext(options);
+
+/// <summary>A service is kept as its key.</summary>
+internal sealed class ServiceKindConverter() : ValueConverter<ServiceKind, string>(k => k.Key, s => new ServiceKind(s));

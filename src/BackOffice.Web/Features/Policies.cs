@@ -11,7 +11,7 @@ public static class Policies
     /// <summary>Money actions on transactions.</summary>
     public const string Operator = nameof(Operator);
 
-    /// <summary>Reading transactions and PClasses: every role.</summary>
+    /// <summary>Reading transactions and the providers' reference data: every role.</summary>
     public const string Staff = nameof(Staff);
 
     public static AuthorizationBuilder AddBackOfficePolicies(this AuthorizationBuilder builder) => builder

@@ -89,7 +89,7 @@ public sealed class BrowserAppFixture : IAsyncLifetime
             Country = KlarnaCountry.DE,
         };
         var outcome = await scope.ServiceProvider.GetRequiredService<ReservationService>().ReserveAsync(new ReservationOrder(
-            "demo", ServiceKind.Invoice, orderNumber, KlarnaCountry.DE, KlarnaCurrency.EUR, "07071960", address, address,
+            "demo", KlarnaModule.Invoice, orderNumber, KlarnaCountry.DE, KlarnaCurrency.EUR, "07071960", address, address,
             [new GoodsLine("A1", "Shirt", 2, 1000, 19), new GoodsLine("B2", "Cap", 1, 550, 19)]));
         return Assert.IsType<ReservationOutcome.Stored>(outcome).Transaction.Id;
     }

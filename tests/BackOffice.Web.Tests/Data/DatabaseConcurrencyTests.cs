@@ -87,7 +87,7 @@ public sealed class DatabaseConcurrencyTests : IAsyncLifetime
     {
         await using var scope = app.Services.CreateAsyncScope();
         var address = new KlarnaAddress { FirstName = "Max", LastName = "Mustermann", Email = email, Street = "Hellersbergstraße 14", PostalCode = "41460", City = "Neuss", Country = KlarnaCountry.DE };
-        return await scope.ServiceProvider.GetRequiredService<ReservationService>().ReserveAsync(new ReservationOrder("demo", ServiceKind.Invoice, orderNumber,
+        return await scope.ServiceProvider.GetRequiredService<ReservationService>().ReserveAsync(new ReservationOrder("demo", KlarnaModule.Invoice, orderNumber,
             KlarnaCountry.DE, KlarnaCurrency.EUR, "07071960", address, address, [new GoodsLine("A1", "Shirt", 1, 1000, 19)]));
     }
 }

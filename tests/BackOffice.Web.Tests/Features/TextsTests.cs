@@ -31,7 +31,7 @@ public sealed partial class TextsTests
 
     public static TheoryData<Type> ShownEnums =>
         [typeof(TransactionState), typeof(OperationKind), typeof(OperationState), typeof(ProviderEnvironment), typeof(UserStatus), typeof(InvoiceShipment),
-         typeof(PClassType), typeof(ServiceKind), typeof(OrderStatus), typeof(BulkAction), typeof(BackOffice.Web.Features.Payments.Capabilities),
+         typeof(PClassType), typeof(AuthorizationStatus), typeof(OrderStatus), typeof(BulkAction), typeof(BackOffice.Web.Features.Payments.Capabilities),
          typeof(BackOffice.Web.Features.Computop.ComputopBatchState)];
 
     [Fact]
@@ -75,6 +75,15 @@ public sealed partial class TextsTests
     {
         var missing = Enum.GetValues(type).Cast<Enum>().Select(EnumTexts.English).Where(name => !German.ContainsKey(name));
         Assert.Empty(missing);
+    }
+
+    [Fact]
+    public void Every_word_a_provider_module_gives_the_pages_reads_in_german()
+    {
+        var words = PaymentProviders.All.SelectMany(d => (string?[])[d.Name, d.HoldName, d.ReferenceLabel, d.ShopReferenceLabel, d.MerchantLabel, d.StartedAs,
+            d.DocumentGoneNote, .. d.Services.SelectMany(s => (string[])[s.Name, s.ShortName]), .. d.Pages.Select(p => p.Title)]);
+
+        Assert.Empty(words.OfType<string>().Where(word => !German.ContainsKey(word)).Distinct());
     }
 
     [Fact]

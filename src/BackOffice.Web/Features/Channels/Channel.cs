@@ -3,7 +3,7 @@ using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Channels;
 
-/// <summary>A sales channel (shop) with its two Klarna services.</summary>
+/// <summary>A sales channel (shop) with the settings of each service a provider keeps on the channel (<see cref="ServiceDescriptor.ChannelSettings"/>).</summary>
 public sealed partial class Channel
 {
     public const int CodeMaxLength = 40;
@@ -17,7 +17,7 @@ public sealed partial class Channel
     {
         Code = CodeError(code) is { } error ? throw new BusinessRuleException(error) : code;
         Name = ValidName(name);
-        Services = [new PaymentService(ServiceKind.Invoice), new PaymentService(ServiceKind.Installments)];
+        Services = [.. PaymentProviders.Services.Where(s => s.ChannelSettings).Select(s => new PaymentService(s.Kind))];
     }
 
     public int Id { get; private set; }

@@ -107,7 +107,7 @@ public sealed class ChannelService(
         var changes = service.Configure(settings, newSecret is null ? null : secrets.Protect(newSecret.Trim()));
         if (changes.Count == 0)
             return changes;
-        db.AuditEntries.Add(Audit(user, "Service saved", $"{code} / {EnumTexts.English(kind)}", Message.Join("; ", changes)));
+        db.AuditEntries.Add(Audit(user, "Service saved", $"{code} / {kind.Name}", Message.Join("; ", changes)));
         try
         {
             await db.SaveChangesAsync();

@@ -11,13 +11,13 @@ public sealed record PaymentServiceView(
     ServiceInitialization? LastInitialization,
     Guid Version)
 {
-    public string Name => EnumTexts.English(Kind);
+    public string Name => Kind.Name;
 
     public static PaymentServiceView Of(PaymentService service) =>
         new(service.Kind, service.Settings, service.HasSecret, service.Environment, service.LastInitialization, service.Version);
 }
 
-public sealed record ChannelView(string Code, string Name, PaymentServiceView Invoice, PaymentServiceView Installments)
+public sealed record ChannelView(string Code, string Name, IReadOnlyList<PaymentServiceView> Services)
 {
     /// <summary>The services provider modules keep for the channel beside its own (<see cref="IChannelServiceSummaries"/>).</summary>
     public IReadOnlyList<ServiceSummary> ProviderServices { get; init; } = [];
@@ -25,10 +25,8 @@ public sealed record ChannelView(string Code, string Name, PaymentServiceView In
     /// <summary>How many transactions were made through the channel: one is enough to keep it (their history stays).</summary>
     public int TransactionCount { get; init; }
 
-    public IEnumerable<PaymentServiceView> Services => [Invoice, Installments];
-
-    public PaymentServiceView Service(ServiceKind kind) => kind == ServiceKind.Invoice ? Invoice : Installments;
+    public PaymentServiceView Service(ServiceKind kind) => Services.Single(s => s.Kind == kind);
 
     public static ChannelView Of(Channel channel) =>
-        new(channel.Code, channel.Name, PaymentServiceView.Of(channel.Service(ServiceKind.Invoice)), PaymentServiceView.Of(channel.Service(ServiceKind.Installments)));
+        new(channel.Code, channel.Name, [.. PaymentProviders.Services.Where(s => s.ChannelSettings).Select(s => PaymentServiceView.Of(channel.Service(s.Kind)))]);
 }

@@ -235,7 +235,7 @@ public sealed class ComputopBatches(
             batchId = batch.Id;
         }
         var started = await journal.BeginAsync(user.Name(), transactionId, action, Batched, batchId);
-        return new OperationOutcome(started.Operation.Id, OperationState.Requested, new Message("Queued for a Computop batch file."));
+        return new OperationOutcome(started.Operation.Id, OperationState.Requested, new Message("Queued for a {0} batch file.", "Computop"));
     }
 
     private static BatchAction Action(OperationKind kind) => kind switch

@@ -8,9 +8,9 @@ namespace BackOffice.Web.Features.Computop;
 /// <summary>The channels' Klarna Payments services, kept beside the channel: on or off, live or test.</summary>
 public sealed class ComputopChannelServices : IChannelServiceSummaries
 {
-    public ServiceKind Service => ServiceKind.KlarnaPayments;
+    public ServiceKind Service => ComputopModule.KlarnaPayments;
 
     public async Task<IReadOnlyDictionary<int, ServiceSummary>> ByChannelAsync(BackOfficeDbContext db, int? channelId, CancellationToken cancellationToken) =>
         await db.ComputopServices.AsNoTracking().Where(s => channelId == null || s.ChannelId == channelId)
-            .ToDictionaryAsync(s => s.ChannelId, s => new ServiceSummary(ServiceKind.KlarnaPayments, "Klarna Payments", s.Enabled, s.UseLive ? ProviderEnvironment.Live : ProviderEnvironment.Test), cancellationToken);
+            .ToDictionaryAsync(s => s.ChannelId, s => new ServiceSummary(ComputopModule.KlarnaPayments, "Klarna Payments", s.Enabled, s.UseLive ? ProviderEnvironment.Live : ProviderEnvironment.Test), cancellationToken);
 }

@@ -16,11 +16,14 @@ namespace BackOffice.Web.Features.Computop;
 /// </summary>
 public sealed class ComputopModule : PaymentProviderModule
 {
+    public static readonly PaymentProvider Provider = new("Computop");
+    public static readonly ServiceKind KlarnaPayments = new("KlarnaPayments");
+
     private const Capabilities Common = Capabilities.CaptureWhole | Capabilities.CaptureAmount | Capabilities.CaptureLines
         | Capabilities.RefundAmount | Capabilities.RefundLines | Capabilities.Cancel | Capabilities.EditLines
         | Capabilities.ChangeOrderNumber | Capabilities.ResendInvoice;
 
-    public override ProviderDescriptor Descriptor { get; } = new(PaymentProvider.Computop, "Computop", [ServiceKind.KlarnaPayments], Common | Capabilities.FinalCapture)
+    public override ProviderDescriptor Descriptor { get; } = new(Provider, "Computop", [new(KlarnaPayments, "Klarna Payments (Computop)", "Klarna Payments")], Common | Capabilities.FinalCapture)
     {
         HoldName = "Payment",
         ReferenceLabel = "PayID",

@@ -72,7 +72,7 @@ public sealed partial class ComputopNotifications(
         {
             if (await db.ComputopNotifications.AnyAsync(n => n.PayId == payId && n.XId == xId && n.Status == status && n.Code == code, cancellationToken))
                 return NotificationResult.Taken;
-            if (await db.Transactions.AnyAsync(t => t.Service == ServiceKind.KlarnaPayments && t.ReservationNumber == payId, cancellationToken))
+            if (await db.Transactions.AnyAsync(t => t.Service == ComputopModule.KlarnaPayments && t.ReservationNumber == payId, cancellationToken))
                 return await RecordAsync(channelCode, source, new ComputopNotification(channelId, payId, xId, transId, status, code, time.GetUtcNow()), null, null);
         }
 
@@ -105,7 +105,7 @@ public sealed partial class ComputopNotifications(
         {
             var address = order.TransactionAddress();
             var now = time.GetUtcNow();
-            transaction = Transaction.AuthorizedAtComputop(channelId, service.UseLive, service.MerchantId, payId, transId, orderNumber, order.Currency, order.Country,
+            transaction = Transaction.AuthorizedInShop(channelId, ComputopModule.KlarnaPayments, service.UseLive ? ProviderEnvironment.Live : ProviderEnvironment.Test, service.MerchantId, payId, transId, orderNumber, order.Currency, order.Country,
                 order.Amount, order.TransactionLines(), new TransactionCustomer($"{address.FirstName} {address.LastName}".Trim(), address.Email, ""),
                 address, address, now, now + AuthorizationLifetime);
         }
@@ -151,7 +151,7 @@ public sealed partial class ComputopNotifications(
     }
 
     private AuditEntry Audit(string channelCode, string payId, Message details, bool succeeded) =>
-        new(time.GetUtcNow(), Actor, "Transactions", "Notification", $"{channelCode} / {EnumTexts.English(ServiceKind.KlarnaPayments)} ({payId})", details, succeeded);
+        new(time.GetUtcNow(), Actor, "Transactions", "Notification", $"{channelCode} / {ComputopModule.KlarnaPayments.Name} ({payId})", details, succeeded);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Computop notification for {Channel} refused: {Reason}")]
     private partial void LogRefused(string channel, string reason);

@@ -10,7 +10,7 @@ namespace BackOffice.Web.Features.Computop;
 /// <summary>Klarna Payments through Computop Paygate: one payment per order (its PayID), and a ReqId on every money call.</summary>
 public sealed class ComputopPort(ComputopConnections connections, ComputopReconciler reconciler, IOptions<ComputopOptions> options) : IPaymentPort
 {
-    public PaymentProvider Provider => PaymentProvider.Computop;
+    public PaymentProvider Provider => ComputopModule.Provider;
 
     public CallTraits Traits => new(options.Value.Timeout, Idempotent: true);
 

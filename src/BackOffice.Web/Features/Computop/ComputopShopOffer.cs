@@ -17,6 +17,6 @@ public sealed class ComputopShopOffer : IShopApiOffer
         var reason = service is null ? "Klarna Payments (Computop) is not set up for this channel."
             : service.NotReadyForShop?.ToString()
             ?? (!FollowUpCurrencies.Contains(basket.Currency) ? $"Computop captures and refunds Klarna Payments in {string.Join(", ", FollowUpCurrencies)}, not {basket.Currency}." : null);
-        return [new ServiceOption(ServiceKind.KlarnaPayments, reason is null ? Applicability.Applicable : Applicability.NotApplicable, reason is null ? [] : [reason], [])];
+        return [new ServiceOption(ComputopModule.KlarnaPayments, reason is null ? Applicability.Applicable : Applicability.NotApplicable, reason is null ? [] : [reason], [])];
     }
 }

@@ -18,7 +18,7 @@ public static class ApplicabilityRules
         var notApplicable = new List<string>();
         var restricted = new List<string>();
         if (!settings.Enabled)
-            notApplicable.Add($"{EnumTexts.English(service)} is not enabled in this channel.");
+            notApplicable.Add($"{service.Name} is not enabled in this channel.");
         else if (notReady is not null)
             notApplicable.Add(notReady);
         if (basket.PriceDisplay == PriceDisplay.Net)
@@ -30,7 +30,7 @@ public static class ApplicabilityRules
         if (basket.DigitalGoodsOnly)
             notApplicable.Add("The basket holds digital goods only.");
         var offered = options.MarketsFor(service).Any(m => m.Country.ToString() == basket.BillingAddress.Country && m.Currency.ToString() == basket.Currency);
-        if (!offered || (service == ServiceKind.Installments && !hasPClasses))
+        if (!offered || (service == KlarnaModule.Installments && !hasPClasses))
             notApplicable.Add($"There is no PClass for invoicing country {basket.BillingAddress.Country} and currency {basket.Currency}.");
         if (basket.ShippingDestinations > 1)
             restricted.Add("The basket ships to more than one destination.");

@@ -39,7 +39,7 @@ public sealed partial class ConnectorInitializer(
             succeeded, pclassCount, fileCount, message);
         service.RecordInitialization(initialization);
         db.AuditEntries.Add(new AuditEntry(initialization.At, user.Name(), "Channels", "Initialized",
-            $"{code} / {EnumTexts.English(kind)}", new("{0}, eid {1}: {2}", service.Environment, credentials.MerchantId, message), succeeded));
+            $"{code} / {kind.Name}", new("{0}, eid {1}: {2}", service.Environment, credentials.MerchantId, message), succeeded));
         await db.SaveChangesAsync(cancellationToken);
         LogInitialized(code, kind, service.Environment, credentials.MerchantId, succeeded, message.ToString());
         return initialization;
@@ -50,7 +50,7 @@ public sealed partial class ConnectorInitializer(
     {
         var markets = options.Value.MarketsFor(kind).ToList();
         if (markets.Count == 0)
-            return (false, 0, 0, new("No country and currency is configured for {0} (Klarna:Currencies, Klarna:Countries).", kind));
+            return (false, 0, 0, new("No country and currency is configured for {0} (Klarna:Currencies, Klarna:Countries).", kind.Name));
 
         var downloaded = new Dictionary<(KlarnaCountry, KlarnaCurrency), IReadOnlyList<StoredPClass>>();
         try

@@ -31,7 +31,7 @@ internal sealed partial class DemoChannelSeeder(
             return;
 
         var channel = new Channel(code, demo["Name"] ?? code);
-        foreach (var kind in Enum.GetValues<ServiceKind>())
+        foreach (var kind in (ServiceKind[])[KlarnaModule.Invoice, KlarnaModule.Installments])
         {
             var eid = demo.GetValue<int?>($"{kind}Eid");
             var merchant = sandbox.Value.Merchants.FirstOrDefault(m => m.Eid == eid);

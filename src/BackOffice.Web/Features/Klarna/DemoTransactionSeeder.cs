@@ -71,7 +71,7 @@ internal sealed partial class DemoTransactionSeeder(
     private static async Task SeedOneAsync(int i, ClaimsPrincipal seeder, string channelCode, ReservationService reservations, TransactionService transactions, CancellationToken cancellationToken)
     {
         var market = Markets[i % Markets.Length];
-        var service = i % 3 == 0 ? ServiceKind.Installments : ServiceKind.Invoice;
+        var service = i % 3 == 0 ? KlarnaModule.Installments : KlarnaModule.Invoice;
         var (first, last) = (FirstNames[i % FirstNames.Length], i % 10 == 1 ? KlarnaSandbox.DeniedLastName : LastNames[i / 3 % LastNames.Length]);
         var email = i % 10 == 0 ? (i % 20 == 0 ? KlarnaSandbox.PendingAcceptedEmail : KlarnaSandbox.PendingDeniedEmail) : $"{first}.{last}@example.com".ToLowerInvariant();
         var address = new KlarnaAddress
@@ -83,7 +83,7 @@ internal sealed partial class DemoTransactionSeeder(
         GoodsLine[] lines = [new("SKU-" + (100 + i % 50).ToString(CultureInfo.InvariantCulture), "Shirt", 2, price, 25), new("SHIP", "Shipping", 1, 490, 25, Flags: GoodsFlags.IncludesVat | GoodsFlags.IsShipment)];
         var outcome = await reservations.ReserveAsync(new ReservationOrder(channelCode, service, $"DEMO-{10_000 + i}", market.Country, market.Currency,
             market.Country == KlarnaCountry.SE ? KlarnaSandbox.TestPersonNumber : "0101" + (1960 + i % 40).ToString(CultureInfo.InvariantCulture),
-            address, address, lines, service == ServiceKind.Installments ? market.PClass : -1), cancellationToken);
+            address, address, lines, service == KlarnaModule.Installments ? market.PClass : -1), cancellationToken);
         if (outcome is not ReservationOutcome.Stored { Transaction: { State: TransactionState.Authorized } transaction })
             return;
 

@@ -19,11 +19,16 @@ namespace BackOffice.Web.Features.Klarna;
 /// </summary>
 public sealed class KlarnaModule : PaymentProviderModule
 {
+    public static readonly PaymentProvider Provider = new("KlarnaLegacy");
+    public static readonly ServiceKind Invoice = new("Invoice");
+    public static readonly ServiceKind Installments = new("Installments");
+
     private const Capabilities Common = Capabilities.CaptureWhole | Capabilities.CaptureAmount | Capabilities.CaptureLines
         | Capabilities.RefundAmount | Capabilities.RefundLines | Capabilities.Cancel | Capabilities.EditLines
         | Capabilities.ChangeOrderNumber | Capabilities.ResendInvoice;
 
-    public override ProviderDescriptor Descriptor { get; } = new(PaymentProvider.KlarnaLegacy, "Klarna", [ServiceKind.Invoice, ServiceKind.Installments],
+    public override ProviderDescriptor Descriptor { get; } = new(Provider, "Klarna",
+        [new(Invoice, "Klarna Invoice", "Invoice", ChannelSettings: true), new(Installments, "Klarna Installments", "Installments", ChannelSettings: true)],
         Common | Capabilities.ChangeAddress | Capabilities.ChangeOrderNumberAfterCapture | Capabilities.ExtendExpiry | Capabilities.ExtendDueDate | Capabilities.DeclinePending)
     {
         HoldName = "Reservation",

@@ -23,7 +23,7 @@ public sealed class KlarnaOptions
     // Lists have no defaults here (the configuration binder appends to them); appsettings.json holds them.
 
     /// <summary>ISO 4217 codes each service is offered in.</summary>
-    public Dictionary<ServiceKind, List<string>> Currencies { get; set; } = [];
+    public Dictionary<string, List<string>> Currencies { get; set; } = [];
 
     /// <summary>ISO 3166 countries per currency; only Klarna's valid combinations are allowed.</summary>
     public Dictionary<string, List<string>> Countries { get; set; } = [];
@@ -62,7 +62,7 @@ public sealed class KlarnaOptions
 
     /// <summary>The (country, currency) pairs a service downloads PClasses for.</summary>
     public IEnumerable<KlarnaMarkets.Market> MarketsFor(ServiceKind service) =>
-        from currency in Currencies.GetValueOrDefault(service) ?? []
+        from currency in Currencies.GetValueOrDefault(service.Key) ?? []
         from country in Countries.GetValueOrDefault(currency) ?? []
         let market = KlarnaMarkets.All.FirstOrDefault(m => m.Country.ToString() == country && m.Currency.ToString() == currency)
         where market is not null

@@ -13,6 +13,8 @@ internal sealed class KlarnaOptionsValidator : IValidateOptions<KlarnaOptions>
 
         foreach (var (service, currencies) in options.Currencies)
         {
+            if (service != KlarnaModule.Invoice.Key && service != KlarnaModule.Installments.Key)
+                errors.Add($"{section}:Currencies:{service} is not a service of Klarna's legacy API (Invoice, Installments).");
             foreach (var currency in currencies.Where(c => !IsName<KlarnaCurrency>(c)))
                 errors.Add($"{section}:Currencies:{service} has '{currency}', which Klarna does not support (SEK, NOK, EUR, DKK).");
         }

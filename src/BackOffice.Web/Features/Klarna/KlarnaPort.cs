@@ -18,7 +18,7 @@ public sealed class KlarnaPort(
     OperationJournal journal,
     OperationReconciler reconciler) : IPaymentPort
 {
-    public PaymentProvider Provider => PaymentProvider.KlarnaLegacy;
+    public PaymentProvider Provider => KlarnaModule.Provider;
 
     public CallTraits Traits => new(options.Value.Timeout, Idempotent: false);
 
@@ -38,6 +38,14 @@ public sealed class KlarnaPort(
     public MoneyAction ChangeOrderNumber(string orderNumber, string? latestInvoiceNumber, string reason) => new ChangeOrderNumber(orderNumber, latestInvoiceNumber, reason);
 
     public MoneyAction ResendInvoice(string invoiceNumber, bool byMail) => new ResendInvoice(invoiceNumber, byMail);
+
+    /// <summary>The legacy service says how its invoices are sent.</summary>
+    public async Task<InvoiceShipment?> InvoiceShipmentAsync(Transaction transaction)
+    {
+        await using var db = await databases.CreateDbContextAsync();
+        return await db.PaymentServices.AsNoTracking().Where(s => s.ChannelId == transaction.ChannelId && s.Kind == transaction.Service)
+            .Select(s => (InvoiceShipment?)s.InvoiceShipment).SingleOrDefaultAsync() ?? InvoiceShipment.EMail;
+    }
 
     public MoneyAction ExtendExpiry(string holdReference, string reason) => new ExtendExpiry(holdReference, reason);
 

@@ -14,13 +14,13 @@ public sealed class KlarnaShopOffer(PClassFileStore pclasses, IOptions<KlarnaOpt
     public async Task<IReadOnlyList<ServiceOption>> OptionsAsync(BackOfficeDbContext db, Channel channel, Basket basket, CancellationToken cancellationToken)
     {
         var services = new List<ServiceOption>();
-        foreach (var kind in (ServiceKind[])[ServiceKind.Invoice, ServiceKind.Installments])
+        foreach (var kind in (ServiceKind[])[KlarnaModule.Invoice, KlarnaModule.Installments])
         {
             var service = channel.Service(kind);
             var offered = await OfferedPClassesAsync(service.MerchantId, kind, basket);
             var applicability = ApplicabilityRules.Evaluate(kind, service.Settings, basket, options.Value, offered.Count > 0, service.NotReadyForShop?.ToString());
             services.Add(new ServiceOption(kind, applicability.Applicability, applicability.Reasons,
-                kind == ServiceKind.Installments && applicability.Applicability != Applicability.NotApplicable ? offered : []));
+                kind == KlarnaModule.Installments && applicability.Applicability != Applicability.NotApplicable ? offered : []));
         }
         return services;
     }
@@ -34,7 +34,7 @@ public sealed class KlarnaShopOffer(PClassFileStore pclasses, IOptions<KlarnaOpt
 
     private async Task<IReadOnlyList<PlanOption>> OfferedPClassesAsync(int? eid, ServiceKind kind, Basket basket)
     {
-        if (kind != ServiceKind.Installments
+        if (kind != KlarnaModule.Installments
             || !Enum.TryParse<KlarnaCountry>(basket.BillingAddress.Country, out var country) || !Enum.TryParse<KlarnaCurrency>(basket.Currency, out var currency))
             return [];
         var stored = await pclasses.OfferableAsync(eid, country, currency);

@@ -34,7 +34,7 @@ public sealed class OperationReconciler(
             credentials = await credentialsOf.ForAsync(db, transaction);
             currency = transaction.Currency;
         }
-        if (await journal.StartReconcilingAsync(operation, PaymentProvider.KlarnaLegacy, actor, Prefix) is { } settled)
+        if (await journal.StartReconcilingAsync(operation, KlarnaModule.Provider, actor, Prefix) is { } settled)
             return settled;
 
         switch (operation.Kind)

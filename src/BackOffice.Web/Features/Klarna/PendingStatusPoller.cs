@@ -11,7 +11,7 @@ namespace BackOffice.Web.Features.Klarna;
 
 /// <summary>
 /// KlarnaCheckOrderStatus: asks Klarna about every Pending transaction (and reconciles what it can of every operation of
-/// unknown outcome through its provider — for Computop an inquiry and a repeat with the same ReqId — after settling
+/// unknown outcome through its provider — an inquiry, and a repeat with the same idempotency key where there is one — after settling
 /// operations a stopped process left behind) under each transaction's own credentials,
 /// a bounded number at a time. Accepted → Authorized, Denied →
 /// Denied; nothing else ever moves. One failure does not stop the run. Never two runs at once, across instances too.
@@ -61,7 +61,7 @@ public sealed partial class PendingStatusPoller(
             settings = await db.JobSettings.FindAsync([JobSettings.CheckOrderStatus], cancellationToken) ?? new JobSettings(JobSettings.CheckOrderStatus);
             // Two index seeks rather than one OR over the whole table.
             pending = await db.Transactions
-                .Where(t => t.State == TransactionState.Pending && t.ActiveOperationId == null)
+                .Where(t => t.State == TransactionState.Pending && t.ActiveOperationId == null && (t.Service == KlarnaModule.Invoice || t.Service == KlarnaModule.Installments))
                 .Select(t => new PollCandidate(t.Id, t.OrderNumber, t.ChannelId, t.Service, t.MerchantId, t.Environment, t.ReservationNumber))
                 .ToListAsync(cancellationToken);
             unknown = await (from t in db.Transactions

@@ -60,8 +60,8 @@ internal static class ReservationEndpoint
             var eidPClasses = await pclasses.OfferableAsync(service.MerchantId, country, currency, context.RequestAborted);
             var applicability = ApplicabilityRules.Evaluate(request.Service.Value, service.Settings, basket, options.Value, eidPClasses.Count > 0, service.NotReadyForShop?.ToString());
             if (applicability.Applicability == Applicability.NotApplicable)
-                return Unprocessable($"{EnumTexts.English(request.Service.Value)} cannot be used for this order.", applicability.Reasons);
-            if (request.Service == ServiceKind.Installments && !eidPClasses.Any(p => p.Id == request.PClass))
+                return Unprocessable($"{request.Service.Value.Name} cannot be used for this order.", applicability.Reasons);
+            if (request.Service == KlarnaModule.Installments && !eidPClasses.Any(p => p.Id == request.PClass))
                 return Unprocessable($"PClass {request.PClass} is not one of this channel's for {country}/{currency}.", []);
             if (options.Value.SsnCheckCountries.Contains(country.ToString()))
             {

@@ -33,8 +33,8 @@ public sealed partial class ReservationExpiryJob(
         {
             var now = time.GetUtcNow();
             due = await db.Transactions
-                // Klarna's legacy reservations only: Computop answers no "gone" for an expired authorization to ask about.
-                .Where(t => t.ExpiresAt <= now && t.ActiveOperationId == null && t.Service != ServiceKind.KlarnaPayments
+                // This module's reservations only: other providers keep their own expiry.
+                .Where(t => t.ExpiresAt <= now && t.ActiveOperationId == null && (t.Service == KlarnaModule.Invoice || t.Service == KlarnaModule.Installments)
                     && (t.State == TransactionState.Authorized || t.State == TransactionState.PartCaptured || t.State == TransactionState.Pending))
                 .Select(t => t.Id).ToListAsync(cancellationToken);
         }

@@ -20,11 +20,11 @@ internal static class ReservationValidation
             errors["currency"] = [$"Klarna takes {KlarnaMarkets.Find(country)?.Currency} in {country}, not {request.Currency}."];
         if (string.IsNullOrWhiteSpace(request.OrderNumber) || request.OrderNumber.Trim().Length > 100 || !IsLatin1(request.OrderNumber))
             errors["orderNumber"] = ["Send the shop's order number: 1 to 100 Latin-1 characters."];
-        if (request.Service is not (ServiceKind.Invoice or ServiceKind.Installments))
+        if (request.Service != KlarnaModule.Invoice && request.Service != KlarnaModule.Installments)
             errors["service"] = ["Send Invoice or Installments."];
         if (request.Customer?.Gender is { } gender && !Enum.IsDefined(gender))
             errors["customer.gender"] = ["Send Female, Male or nothing."];
-        if (request.Service == ServiceKind.Installments && request.PClass is null or < 0)
+        if (request.Service == KlarnaModule.Installments && request.PClass is null or < 0)
             errors["pclass"] = ["Installments need the id of one of the channel's PClasses (see payment-options)."];
         if (request.Customer?.PersonalNumber is not { Length: >= 4 and <= 20 } pno || !pno.All(c => char.IsAsciiDigit(c) || c == '-'))
             errors["customer.personalNumber"] = ["Send the customer's personal number (digits, 4 to 20)."];
@@ -85,7 +85,7 @@ internal static class ReservationValidation
             billing, request.ShippingAddress is null ? billing : Address(request.ShippingAddress, request.Customer),
             [.. request.Lines!.Select(l => new GoodsLine(l.ArticleNumber!, StripToLatin1(l.Title!), l.Quantity, l.UnitPrice, l.VatPercent, 0,
                 GoodsFlags.IncludesVat | (l.IsShipment ? GoodsFlags.IsShipment : 0) | (l.IsHandling ? GoodsFlags.IsHandling : 0)))],
-            request.Service == ServiceKind.Installments ? request.PClass!.Value : -1,
+            request.Service == KlarnaModule.Installments ? request.PClass!.Value : -1,
             request.Customer.Gender ?? Gender.Unknown, request.ClientIp ?? "");
     }
 

@@ -1,13 +1,17 @@
-using System.Collections.Concurrent;
-
 namespace BackOffice.Web.Features.Payments;
 
-/// <summary>Who a service's money actions go to: Klarna's legacy XML-RPC API, or Klarna Payments through Computop Paygate.</summary>
-public enum PaymentProvider
+/// <summary>Who a service's money actions go to, by the key its module gives it.</summary>
+public readonly record struct PaymentProvider(string Key)
 {
-    KlarnaLegacy,
-    Computop,
+    public override string ToString() => Key ?? "";
 }
+
+/// <summary>
+/// A service a provider offers: what staff call it ("Klarna Invoice") and, where space is short, "Invoice".
+/// <paramref name="ChannelSettings"/>: its merchant and secret are the channel's service settings (<c>PaymentService</c>),
+/// not a table of the module's own.
+/// </summary>
+public sealed record ServiceDescriptor(ServiceKind Kind, string Name, string ShortName, bool ChannelSettings = false);
 
 /// <summary>What a provider can do to a transaction after the purchase; pages offer only these.</summary>
 [Flags]
@@ -17,7 +21,7 @@ public enum Capabilities
     CaptureAmount = 1 << 1,
     CaptureLines = 1 << 2,
 
-    /// <summary>A part capture that releases the rest with it (Computop's <c>CompleteType=YES</c>).</summary>
+    /// <summary>A part capture that releases the rest with it (a final capture).</summary>
     FinalCapture = 1 << 3,
     RefundAmount = 1 << 4,
     RefundLines = 1 << 5,
@@ -44,7 +48,7 @@ public enum Capabilities
 /// One provider as its module describes it (<see cref="PaymentProviderModule"/>): what staff call it and its references,
 /// the services it offers and what it can do after the purchase. Pages and rules read these; nothing else names it.
 /// </summary>
-public sealed record ProviderDescriptor(PaymentProvider Key, string Name, IReadOnlyList<ServiceKind> Services, Capabilities Capabilities)
+public sealed record ProviderDescriptor(PaymentProvider Key, string Name, IReadOnlyList<ServiceDescriptor> Services, Capabilities Capabilities)
 {
     /// <summary>What the provider holds for an order, as the transaction page titles its references: "Reservation", "Payment".</summary>
     public string HoldName { get; init; } = "Payment";
@@ -76,7 +80,7 @@ public sealed record ProviderDescriptor(PaymentProvider Key, string Name, IReadO
     /// <summary>The currencies its orders are in (ISO 4217 codes), as the transaction list filters by them.</summary>
     public IReadOnlyList<string> Currencies { get; init; } = [];
 
-    /// <summary>The module's own pages in the main navigation (its batch files, its PClasses).</summary>
+    /// <summary>The module's own pages in the main navigation (such as its batch files).</summary>
     public IReadOnlyList<NavigationEntry> Pages { get; init; } = [];
 }
 
@@ -86,26 +90,40 @@ public sealed record ProviderDescriptor(PaymentProvider Key, string Name, IReadO
 /// </summary>
 public static class PaymentProviders
 {
-    private static readonly ConcurrentDictionary<PaymentProvider, ProviderDescriptor> Known = new();
+    private static readonly Lock Gate = new();
+    private static ProviderDescriptor[] known = [];
 
-    public static void Register(ProviderDescriptor descriptor) => Known[descriptor.Key] = descriptor;
+    /// <summary>Adds the provider, or replaces its description, keeping the order the modules are added in.</summary>
+    public static void Register(ProviderDescriptor descriptor)
+    {
+        lock (Gate)
+            known = Array.FindIndex(known, d => d.Key == descriptor.Key) is var at and >= 0
+                ? [.. known[..at], descriptor, .. known[(at + 1)..]]
+                : [.. known, descriptor];
+    }
 
-    public static IEnumerable<ProviderDescriptor> All => Known.Values.OrderBy(d => d.Key);
+    public static IReadOnlyList<ProviderDescriptor> All => known;
+
+    /// <summary>Every service of every provider, in the order the modules are added.</summary>
+    public static IEnumerable<ServiceDescriptor> Services => known.SelectMany(d => d.Services);
 
     public static ProviderDescriptor Of(PaymentProvider provider) =>
-        Known.TryGetValue(provider, out var descriptor) ? descriptor : throw new InvalidOperationException($"No module describes the provider {provider}: add it with AddPaymentProvider.");
+        known.FirstOrDefault(d => d.Key == provider) ?? throw new InvalidOperationException($"No module describes the provider {provider}: add it with AddPaymentProvider.");
+
+    public static ServiceDescriptor ServiceOf(ServiceKind service) =>
+        Services.FirstOrDefault(s => s.Kind == service) ?? throw new InvalidOperationException($"No module offers the service {service}: add it with AddPaymentProvider.");
 
     /// <summary>The provider whose module offers <paramref name="service"/>.</summary>
     public static PaymentProvider Provider(this ServiceKind service) =>
-        Known.Values.FirstOrDefault(d => d.Services.Contains(service))?.Key ?? throw new InvalidOperationException($"No module offers the service {service}: add it with AddPaymentProvider.");
+        known.FirstOrDefault(d => d.Services.Any(s => s.Kind == service))?.Key ?? throw new InvalidOperationException($"No module offers the service {service}: add it with AddPaymentProvider.");
 
     public static Capabilities CapabilitiesOf(PaymentProvider provider) => Of(provider).Capabilities;
 
     /// <summary>Every country some provider's orders come from, in the order the modules name them.</summary>
-    public static IReadOnlyList<string> Countries => [.. All.SelectMany(d => d.Countries).Distinct()];
+    public static IReadOnlyList<string> Countries => [.. known.SelectMany(d => d.Countries).Distinct()];
 
     /// <summary>Every currency some provider's orders are in.</summary>
-    public static IReadOnlyList<string> Currencies => [.. All.SelectMany(d => d.Currencies).Distinct()];
+    public static IReadOnlyList<string> Currencies => [.. known.SelectMany(d => d.Currencies).Distinct()];
 
     /// <summary>The provider's name as staff know it.</summary>
     public static string NameOf(PaymentProvider provider) => Of(provider).Name;

@@ -6,7 +6,7 @@ public sealed record OperationPlan(OperationScope Scope, string? ReservationNumb
 
 /// <summary>
 /// What the provider answered to a call that succeeded: the invoice a capture made, a new date, and the provider's id
-/// of the step (Computop's XID).
+/// of the step.
 /// </summary>
 public sealed record ActionAnswer(string? InvoiceNumber = null, DateTimeOffset? NewExpiry = null, DateOnly? NewDueDate = null, string? ProviderReference = null);
 

@@ -127,7 +127,7 @@ public sealed class Operation
     public DateOnly? NewDueDate { get; private set; }
 
     /// <summary>
-    /// The idempotency key sent with the call (Computop's ReqId), written before the first send: a repeat with it
+    /// The idempotency key sent with the call, written before the first send: a repeat with it
     /// returns the first call's final answer instead of acting again. Null for a provider without one.
     /// </summary>
     public string? RequestId { get; private set; }
@@ -135,10 +135,10 @@ public sealed class Operation
     /// <summary>How often the call was sent: more than once only with the same <see cref="RequestId"/>, after an inquiry.</summary>
     public int Sends { get; private set; } = 1;
 
-    /// <summary>The provider's id of this step (Computop's XID), as it answered.</summary>
+    /// <summary>The provider's id of this step, as it answered.</summary>
     public string? ProviderReference { get; private set; }
 
-    /// <summary>The provider's batch file the call goes in instead of being sent (Computop's batch manager); its response settles it.</summary>
+    /// <summary>The provider's batch file the call goes in instead of being sent; its response settles it.</summary>
     public Guid? BatchId { get; private set; }
 
     public IReadOnlyList<LineQuantity> Articles => [.. Lines.Select(l => new LineQuantity(l.ArticleNumber, l.Quantity))];
@@ -160,10 +160,10 @@ public sealed class Operation
     }
 
     /// <summary>The call goes in a batch file instead of being sent: it is under way until the file's response is imported.</summary>
-    public void QueueIn(Guid batchId)
+    public void QueueIn(Guid batchId, Message detail)
     {
         EnsureOpen();
-        (BatchId, Detail) = (batchId, new Message("Queued for a Computop batch file."));
+        (BatchId, Detail) = (batchId, detail);
     }
 
     /// <summary>A queued call taken back out of its batch before the file was written: it ends, never having been sent.</summary>

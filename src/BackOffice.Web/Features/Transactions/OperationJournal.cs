@@ -312,25 +312,25 @@ public sealed class OperationJournal(
         await using var db = await databases.CreateDbContextAsync();
         var transaction = await db.Transactions.SingleOrDefaultAsync(t => t.Id == transactionId) ?? throw new BusinessRuleException("There is no such transaction.");
         if (transaction.ActiveOperationId is { } active)
-            throw new BusinessRuleException(await BusyMessageAsync(db, active));
+            throw new BusinessRuleException(await BusyMessageAsync(db, active, transaction.Provider));
         var invoice = action.InvoiceNumber is { } number ? await db.Invoices.SingleOrDefaultAsync(i => i.TransactionId == transactionId && i.InvoiceNumber == number) : null;
         var plan = action.Plan(transaction, invoice);
         var now = time.GetUtcNow();
         var operation = new Operation(transactionId, action.Kind, plan.Scope, plan.ReservationNumber, plan.Amount, plan.Lines, action.InvoiceNumber,
             action.Reason, actor, now, now + traits.Timeout * plan.Calls + InFlightMargin, plan.Change, traits.Idempotent);
         if (batchId is { } batch)
-            operation.QueueIn(batch);
+            operation.QueueIn(batch, new Message("Queued for a {0} batch file.", PaymentProviders.NameOf(transaction.Provider)));
         transaction.BeginOperation(operation.Id);
         db.Operations.Add(operation);
         await db.SaveChangesAsync();
         return new StartedOperation(operation, transaction, invoice);
     }
 
-    private async Task<Message> BusyMessageAsync(BackOfficeDbContext db, Guid activeOperationId)
+    private async Task<Message> BusyMessageAsync(BackOfficeDbContext db, Guid activeOperationId, PaymentProvider provider)
     {
         var active = await db.Operations.AsNoTracking().SingleAsync(o => o.Id == activeOperationId);
         if (active.BatchId is not null && active.State == OperationState.Requested)
-            return new Message("“{0}”, queued by {1}, waits in a Computop batch file; its response settles it.", active.Kind, active.User);
+            return new Message("“{0}”, queued by {1}, waits in a {2} batch file; its response settles it.", active.Kind, active.User, PaymentProviders.NameOf(provider));
         return active.IsInFlight(time.GetUtcNow())
             ? new Message("{0} started “{1}” at {2:HH:mm:ss} UTC, which is still under way; wait for it to finish.", active.User, active.Kind, active.RequestedAt.UtcDateTime)
             : active.IsSettled

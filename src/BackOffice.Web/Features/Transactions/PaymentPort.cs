@@ -1,4 +1,5 @@
 using BackOffice.Web.Data;
+using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Transactions;
@@ -47,6 +48,9 @@ public interface IPaymentPort
     MoneyAction ChangeOrderNumber(string orderNumber, string? latestInvoiceNumber, string reason);
 
     MoneyAction ResendInvoice(string invoiceNumber, bool byMail);
+
+    /// <summary>How an invoice sent again reaches the customer: as the transaction's service is set, or null when the provider sends it as the customer chose.</summary>
+    Task<InvoiceShipment?> InvoiceShipmentAsync(Transaction transaction) => Task.FromResult<InvoiceShipment?>(null);
 
     /// <summary>Extends how long one hold (<paramref name="holdReference"/>) keeps its money (<see cref="Capabilities.ExtendExpiry"/>).</summary>
     MoneyAction ExtendExpiry(string holdReference, string reason) => throw Lacks(Capabilities.ExtendExpiry);

@@ -131,19 +131,19 @@ public sealed class Transaction
     }
 
     /// <summary>
-    /// A Klarna Payments order authorized in the shop through Computop Paygate: <paramref name="payId"/> is Paygate's
-    /// reference of the payment (kept where a legacy order keeps its reservation number), <paramref name="transId"/>
-    /// the shop's.
+    /// An order the provider authorized in the shop: <paramref name="reference"/> is the provider's reference of the
+    /// payment, <paramref name="merchant"/> the merchant at the provider and <paramref name="shopReference"/> the shop's own
+    /// id of the payment, where the provider keeps one.
     /// </summary>
-    public static Transaction AuthorizedAtComputop(
-        int channelId, bool live, string merchantId, string payId, string transId, string orderNumber, string currency, string country, long amount,
-        IReadOnlyList<TransactionLine> lines, TransactionCustomer customer, TransactionAddress billingAddress, TransactionAddress shippingAddress,
-        DateTimeOffset createdAt, DateTimeOffset expiresAt) =>
-        new(channelId, ServiceKind.KlarnaPayments, live ? ProviderEnvironment.Live : ProviderEnvironment.Test, 0, orderNumber, payId, AuthorizationStatus.Accepted,
+    public static Transaction AuthorizedInShop(
+        int channelId, ServiceKind service, ProviderEnvironment environment, string merchant, string reference, string? shopReference, string orderNumber,
+        string currency, string country, long amount, IReadOnlyList<TransactionLine> lines, TransactionCustomer customer, TransactionAddress billingAddress,
+        TransactionAddress shippingAddress, DateTimeOffset createdAt, DateTimeOffset expiresAt) =>
+        new(channelId, service, environment, 0, orderNumber, reference, AuthorizationStatus.Accepted,
             currency, country, amount, lines, customer, billingAddress, shippingAddress, createdAt, expiresAt)
         {
-            ProviderMerchantId = merchantId,
-            ProviderOrderId = transId,
+            ProviderMerchantId = merchant,
+            ProviderOrderId = shopReference,
         };
 
     public Guid Id { get; private set; } = Guid.NewGuid();
@@ -153,13 +153,13 @@ public sealed class Transaction
     public int MerchantId { get; private set; }
     public string OrderNumber { get; private set; } = "";
 
-    /// <summary>The provider's reference of the order: Klarna's main reservation (rno), or Computop's PayID.</summary>
+    /// <summary>The provider's reference of the order, as its descriptor labels it (a reservation number, a payment id).</summary>
     public string ReservationNumber { get; private set; } = "";
 
-    /// <summary>The merchant at a provider whose merchants are not Klarna eids (Computop's MerchantID).</summary>
+    /// <summary>The merchant at a provider whose merchants are not numbers.</summary>
     public string? ProviderMerchantId { get; private set; }
 
-    /// <summary>The shop's id of the payment at a provider that keeps one (Computop's TransID).</summary>
+    /// <summary>The shop's id of the payment at a provider that keeps one.</summary>
     public string? ProviderOrderId { get; private set; }
 
     public PaymentProvider Provider => Service.Provider();
@@ -170,7 +170,7 @@ public sealed class Transaction
 
     /// <summary>Why the transaction's provider cannot do <paramref name="capability"/>; null when it can.</summary>
     public Message? LacksError(Capabilities capability) =>
-        Has(capability) ? null : new Message("{0} cannot do this: “{1}” is not one of its actions.", EnumTexts.English(Service), capability);
+        Has(capability) ? null : new Message("{0} cannot do this: “{1}” is not one of its actions.", Service.Name, capability);
 
     public string Currency { get; private set; } = "";
     public string Country { get; private set; } = "";
@@ -279,8 +279,8 @@ public sealed class Transaction
     public bool CanChangeAddress => Has(Capabilities.ChangeAddress) && IsOpen && MainOpenAmount > 0;
 
     /// <summary>
-    /// Before a capture the reservation is renamed (Klarna's update, Computop's UMR); afterwards only Klarna's legacy
-    /// API renames the purchase, by an invoice (update_orderno).
+    /// Before a capture the order is renamed at the provider; afterwards only a provider that can
+    /// (<see cref="Capabilities.ChangeOrderNumberAfterCapture"/>) renames the purchase, by an invoice.
     /// </summary>
     public bool CanChangeOrderNumber =>
         IsOpen && MainOpenAmount > 0 && CapturedAmount == 0 || Has(Capabilities.ChangeOrderNumberAfterCapture) && (CanChangeAddress || CapturedAmount > 0);

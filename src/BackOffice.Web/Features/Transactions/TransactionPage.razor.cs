@@ -23,7 +23,6 @@ public sealed partial class TransactionPage
     [Inject] private TransactionQuery Query { get; set; } = null!;
     [Inject] private TransactionService Transactions { get; set; } = null!;
     [Inject] private TransactionChanges Changes { get; set; } = null!;
-    [Inject] private ChannelService Channels { get; set; } = null!;
     [Inject] private IDialogService Dialogs { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
     [Inject] private TimeProvider Time { get; set; } = null!;
@@ -142,10 +141,7 @@ public sealed partial class TransactionPage
         if (!await CanStartAsync())
             return;
         var invoice = details!.Invoices[^1].Invoice.InvoiceNumber;
-        // Klarna Payments sends its invoices itself, as the customer chose; a legacy service says how.
-        var shipment = details.Transaction.Provider == Payments.PaymentProvider.KlarnaLegacy
-            ? (await Channels.FindAsync(details.ChannelCode))?.Service(details.Transaction.Service).Settings.InvoiceShipment ?? InvoiceShipment.EMail
-            : (InvoiceShipment?)null;
+        var shipment = await Transactions.InvoiceShipmentAsync(details.Transaction);
         var question = shipment switch
         {
             InvoiceShipment.Mail => L["Send invoice {0} again by mail?", invoice],

@@ -3,7 +3,7 @@ namespace BackOffice.Web.Features.Transactions;
 
 /// <summary>
 /// What to capture: everything that remains, an amount, or line quantities; <paramref name="Final"/> releases what
-/// remains with it, where the provider can (Computop's CompleteType).
+/// remains with it, where the provider can (<see cref="Payments.Capabilities.FinalCapture"/>).
 /// </summary>
 public sealed record CaptureRequest(long? Amount = null, IReadOnlyList<LineQuantity>? Lines = null, string Reason = "", bool Final = false)
 {

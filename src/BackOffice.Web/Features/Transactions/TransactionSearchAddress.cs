@@ -54,7 +54,7 @@ public static class TransactionSearchAddress
         T? Enum<T>(string name) where T : struct, System.Enum => System.Enum.TryParse<T>(Text(name), ignoreCase: true, out var value) && System.Enum.IsDefined(value) ? value : null;
         long? Minor(string name) => long.TryParse(Text(name), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
         DateOnly? Date(string name) => DateOnly.TryParseExact(Text(name), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
-        return new TransactionSearch(Text("text") is { Length: > TransactionSearch.MaxTextLength } tooLong ? tooLong[..TransactionSearch.MaxTextLength] : Text("text"), Text("channel"), Enum<BackOffice.Web.Features.Payments.ServiceKind>("service"), Enum<TransactionState>("state"),
+        return new TransactionSearch(Text("text") is { Length: > TransactionSearch.MaxTextLength } tooLong ? tooLong[..TransactionSearch.MaxTextLength] : Text("text"), Text("channel"), Payments.ServiceKind.TryParse(Text("service"), null, out var service) ? service : null, Enum<TransactionState>("state"),
             Text("currency"), Date("from"), Date("to"), Text("expiresSoon") == "true", Text("attention") == "true", Text("country"), Minor("min"), Minor("max"));
     }
 }

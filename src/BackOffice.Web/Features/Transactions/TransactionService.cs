@@ -60,6 +60,9 @@ public sealed class TransactionService(
         return await RunAsync(user.Name(), transactionId, Capabilities.ResendInvoice, port => port.ResendInvoice(invoiceNumber, shipment == InvoiceShipment.Mail));
     }
 
+    /// <summary>How an invoice of the transaction sent again reaches the customer; null: as the customer chose at the provider.</summary>
+    public Task<InvoiceShipment?> InvoiceShipmentAsync(Transaction transaction) => ports.For(transaction.Provider).InvoiceShipmentAsync(transaction);
+
     /// <summary>Extends every reservation of the order still open.</summary>
     public async Task<OperationOutcome> ExtendExpiryAsync(ClaimsPrincipal user, Guid transactionId, string reason = "")
     {

@@ -2,6 +2,8 @@ using BackOffice.Klarna;
 using BackOffice.Web.Components.Layout;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.Computop;
+using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Tests.Infrastructure;
 using Bunit;
@@ -71,10 +73,10 @@ public sealed class MainLayoutTests : BackOfficeTestContext
     {
         SignInAs("admin@test.local", Roles.Administrator);
         var layout = RenderLayout();
-        var test = new PaymentServiceView(ServiceKind.Invoice, new PaymentServiceSettings(true, 1, false, false, false, InvoiceShipment.Mail), true, ProviderEnvironment.Test, null, Guid.NewGuid());
-        var live = test with { Kind = ServiceKind.Installments, Environment = ProviderEnvironment.Live };
+        var test = new PaymentServiceView(KlarnaModule.Invoice, new PaymentServiceSettings(true, 1, false, false, false, InvoiceShipment.Mail), true, ProviderEnvironment.Test, null, Guid.NewGuid());
+        var live = test with { Kind = KlarnaModule.Installments, Environment = ProviderEnvironment.Live };
 
-        layout.InvokeAsync(() => Services.GetRequiredService<ChannelContext>().Set(new ChannelView("shop-de", "Shop", test, live) { ProviderServices = [new ServiceSummary(ServiceKind.KlarnaPayments, "Klarna Payments", true, ProviderEnvironment.Test)] }));
+        layout.InvokeAsync(() => Services.GetRequiredService<ChannelContext>().Set(new ChannelView("shop-de", "Shop", [test, live]) { ProviderServices = [new ServiceSummary(ComputopModule.KlarnaPayments, "Klarna Payments", true, ProviderEnvironment.Test)] }));
 
         layout.WaitForAssertion(() => Assert.Equal("shop-de", layout.Find("[data-testid=channel-in-context]").TextContent));
         Assert.Equal(["Invoice Test", "Installments Live", "Klarna Payments Test"], layout.FindAll("[data-testid=environment]").Select(e => e.TextContent.Trim()));

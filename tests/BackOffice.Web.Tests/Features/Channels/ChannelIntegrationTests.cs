@@ -35,8 +35,8 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
     {
         var demo = await app.Service<ChannelService>().FindAsync("demo");
 
-        var invoice = await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", ServiceKind.Invoice);
-        var installments = await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", ServiceKind.Installments);
+        var invoice = await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", KlarnaModule.Invoice);
+        var installments = await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", KlarnaModule.Installments);
 
         Assert.NotNull(demo);
         Assert.All(demo.Services, s => Assert.True(s.Settings.Enabled && s.HasSecret));
@@ -54,7 +54,7 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
         var path = Path.Combine(app.PClassDirectory, "DE_EUR_PClasses.json");
         await File.WriteAllTextAsync(path, """[{"description":"Other","months":12,"startfee":0.0,"invoicefee":0.0,"interestrate":9.9,"minamount":0.0,"country":"DE","id":77,"type":1,"expire":0,"eid":9999}]""");
 
-        var result = await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", ServiceKind.Installments);
+        var result = await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", KlarnaModule.Installments);
 
         Assert.True(result.Succeeded, result.Message.ToString());
         Assert.Equal(
@@ -74,16 +74,16 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task A_wrong_secret_is_reported_in_words_recorded_and_leaves_the_files_untouched()
     {
-        await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", ServiceKind.Installments);
+        await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", KlarnaModule.Installments);
         var before = Snapshot();
-        await SaveAsync("demo", ServiceKind.Installments, newSecret: "not-the-secret");
+        await SaveAsync("demo", KlarnaModule.Installments, newSecret: "not-the-secret");
 
-        var result = await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", ServiceKind.Installments);
+        var result = await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", KlarnaModule.Installments);
 
         Assert.False(result.Succeeded);
         Assert.Equal("The shared secret is wrong for merchant ID 2728.", result.Message.ToString());
         Assert.Equal(before, Snapshot());
-        var service = (await app.Service<ChannelService>().FindAsync("demo"))!.Installments;
+        var service = (await app.Service<ChannelService>().FindAsync("demo"))!.Service(KlarnaModule.Installments);
         Assert.Equal(result, service.LastInitialization! with { At = result.At });
         Assert.Equal(result.At, service.LastInitialization.At, TimeSpan.FromMilliseconds(1));
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
@@ -95,9 +95,9 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_merchant_is_reported_in_words()
     {
-        await SaveAsync("demo", ServiceKind.Invoice, merchantId: 4242);
+        await SaveAsync("demo", KlarnaModule.Invoice, merchantId: 4242);
 
-        var result = await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", ServiceKind.Invoice);
+        var result = await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", KlarnaModule.Invoice);
 
         Assert.Equal("Klarna does not know merchant ID 4242 in the Test environment.", result.Message.ToString());
     }
@@ -106,8 +106,8 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
     public async Task The_shared_secret_is_absent_from_the_database_row_the_page_and_the_logs()
     {
         const string plaintext = "Pl41nT3xt-Secret-For-The-Test";
-        await SaveAsync("demo", ServiceKind.Invoice, newSecret: plaintext);
-        await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", ServiceKind.Invoice);
+        await SaveAsync("demo", KlarnaModule.Invoice, newSecret: plaintext);
+        await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", KlarnaModule.Invoice);
         await app.CreateUserAsync("secret-admin@test.local", "Secret-Admin-1!", Roles.Administrator);
         using var client = app.CreateLoopbackClient();
         await client.SignInAsync("secret-admin@test.local", "Secret-Admin-1!");
@@ -201,39 +201,39 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
         await Assert.ThrowsAsync<BusinessRuleException>(() => channels.CreateAsync(Admin, "Bad Code", "Bad"));
         await Assert.ThrowsAsync<BusinessRuleException>(() => channels.RenameAsync(Admin, "demo", " "));
         await Assert.ThrowsAsync<BusinessRuleException>(() => channels.DeleteAsync(Admin, "no-such-channel"));
-        var stale = (await channels.FindAsync("demo"))!.Invoice.Version;
-        await SaveAsync("demo", ServiceKind.Invoice, merchantId: 1396);
+        var stale = (await channels.FindAsync("demo"))!.Service(KlarnaModule.Invoice).Version;
+        await SaveAsync("demo", KlarnaModule.Invoice, merchantId: 1396);
         var conflict = await Assert.ThrowsAsync<BusinessRuleException>(() =>
-            channels.SaveServiceAsync(Admin, "demo", ServiceKind.Invoice, new PaymentServiceSettings(true, 1397, false, false, false, InvoiceShipment.Mail), null, stale));
+            channels.SaveServiceAsync(Admin, "demo", KlarnaModule.Invoice, new PaymentServiceSettings(true, 1397, false, false, false, InvoiceShipment.Mail), null, stale));
 
-        var current = (await channels.FindAsync("demo"))!.Invoice;
+        var current = (await channels.FindAsync("demo"))!.Service(KlarnaModule.Invoice);
         var longSecret = await Assert.ThrowsAsync<BusinessRuleException>(() =>
-            channels.SaveServiceAsync(Admin, "demo", ServiceKind.Invoice, current.Settings, new string('s', 2000), current.Version));
+            channels.SaveServiceAsync(Admin, "demo", KlarnaModule.Invoice, current.Settings, new string('s', 2000), current.Version));
 
         Assert.Contains("Someone else changed", conflict.Message.ToString(), StringComparison.Ordinal);
         Assert.Equal("A shared secret has at most 200 characters.", longSecret.Message);
         var demo = await channels.FindAsync("demo");
         Assert.Equal("Demo shop", demo!.Name);
-        Assert.Equal(1396, demo.Invoice.Settings.MerchantId);
+        Assert.Equal(1396, demo.Service(KlarnaModule.Invoice).Settings.MerchantId);
         Assert.Equal(["demo", "demo-computop"], (await channels.ListAsync()).Select(c => c.Code));
     }
 
     [Fact]
     public async Task Saving_a_service_audits_what_changed_without_the_secret()
     {
-        await SaveAsync("demo", ServiceKind.Installments, newSecret: "Another-Secret-Value", live: true);
+        await SaveAsync("demo", KlarnaModule.Installments, newSecret: "Another-Secret-Value", live: true);
 
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
         var audit = await db.AuditEntries.OrderByDescending(e => e.Id).FirstAsync();
         Assert.Equal(("Service saved", "demo / Klarna Installments", "admin@test.local"), (audit.Action, audit.Subject, audit.User));
         Assert.Equal("Use live gateway: Off → On; Shared secret replaced", audit.Details);
-        Assert.Equal(ProviderEnvironment.Live, (await app.Service<ChannelService>().FindAsync("demo"))!.Installments.Environment);
+        Assert.Equal(ProviderEnvironment.Live, (await app.Service<ChannelService>().FindAsync("demo"))!.Service(KlarnaModule.Installments).Environment);
     }
 
     [Fact]
     public async Task The_pclass_browser_reports_a_malformed_file_and_still_lists_the_rest()
     {
-        await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", ServiceKind.Installments);
+        await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", KlarnaModule.Installments);
         await File.WriteAllTextAsync(Path.Combine(app.PClassDirectory, "SE_SEK_PClasses.json"), "[{\"id\": 1}");
 
         var listing = await app.Service<BackOffice.Web.Features.Klarna.PClasses.PClassCatalog>().ListAsync(new(ChannelCode: "demo"));
@@ -247,7 +247,7 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task A_pclass_two_eids_downloaded_with_the_same_terms_is_listed_once_with_both_eids()
     {
-        await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", ServiceKind.Installments);
+        await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", KlarnaModule.Installments);
         var files = app.Service<BackOffice.Web.Features.Klarna.PClasses.PClassFileStore>();
         var german = await files.ReadAsync(BackOffice.Klarna.KlarnaCountry.DE, BackOffice.Klarna.KlarnaCurrency.EUR);
         var demoEid = german[0].Eid;
@@ -277,7 +277,7 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
         await Assert.ThrowsAsync<AccessRefusedException>(() => channels.CreateAsync(user, "mine", "Mine"));
         await Assert.ThrowsAsync<AccessRefusedException>(() => channels.RenameAsync(user, "demo", "Mine"));
         await Assert.ThrowsAsync<AccessRefusedException>(() => channels.DeleteAsync(user, "demo"));
-        await Assert.ThrowsAsync<AccessRefusedException>(() => app.Service<ConnectorInitializer>().InitializeAsync(user, "demo", ServiceKind.Invoice));
+        await Assert.ThrowsAsync<AccessRefusedException>(() => app.Service<ConnectorInitializer>().InitializeAsync(user, "demo", KlarnaModule.Invoice));
         Assert.NotNull(await channels.FindAsync("demo"));
     }
 

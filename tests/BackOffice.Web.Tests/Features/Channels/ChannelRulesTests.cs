@@ -1,5 +1,6 @@
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Tests.Features.Channels;
@@ -47,7 +48,7 @@ public sealed class ChannelRulesTests
         var channel = new Channel("shop", "  Shop  ");
 
         Assert.Equal("Shop", channel.Name);
-        Assert.Equal([ServiceKind.Invoice, ServiceKind.Installments], channel.Services.Select(s => s.Kind));
+        Assert.Equal([KlarnaModule.Invoice, KlarnaModule.Installments], channel.Services.Select(s => s.Kind));
         Assert.All(channel.Services, s => Assert.False(s.Enabled));
         Assert.All(channel.Services, s => Assert.Equal(ProviderEnvironment.Test, s.Environment));
     }
@@ -55,7 +56,7 @@ public sealed class ChannelRulesTests
     [Fact]
     public void Configure_lists_what_changed_and_never_the_secret()
     {
-        var service = new Channel("shop", "Shop").Service(ServiceKind.Invoice);
+        var service = new Channel("shop", "Shop").Service(KlarnaModule.Invoice);
 
         var changes = service.Configure(Enabled, "protected-form-of-the-secret").Select(c => c.ToString()).ToList();
         var again = service.Configure(Enabled with { UseLiveGateway = true }, null).Select(c => c.ToString());
@@ -73,7 +74,7 @@ public sealed class ChannelRulesTests
     [InlineData(-5)]
     public void A_merchant_id_is_positive(int merchantId)
     {
-        var service = new Channel("shop", "Shop").Service(ServiceKind.Invoice);
+        var service = new Channel("shop", "Shop").Service(KlarnaModule.Invoice);
 
         var error = Assert.Throws<BusinessRuleException>(() => service.Configure(Enabled with { MerchantId = merchantId }, "p"));
 
@@ -84,7 +85,7 @@ public sealed class ChannelRulesTests
     [Fact]
     public void An_enabled_service_needs_a_merchant_id_and_a_secret()
     {
-        var service = new Channel("shop", "Shop").Service(ServiceKind.Invoice);
+        var service = new Channel("shop", "Shop").Service(KlarnaModule.Invoice);
 
         Assert.Throws<BusinessRuleException>(() => service.Configure(Enabled with { MerchantId = null }, "p"));
         Assert.Throws<BusinessRuleException>(() => service.Configure(Enabled, null));
@@ -94,7 +95,7 @@ public sealed class ChannelRulesTests
     [Fact]
     public void Every_change_gives_the_service_a_new_version()
     {
-        var service = new Channel("shop", "Shop").Service(ServiceKind.Invoice);
+        var service = new Channel("shop", "Shop").Service(KlarnaModule.Invoice);
         var before = service.Version;
 
         service.Configure(Enabled, "p");

@@ -116,7 +116,7 @@ public sealed class PaymentServiceFormTests : BackOfficeTestContext
             .Add(f => f.OnSave, (Action<(PaymentServiceSettings, string?)>)(change => saved.Add(change))));
 
     private static PaymentServiceView Service(bool hasSecret = false, int? merchantId = null, bool enabled = false, bool live = false) =>
-        new(ServiceKind.Invoice, new PaymentServiceSettings(enabled, merchantId, live, false, false, InvoiceShipment.EMail),
+        new(KlarnaModule.Invoice, new PaymentServiceSettings(enabled, merchantId, live, false, false, InvoiceShipment.EMail),
             hasSecret, live ? ProviderEnvironment.Live : ProviderEnvironment.Test, null, Guid.NewGuid());
 
     private static AngleSharp.Dom.IElement MerchantIdInput(IRenderedComponent<PaymentServiceForm> form) =>

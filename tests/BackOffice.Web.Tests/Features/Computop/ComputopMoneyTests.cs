@@ -2,6 +2,7 @@ using BackOffice.Klarna;
 using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features;
+using BackOffice.Web.Features.Computop;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
@@ -40,7 +41,7 @@ public sealed class ComputopMoneyTests : IAsyncLifetime
 
         var (transaction, _, _) = await LoadAsync(id);
         var payment = app.Sandbox().Find(transaction.ReservationNumber)!;
-        Assert.Equal((ServiceKind.KlarnaPayments, TransactionState.Authorized, 3_549L, "EUR", "KP-1"),
+        Assert.Equal((ComputopModule.KlarnaPayments, TransactionState.Authorized, 3_549L, "EUR", "KP-1"),
             (transaction.Service, transaction.State, transaction.AuthorizedAmount, transaction.Currency, transaction.OrderNumber));
         Assert.Equal((payment.TransId, payment.MerchantId), (transaction.ProviderOrderId, transaction.ProviderMerchantId));
         Assert.Equal(["A1", "B2", "C3"], transaction.Lines.Select(l => l.ArticleNumber));
@@ -266,7 +267,7 @@ public sealed class ComputopMoneyTests : IAsyncLifetime
         var query = app.Service<TransactionQuery>();
 
         var found = await query.PageAsync(new TransactionSearch(Text: payId), TransactionPageRequest.First(10));
-        var filtered = await query.PageAsync(new TransactionSearch(Service: ServiceKind.KlarnaPayments), TransactionPageRequest.First(10));
+        var filtered = await query.PageAsync(new TransactionSearch(Service: ComputopModule.KlarnaPayments), TransactionPageRequest.First(10));
         using var csv = new MemoryStream();
         await query.WriteCsvAsync(new TransactionSearch(Text: "KP-12"), csv, CsvFormat.For(System.Globalization.CultureInfo.InvariantCulture, "Comma"));
 

@@ -97,7 +97,7 @@ public sealed class ComputopServicesTests : IAsyncLifetime
         Assert.Contains("Someone else changed", stale.Message, StringComparison.Ordinal);
         Assert.Equal(("KP_Ch", "https://paymentpage.axepta.bnpparibas/"), ((await Services.FindAsync("shop-ch")).Settings.MerchantId, (await Services.FindAsync("shop-ch")).Settings.BaseUrl));
         var list = await app.Service<BackOffice.Web.Features.Channels.ChannelService>().ListAsync();
-        BackOffice.Web.Features.Channels.ServiceSummary Summary(bool enabled) => new(ServiceKind.KlarnaPayments, "Klarna Payments", enabled, ProviderEnvironment.Test);
+        BackOffice.Web.Features.Channels.ServiceSummary Summary(bool enabled) => new(ComputopModule.KlarnaPayments, "Klarna Payments", enabled, ProviderEnvironment.Test);
         Assert.Equal((null, Summary(false), Summary(true)),
             (list.Single(c => c.Code == "demo").ProviderServices.SingleOrDefault(), list.Single(c => c.Code == "shop-ch").ProviderServices.SingleOrDefault(),
                 list.Single(c => c.Code == ComputopOrders.Channel).ProviderServices.SingleOrDefault()));

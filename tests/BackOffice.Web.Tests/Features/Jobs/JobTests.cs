@@ -380,14 +380,14 @@ public sealed class JobTests : IAsyncLifetime
     private async Task DeclinePendingOrdersAsync()
     {
         var channels = app.Service<ChannelService>();
-        var invoice = (await channels.FindAsync("demo"))!.Invoice;
-        await channels.SaveServiceAsync(Admin, "demo", ServiceKind.Invoice, invoice.Settings with { DeclinePendingOrders = true }, null, invoice.Version);
+        var invoice = (await channels.FindAsync("demo"))!.Service(KlarnaModule.Invoice);
+        await channels.SaveServiceAsync(Admin, "demo", KlarnaModule.Invoice, invoice.Settings with { DeclinePendingOrders = true }, null, invoice.Version);
     }
 
     private async Task<Transaction> ReserveAsync(string email)
     {
         var address = new KlarnaAddress { FirstName = "Max", LastName = "Mustermann", Email = email, Street = "Hellersbergstraße 14", PostalCode = "41460", City = "Neuss", Country = KlarnaCountry.DE };
-        return await app.Service<ReservationService>().ReserveAsync(new ReservationOrder("demo", ServiceKind.Invoice, $"JOB-{Guid.NewGuid():N}"[..16],
+        return await app.Service<ReservationService>().ReserveAsync(new ReservationOrder("demo", KlarnaModule.Invoice, $"JOB-{Guid.NewGuid():N}"[..16],
             KlarnaCountry.DE, KlarnaCurrency.EUR, "07071960", address, address, [new GoodsLine("A1", "Shirt", 1, 1000, 19)])).StoredAsync();
     }
 

@@ -17,13 +17,14 @@ public sealed class KlarnaOptionsValidatorTests
         Assert.True(new KlarnaOptionsValidator().Validate(null, options).Succeeded);
         Assert.Equal(5, options.CancelDelaySeconds);
         Assert.Equal(["DE", "AT", "NL", "FI"], options.Countries["EUR"]);
-        Assert.Equal(7, options.MarketsFor(ServiceKind.Installments).Count());
+        Assert.Equal(7, options.MarketsFor(KlarnaModule.Installments).Count());
     }
 
     public static TheoryData<string, Action<KlarnaOptions>> Broken => new()
     {
         { "Klarna:CancelDelaySeconds", o => o.CancelDelaySeconds = 0 },
-        { "Klarna:Currencies:Invoice", o => o.Currencies[ServiceKind.Invoice] = ["USD"] },
+        { "Klarna:Currencies:Invoice", o => o.Currencies[KlarnaModule.Invoice.Key] = ["USD"] },
+        { "Klarna:Currencies:KlarnaPayments", o => o.Currencies["KlarnaPayments"] = ["EUR"] },
         { "Klarna:Countries:EUR", o => o.Countries["EUR"] = ["SE"] },
         { "Klarna:Countries:SEK", o => o.Countries["SEK"] = ["XX"] },
         { "Klarna:SsnCheckCountries", o => o.SsnCheckCountries = ["0"] },

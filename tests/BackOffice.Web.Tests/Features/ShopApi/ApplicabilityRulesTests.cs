@@ -13,16 +13,16 @@ public sealed class ApplicabilityRulesTests
     private static readonly PaymentServiceSettings On = new(true, 1395, false, false, false, InvoiceShipment.EMail);
     private static readonly KlarnaOptions Options = new()
     {
-        Currencies = { [ServiceKind.Invoice] = ["EUR"], [ServiceKind.Installments] = ["EUR"] },
+        Currencies = { [KlarnaModule.Invoice.Key] = ["EUR"], [KlarnaModule.Installments.Key] = ["EUR"] },
         Countries = { ["EUR"] = ["DE", "AT"] },
     };
 
     [Theory]
-    [InlineData(ServiceKind.Invoice)]
-    [InlineData(ServiceKind.Installments)]
-    public void A_good_basket_is_applicable(ServiceKind service)
+    [InlineData("Invoice")]
+    [InlineData("Installments")]
+    public void A_good_basket_is_applicable(string service)
     {
-        var result = ApplicabilityRules.Evaluate(service, On, Good, Options, hasPClasses: true);
+        var result = ApplicabilityRules.Evaluate(new ServiceKind(service), On, Good, Options, hasPClasses: true);
 
         Assert.Equal((Applicability.Applicable, 0), (result.Applicability, result.Reasons.Count));
     }
@@ -41,7 +41,7 @@ public sealed class ApplicabilityRulesTests
     [MemberData(nameof(NotApplicableBaskets))]
     public void Baskets_the_table_excludes_are_not_applicable_with_the_reason(string rule, Basket basket, string reason)
     {
-        var result = ApplicabilityRules.Evaluate(ServiceKind.Invoice, On, basket, Options, hasPClasses: true);
+        var result = ApplicabilityRules.Evaluate(KlarnaModule.Invoice, On, basket, Options, hasPClasses: true);
 
         Assert.Equal(Applicability.NotApplicable, result.Applicability);
         Assert.Contains(result.Reasons, r => r.Contains(reason, StringComparison.Ordinal));
@@ -51,29 +51,29 @@ public sealed class ApplicabilityRulesTests
     [Fact]
     public void Installments_without_a_pclass_are_not_applicable_but_the_invoice_needs_none()
     {
-        Assert.Equal(Applicability.NotApplicable, ApplicabilityRules.Evaluate(ServiceKind.Installments, On, Good, Options, hasPClasses: false).Applicability);
-        Assert.Equal(Applicability.Applicable, ApplicabilityRules.Evaluate(ServiceKind.Invoice, On, Good, Options, hasPClasses: false).Applicability);
+        Assert.Equal(Applicability.NotApplicable, ApplicabilityRules.Evaluate(KlarnaModule.Installments, On, Good, Options, hasPClasses: false).Applicability);
+        Assert.Equal(Applicability.Applicable, ApplicabilityRules.Evaluate(KlarnaModule.Invoice, On, Good, Options, hasPClasses: false).Applicability);
     }
 
     [Fact]
     public void A_disabled_service_is_not_applicable()
     {
-        Assert.Equal(Applicability.NotApplicable, ApplicabilityRules.Evaluate(ServiceKind.Invoice, On with { Enabled = false }, Good, Options, true).Applicability);
+        Assert.Equal(Applicability.NotApplicable, ApplicabilityRules.Evaluate(KlarnaModule.Invoice, On with { Enabled = false }, Good, Options, true).Applicability);
     }
 
     [Fact]
     public void Several_shipping_destinations_restrict()
     {
-        var result = ApplicabilityRules.Evaluate(ServiceKind.Invoice, On, Good with { ShippingDestinations = 2 }, Options, true);
+        var result = ApplicabilityRules.Evaluate(KlarnaModule.Invoice, On, Good with { ShippingDestinations = 2 }, Options, true);
 
         Assert.Equal((Applicability.Restricted, "The basket ships to more than one destination."), (result.Applicability, result.Reasons.Single()));
-        Assert.Equal(Applicability.Applicable, ApplicabilityRules.Evaluate(ServiceKind.Invoice, On, Good with { ShippingDestinations = 1 }, Options, true).Applicability);
+        Assert.Equal(Applicability.Applicable, ApplicabilityRules.Evaluate(KlarnaModule.Invoice, On, Good with { ShippingDestinations = 1 }, Options, true).Applicability);
     }
 
     [Fact]
     public void Not_applicable_wins_over_restricted()
     {
-        var result = ApplicabilityRules.Evaluate(ServiceKind.Invoice, On, Good with { ShippingDestinations = 3, DigitalGoodsOnly = true }, Options, true);
+        var result = ApplicabilityRules.Evaluate(KlarnaModule.Invoice, On, Good with { ShippingDestinations = 3, DigitalGoodsOnly = true }, Options, true);
 
         Assert.Equal((Applicability.NotApplicable, 1), (result.Applicability, result.Reasons.Count));
     }
@@ -104,7 +104,7 @@ public sealed class ApplicabilityRulesTests
     {
         var options = new KlarnaOptions { Currencies = Options.Currencies, Countries = Options.Countries, ApplicabilityOnIncompatibleAddresses = configured };
 
-        var result = ApplicabilityRules.Evaluate(ServiceKind.Invoice, On, Good with { ShippingAddress = Address with { LastName = "Other" } }, options, true);
+        var result = ApplicabilityRules.Evaluate(KlarnaModule.Invoice, On, Good with { ShippingAddress = Address with { LastName = "Other" } }, options, true);
 
         Assert.Equal(configured, result.Applicability);
     }

@@ -39,7 +39,7 @@ public sealed class PaymentOptionsApiTests : IAsyncLifetime
     [Fact]
     public async Task Answers_each_services_applicability_and_installments_pclasses_with_their_cost()
     {
-        await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", ServiceKind.Installments);
+        await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", KlarnaModule.Installments);
 
         var response = await Client(DemoKey).PostAsJsonAsync("api/v1/channels/demo/payment-options", Basket());
 
@@ -118,7 +118,7 @@ public sealed class PaymentOptionsApiTests : IAsyncLifetime
     {
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
         var channel = await db.Channels.SingleAsync(c => c.Code == "demo");
-        change(channel.Service(ServiceKind.Invoice));
+        change(channel.Service(KlarnaModule.Invoice));
         await db.SaveChangesAsync();
     }
 

@@ -27,7 +27,7 @@ public sealed class ReservationApiTests : IAsyncLifetime
         app.StartServer();
         client = new HttpClient { BaseAddress = app.ClientOptions.BaseAddress };
         client.DefaultRequestHeaders.Add("X-Api-Key", Key);
-        await app.Service<ConnectorInitializer>().InitializeAsync(app.Staff(Roles.Administrator), "demo", ServiceKind.Installments);
+        await app.Service<ConnectorInitializer>().InitializeAsync(app.Staff(Roles.Administrator), "demo", KlarnaModule.Installments);
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();

@@ -1,4 +1,6 @@
 using BackOffice.Web.Features;
+using BackOffice.Web.Features.Computop;
+using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Tests.Infrastructure;
@@ -15,7 +17,7 @@ public sealed class ActiveOperationBannerTests : BackOfficeTestContext
     {
         SignInAs("other@test.local", Roles.Operator);
 
-        var banner = Render<ActiveOperationBanner>(p => p.Add(b => b.Operation, Capture()).Add(b => b.Currency, "EUR").Add(b => b.Provider, PaymentProvider.KlarnaLegacy));
+        var banner = Render<ActiveOperationBanner>(p => p.Add(b => b.Operation, Capture()).Add(b => b.Currency, "EUR").Add(b => b.Provider, KlarnaModule.Provider));
 
         var text = banner.Find("[data-testid=in-flight]").TextContent.Replace('\u00A0', ' ');
         Assert.Contains("“Capture of EUR 25.50”, started by clerk@test.local", text, StringComparison.Ordinal);
@@ -29,7 +31,7 @@ public sealed class ActiveOperationBannerTests : BackOfficeTestContext
     {
         SignInAs("other@test.local", Roles.Operator);
 
-        var banner = Render<ActiveOperationBanner>(p => p.Add(b => b.Operation, Capture()).Add(b => b.Currency, "EUR").Add(b => b.Provider, PaymentProvider.Computop));
+        var banner = Render<ActiveOperationBanner>(p => p.Add(b => b.Operation, Capture()).Add(b => b.Currency, "EUR").Add(b => b.Provider, ComputopModule.Provider));
 
         Assert.Contains("waiting for Computop's answer", banner.Find("[data-testid=in-flight]").TextContent, StringComparison.Ordinal);
         Assert.Equal("Waiting for Computop", banner.Find("[role=progressbar]").GetAttribute("aria-label"));
@@ -41,7 +43,7 @@ public sealed class ActiveOperationBannerTests : BackOfficeTestContext
         SignInAs("other@test.local", Roles.Operator);
         Clock.Advance(TimeSpan.FromMinutes(5));
 
-        var banner = Render<ActiveOperationBanner>(p => p.Add(b => b.Operation, Capture()).Add(b => b.Currency, "EUR").Add(b => b.Provider, PaymentProvider.KlarnaLegacy));
+        var banner = Render<ActiveOperationBanner>(p => p.Add(b => b.Operation, Capture()).Add(b => b.Currency, "EUR").Add(b => b.Provider, KlarnaModule.Provider));
 
         Assert.Contains("is unknown", banner.Find("[data-testid=unknown-banner]").TextContent, StringComparison.Ordinal);
         Assert.Single(banner.FindAll("button"), b => b.TextContent.Trim() == "Reconcile");
@@ -54,7 +56,7 @@ public sealed class ActiveOperationBannerTests : BackOfficeTestContext
         var operation = Capture();
         operation.MarkUnknown(Started.AddSeconds(10), new Message("no answer within 10 s"));
 
-        var banner = Render<ActiveOperationBanner>(p => p.Add(b => b.Operation, operation).Add(b => b.Currency, "EUR").Add(b => b.Provider, PaymentProvider.KlarnaLegacy));
+        var banner = Render<ActiveOperationBanner>(p => p.Add(b => b.Operation, operation).Add(b => b.Currency, "EUR").Add(b => b.Provider, KlarnaModule.Provider));
 
         Assert.Contains("no answer within 10 s", banner.Markup, StringComparison.Ordinal);
         Assert.Empty(banner.FindAll("button"));

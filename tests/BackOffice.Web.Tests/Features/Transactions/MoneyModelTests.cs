@@ -365,7 +365,7 @@ public sealed class MoneyModelTests(ITestOutputHelper output) : IAsyncLifetime
     {
         await using var scope = app.Services.CreateAsyncScope();
         var address = new KlarnaAddress { FirstName = "Max", LastName = "Mustermann", Email = "max@example.com", Street = "Hellersbergstraße 14", PostalCode = "41460", City = "Neuss", Country = KlarnaCountry.DE };
-        var reservation = scope.ServiceProvider.GetRequiredService<ReservationService>().ReserveAsync(new ReservationOrder("demo", ServiceKind.Invoice, orderNumber,
+        var reservation = scope.ServiceProvider.GetRequiredService<ReservationService>().ReserveAsync(new ReservationOrder("demo", KlarnaModule.Invoice, orderNumber,
             KlarnaCountry.DE, KlarnaCurrency.EUR, "07071960", address, address,
             [new GoodsLine("A1", "Shirt", 2, 1000, 19), new GoodsLine("B2", "Cap", 1, 550, 19), new GoodsLine("C3", "Socks", 3, 333, 19)]));
         return (await reservation.StoredAsync()).Id;

@@ -1,6 +1,7 @@
 using System.Text;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features;
+using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Tests.Infrastructure;
@@ -171,7 +172,7 @@ public sealed class TransactionQueryTests : IAsyncLifetime
     public async Task Filters_combine()
     {
         Assert.Equal(10, (await Query.CountAsync(new TransactionSearch(State: TransactionState.Captured))).Value);
-        Assert.Equal(20, (await Query.CountAsync(new TransactionSearch(ChannelCode: "demo", Service: ServiceKind.Invoice, State: TransactionState.Authorized, Currency: "EUR"))).Value);
+        Assert.Equal(20, (await Query.CountAsync(new TransactionSearch(ChannelCode: "demo", Service: KlarnaModule.Invoice, State: TransactionState.Authorized, Currency: "EUR"))).Value);
         Assert.Equal(0, (await Query.CountAsync(new TransactionSearch(Currency: "SEK"))).Value);
         Assert.Equal(0, (await Query.CountAsync(new TransactionSearch(ChannelCode: "other"))).Value);
         Assert.Equal(30, (await Query.CountAsync(new TransactionSearch(CreatedFrom: new DateOnly(2026, 11, 23), CreatedTo: new DateOnly(2026, 11, 23)))).Value);

@@ -1,5 +1,6 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Features;
+using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
 
@@ -23,7 +24,7 @@ public sealed class TransactionTests
     {
         var address = new TransactionAddress("Max", "Mustermann", "", "Hellersbergstraße", "14", "41460", "Neuss", "DE", email, "");
         var created = createdAt ?? Now;
-        return new Transaction(channelId, ServiceKind.Invoice, ProviderEnvironment.Test, 1395, orderNumber, reservationNumber, status, "EUR", "DE", amount,
+        return new Transaction(channelId, KlarnaModule.Invoice, ProviderEnvironment.Test, 1395, orderNumber, reservationNumber, status, "EUR", "DE", amount,
             [new TransactionLine("A1", "Shirt", 1, amount, 19, LineFlags.IncludesVat)],
             new TransactionCustomer(name, email, TransactionCustomer.Mask("07071960")), address, address, created, created.AddDays(7));
     }
@@ -46,7 +47,7 @@ public sealed class TransactionTests
         var valid = New();
 
         Assert.Throws<BusinessRuleException>(() => New(amount: 0));
-        Assert.Throws<BusinessRuleException>(() => new Transaction(1, ServiceKind.Invoice, ProviderEnvironment.Test, 1, "o", "r", AuthorizationStatus.Accepted, "EUR", "DE", 10_001,
+        Assert.Throws<BusinessRuleException>(() => new Transaction(1, KlarnaModule.Invoice, ProviderEnvironment.Test, 1, "o", "r", AuthorizationStatus.Accepted, "EUR", "DE", 10_001,
             valid.Lines, valid.Customer, valid.BillingAddress, valid.ShippingAddress, Now, Now.AddDays(7)));
     }
 
@@ -96,7 +97,7 @@ public sealed class TransactionTests
     [Fact]
     public void Editing_lines_lowers_quantities_and_the_reservation_together_and_never_raises_them()
     {
-        var transaction = new Transaction(1, ServiceKind.Invoice, ProviderEnvironment.Test, 1395, "order-1", "2359889900", AuthorizationStatus.Accepted, "EUR", "DE", 2550,
+        var transaction = new Transaction(1, KlarnaModule.Invoice, ProviderEnvironment.Test, 1395, "order-1", "2359889900", AuthorizationStatus.Accepted, "EUR", "DE", 2550,
             [new TransactionLine("A1", "Shirt", 2, 1000, 19, LineFlags.IncludesVat), new TransactionLine("B2", "Cap", 1, 550, 19, LineFlags.IncludesVat)],
             new TransactionCustomer("Max", "max@example.com", "••••1960"), New().BillingAddress, New().BillingAddress, Now, Now.AddDays(7));
 
@@ -254,7 +255,7 @@ public sealed class TransactionTests
     public void Duplicate_article_numbers_are_refused()
     {
         var address = New().BillingAddress;
-        var error = Assert.Throws<BusinessRuleException>(() => new Transaction(1, ServiceKind.Invoice, ProviderEnvironment.Test, 1395, "o", "r", AuthorizationStatus.Accepted, "EUR", "DE", 2550,
+        var error = Assert.Throws<BusinessRuleException>(() => new Transaction(1, KlarnaModule.Invoice, ProviderEnvironment.Test, 1395, "o", "r", AuthorizationStatus.Accepted, "EUR", "DE", 2550,
             [new TransactionLine("A1", "Shirt", 2, 1000, 19, LineFlags.IncludesVat), new TransactionLine("A1", "Cap", 1, 550, 19, LineFlags.IncludesVat)],
             New().Customer, address, address, Now, Now.AddDays(7)));
 
