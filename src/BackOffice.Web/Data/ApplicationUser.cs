@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace BackOffice.Web.Data;
 
@@ -21,4 +23,14 @@ public sealed class ApplicationUser : IdentityUser
 
     /// <summary>Until when the last set-password link works (24 hours after it was made); null once used or when none is out.</summary>
     public DateTimeOffset? SetPasswordLinkExpiresAt { get; set; }
+}
+
+/// <summary>How <see cref="ApplicationUser"/> is kept.</summary>
+internal sealed class ApplicationUserConfiguration : IEntityTypeConfiguration<ApplicationUser>
+{
+    public void Configure(EntityTypeBuilder<ApplicationUser> user)
+    {
+        user.Property(u => u.DisplayName).HasMaxLength(100);
+        user.Property(u => u.Language).HasMaxLength(8);
+    }
 }

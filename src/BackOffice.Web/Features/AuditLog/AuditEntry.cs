@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace BackOffice.Web.Features.AuditLog;
 
 /// <summary>One line of the read-only audit log: who did what, when, and how it ended. Never holds a secret.</summary>
@@ -57,4 +60,20 @@ public sealed class AuditEntry
     }
 
     private static string Truncated(string text) => text.Length <= 4000 ? text : text[..4000];
+}
+
+/// <summary>How <see cref="AuditEntry"/> is kept.</summary>
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> entry)
+    {
+        entry.HasIndex(e => e.At);
+        entry.Property(e => e.User).HasMaxLength(256);
+        entry.Property(e => e.Area).HasMaxLength(40);
+        entry.Property(e => e.Action).HasMaxLength(100);
+        entry.Property(e => e.Subject).HasMaxLength(200);
+        entry.Property(e => e.Details).HasMaxLength(4000);
+        entry.Property(e => e.DetailsKey).HasMaxLength(1000);
+        entry.Property(e => e.DetailsArguments).HasMaxLength(4000);
+    }
 }

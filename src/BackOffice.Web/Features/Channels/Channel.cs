@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using BackOffice.Web.Features.Payments;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace BackOffice.Web.Features.Channels;
 
@@ -52,4 +54,17 @@ public sealed partial class Channel
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial Regex CodePattern();
+}
+
+/// <summary>How <see cref="Channel"/> is kept.</summary>
+internal sealed class ChannelConfiguration : IEntityTypeConfiguration<Channel>
+{
+    public void Configure(EntityTypeBuilder<Channel> channel)
+    {
+        channel.HasIndex(c => c.Code).IsUnique();
+        channel.Property(c => c.Code).HasMaxLength(Channel.CodeMaxLength);
+        channel.Property(c => c.Name).HasMaxLength(Channel.NameMaxLength);
+        channel.HasMany(c => c.Services).WithOne().HasForeignKey(s => s.ChannelId).OnDelete(DeleteBehavior.Cascade);
+        channel.Navigation(c => c.Services).AutoInclude();
+    }
 }

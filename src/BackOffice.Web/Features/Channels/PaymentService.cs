@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using BackOffice.Web.Features.Payments;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace BackOffice.Web.Features.Channels;
 
@@ -125,3 +127,20 @@ public sealed record ServiceInitialization(
     int PClassCount,
     int FileCount,
     Message Message);
+
+/// <summary>How <see cref="PaymentService"/> is kept.</summary>
+internal sealed class PaymentServiceConfiguration : IEntityTypeConfiguration<PaymentService>
+{
+    public void Configure(EntityTypeBuilder<PaymentService> service)
+    {
+        service.HasIndex(s => new { s.ChannelId, s.Kind }).IsUnique();
+        service.Property(s => s.ProtectedSecret).HasMaxLength(2000);
+        service.Property(s => s.Version).IsConcurrencyToken();
+        service.Ignore(s => s.Settings);
+        service.OwnsOne(s => s.LastInitialization, initialization =>
+        {
+            initialization.Property(i => i.By).HasMaxLength(256);
+            initialization.Property(i => i.Message).HasMaxLength(2000).HasConversion(m => m.ToJson(), s => Message.FromJson(s));
+        });
+    }
+}

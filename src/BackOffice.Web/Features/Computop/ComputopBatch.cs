@@ -1,3 +1,8 @@
+using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.Transactions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace BackOffice.Web.Features.Computop;
 
 public enum ComputopBatchState
@@ -70,5 +75,24 @@ public sealed class ComputopBatch
             throw new BusinessRuleException("This batch has not been exported yet.");
         (SettledAt, SettledBy, State) = (at, by, ComputopBatchState.Settled);
         Version = Guid.NewGuid();
+    }
+}
+
+/// <summary>How <see cref="ComputopBatch"/> is kept.</summary>
+internal sealed class ComputopBatchConfiguration : IEntityTypeConfiguration<ComputopBatch>
+{
+    public void Configure(EntityTypeBuilder<ComputopBatch> batch)
+    {
+        batch.ToTable("ComputopBatches");
+        batch.HasOne<Channel>().WithMany().HasForeignKey(b => b.ChannelId).OnDelete(DeleteBehavior.Restrict);
+        // An operation queued in a batch file points at it.
+        batch.HasMany<Operation>().WithOne().HasForeignKey(o => o.BatchId).OnDelete(DeleteBehavior.Restrict);
+        batch.HasIndex(b => new { b.ChannelId, b.State });
+        batch.Property(b => b.MerchantId).HasMaxLength(ComputopService.MerchantIdMaxLength);
+        batch.Property(b => b.FileName).HasMaxLength(100);
+        batch.Property(b => b.ExportedBy).HasMaxLength(256);
+        batch.Property(b => b.SettledBy).HasMaxLength(256);
+        batch.Property(b => b.State).HasConversion<string>().HasMaxLength(20);
+        batch.Property(b => b.Version).IsConcurrencyToken();
     }
 }

@@ -1,3 +1,7 @@
+using BackOffice.Web.Features.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace BackOffice.Web.Features.Computop;
 
 /// <summary>
@@ -21,4 +25,20 @@ public sealed class ComputopNotification
     public string Status { get; private set; } = "";
     public string Code { get; private set; } = "";
     public DateTimeOffset ReceivedAt { get; private set; }
+}
+
+/// <summary>How <see cref="ComputopNotification"/> is kept.</summary>
+internal sealed class ComputopNotificationConfiguration : IEntityTypeConfiguration<ComputopNotification>
+{
+    public void Configure(EntityTypeBuilder<ComputopNotification> notification)
+    {
+        notification.ToTable("ComputopNotifications");
+        notification.HasOne<Channel>().WithMany().HasForeignKey(n => n.ChannelId).OnDelete(DeleteBehavior.Cascade);
+        notification.HasIndex(n => new { n.PayId, n.XId, n.Status, n.Code }).IsUnique();
+        notification.Property(n => n.PayId).HasMaxLength(32);
+        notification.Property(n => n.XId).HasMaxLength(32);
+        notification.Property(n => n.TransId).HasMaxLength(64);
+        notification.Property(n => n.Status).HasMaxLength(20);
+        notification.Property(n => n.Code).HasMaxLength(8);
+    }
 }

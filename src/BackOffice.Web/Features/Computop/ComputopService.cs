@@ -1,3 +1,7 @@
+using BackOffice.Web.Features.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace BackOffice.Web.Features.Computop;
 
 /// <summary>What an administrator edits on a channel's Computop service; the HMAC key and the Blowfish password are replaced separately and never read back.</summary>
@@ -108,4 +112,27 @@ public sealed class ComputopService
         : baseUrl is null || Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && uri.Query.Length == 0 && uri.UserInfo.Length == 0
             ? null
             : new Message("'{0}' is not a web address such as https://www.computop-paygate.com/.", baseUrl);
+}
+
+/// <summary>How <see cref="ComputopService"/> is kept.</summary>
+internal sealed class ComputopServiceConfiguration : IEntityTypeConfiguration<ComputopService>
+{
+    public void Configure(EntityTypeBuilder<ComputopService> service)
+    {
+        service.ToTable("ComputopServices");
+        service.HasOne<Channel>().WithMany().HasForeignKey(s => s.ChannelId).OnDelete(DeleteBehavior.Cascade);
+        service.HasIndex(s => s.ChannelId).IsUnique();
+        service.Property(s => s.MerchantId).HasMaxLength(ComputopService.MerchantIdMaxLength);
+        service.Property(s => s.ProtectedHmacKey).HasMaxLength(2000);
+        service.Property(s => s.ProtectedBlowfishPassword).HasMaxLength(2000);
+        service.Property(s => s.BaseUrl).HasMaxLength(500);
+        service.Property(s => s.Version).IsConcurrencyToken();
+        service.Ignore(s => s.Settings);
+        service.OwnsOne(s => s.LastInitialization, initialization =>
+        {
+            initialization.Property(i => i.By).HasMaxLength(256);
+            initialization.Property(i => i.MerchantId).HasMaxLength(ComputopService.MerchantIdMaxLength);
+            initialization.Property(i => i.Message).HasMaxLength(2000).HasConversion(m => m.ToJson(), s => Message.FromJson(s));
+        });
+    }
 }

@@ -1,4 +1,6 @@
 using Cronos;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace BackOffice.Web.Features.Jobs;
 
@@ -136,4 +138,49 @@ public sealed class JobLease
     public string Id { get; private set; } = "";
     public string? Holder { get; private set; }
     public DateTimeOffset ExpiresAt { get; private set; }
+}
+
+/// <summary>How <see cref="JobSettings"/> is kept.</summary>
+internal sealed class JobSettingsConfiguration : IEntityTypeConfiguration<JobSettings>
+{
+    public void Configure(EntityTypeBuilder<JobSettings> settings)
+    {
+        settings.Property(s => s.Id).HasMaxLength(100);
+        settings.Property(s => s.Cron).HasMaxLength(100);
+        settings.Property(s => s.UpdatedBy).HasMaxLength(256);
+    }
+}
+
+/// <summary>How <see cref="JobLease"/> is kept.</summary>
+internal sealed class JobLeaseConfiguration : IEntityTypeConfiguration<JobLease>
+{
+    public void Configure(EntityTypeBuilder<JobLease> lease)
+    {
+        lease.Property(l => l.Id).HasMaxLength(100);
+        lease.Property(l => l.Holder).HasMaxLength(200);
+    }
+}
+
+/// <summary>How <see cref="JobRun"/> is kept.</summary>
+internal sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
+{
+    public void Configure(EntityTypeBuilder<JobRun> run)
+    {
+        run.HasIndex(r => new { r.JobId, r.StartedAt });
+        run.Property(r => r.JobId).HasMaxLength(100);
+        run.Property(r => r.Trigger).HasMaxLength(20);
+        run.Property(r => r.Errors).HasMaxLength(4000);
+        run.Ignore(r => r.Duration);
+        run.HasMany(r => r.Changes).WithOne().HasForeignKey(c => c.JobRunId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+/// <summary>How <see cref="JobRunChange"/> is kept.</summary>
+internal sealed class JobRunChangeConfiguration : IEntityTypeConfiguration<JobRunChange>
+{
+    public void Configure(EntityTypeBuilder<JobRunChange> change)
+    {
+        change.Property(c => c.OrderNumber).HasMaxLength(100);
+        change.Property(c => c.What).HasMaxLength(1000).HasConversion(m => m.ToJson(), s => Message.FromJson(s));
+    }
 }

@@ -1,3 +1,7 @@
+using BackOffice.Web.Features.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace BackOffice.Web.Features.Klarna;
 
 public enum ClaimState
@@ -57,4 +61,20 @@ public sealed class ReservationClaim
     public void HeldAtKlarna() => State = ClaimState.HeldAtKlarna;
 
     public void Answer(int status, string body) => (State, Status, Body) = (ClaimState.Answered, status, body);
+}
+
+/// <summary>How <see cref="ReservationClaim"/> is kept.</summary>
+internal sealed class ReservationClaimConfiguration : IEntityTypeConfiguration<ReservationClaim>
+{
+    public void Configure(EntityTypeBuilder<ReservationClaim> claim)
+    {
+        claim.ToTable("ReservationClaims");
+        claim.HasOne<Channel>().WithMany().HasForeignKey(r => r.ChannelId).OnDelete(DeleteBehavior.Restrict);
+        claim.HasIndex(r => new { r.ChannelId, r.OrderNumber }).IsUnique();
+        claim.Property(r => r.OrderNumber).HasMaxLength(100);
+        claim.Property(r => r.Fingerprint).HasMaxLength(100);
+        claim.Property(r => r.ReservationNumber).HasMaxLength(40);
+        claim.Property(r => r.Body).HasMaxLength(4000);
+        claim.Property(r => r.State).HasConversion<string>().HasMaxLength(20);
+    }
 }

@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using BackOffice.Web.Features.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace BackOffice.Web.Features.ShopApi;
 
@@ -50,5 +53,21 @@ public sealed class ApiKey
         if (!IsActive)
             throw new BusinessRuleException("The key was revoked already.");
         (RevokedBy, RevokedAt) = (by, at);
+    }
+}
+
+/// <summary>How <see cref="ApiKey"/> is kept.</summary>
+internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> key)
+    {
+        key.HasOne<Channel>().WithMany().HasForeignKey(k => k.ChannelId).OnDelete(DeleteBehavior.Cascade);
+        key.HasIndex(k => k.Hash).IsUnique();
+        key.Property(k => k.Hash).HasMaxLength(64);
+        key.Property(k => k.Name).HasMaxLength(100);
+        key.Property(k => k.Hint).HasMaxLength(20);
+        key.Property(k => k.CreatedBy).HasMaxLength(256);
+        key.Property(k => k.RevokedBy).HasMaxLength(256);
+        key.Ignore(k => k.IsActive);
     }
 }

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace BackOffice.Web.Features.Transactions;
 
 /// <summary>An invoice line; <see cref="RefundedQuantity"/> of its quantity was credited.</summary>
@@ -75,5 +78,19 @@ public sealed class Invoice
             throw new BusinessRuleException(error);
         RefundedAmount += amount;
         Lines = [.. Lines.Select(l => l with { RefundedQuantity = l.RefundedQuantity + articles.Where(a => a.ArticleNumber == l.ArticleNumber).Sum(a => a.Quantity) })];
+    }
+}
+
+/// <summary>How <see cref="Invoice"/> is kept.</summary>
+internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
+{
+    public void Configure(EntityTypeBuilder<Invoice> invoice)
+    {
+        invoice.HasOne<Transaction>().WithMany().HasForeignKey(i => i.TransactionId).OnDelete(DeleteBehavior.Restrict);
+        invoice.HasIndex(i => i.InvoiceNumber).IsUnique();
+        invoice.Property(i => i.InvoiceNumber).HasMaxLength(40);
+        invoice.Property(i => i.Currency).HasMaxLength(3);
+        invoice.Ignore(i => i.RefundableAmount);
+        invoice.ComplexCollection(i => i.Lines, lines => lines.ToJson());
     }
 }

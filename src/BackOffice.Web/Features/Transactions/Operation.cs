@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace BackOffice.Web.Features.Transactions;
 
@@ -235,3 +237,28 @@ public sealed class Operation
 }
 
 public sealed record OperationLine(string ArticleNumber, int Quantity);
+
+/// <summary>How <see cref="Operation"/> is kept.</summary>
+internal sealed class OperationConfiguration : IEntityTypeConfiguration<Operation>
+{
+    public void Configure(EntityTypeBuilder<Operation> operation)
+    {
+        operation.HasOne<Transaction>().WithMany().HasForeignKey(o => o.TransactionId).OnDelete(DeleteBehavior.Restrict);
+        operation.HasIndex(o => new { o.TransactionId, o.RequestedAt });
+        operation.HasIndex(o => o.State);
+        operation.Property(o => o.Reason).HasMaxLength(500);
+        operation.Property(o => o.User).HasMaxLength(256);
+        operation.Property(o => o.FaultText).HasMaxLength(2000);
+        operation.Property(o => o.Detail).HasMaxLength(1000).HasConversion(m => m!.ToJson(), s => Message.FromJson(s));
+        operation.Property(o => o.InvoiceNumber).HasMaxLength(40);
+        operation.Property(o => o.ReservationNumber).HasMaxLength(40);
+        operation.Property(o => o.SplitReservationNumber).HasMaxLength(40);
+        operation.Property(o => o.Change).HasMaxLength(4000);
+        operation.Property(o => o.RequestId).HasMaxLength(32);
+        operation.Property(o => o.ProviderReference).HasMaxLength(40);
+        // Two reconciliations sending a call again at once: the second one's save is refused.
+        operation.Property(o => o.Sends).IsConcurrencyToken();
+        operation.ComplexCollection(o => o.Lines, lines => lines.ToJson());
+        operation.Ignore(o => o.Articles);
+    }
+}

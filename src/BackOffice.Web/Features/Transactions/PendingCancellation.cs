@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace BackOffice.Web.Features.Transactions;
 
 /// <summary>A pending reservation whose service declines pending orders: cancel it once due. Kept until done, so a restart loses none.</summary>
@@ -36,3 +39,14 @@ public sealed class PendingCancellation
 
 /// <summary>A pending order was stored with a cancellation due later; the jobs schedule it.</summary>
 public sealed record PendingDeclineDue(PendingCancellation Cancellation);
+
+/// <summary>How <see cref="PendingCancellation"/> is kept.</summary>
+internal sealed class PendingCancellationConfiguration : IEntityTypeConfiguration<PendingCancellation>
+{
+    public void Configure(EntityTypeBuilder<PendingCancellation> cancellation)
+    {
+        cancellation.HasOne<Transaction>().WithMany().HasForeignKey(c => c.TransactionId).OnDelete(DeleteBehavior.Restrict);
+        cancellation.HasIndex(c => c.CompletedAt);
+        cancellation.Property(c => c.Result).HasMaxLength(1000);
+    }
+}

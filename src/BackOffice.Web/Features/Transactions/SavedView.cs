@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using BackOffice.Web.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace BackOffice.Web.Features.Transactions;
 
@@ -79,4 +80,16 @@ public sealed class SavedViews(IDbContextFactory<BackOfficeDbContext> databases,
 
     private static string Owner(ClaimsPrincipal user) =>
         user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new UnauthorizedAccessException("Saved views belong to a signed-in user.");
+}
+
+/// <summary>How <see cref="SavedView"/> is kept.</summary>
+internal sealed class SavedViewConfiguration : IEntityTypeConfiguration<SavedView>
+{
+    public void Configure(EntityTypeBuilder<SavedView> view)
+    {
+        view.HasIndex(v => new { v.UserId, v.Name }).IsUnique();
+        view.Property(v => v.UserId).HasMaxLength(450);
+        view.Property(v => v.Name).HasMaxLength(SavedView.NameLength);
+        view.Property(v => v.Query).HasMaxLength(2000);
+    }
 }

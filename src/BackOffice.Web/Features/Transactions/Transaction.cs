@@ -1,4 +1,7 @@
+using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Payments;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace BackOffice.Web.Features.Transactions;
 
@@ -525,5 +528,46 @@ public sealed class Transaction
     {
         if (error is not null)
             throw new BusinessRuleException(error);
+    }
+}
+
+/// <summary>How <see cref="Transaction"/> is kept.</summary>
+internal sealed class TransactionConfiguration : IEntityTypeConfiguration<Transaction>
+{
+    public void Configure(EntityTypeBuilder<Transaction> transaction)
+    {
+        // A channel with transactions cannot be deleted; its money history stays.
+        transaction.HasOne<Channel>().WithMany().HasForeignKey(t => t.ChannelId).OnDelete(DeleteBehavior.Restrict);
+        transaction.HasIndex(t => new { t.ChannelId, t.OrderNumber }).IsUnique();
+        // The list's seeks and sorts: exact identifiers, the default order (newest first) and the date filter,
+        // the other sortable columns; Id breaks ties so that keyset paging is exact.
+        transaction.HasIndex(t => t.OrderNumber);
+        transaction.HasIndex(t => t.ReservationNumber);
+        transaction.HasIndex(t => new { t.CreatedAt, t.Id });
+        transaction.HasIndex(t => new { t.State, t.CreatedAt });
+        transaction.HasIndex(t => t.AuthorizedAmount);
+        transaction.HasIndex(t => t.ActiveOperationId);
+        transaction.Property(t => t.OrderNumber).HasMaxLength(100);
+        transaction.Property(t => t.ReservationNumber).HasMaxLength(40);
+        transaction.Property(t => t.ProviderMerchantId).HasMaxLength(30);
+        transaction.Property(t => t.ProviderOrderId).HasMaxLength(64);
+        transaction.Ignore(t => t.Provider).Ignore(t => t.Capabilities);
+        transaction.Property(t => t.Currency).HasMaxLength(3);
+        transaction.Property(t => t.Country).HasMaxLength(2);
+        transaction.Property(t => t.Version).IsConcurrencyToken();
+        transaction.Property(t => t.LastPollResult).HasMaxLength(200);
+        transaction.Ignore(t => t.RemainingAmount).Ignore(t => t.RefundableAmount).Ignore(t => t.OpenSplitAmount).Ignore(t => t.MainOpenAmount).Ignore(t => t.OpenSplits);
+        // Values, not entities: billing and shipping may be the very same address.
+        transaction.HasIndex(t => t.ExpiresAt);
+        transaction.ComplexCollection(t => t.Lines, lines => lines.ToJson());
+        transaction.ComplexCollection(t => t.Splits, splits => splits.ToJson());
+        transaction.ComplexProperty(t => t.Customer, customer =>
+        {
+            customer.Property(c => c.Name).HasMaxLength(200);
+            customer.Property(c => c.Email).HasMaxLength(256);
+            customer.Property(c => c.MaskedPersonalNumber).HasMaxLength(40);
+        });
+        transaction.ComplexProperty(t => t.BillingAddress, address => address.ToJson());
+        transaction.ComplexProperty(t => t.ShippingAddress, address => address.ToJson());
     }
 }

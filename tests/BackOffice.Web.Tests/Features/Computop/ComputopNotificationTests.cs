@@ -3,6 +3,7 @@ using System.Net;
 using BackOffice.Computop;
 using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Data;
+using BackOffice.Web.Features.Computop;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
