@@ -1,9 +1,7 @@
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Channels;
-using BackOffice.Web.Features.Computop;
 using BackOffice.Web.Features.Jobs;
-using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.ShopApi;
 using BackOffice.Web.Features.Transactions;

@@ -2,11 +2,12 @@ using System.Runtime.CompilerServices;
 using BackOffice.Web.Features.Computop;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Tests.TestProvider;
 
 namespace BackOffice.Web.Tests.Infrastructure;
 
 /// <summary>
-/// The providers the app is built with, known before any test runs: entity and component tests make transactions
+/// The providers the app is built with, and the tests' own (<see cref="TestPayModule"/>), known before any test runs: entity and component tests make transactions
 /// without starting the app, whose <c>AddPaymentProvider</c> would otherwise register them.
 /// </summary>
 internal static class KnownProviders
@@ -18,5 +19,6 @@ internal static class KnownProviders
     {
         PaymentProviders.Register(new KlarnaModule().Descriptor);
         PaymentProviders.Register(new ComputopModule().Descriptor);
+        PaymentProviders.Register(new TestPayModule().Descriptor);
     }
 }

@@ -43,11 +43,11 @@ public interface IPaymentPort
 
     MoneyAction Refund(RefundRequest request);
 
-    MoneyAction EditLines(IReadOnlyList<LineQuantity> quantities, string reason);
+    MoneyAction EditLines(IReadOnlyList<LineQuantity> quantities, string reason) => throw Lacks(Capabilities.EditLines);
 
-    MoneyAction ChangeOrderNumber(string orderNumber, string? latestInvoiceNumber, string reason);
+    MoneyAction ChangeOrderNumber(string orderNumber, string? latestInvoiceNumber, string reason) => throw Lacks(Capabilities.ChangeOrderNumber);
 
-    MoneyAction ResendInvoice(string invoiceNumber, bool byMail);
+    MoneyAction ResendInvoice(string invoiceNumber, bool byMail) => throw Lacks(Capabilities.ResendInvoice);
 
     /// <summary>How an invoice sent again reaches the customer: as the transaction's service is set, or null when the provider sends it as the customer chose.</summary>
     Task<InvoiceShipment?> InvoiceShipmentAsync(Transaction transaction) => Task.FromResult<InvoiceShipment?>(null);
