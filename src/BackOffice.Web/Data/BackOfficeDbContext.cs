@@ -21,8 +21,6 @@ public class BackOfficeDbContext(DbContextOptions options)
 {
     public DbSet<Channel> Channels => Set<Channel>();
 
-    public DbSet<PaymentService> PaymentServices => Set<PaymentService>();
-
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<Transaction> Transactions => Set<Transaction>();
@@ -60,7 +58,6 @@ public class BackOfficeDbContext(DbContextOptions options)
         else
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcDateTimeOffsetConverter>();
         configurationBuilder.Properties<ServiceKind>().HaveConversion<ServiceKindConverter>().HaveMaxLength(ServiceKind.MaxLength);
-        configurationBuilder.Properties<InvoiceShipment>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<ProviderEnvironment>().HaveConversion<string>().HaveMaxLength(10);
         configurationBuilder.Properties<TransactionState>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<OperationKind>().HaveConversion<string>().HaveMaxLength(20);

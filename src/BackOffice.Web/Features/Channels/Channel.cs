@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace BackOffice.Web.Features.Channels;
 
-/// <summary>A sales channel (shop) with the settings of each service a provider keeps on the channel (<see cref="ServiceDescriptor.ChannelSettings"/>).</summary>
+/// <summary>A sales channel (shop); the provider modules keep their services' settings for it beside it.</summary>
 public sealed partial class Channel
 {
     public const int CodeMaxLength = 40;
@@ -19,7 +19,6 @@ public sealed partial class Channel
     {
         Code = CodeError(code) is { } error ? throw new BusinessRuleException(error) : code;
         Name = ValidName(name);
-        Services = [.. PaymentProviders.Services.Where(s => s.ChannelSettings).Select(s => new PaymentService(s.Kind))];
     }
 
     public int Id { get; private set; }
@@ -28,10 +27,6 @@ public sealed partial class Channel
     public string Code { get; private set; } = "";
 
     public string Name { get; private set; } = "";
-
-    public List<PaymentService> Services { get; private set; } = [];
-
-    public PaymentService Service(ServiceKind kind) => Services.Single(s => s.Kind == kind);
 
     public void Rename(string name) => Name = ValidName(name);
 
@@ -64,7 +59,5 @@ internal sealed class ChannelConfiguration : IEntityTypeConfiguration<Channel>
         channel.HasIndex(c => c.Code).IsUnique();
         channel.Property(c => c.Code).HasMaxLength(Channel.CodeMaxLength);
         channel.Property(c => c.Name).HasMaxLength(Channel.NameMaxLength);
-        channel.HasMany(c => c.Services).WithOne().HasForeignKey(s => s.ChannelId).OnDelete(DeleteBehavior.Cascade);
-        channel.Navigation(c => c.Services).AutoInclude();
     }
 }

@@ -7,11 +7,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BackOffice.Web.Features.Channels;
 
-/// <summary>Channels and their Klarna service settings. Every change is checked for the caller's role and audited.</summary>
+/// <summary>Channels, with a summary of the services the modules keep for each. Every change is checked for the caller's role and audited.</summary>
 public sealed class ChannelService(
     IDbContextFactory<BackOfficeDbContext> databases,
     StaffAuthorization authorization,
-    SharedSecretProtector secrets,
     IEnumerable<IChannelServiceSummaries> providerServices,
     TimeProvider time)
 {
@@ -23,7 +22,7 @@ public sealed class ChannelService(
         var channels = await db.Channels.AsNoTracking().OrderBy(c => c.Code).ToListAsync(cancellationToken);
         var used = await db.TransactionsPerChannelAsync(cancellationToken);
         var kept = await ProviderServicesAsync(db, null, cancellationToken);
-        return [.. channels.Select(c => ChannelView.Of(c) with { TransactionCount = used.GetValueOrDefault(c.Id), ProviderServices = kept(c.Id) })];
+        return [.. channels.Select(c => ChannelView.Of(c) with { TransactionCount = used.GetValueOrDefault(c.Id), Services = kept(c.Id) })];
     }
 
     public async Task<IReadOnlyList<string>> CodesAsync(CancellationToken cancellationToken = default)
@@ -38,7 +37,7 @@ public sealed class ChannelService(
         var channel = await db.Channels.AsNoTracking().SingleOrDefaultAsync(c => c.Code == code, cancellationToken);
         if (channel is null)
             return null;
-        return ChannelView.Of(channel) with { ProviderServices = (await ProviderServicesAsync(db, channel.Id, cancellationToken))(channel.Id) };
+        return ChannelView.Of(channel) with { Services = (await ProviderServicesAsync(db, channel.Id, cancellationToken))(channel.Id) };
     }
 
     private async Task<Func<int, IReadOnlyList<ServiceSummary>>> ProviderServicesAsync(BackOfficeDbContext db, int? channelId, CancellationToken cancellationToken)
@@ -83,40 +82,6 @@ public sealed class ChannelService(
         db.Channels.Remove(channel);
         db.AuditEntries.Add(Audit(user, "Channel deleted", code, new("Name: {0}", channel.Name)));
         await db.SaveChangesAsync();
-    }
-
-    /// <summary>
-    /// Saves a service's settings; <paramref name="newSecret"/> replaces the shared secret when given.
-    /// <paramref name="version"/> is the one the form was loaded with: a concurrent change is refused, not overwritten.
-    /// </summary>
-    public async Task<IReadOnlyList<Message>> SaveServiceAsync(ClaimsPrincipal user, string code, ServiceKind kind,
-        PaymentServiceSettings settings, string? newSecret, Guid version)
-    {
-        await authorization.RequireAsync(user, Policies.Administrator);
-        if (newSecret is not null && string.IsNullOrWhiteSpace(newSecret))
-            throw new BusinessRuleException("A shared secret cannot be blank.");
-        if (newSecret?.Trim().Length > FieldRules.Secret)
-            throw new BusinessRuleException("A shared secret has at most {0} characters.", FieldRules.Secret);
-
-        await using var db = await databases.CreateDbContextAsync();
-        var channel = await ExistingAsync(db, code);
-        var service = channel.Service(kind);
-        if (service.Version != version)
-            throw new BusinessRuleException("Someone else changed {0} of '{1}' meanwhile. Reload the page and make your change again.", kind, code);
-
-        var changes = service.Configure(settings, newSecret is null ? null : secrets.Protect(newSecret.Trim()));
-        if (changes.Count == 0)
-            return changes;
-        db.AuditEntries.Add(Audit(user, "Service saved", $"{code} / {kind.Name}", Message.Join("; ", changes)));
-        try
-        {
-            await db.SaveChangesAsync();
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new BusinessRuleException("Someone else changed {0} of '{1}' meanwhile. Reload the page and make your change again.", kind, code);
-        }
-        return changes;
     }
 
     private AuditEntry Audit(ClaimsPrincipal user, string action, string subject, Message details) =>

@@ -3,10 +3,15 @@ using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Channels;
 
-/// <summary>A service a provider module keeps for a channel beside the channel's own, as the channel list and header show it.</summary>
-public sealed record ServiceSummary(ServiceKind Service, string ShortName, bool Enabled, ProviderEnvironment Environment);
+/// <summary>
+/// A service a provider module keeps for a channel, as the channel list, the header and the overview show it. A service
+/// that must be initialized says whether it <paramref name="NeverInitialized"/> was and why its last initialization
+/// failed (<paramref name="InitializationFailure"/>).
+/// </summary>
+public sealed record ServiceSummary(ServiceKind Service, string ShortName, bool Enabled, ProviderEnvironment Environment,
+    bool NeverInitialized = false, Message? InitializationFailure = null);
 
-/// <summary>A provider module's services kept beside the channel: the channel list shows a column for each.</summary>
+/// <summary>A provider module's service kept beside the channel: the channel list shows a column for each.</summary>
 public interface IChannelServiceSummaries
 {
     ServiceKind Service { get; }

@@ -31,7 +31,7 @@ public sealed partial class ConnectorInitializer(
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var channel = await db.Channels.SingleOrDefaultAsync(c => c.Code == code, cancellationToken)
             ?? throw new BusinessRuleException("There is no channel '{0}'.", code);
-        var service = channel.Service(kind);
+        var service = await db.PaymentServiceAsync(channel.Id, kind, cancellationToken);
         var credentials = secrets.Credentials(service);
 
         var (succeeded, pclassCount, fileCount, message) = await DownloadAsync(credentials, kind, cancellationToken);

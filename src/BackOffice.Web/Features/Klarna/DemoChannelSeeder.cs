@@ -31,18 +31,21 @@ internal sealed partial class DemoChannelSeeder(
             return;
 
         var channel = new Channel(code, demo["Name"] ?? code);
-        foreach (var kind in (ServiceKind[])[KlarnaModule.Invoice, KlarnaModule.Installments])
+        db.Channels.Add(channel);
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), "system", "Channels", "Channel created", code, new Message("Development demo channel on sandbox merchants")));
+        await db.SaveChangesAsync();
+        foreach (var kind in KlarnaModule.Services)
         {
             var eid = demo.GetValue<int?>($"{kind}Eid");
             var merchant = sandbox.Value.Merchants.FirstOrDefault(m => m.Eid == eid);
             if (merchant is null)
                 continue;
-            channel.Service(kind).Configure(
+            var service = await db.PaymentServiceAsync(channel.Id, kind);
+            service.Configure(
                 new PaymentServiceSettings(true, merchant.Eid, UseLiveGateway: false, DeclinePendingOrders: false, ProhibitMultipleAddresses: false, InvoiceShipment.EMail),
                 secrets.Protect(merchant.Secret));
+            db.PaymentServices.Add(service);
         }
-        db.Channels.Add(channel);
-        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), "system", "Channels", "Channel created", code, new Message("Development demo channel on sandbox merchants")));
         await db.SaveChangesAsync();
         LogSeeded(code);
     }

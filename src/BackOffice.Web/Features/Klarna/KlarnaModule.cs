@@ -23,12 +23,15 @@ public sealed class KlarnaModule : PaymentProviderModule
     public static readonly ServiceKind Invoice = new("Invoice");
     public static readonly ServiceKind Installments = new("Installments");
 
+    /// <summary>The services whose settings the module keeps for each channel (<see cref="PaymentService"/>).</summary>
+    public static readonly IReadOnlyList<ServiceKind> Services = [Invoice, Installments];
+
     private const Capabilities Common = Capabilities.CaptureWhole | Capabilities.CaptureAmount | Capabilities.CaptureLines
         | Capabilities.RefundAmount | Capabilities.RefundLines | Capabilities.Cancel | Capabilities.EditLines
         | Capabilities.ChangeOrderNumber | Capabilities.ResendInvoice;
 
     public override ProviderDescriptor Descriptor { get; } = new(Provider, "Klarna",
-        [new(Invoice, "Klarna Invoice", "Invoice", ChannelSettings: true), new(Installments, "Klarna Installments", "Installments", ChannelSettings: true)],
+        [new(Invoice, "Klarna Invoice", "Invoice"), new(Installments, "Klarna Installments", "Installments")],
         Common | Capabilities.ChangeAddress | Capabilities.ChangeOrderNumberAfterCapture | Capabilities.ExtendExpiry | Capabilities.ExtendDueDate | Capabilities.DeclinePending)
     {
         HoldName = "Reservation",
@@ -60,6 +63,11 @@ public sealed class KlarnaModule : PaymentProviderModule
             var sandbox = SandboxMountPath(provider.GetRequiredService<IConfiguration>()) is { } path ? $"mounted at {path} and used as the test gateway" : "not mounted";
             return $"Klarna live {urls.LiveUrl}, test {urls.TestUrl}; sandbox {sandbox}";
         }));
+        // Shared secrets are encrypted with Data Protection, whose key ring the data layer keeps (see KeyRing).
+        services.AddSingleton<SharedSecretProtector>();
+        services.AddScoped<KlarnaServiceSettings>();
+        services.AddSingleton<IChannelServiceSummaries>(new KlarnaChannelServices(Invoice));
+        services.AddSingleton<IChannelServiceSummaries>(new KlarnaChannelServices(Installments));
         services.AddChannelCard<KlarnaServiceCards>(order: 0);
         services.AddSingleton<IShopApiOffer, KlarnaShopOffer>();
         services.AddSingleton(new OptionalShopApiFields(typeof(ReservationRequest), "pClass", "clientIp", "shippingAddress", "priceDisplay", "shippingDestinations", "coveredByOtherInstrument", "digitalGoodsOnly"));

@@ -40,11 +40,10 @@ public sealed class KlarnaPort(
     public MoneyAction ResendInvoice(string invoiceNumber, bool byMail) => new ResendInvoice(invoiceNumber, byMail);
 
     /// <summary>The legacy service says how its invoices are sent.</summary>
-    public async Task<InvoiceShipment?> InvoiceShipmentAsync(Transaction transaction)
+    public async Task<InvoiceDelivery> InvoiceDeliveryAsync(Transaction transaction)
     {
         await using var db = await databases.CreateDbContextAsync();
-        return await db.PaymentServices.AsNoTracking().Where(s => s.ChannelId == transaction.ChannelId && s.Kind == transaction.Service)
-            .Select(s => (InvoiceShipment?)s.InvoiceShipment).SingleOrDefaultAsync() ?? InvoiceShipment.EMail;
+        return (await db.PaymentServiceAsync(transaction.ChannelId, transaction.Service)).InvoiceShipment == InvoiceShipment.Mail ? InvoiceDelivery.Mail : InvoiceDelivery.EMail;
     }
 
     public MoneyAction ExtendExpiry(string holdReference, string reason) => new ExtendExpiry(holdReference, reason);
@@ -82,13 +81,13 @@ public sealed class KlarnaPort(
         return new Connection(gateway, credentials, flags, journal);
     }
 
-    public Task<Message?> MerchantChangeAsync(BackOfficeDbContext db, Channel channel, Transaction transaction, CancellationToken cancellationToken)
+    public async Task<Message?> MerchantChangeAsync(BackOfficeDbContext db, Channel channel, Transaction transaction, CancellationToken cancellationToken)
     {
-        var service = channel.Service(transaction.Service);
-        return Task.FromResult(service.MerchantId != transaction.MerchantId || service.Environment != transaction.Environment
+        var service = await db.PaymentServiceAsync(channel.Id, transaction.Service, cancellationToken);
+        return service.MerchantId != transaction.MerchantId || service.Environment != transaction.Environment
             ? new Message("{0} of '{1}' is now eid {2} ({3}); this transaction was made with eid {4} ({5}), which its actions keep using.",
                 transaction.Service, channel.Code, service.MerchantId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none", service.Environment, transaction.MerchantId, transaction.Environment)
-            : null);
+            : null;
     }
 
     /// <summary>Klarna keeps a legacy invoice's PDF for 30 days.</summary>

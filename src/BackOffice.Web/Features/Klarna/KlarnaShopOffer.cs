@@ -14,9 +14,9 @@ public sealed class KlarnaShopOffer(PClassFileStore pclasses, IOptions<KlarnaOpt
     public async Task<IReadOnlyList<ServiceOption>> OptionsAsync(BackOfficeDbContext db, Channel channel, Basket basket, CancellationToken cancellationToken)
     {
         var services = new List<ServiceOption>();
-        foreach (var kind in (ServiceKind[])[KlarnaModule.Invoice, KlarnaModule.Installments])
+        foreach (var kind in KlarnaModule.Services)
         {
-            var service = channel.Service(kind);
+            var service = await db.PaymentServiceAsync(channel.Id, kind, cancellationToken);
             var offered = await OfferedPClassesAsync(service.MerchantId, kind, basket);
             var applicability = ApplicabilityRules.Evaluate(kind, service.Settings, basket, options.Value, offered.Count > 0, service.NotReadyForShop?.ToString());
             services.Add(new ServiceOption(kind, applicability.Applicability, applicability.Reasons,

@@ -53,7 +53,7 @@ internal static class ReservationEndpoint
         if (await db.ReservationClaims.AsNoTracking().SingleOrDefaultAsync(r => r.ChannelId == channel.Id && r.OrderNumber == orderNumber, context.RequestAborted) is null)
         {
             // Checks that need no call to Klarna come first: a refused request stores nothing. A request sent again skips them.
-            var service = channel.Service(request.Service!.Value);
+            var service = await db.PaymentServiceAsync(channel.Id, request.Service!.Value, context.RequestAborted);
             var basket = ReservationValidation.Basket(request);
             var country = Enum.Parse<KlarnaCountry>(basket.BillingAddress.Country);
             var currency = Enum.Parse<KlarnaCurrency>(request.Currency!);

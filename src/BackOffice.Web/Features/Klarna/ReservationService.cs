@@ -70,12 +70,13 @@ public sealed class ReservationService(
     public async Task<ReservationOutcome> ReserveAsync(ReservationOrder order, string fingerprint, CancellationToken cancellationToken = default)
     {
         Channel channel;
+        PaymentService service;
         await using (var db = await databases.CreateDbContextAsync(cancellationToken))
         {
             channel = await db.Channels.AsNoTracking().SingleOrDefaultAsync(c => c.Code == order.ChannelCode, cancellationToken)
                 ?? throw new BusinessRuleException("There is no channel '{0}'.", order.ChannelCode);
+            service = await db.PaymentServiceAsync(channel.Id, order.Service, cancellationToken);
         }
-        var service = channel.Service(order.Service);
         if (!service.Enabled)
             throw new BusinessRuleException("{0} is not enabled in '{1}'.", order.Service, order.ChannelCode);
         if (KlarnaMarkets.Find(order.Country) is not { } market || market.Currency != order.Currency)

@@ -1,5 +1,7 @@
 using BackOffice.Web.Data;
+using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Jobs;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,7 +19,8 @@ public sealed record Attention(int UnknownOutcomes, int PendingOverADay, int Exp
 /// <summary>The home page's figures; days are the display zone's, the last of them today.</summary>
 public sealed record OverviewFigures(IReadOnlyList<DateOnly> Days, IReadOnlyList<CurrencyFigures> Currencies, Attention Attention);
 
-public sealed class OverviewQuery(IDbContextFactory<BackOfficeDbContext> databases, TimeProvider time, [FromKeyedServices(DisplayTime.BackOfficeZone)] DisplayTime display)
+public sealed class OverviewQuery(IDbContextFactory<BackOfficeDbContext> databases, TimeProvider time, [FromKeyedServices(DisplayTime.BackOfficeZone)] DisplayTime display,
+    IEnumerable<IChannelServiceSummaries> channelServices)
 {
     public const int Days = 30;
 
@@ -49,13 +52,17 @@ public sealed class OverviewQuery(IDbContextFactory<BackOfficeDbContext> databas
 
         var dayAgo = now.AddDays(-1);
         var soon = now.Add(TransactionQuery.ExpiresSoonWindow);
-        var services = await db.Channels.AsNoTracking().ToListAsync(cancellationToken);
+        var codes = await db.Channels.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Code, cancellationToken);
+        var failedInitializations = new List<(string, ServiceKind)>();
+        foreach (var summaries in channelServices)
+            failedInitializations.AddRange((await summaries.ByChannelAsync(db, null, cancellationToken))
+                .Where(s => s.Value.InitializationFailure is not null).Select(s => (codes[s.Key], s.Value.Service)));
         var lastRun = await db.JobRuns.Where(r => r.JobId == JobSettings.CheckOrderStatus && r.EndedAt != null).OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
         var attention = new Attention(
             await db.Operations.CountAsync(o => o.State == OperationState.Unknown, cancellationToken),
             await db.Transactions.CountAsync(t => t.State == TransactionState.Pending && t.CreatedAt < dayAgo, cancellationToken),
             await db.Transactions.CountAsync(t => (t.State == TransactionState.Authorized || t.State == TransactionState.PartCaptured) && t.ExpiresAt <= soon, cancellationToken),
-            [.. services.SelectMany(c => c.Services.Where(s => s.LastInitialization is { Succeeded: false }).Select(s => (c.Code, s.Kind)))],
+            [.. failedInitializations.OrderBy(f => f.Item1, StringComparer.Ordinal)],
             lastRun is { } run && (run.Failed > 0 || run.Errors.Length > 0));
         return new OverviewFigures(days, currencies, attention);
     }

@@ -6,12 +6,8 @@ public readonly record struct PaymentProvider(string Key)
     public override string ToString() => Key ?? "";
 }
 
-/// <summary>
-/// A service a provider offers: what staff call it ("Klarna Invoice") and, where space is short, "Invoice".
-/// <paramref name="ChannelSettings"/>: its merchant and secret are the channel's service settings (<c>PaymentService</c>),
-/// not a table of the module's own.
-/// </summary>
-public sealed record ServiceDescriptor(ServiceKind Kind, string Name, string ShortName, bool ChannelSettings = false);
+/// <summary>A service a provider offers: what staff call it ("Klarna Invoice") and, where space is short, "Invoice".</summary>
+public sealed record ServiceDescriptor(ServiceKind Kind, string Name, string ShortName);
 
 /// <summary>What a provider can do to a transaction after the purchase; pages offer only these.</summary>
 [Flags]

@@ -1,5 +1,4 @@
 using BackOffice.Web.Data;
-using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Transactions;
@@ -9,6 +8,16 @@ namespace BackOffice.Web.Features.Transactions;
 /// unknown outcome may be sent again with it once an inquiry shows the first is final).
 /// </summary>
 public sealed record CallTraits(TimeSpan Timeout, bool Idempotent);
+
+/// <summary>How an invoice sent again reaches the customer.</summary>
+public enum InvoiceDelivery
+{
+    EMail,
+    Mail,
+
+    /// <summary>The provider sends it the way the customer chose with it.</summary>
+    AsTheCustomerChose,
+}
 
 /// <summary>What moving an invoice's due date costs (minor units) and the date it moves to, as the provider quotes it.</summary>
 public sealed record DueDateQuote(long Cost, DateOnly NewDueDate);
@@ -49,8 +58,8 @@ public interface IPaymentPort
 
     MoneyAction ResendInvoice(string invoiceNumber, bool byMail) => throw Lacks(Capabilities.ResendInvoice);
 
-    /// <summary>How an invoice sent again reaches the customer: as the transaction's service is set, or null when the provider sends it as the customer chose.</summary>
-    Task<InvoiceShipment?> InvoiceShipmentAsync(Transaction transaction) => Task.FromResult<InvoiceShipment?>(null);
+    /// <summary>How an invoice sent again reaches the customer, as the transaction's service is set.</summary>
+    Task<InvoiceDelivery> InvoiceDeliveryAsync(Transaction transaction) => Task.FromResult(InvoiceDelivery.AsTheCustomerChose);
 
     /// <summary>Extends how long one hold (<paramref name="holdReference"/>) keeps its money (<see cref="Capabilities.ExtendExpiry"/>).</summary>
     MoneyAction ExtendExpiry(string holdReference, string reason) => throw Lacks(Capabilities.ExtendExpiry);

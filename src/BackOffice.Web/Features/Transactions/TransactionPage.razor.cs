@@ -141,15 +141,15 @@ public sealed partial class TransactionPage
         if (!await CanStartAsync())
             return;
         var invoice = details!.Invoices[^1].Invoice.InvoiceNumber;
-        var shipment = await Transactions.InvoiceShipmentAsync(details.Transaction);
-        var question = shipment switch
+        var delivery = await Transactions.InvoiceDeliveryAsync(details.Transaction);
+        var question = delivery switch
         {
-            InvoiceShipment.Mail => L["Send invoice {0} again by mail?", invoice],
-            null => L["Have Klarna send invoice {0} to the customer again?", invoice],
+            InvoiceDelivery.Mail => L["Send invoice {0} again by mail?", invoice],
+            InvoiceDelivery.AsTheCustomerChose => L["Have Klarna send invoice {0} to the customer again?", invoice],
             _ => L["Send invoice {0} again by e-mail?", invoice],
         };
         if (await Dialogs.ShowMessageBoxAsync(L["Resend invoice"], question, yesText: L["Send"], cancelText: L["Cancel"]) == true)
-            await RunAsync(user => Transactions.ResendInvoiceAsync(user, Id, invoice, shipment ?? InvoiceShipment.EMail));
+            await RunAsync(user => Transactions.ResendInvoiceAsync(user, Id, invoice, delivery));
     }
 
     private async Task ExtendAsync()

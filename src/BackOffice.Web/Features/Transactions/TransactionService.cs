@@ -54,14 +54,14 @@ public sealed class TransactionService(
         return await RunAsync(user.Name(), transactionId, request.Lines is { Count: > 0 } ? Capabilities.RefundLines : Capabilities.RefundAmount, port => port.Refund(request));
     }
 
-    public async Task<OperationOutcome> ResendInvoiceAsync(ClaimsPrincipal user, Guid transactionId, string invoiceNumber, InvoiceShipment shipment)
+    public async Task<OperationOutcome> ResendInvoiceAsync(ClaimsPrincipal user, Guid transactionId, string invoiceNumber, InvoiceDelivery delivery)
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        return await RunAsync(user.Name(), transactionId, Capabilities.ResendInvoice, port => port.ResendInvoice(invoiceNumber, shipment == InvoiceShipment.Mail));
+        return await RunAsync(user.Name(), transactionId, Capabilities.ResendInvoice, port => port.ResendInvoice(invoiceNumber, delivery == InvoiceDelivery.Mail));
     }
 
-    /// <summary>How an invoice of the transaction sent again reaches the customer; null: as the customer chose at the provider.</summary>
-    public Task<InvoiceShipment?> InvoiceShipmentAsync(Transaction transaction) => ports.For(transaction.Provider).InvoiceShipmentAsync(transaction);
+    /// <summary>How an invoice of the transaction sent again reaches the customer.</summary>
+    public Task<InvoiceDelivery> InvoiceDeliveryAsync(Transaction transaction) => ports.For(transaction.Provider).InvoiceDeliveryAsync(transaction);
 
     /// <summary>Extends every reservation of the order still open.</summary>
     public async Task<OperationOutcome> ExtendExpiryAsync(ClaimsPrincipal user, Guid transactionId, string reason = "")

@@ -73,10 +73,10 @@ public sealed class MainLayoutTests : BackOfficeTestContext
     {
         SignInAs("admin@test.local", Roles.Administrator);
         var layout = RenderLayout();
-        var test = new PaymentServiceView(KlarnaModule.Invoice, new PaymentServiceSettings(true, 1, false, false, false, InvoiceShipment.Mail), true, ProviderEnvironment.Test, null, Guid.NewGuid());
-        var live = test with { Kind = KlarnaModule.Installments, Environment = ProviderEnvironment.Live };
+        ServiceSummary[] services = [new(KlarnaModule.Invoice, "Invoice", true, ProviderEnvironment.Test), new(KlarnaModule.Installments, "Installments", true, ProviderEnvironment.Live),
+            new(ComputopModule.KlarnaPayments, "Klarna Payments", true, ProviderEnvironment.Test)];
 
-        layout.InvokeAsync(() => Services.GetRequiredService<ChannelContext>().Set(new ChannelView("shop-de", "Shop", [test, live]) { ProviderServices = [new ServiceSummary(ComputopModule.KlarnaPayments, "Klarna Payments", true, ProviderEnvironment.Test)] }));
+        layout.InvokeAsync(() => Services.GetRequiredService<ChannelContext>().Set(new ChannelView("shop-de", "Shop") { Services = services }));
 
         layout.WaitForAssertion(() => Assert.Equal("shop-de", layout.Find("[data-testid=channel-in-context]").TextContent));
         Assert.Equal(["Invoice Test", "Installments Live", "Klarna Payments Test"], layout.FindAll("[data-testid=environment]").Select(e => e.TextContent.Trim()));

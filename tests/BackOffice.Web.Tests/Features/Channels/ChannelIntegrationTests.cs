@@ -39,7 +39,7 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
         var installments = await app.Service<ConnectorInitializer>().InitializeAsync(Admin, "demo", KlarnaModule.Installments);
 
         Assert.NotNull(demo);
-        Assert.All(demo.Services, s => Assert.True(s.Settings.Enabled && s.HasSecret));
+        Assert.All((await app.Service<KlarnaServiceSettings>().FindAsync("demo"))!, s => Assert.True(s.Settings.Enabled && s.HasSecret));
         Assert.True(invoice.Succeeded, invoice.Message.ToString());
         Assert.True(installments.Succeeded, installments.Message.ToString());
         Assert.Equal(7, installments.FileCount);
@@ -83,7 +83,7 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
         Assert.False(result.Succeeded);
         Assert.Equal("The shared secret is wrong for merchant ID 2728.", result.Message.ToString());
         Assert.Equal(before, Snapshot());
-        var service = (await app.Service<ChannelService>().FindAsync("demo"))!.Service(KlarnaModule.Installments);
+        var service = (await app.Service<KlarnaServiceSettings>().FindAsync("demo", KlarnaModule.Installments));
         Assert.Equal(result, service.LastInitialization! with { At = result.At });
         Assert.Equal(result.At, service.LastInitialization.At, TimeSpan.FromMilliseconds(1));
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
@@ -201,20 +201,20 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
         await Assert.ThrowsAsync<BusinessRuleException>(() => channels.CreateAsync(Admin, "Bad Code", "Bad"));
         await Assert.ThrowsAsync<BusinessRuleException>(() => channels.RenameAsync(Admin, "demo", " "));
         await Assert.ThrowsAsync<BusinessRuleException>(() => channels.DeleteAsync(Admin, "no-such-channel"));
-        var stale = (await channels.FindAsync("demo"))!.Service(KlarnaModule.Invoice).Version;
+        var stale = (await app.Service<KlarnaServiceSettings>().FindAsync("demo", KlarnaModule.Invoice)).Version;
         await SaveAsync("demo", KlarnaModule.Invoice, merchantId: 1396);
         var conflict = await Assert.ThrowsAsync<BusinessRuleException>(() =>
-            channels.SaveServiceAsync(Admin, "demo", KlarnaModule.Invoice, new PaymentServiceSettings(true, 1397, false, false, false, InvoiceShipment.Mail), null, stale));
+            app.Service<KlarnaServiceSettings>().SaveAsync(Admin, "demo", KlarnaModule.Invoice, new PaymentServiceSettings(true, 1397, false, false, false, InvoiceShipment.Mail), null, stale));
 
-        var current = (await channels.FindAsync("demo"))!.Service(KlarnaModule.Invoice);
+        var current = (await app.Service<KlarnaServiceSettings>().FindAsync("demo", KlarnaModule.Invoice));
         var longSecret = await Assert.ThrowsAsync<BusinessRuleException>(() =>
-            channels.SaveServiceAsync(Admin, "demo", KlarnaModule.Invoice, current.Settings, new string('s', 2000), current.Version));
+            app.Service<KlarnaServiceSettings>().SaveAsync(Admin, "demo", KlarnaModule.Invoice, current.Settings, new string('s', 2000), current.Version));
 
         Assert.Contains("Someone else changed", conflict.Message.ToString(), StringComparison.Ordinal);
         Assert.Equal("A shared secret has at most 200 characters.", longSecret.Message);
         var demo = await channels.FindAsync("demo");
         Assert.Equal("Demo shop", demo!.Name);
-        Assert.Equal(1396, demo.Service(KlarnaModule.Invoice).Settings.MerchantId);
+        Assert.Equal(1396, (await app.Service<KlarnaServiceSettings>().FindAsync("demo", KlarnaModule.Invoice)).Settings.MerchantId);
         Assert.Equal(["demo", "demo-computop"], (await channels.ListAsync()).Select(c => c.Code));
     }
 
@@ -227,7 +227,7 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
         var audit = await db.AuditEntries.OrderByDescending(e => e.Id).FirstAsync();
         Assert.Equal(("Service saved", "demo / Klarna Installments", "admin@test.local"), (audit.Action, audit.Subject, audit.User));
         Assert.Equal("Use live gateway: Off → On; Shared secret replaced", audit.Details);
-        Assert.Equal(ProviderEnvironment.Live, (await app.Service<ChannelService>().FindAsync("demo"))!.Service(KlarnaModule.Installments).Environment);
+        Assert.Equal(ProviderEnvironment.Live, (await app.Service<KlarnaServiceSettings>().FindAsync("demo", KlarnaModule.Installments)).Environment);
     }
 
     [Fact]
@@ -284,9 +284,9 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
     private async Task SaveAsync(string code, ServiceKind kind, int? merchantId = null, string? newSecret = null, bool live = false)
     {
         var channels = app.Service<ChannelService>();
-        var service = (await channels.FindAsync(code))!.Service(kind);
+        var service = (await app.Service<KlarnaServiceSettings>().FindAsync(code, kind));
         var settings = service.Settings with { MerchantId = merchantId ?? service.Settings.MerchantId, UseLiveGateway = live };
-        await channels.SaveServiceAsync(Admin, code, kind, settings, newSecret, service.Version);
+        await app.Service<KlarnaServiceSettings>().SaveAsync(Admin, code, kind, settings, newSecret, service.Version);
     }
 
     private Dictionary<string, string> Snapshot() =>

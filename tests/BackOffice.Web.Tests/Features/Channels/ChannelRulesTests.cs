@@ -43,20 +43,19 @@ public sealed class ChannelRulesTests
     }
 
     [Fact]
-    public void A_new_channel_has_both_services_off_on_the_test_gateway()
+    public void A_new_channel_has_its_name_trimmed_and_a_legacy_service_never_saved_is_off_on_the_test_gateway()
     {
         var channel = new Channel("shop", "  Shop  ");
+        var service = new PaymentService(1, KlarnaModule.Invoice);
 
         Assert.Equal("Shop", channel.Name);
-        Assert.Equal([KlarnaModule.Invoice, KlarnaModule.Installments], channel.Services.Select(s => s.Kind));
-        Assert.All(channel.Services, s => Assert.False(s.Enabled));
-        Assert.All(channel.Services, s => Assert.Equal(ProviderEnvironment.Test, s.Environment));
+        Assert.Equal((false, ProviderEnvironment.Test, false), (service.Enabled, service.Environment, service.HasSecret));
     }
 
     [Fact]
     public void Configure_lists_what_changed_and_never_the_secret()
     {
-        var service = new Channel("shop", "Shop").Service(KlarnaModule.Invoice);
+        var service = new PaymentService(1, KlarnaModule.Invoice);
 
         var changes = service.Configure(Enabled, "protected-form-of-the-secret").Select(c => c.ToString()).ToList();
         var again = service.Configure(Enabled with { UseLiveGateway = true }, null).Select(c => c.ToString());
@@ -74,7 +73,7 @@ public sealed class ChannelRulesTests
     [InlineData(-5)]
     public void A_merchant_id_is_positive(int merchantId)
     {
-        var service = new Channel("shop", "Shop").Service(KlarnaModule.Invoice);
+        var service = new PaymentService(1, KlarnaModule.Invoice);
 
         var error = Assert.Throws<BusinessRuleException>(() => service.Configure(Enabled with { MerchantId = merchantId }, "p"));
 
@@ -85,7 +84,7 @@ public sealed class ChannelRulesTests
     [Fact]
     public void An_enabled_service_needs_a_merchant_id_and_a_secret()
     {
-        var service = new Channel("shop", "Shop").Service(KlarnaModule.Invoice);
+        var service = new PaymentService(1, KlarnaModule.Invoice);
 
         Assert.Throws<BusinessRuleException>(() => service.Configure(Enabled with { MerchantId = null }, "p"));
         Assert.Throws<BusinessRuleException>(() => service.Configure(Enabled, null));
@@ -95,7 +94,7 @@ public sealed class ChannelRulesTests
     [Fact]
     public void Every_change_gives_the_service_a_new_version()
     {
-        var service = new Channel("shop", "Shop").Service(KlarnaModule.Invoice);
+        var service = new PaymentService(1, KlarnaModule.Invoice);
         var before = service.Version;
 
         service.Configure(Enabled, "p");

@@ -99,9 +99,9 @@ public sealed class ComputopServicesTests : IAsyncLifetime
         var list = await app.Service<BackOffice.Web.Features.Channels.ChannelService>().ListAsync();
         BackOffice.Web.Features.Channels.ServiceSummary Summary(bool enabled) => new(ComputopModule.KlarnaPayments, "Klarna Payments", enabled, ProviderEnvironment.Test);
         Assert.Equal((null, Summary(false), Summary(true)),
-            (list.Single(c => c.Code == "demo").ProviderServices.SingleOrDefault(), list.Single(c => c.Code == "shop-ch").ProviderServices.SingleOrDefault(),
-                list.Single(c => c.Code == ComputopOrders.Channel).ProviderServices.SingleOrDefault()));
-        Assert.Equal(Summary(false), (await app.Service<BackOffice.Web.Features.Channels.ChannelService>().FindAsync("shop-ch"))!.ProviderServices.SingleOrDefault());
+            (list.Single(c => c.Code == "demo").Services.SingleOrDefault(s => s.Service == ComputopModule.KlarnaPayments), list.Single(c => c.Code == "shop-ch").Services.SingleOrDefault(s => s.Service == ComputopModule.KlarnaPayments),
+                list.Single(c => c.Code == ComputopOrders.Channel).Services.SingleOrDefault(s => s.Service == ComputopModule.KlarnaPayments)));
+        Assert.Equal(Summary(false), (await app.Service<BackOffice.Web.Features.Channels.ChannelService>().FindAsync("shop-ch"))!.Services.SingleOrDefault(s => s.Service == ComputopModule.KlarnaPayments));
     }
 
     [Fact]

@@ -379,9 +379,8 @@ public sealed class JobTests : IAsyncLifetime
 
     private async Task DeclinePendingOrdersAsync()
     {
-        var channels = app.Service<ChannelService>();
-        var invoice = (await channels.FindAsync("demo"))!.Service(KlarnaModule.Invoice);
-        await channels.SaveServiceAsync(Admin, "demo", KlarnaModule.Invoice, invoice.Settings with { DeclinePendingOrders = true }, null, invoice.Version);
+        var invoice = await app.Service<KlarnaServiceSettings>().FindAsync("demo", KlarnaModule.Invoice);
+        await app.Service<KlarnaServiceSettings>().SaveAsync(Admin, "demo", KlarnaModule.Invoice, invoice.Settings with { DeclinePendingOrders = true }, null, invoice.Version);
     }
 
     private async Task<Transaction> ReserveAsync(string email)

@@ -119,7 +119,7 @@ public sealed class PaymentOptionsApiTests : IAsyncLifetime
     {
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
         var channel = await db.Channels.SingleAsync(c => c.Code == "demo");
-        change(channel.Service(KlarnaModule.Invoice));
+        change(await db.PaymentServiceAsync(channel.Id, KlarnaModule.Invoice));
         await db.SaveChangesAsync();
     }
 

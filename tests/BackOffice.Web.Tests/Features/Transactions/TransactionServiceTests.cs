@@ -435,7 +435,7 @@ public sealed class TransactionServiceTests : IAsyncLifetime
         var extended = await Transactions.ExtendExpiryAsync(Clerk, id);
         var invoice = (await Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Lines: [new("A1", 2)]))).InvoiceNumber!;
 
-        var resent = await Transactions.ResendInvoiceAsync(Clerk, id, invoice, InvoiceShipment.EMail);
+        var resent = await Transactions.ResendInvoiceAsync(Clerk, id, invoice, InvoiceDelivery.EMail);
 
         Assert.True(extended.Succeeded, extended.Message.ToString());
         Assert.True(resent.Succeeded, resent.Message.ToString());

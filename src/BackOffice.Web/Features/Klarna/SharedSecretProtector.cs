@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 
-namespace BackOffice.Web.Features.Channels;
+namespace BackOffice.Web.Features.Klarna;
 
 /// <summary>Encrypts shared secrets at rest; the plaintext exists only on the way in and on the way to the provider.</summary>
 public sealed class SharedSecretProtector(IDataProtectionProvider provider)

@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Payments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace BackOffice.Web.Features.Channels;
+namespace BackOffice.Web.Features.Klarna;
 
 public enum InvoiceShipment
 {
@@ -25,14 +26,14 @@ public sealed record PaymentServiceSettings(
     bool ProhibitMultipleAddresses,
     InvoiceShipment InvoiceShipment);
 
-/// <summary>One Klarna service (Invoice or Installments) of a channel.</summary>
+/// <summary>A channel's settings of one legacy service (Invoice or Installments); one never saved is off, with no merchant.</summary>
 public sealed class PaymentService
 {
     private PaymentService()
     {
     }
 
-    internal PaymentService(ServiceKind kind) => Kind = kind;
+    internal PaymentService(int channelId, ServiceKind kind) => (ChannelId, Kind) = (channelId, kind);
 
     public int Id { get; private set; }
 
@@ -58,7 +59,7 @@ public sealed class PaymentService
     public ServiceInitialization? LastInitialization { get; private set; }
 
     /// <summary>Changes on every save, so two administrators cannot overwrite each other unknowingly.</summary>
-    public Guid Version { get; private set; } = Guid.NewGuid();
+    public Guid Version { get; private set; }
 
     public ProviderEnvironment Environment => UseLiveGateway ? ProviderEnvironment.Live : ProviderEnvironment.Test;
 
@@ -133,6 +134,9 @@ internal sealed class PaymentServiceConfiguration : IEntityTypeConfiguration<Pay
 {
     public void Configure(EntityTypeBuilder<PaymentService> service)
     {
+        service.ToTable("PaymentServices");
+        service.HasOne<Channel>().WithMany().HasForeignKey(s => s.ChannelId).OnDelete(DeleteBehavior.Cascade);
+        service.Property(s => s.InvoiceShipment).HasConversion<string>().HasMaxLength(20);
         service.HasIndex(s => new { s.ChannelId, s.Kind }).IsUnique();
         service.Property(s => s.ProtectedSecret).HasMaxLength(2000);
         service.Property(s => s.Version).IsConcurrencyToken();
