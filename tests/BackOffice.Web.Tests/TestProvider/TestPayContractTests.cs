@@ -101,6 +101,41 @@ public sealed class TestPayContractTests : IAsyncLifetime
         Assert.All(Ledger.Executions(), n => Assert.Equal(1, n));
     }
 
+    [Fact]
+    public async Task A_report_of_the_provider_waits_while_an_operation_holds_the_transaction_and_then_enters_as_a_status_step()
+    {
+        var id = await AuthorizeAsync("TP-REPORT", 10_000);
+        Ledger.FailNext(OperationKind.Capture, TestPayFault.AnswerLost);
+        await Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Amount: 3_000));
+        var journal = app.Service<OperationJournal>();
+        ProviderReport Expired(string reference) => new(id, "TestPay report", reference, DateTimeOffset.UtcNow, (transaction, step, at) =>
+        {
+            transaction.Release(reference, expired: true);
+            var change = new Message("TestPay released the rest; now {0}", transaction.State);
+            step.Succeed(at, change);
+            return change;
+        });
+
+        var held = await Assert.ThrowsAsync<BusinessRuleException>(() => journal.TakeReportAsync(Expired("PAY-TP-REPORT")));
+        var whileHeld = await LoadAsync(id);
+        await Transactions.ReconcileAsync(Clerk, id);
+        var taken = await journal.TakeReportAsync(Expired("PAY-TP-REPORT"));
+
+        Assert.Contains("under way", held.Message, StringComparison.Ordinal);
+        Assert.Equal((0L, 10_000L), (whileHeld.CapturedAmount, whileHeld.RemainingAmount));
+        Assert.Equal("TestPay released the rest; now Captured", taken?.ToString());
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        var step = await db.Operations.AsNoTracking().Where(o => o.TransactionId == id && o.Kind == OperationKind.StatusCheck).SingleAsync();
+        Assert.Equal((OperationState.Succeeded, "TestPay report", "PAY-TP-REPORT"), (step.State, step.User, step.ReservationNumber));
+        Assert.Equal((3_000L, 0L), ((await LoadAsync(id)).CapturedAmount, (await LoadAsync(id)).RemainingAmount));
+    }
+
+    private async Task<Transaction> LoadAsync(Guid id)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        return await db.Transactions.AsNoTracking().SingleAsync(t => t.Id == id);
+    }
+
     private async Task<Guid> AuthorizeAsync(string order, long amount)
     {
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();

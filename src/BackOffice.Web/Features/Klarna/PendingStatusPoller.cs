@@ -134,7 +134,7 @@ public sealed partial class PendingStatusPoller(
         catch (Exception e) when (e is KlarnaException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             var reason = e is OperationCanceledException ? $"no answer within {callTimeout.TotalSeconds:0} s" : e.Message;
-            await RecordAsync(candidate, requestedAt, callTimeout, (transaction, check, now) =>
+            await RecordAsync(candidate, requestedAt, (transaction, check, now) =>
             {
                 transaction.RecordPoll(now, $"failed: {reason}"[..Math.Min(200, reason.Length + 8)]);
                 if (e is KlarnaFaultException fault)
@@ -150,7 +150,7 @@ public sealed partial class PendingStatusPoller(
             stillPending.Add(candidate.Id);
             return null;
         }
-        return await RecordAsync(candidate, requestedAt, callTimeout, (transaction, check, now) =>
+        return await RecordAsync(candidate, requestedAt, (transaction, check, now) =>
         {
             var before = transaction.State;
             var moved = transaction.ApplyStatus(status.ToBooks(), now);
@@ -160,16 +160,8 @@ public sealed partial class PendingStatusPoller(
         });
     }
 
-    private async Task<Message?> RecordAsync(PollCandidate candidate, DateTimeOffset requestedAt, TimeSpan callTimeout, Func<Transaction, Operation, DateTimeOffset, Message?> record)
-    {
-        await using var db = await databases.CreateDbContextAsync(CancellationToken.None);
-        var transaction = await db.Transactions.SingleAsync(t => t.Id == candidate.Id);
-        var check = new Operation(candidate.Id, OperationKind.StatusCheck, OperationScope.Whole, candidate.ReservationNumber, null, [], null, "", SystemUser, requestedAt, requestedAt + callTimeout);
-        db.Operations.Add(check);
-        var moved = record(transaction, check, time.GetUtcNow());
-        await db.SaveChangesAsync(CancellationToken.None);
-        return moved;
-    }
+    private Task<Message?> RecordAsync(PollCandidate candidate, DateTimeOffset requestedAt, Func<Transaction, Operation, DateTimeOffset, Message?> record) =>
+        journal.TakeReportAsync(new ProviderReport(candidate.Id, SystemUser, candidate.ReservationNumber, requestedAt, record));
 
     /// <summary>One update per thousand transactions Klarna still holds as pending, instead of one write each.</summary>
     private async Task RecordStillPendingAsync(IEnumerable<Guid> ids)

@@ -16,7 +16,7 @@ public sealed partial class ReservationExpiryJob(
     IDbContextFactory<BackOfficeDbContext> databases,
     IKlarnaGateway gateway,
     TransactionCredentials credentialsOf,
-    TransactionChanges changes,
+    OperationJournal journal,
     TimeProvider time,
     ILogger<ReservationExpiryJob> logger)
 {
@@ -46,7 +46,7 @@ public sealed partial class ReservationExpiryJob(
                 if (await ExpireAsync(id, cancellationToken))
                     expired++;
             }
-            catch (Exception e) when (e is KlarnaException or DbUpdateException)
+            catch (Exception e) when (e is KlarnaException or DbUpdateException or BusinessRuleException)
             {
                 LogFailed(id, e.Message);
             }
@@ -81,14 +81,14 @@ public sealed partial class ReservationExpiryJob(
             await db.SaveChangesAsync(cancellationToken);
             return false;
         }
-        foreach (var reservation in gone)
-            transaction.Release(reservation, expired: true);
-        var check = new Operation(id, OperationKind.StatusCheck, OperationScope.Whole, transaction.ReservationNumber, null, [], null, "", SystemUser, now, now);
-        check.Succeed(now, new Message("Klarna no longer holds {0}: expired; now {1}", string.Join(", ", gone), transaction.State));
-        db.Operations.Add(check);
-        await db.SaveChangesAsync(cancellationToken);
-        changes.Notify(id);
-        return true;
+        return await journal.TakeReportAsync(new ProviderReport(id, SystemUser, transaction.ReservationNumber, now, (expiring, check, at) =>
+        {
+            foreach (var reservation in gone)
+                expiring.Release(reservation, expired: true);
+            var expired = new Message("Klarna no longer holds {0}: expired; now {1}", string.Join(", ", gone), expiring.State);
+            check.Succeed(at, expired);
+            return expired;
+        })) is not null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not check the expiry of transaction {Id}: {Reason}")]

@@ -9,6 +9,14 @@ namespace BackOffice.Web.Features.Transactions;
 public sealed record StartedOperation(Operation Operation, Transaction Transaction, Invoice? Invoice);
 
 /// <summary>
+/// What a provider reported on its own about one transaction — a status answer, an expiry it confirmed, a callback —
+/// asked for at <paramref name="AskedAt"/> about its reference <paramref name="Reference"/>. <paramref name="Apply"/>
+/// changes the transaction by the transaction's own rules, closes the timeline step it is given (succeeded or failed,
+/// with what the provider said) and answers what changed in words, or null when nothing did.
+/// </summary>
+public sealed record ProviderReport(Guid TransactionId, string Actor, string? Reference, DateTimeOffset AskedAt, Func<Transaction, Operation, DateTimeOffset, Message?> Apply);
+
+/// <summary>
 /// The writes around a money call, in the order that keeps the books equal to Klarna's: the operation row and the
 /// claim before the call; Klarna's answer on the row before anything else; then the books, from the row. Each write
 /// is tried again when the database was briefly unavailable, and each one tells open pages.
@@ -45,6 +53,30 @@ public sealed class OperationJournal(
                 throw new BusinessRuleException("Someone else is acting on this transaction right now. Reload it to see what they did.");
             }
         }
+    }
+
+    /// <summary>
+    /// The one way a provider's own reports reach the books: refused while an operation holds the transaction (that
+    /// operation settles it), applied by the transaction's rules, kept on the timeline as a status step, saved under the
+    /// transaction's version (a concurrent change makes it fail, never overwrite) and told to open pages.
+    /// </summary>
+    public async Task<Message?> TakeReportAsync(ProviderReport report)
+    {
+        var change = await DatabaseRetry.RunAsync(async () =>
+        {
+            await using var db = await databases.CreateDbContextAsync();
+            var transaction = await db.Transactions.SingleAsync(t => t.Id == report.TransactionId);
+            if (transaction.ActiveOperationId is not null)
+                throw new BusinessRuleException("An operation is under way on the transaction; the report waits until it is settled.");
+            var now = time.GetUtcNow();
+            var step = new Operation(report.TransactionId, OperationKind.StatusCheck, OperationScope.Whole, report.Reference, null, [], null, "", report.Actor, report.AskedAt, now);
+            db.Operations.Add(step);
+            var changed = report.Apply(transaction, step, now);
+            await db.SaveChangesAsync();
+            return changed;
+        });
+        changes.Notify(report.TransactionId);
+        return change;
     }
 
     /// <summary>
