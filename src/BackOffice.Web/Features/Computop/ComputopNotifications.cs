@@ -32,7 +32,7 @@ public enum NotificationResult
 public sealed partial class ComputopNotifications(
     IDbContextFactory<BackOfficeDbContext> databases,
     ComputopConnections connections,
-    TransactionChanges changes,
+    OperationJournal journal,
     RefusedNotifications refused,
     TimeProvider time,
     ILogger<ComputopNotifications> logger)
@@ -119,15 +119,22 @@ public sealed partial class ComputopNotifications(
 
     private async Task<NotificationResult> RecordAsync(string channelCode, string source, ComputopNotification notification, Transaction? transaction, AuditEntry? audit)
     {
-        await using var db = await databases.CreateDbContextAsync();
-        db.ComputopNotifications.Add(notification);
-        if (transaction is not null)
-            db.Transactions.Add(transaction);
-        if (audit is not null)
-            db.AuditEntries.Add(audit);
+        void Beside(BackOfficeDbContext db)
+        {
+            db.ComputopNotifications.Add(notification);
+            if (audit is not null)
+                db.AuditEntries.Add(audit);
+        }
         try
         {
-            await db.SaveChangesAsync();
+            if (transaction is not null)
+                await journal.OpenAsync(transaction, Beside);
+            else
+            {
+                await using var db = await databases.CreateDbContextAsync();
+                Beside(db);
+                await db.SaveChangesAsync();
+            }
         }
         catch (DbUpdateException)
         {
@@ -138,8 +145,6 @@ public sealed partial class ComputopNotifications(
                 ? NotificationResult.Taken
                 : await RefuseAsync(channelCode, source, new Message("Payment {0}: the channel has an order {1} already.", notification.PayId, transaction?.OrderNumber ?? notification.TransId));
         }
-        if (transaction is not null)
-            changes.Notify(transaction.Id);
         return NotificationResult.Taken;
     }
 

@@ -53,6 +53,7 @@ public sealed class ReservationService(
     IKlarnaGateway gateway,
     SharedSecretProtector secrets,
     DomainEvents events,
+    OperationJournal journal,
     IOptions<KlarnaOptions> options,
     TimeProvider time)
 {
@@ -222,14 +223,15 @@ public sealed class ReservationService(
                 [.. order.Lines.Select(l => new TransactionLine(l.ArticleNumber, l.Title, l.Quantity, l.UnitPrice, l.VatPercent, l.Flags.ToBooks()))],
                 new TransactionCustomer($"{order.BillingAddress.FirstName} {order.BillingAddress.LastName}".Trim(), order.BillingAddress.Email, TransactionCustomer.Mask(order.PersonalNumber)),
                 Address(order.BillingAddress), Address(order.ShippingAddress), now, now.AddDays(options.Value.ReservationDays));
-            db.Transactions.Add(transaction);
             // Klarna cannot cancel a pending order at once: the cancellation is due a little later, and stored with the transaction.
             var decline = transaction.State == TransactionState.Pending && service.DeclinePendingOrders
                 ? new PendingCancellation(transaction.Id, now.AddSeconds(options.Value.CancelDelaySeconds))
                 : null;
-            if (decline is not null)
-                db.PendingCancellations.Add(decline);
-            await db.SaveChangesAsync();
+            await journal.OpenAsync(transaction, beside =>
+            {
+                if (decline is not null)
+                    beside.PendingCancellations.Add(decline);
+            });
             return (transaction, decline);
         }, onConflict: true);
         if (decline is not null)

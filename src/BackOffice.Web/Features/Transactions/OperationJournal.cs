@@ -56,6 +56,22 @@ public sealed class OperationJournal(
     }
 
     /// <summary>
+    /// A new order the provider made or reported (a shop's reservation, an authorization it notified) enters the books
+    /// here: stored with what the module keeps beside it (<paramref name="alongside"/>) in one save — the database refuses
+    /// a second transaction for the channel's order number — and told to open pages.
+    /// </summary>
+    public async Task OpenAsync(Transaction transaction, Action<BackOfficeDbContext>? alongside = null)
+    {
+        await using (var db = await databases.CreateDbContextAsync())
+        {
+            db.Transactions.Add(transaction);
+            alongside?.Invoke(db);
+            await db.SaveChangesAsync();
+        }
+        changes.Notify(transaction.Id);
+    }
+
+    /// <summary>
     /// The one way a provider's own reports reach the books: refused while an operation holds the transaction (that
     /// operation settles it), applied by the transaction's rules, kept on the timeline as a status step, saved under the
     /// transaction's version (a concurrent change makes it fail, never overwrite) and told to open pages.
