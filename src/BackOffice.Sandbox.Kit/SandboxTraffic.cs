@@ -13,10 +13,14 @@ public sealed class SandboxTraffic(Func<int> configuredLatencyMs)
     private readonly Lock gate = new();
     private readonly Dictionary<string, Queue<SandboxInjection>> injections = new(StringComparer.Ordinal);
     private int? latencyMs;
+    private int faultsHit;
 
     public TimeSpan Latency => TimeSpan.FromMilliseconds(latencyMs ?? configuredLatencyMs());
 
     public IReadOnlyDictionary<string, int> Calls => calls.ToDictionary(c => c.Key, c => c.Value);
+
+    /// <summary>How many injected failures a call met, so that a test knows its faults reached the calls they targeted.</summary>
+    public int FaultsHit => Volatile.Read(ref faultsHit);
 
     public void SetLatency(int milliseconds) => latencyMs = milliseconds;
 
@@ -37,7 +41,12 @@ public sealed class SandboxTraffic(Func<int> configuredLatencyMs)
     public SandboxInjection? Take(string method)
     {
         lock (gate)
-            return injections.TryGetValue(method, out var queue) && queue.TryDequeue(out var injection) ? injection : null;
+        {
+            if (!injections.TryGetValue(method, out var queue) || !queue.TryDequeue(out var injection))
+                return null;
+            faultsHit++;
+            return injection;
+        }
     }
 
     /// <summary>Drops the injected failures not used yet.</summary>
@@ -50,7 +59,10 @@ public sealed class SandboxTraffic(Func<int> configuredLatencyMs)
     public void Reset()
     {
         lock (gate)
+        {
             injections.Clear();
+            faultsHit = 0;
+        }
         calls.Clear();
         latencyMs = null;
     }

@@ -30,7 +30,7 @@ public sealed class TestPayLedger
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, TestPayPayment> payments = [];
-    private readonly Dictionary<Guid, (int Executions, ActionAnswer Answer)> requests = [];
+    private readonly Dictionary<Guid, (int Executions, ActionAnswer Answer, OperationKind Kind)> requests = [];
     private readonly Dictionary<OperationKind, TestPayFault> faults = [];
     private int invoices;
 
@@ -48,11 +48,11 @@ public sealed class TestPayLedger
             return payments[reference];
     }
 
-    /// <summary>How often each request was carried out.</summary>
-    public IReadOnlyList<int> Executions()
+    /// <summary>Every request carried out more than once.</summary>
+    public IReadOnlyList<string> DoubleExecutions()
     {
         lock (gate)
-            return [.. requests.Values.Select(r => r.Executions)];
+            return [.. requests.Where(r => r.Value.Executions > 1).Select(r => $"{r.Value.Kind} {r.Key} carried out {r.Value.Executions} times")];
     }
 
     public void FailNext(OperationKind kind, TestPayFault fault)
@@ -91,7 +91,7 @@ public sealed class TestPayLedger
                 OperationKind.Cancel => (payment with { Released = payment.Released + amount }, new ActionAnswer()),
                 _ => throw new InvalidOperationException($"TestPay does not do {operation.Kind}."),
             };
-            requests[operation.Id] = (requests.GetValueOrDefault(operation.Id).Executions + 1, answer);
+            requests[operation.Id] = (requests.GetValueOrDefault(operation.Id).Executions + 1, answer, operation.Kind);
         }
         return fault == TestPayFault.AnswerLost ? throw new TimeoutException("TestPay's answer was lost.") : answer;
     }

@@ -1,0 +1,138 @@
+using BackOffice.Web.Data;
+using BackOffice.Web.Features;
+using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackOffice.Web.Tests.Contract;
+
+/// <summary>A failure a provider's side gives the next call of one kind.</summary>
+public enum ContractFault
+{
+    /// <summary>Refused before anything was done.</summary>
+    Refused,
+
+    /// <summary>Carried out, and the answer lost: the outcome is unknown.</summary>
+    AnswerLost,
+
+    /// <summary>Never carried out, and no answer either: the outcome is unknown.</summary>
+    RequestLost,
+}
+
+/// <summary>
+/// The contract every provider module keeps, run once against each (a subclass per provider says how to authorize an
+/// order, what the provider holds, how to fail one call and what it carried out twice). Each test proves its own
+/// power: actions must succeed (an app that refuses everything fails it), a fault must reach the call it targets and is
+/// counted, the books are held to the provider after every step, and a second execution at the provider is found.
+/// </summary>
+[Collection(AppCollection.Name)]
+public abstract class ProviderContract : IAsyncLifetime
+{
+    protected abstract BackOfficeAppFactory App { get; }
+
+    /// <summary>An order the provider authorized, in the books; answers its transaction.</summary>
+    protected abstract Task<Guid> AuthorizeAsync(string orderNumber);
+
+    /// <summary>Where the books and the provider differ about the transaction, in words; empty when they agree.</summary>
+    protected abstract Task<IReadOnlyList<string>> DisagreementsAsync(Guid transactionId);
+
+    protected abstract void FailNext(OperationKind kind, ContractFault fault);
+
+    protected abstract int FaultsHit { get; }
+
+    /// <summary>Every request the provider carried out more than once.</summary>
+    protected abstract IReadOnlyList<string> DoubleExecutions();
+
+    protected System.Security.Claims.ClaimsPrincipal Clerk => App.Staff(Roles.Operator, "clerk@test.local");
+
+    /// <summary>Settles the operation of unknown outcome as an operator would; a provider that cannot tell is answered from its side.</summary>
+    protected virtual Task<OperationOutcome> ReconcileAsync(Guid transactionId) => Transactions.ReconcileAsync(Clerk, transactionId);
+
+    protected TransactionService Transactions => App.Service<TransactionService>();
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await App.DisposeAsync();
+
+    [Fact]
+    public async Task A_capture_a_refund_and_a_cancellation_succeed_with_the_books_equal_to_the_provider()
+    {
+        var id = await AuthorizeAsync("CONTRACT-1");
+        var third = (await BooksAsync(id)).AuthorizedAmount / 3;
+
+        var capture = await Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Amount: third));
+        await AssertAgreeAsync(id);
+        var refund = await Transactions.RefundAsync(Clerk, id, new RefundRequest(capture.InvoiceNumber!, Amount: third / 2));
+        await AssertAgreeAsync(id);
+        var cancel = await Transactions.CancelAsync(Clerk, id);
+
+        Assert.Equal((OperationState.Succeeded, OperationState.Succeeded, OperationState.Succeeded), (capture.State, refund.State, cancel.State));
+        var books = await AssertAgreeAsync(id);
+        Assert.Equal((third, third / 2, 0L), (books.CapturedAmount, books.RefundedAmount, books.RemainingAmount));
+        Assert.Equal(0, FaultsHit);
+    }
+
+    [Fact]
+    public async Task A_refused_capture_ends_failed_changes_nothing_and_the_next_one_goes_through()
+    {
+        var id = await AuthorizeAsync("CONTRACT-2");
+        var third = (await BooksAsync(id)).AuthorizedAmount / 3;
+        FailNext(OperationKind.Capture, ContractFault.Refused);
+
+        var refused = await Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Amount: third));
+        var unchanged = await AssertAgreeAsync(id);
+        var next = await Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Amount: third));
+
+        Assert.Equal((OperationState.Failed, OperationState.Succeeded, 0L), (refused.State, next.State, unchanged.CapturedAmount));
+        Assert.Equal(1, FaultsHit);
+        Assert.Equal(third, (await AssertAgreeAsync(id)).CapturedAmount);
+    }
+
+    [Fact]
+    public async Task A_capture_whose_answer_was_lost_holds_the_transaction_until_reconciled_and_is_carried_out_once()
+    {
+        var id = await AuthorizeAsync("CONTRACT-3");
+        var third = (await BooksAsync(id)).AuthorizedAmount / 3;
+        FailNext(OperationKind.Capture, ContractFault.AnswerLost);
+
+        var lost = await Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Amount: third));
+        await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Amount: third)));
+        var reconciled = await ReconcileAsync(id);
+
+        Assert.Equal((OperationState.Unknown, OperationState.Succeeded), (lost.State, reconciled.State));
+        Assert.Equal(1, FaultsHit);
+        Assert.Equal(third, (await AssertAgreeAsync(id)).CapturedAmount);
+    }
+
+    [Fact]
+    public async Task A_refund_that_never_arrived_is_settled_by_reconciling_and_the_books_follow_the_provider()
+    {
+        var id = await AuthorizeAsync("CONTRACT-4");
+        var capture = await Transactions.CaptureAsync(Clerk, id, CaptureRequest.Remaining());
+        FailNext(OperationKind.Refund, ContractFault.RequestLost);
+
+        var lost = await Transactions.RefundAsync(Clerk, id, new RefundRequest(capture.InvoiceNumber!, Amount: 100));
+        var reconciled = await ReconcileAsync(id);
+
+        Assert.Equal(OperationState.Unknown, lost.State);
+        Assert.NotEqual(OperationState.Unknown, reconciled.State);
+        Assert.Equal(1, FaultsHit);
+        var books = await AssertAgreeAsync(id);
+        Assert.Equal(reconciled.Succeeded ? 100 : 0, books.RefundedAmount);
+    }
+
+    protected async Task<Transaction> BooksAsync(Guid id)
+    {
+        await using var db = await App.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        return await db.Transactions.AsNoTracking().SingleAsync(t => t.Id == id);
+    }
+
+    private async Task<Transaction> AssertAgreeAsync(Guid id)
+    {
+        var problems = await DisagreementsAsync(id);
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        Assert.Empty(DoubleExecutions());
+        return await BooksAsync(id);
+    }
+}
