@@ -27,7 +27,7 @@ dotnet build BackOffice.sln --nologo -v q > "$results/build.log" 2>&1 || { cat "
 # sandbox, a database), so the two passes share the two cores.
 # The test classes that never touch a database run once, on the SQLite pass.
 no_database="ArchitectureTests FeatureMapTests DisplayTimeTests InvoiceShipmentFlagsTests ChannelRulesTests TextsTests RunHistoryTests
-  InstallmentCalculatorTests PClassFileStoreTests TransactionTests ApplicabilityRulesTests"
+  InstallmentCalculatorTests PClassFileStoreTests TransactionTests ApplicabilityRulesTests OperationChangeTests"
 database_only=$(for class in $no_database; do printf 'FullyQualifiedName!~.%s.&' "$class"; done)
 BACKOFFICE_TEST_DATABASE=PostgreSql dotnet test tests/BackOffice.Web.Tests --no-build --nologo --filter "${database_only%&}" \
   --logger "trx;LogFileName=postgresql.trx" --results-directory "$results" > "$results/postgresql.log" 2>&1 &

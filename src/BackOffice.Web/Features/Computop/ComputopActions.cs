@@ -98,12 +98,12 @@ public sealed class PaygateCapture(long? amount, IReadOnlyList<LineQuantity>? li
             (scope, covered) = value == transaction.RemainingAmount ? (OperationScope.Whole, transaction.UncapturedLinesOfMain()) : (OperationScope.Amount, []);
         }
         Refuse(final && value == transaction.RemainingAmount ? new Message("Nothing would remain to release: capture everything instead.") : null);
-        return new OperationPlan(scope, transaction.ReservationNumber, value, covered, Change: final ? ActionPlans.ReleaseRest : null);
+        return new OperationPlan(scope, transaction.ReservationNumber, value, covered, Change: final ? new ReleaseRest() : null);
     }
 
     public override Task<PaygateAnswer> SendAsync(ComputopCall call) =>
         call.Client.CaptureAsync(call.Credentials, new BackOffice.Computop.CaptureRequest(call.PayId, call.TransId, call.Operation.Amount!.Value, call.Transaction.Currency, call.RequestId,
-            call.RefNr, call.ArticleList(call.Operation.Articles), Complete: call.Operation.Change == ActionPlans.ReleaseRest));
+            call.RefNr, call.ArticleList(call.Operation.Articles), Complete: call.Operation.Sets is ReleaseRest));
 }
 
 /// <summary>Releases what remains authorized (<c>reverse.aspx</c>): all of it before a capture, the rest after a part capture.</summary>
@@ -155,7 +155,7 @@ public sealed class PaygateChangeReference(string orderNumber = "", string reaso
         return ActionPlans.ChangeOrderNumber(transaction, invoice, orderNumber, null);
     }
 
-    public override Task<PaygateAnswer> SendAsync(ComputopCall call) => call.Client.ChangeReferenceAsync(call.Credentials, call.PayId, call.TransId, call.Operation.Change!);
+    public override Task<PaygateAnswer> SendAsync(ComputopCall call) => call.Client.ChangeReferenceAsync(call.Credentials, call.PayId, call.TransId, ((NewOrderNumber)call.Operation.Sets!).OrderNumber);
 }
 
 /// <summary>Has Klarna send a capture's invoice to the customer again (<c>EventToken=RCC</c>).</summary>

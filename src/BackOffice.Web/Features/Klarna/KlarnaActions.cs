@@ -179,7 +179,7 @@ public sealed class ChangeAddress(TransactionAddress billing, TransactionAddress
         Refuse(billing.Country != transaction.Country || shipping.Country != transaction.Country
             ? new Message("Both addresses must stay in {0}, the country the order was placed in.", transaction.Country) : null);
         Refuse(billing.ValidationError() ?? shipping.ValidationError());
-        return new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, null, [], Change: AddressChange.Write(billing, shipping));
+        return new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, null, [], Change: new NewAddresses(billing, shipping));
     }
 
     public override async Task<ActionAnswer> CallAsync(KlarnaCall call)
@@ -241,7 +241,7 @@ public sealed class ExtendDueDate(string invoiceNumber, int days, string reason 
             throw new BusinessRuleException("Invoice {0} is not one of this transaction's.", invoiceNumber);
         Refuse(ActionPlans.DueDateDaysError(days));
         Refuse(invoice.RefundableAmount == 0 ? new Message("Invoice {0} is refunded in full: nothing is due on it.", invoiceNumber) : null);
-        return new OperationPlan(OperationScope.Whole, null, null, [], Change: days.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return new OperationPlan(OperationScope.Whole, null, null, [], Change: new DueDateMove(days));
     }
 
     public override async Task<ActionAnswer> CallAsync(KlarnaCall call)

@@ -4,9 +4,6 @@ namespace BackOffice.Web.Features.Transactions;
 /// <summary>The rules of the actions every provider does alike, checked against the books before anything is sent.</summary>
 public static class ActionPlans
 {
-    /// <summary>The <see cref="Operation.Change"/> of a capture that releases what remains with it.</summary>
-    public const string ReleaseRest = "release-rest";
-
     /// <summary>The most days an invoice's due date moves by at once.</summary>
     public const int MaximumDueDateDays = 30;
 
@@ -48,7 +45,7 @@ public static class ActionPlans
     {
         Refuse(transaction.OrderNumberError(orderNumber));
         Refuse(latestInvoiceNumber is not null && invoice is null ? new Message("Invoice {0} is not one of this transaction's.", latestInvoiceNumber) : null);
-        return new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, null, [], Change: orderNumber);
+        return new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, null, [], Change: new NewOrderNumber(orderNumber));
     }
 
     public static void Refuse(Message? error)

@@ -122,8 +122,11 @@ public sealed class Operation
     /// <summary>For an extension, the expiry Klarna answered.</summary>
     public DateTimeOffset? NewExpiry { get; private set; }
 
-    /// <summary>What a change sets, written before the call: the new order number, the new addresses (JSON), the days a due date moves.</summary>
+    /// <summary>What the operation sets, as its row keeps it (written before the call); <see cref="Sets"/> reads it.</summary>
     public string? Change { get; private set; }
+
+    /// <summary>What the operation sets besides amounts and lines: a new order number, new addresses, the days a due date moves, the release of the rest.</summary>
+    public OperationChange? Sets => OperationChange.Read(Kind, Change);
 
     /// <summary>For a due-date extension, the due date Klarna answered.</summary>
     public DateOnly? NewDueDate { get; private set; }
@@ -254,6 +257,7 @@ internal sealed class OperationConfiguration : IEntityTypeConfiguration<Operatio
         operation.Property(o => o.ReservationNumber).HasMaxLength(40);
         operation.Property(o => o.SplitReservationNumber).HasMaxLength(40);
         operation.Property(o => o.Change).HasMaxLength(4000);
+        operation.Ignore(o => o.Sets);
         operation.Property(o => o.RequestId).HasMaxLength(32);
         operation.Property(o => o.ProviderReference).HasMaxLength(40);
         // Two reconciliations sending a call again at once: the second one's save is refused.

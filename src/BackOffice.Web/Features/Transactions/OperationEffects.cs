@@ -17,7 +17,7 @@ public static class OperationEffects
                 var lines = operation.Articles.Select(a => InvoiceLine(transaction, a.ArticleNumber, a.Quantity)).ToList();
                 transaction.Capture(operation.SplitReservationNumber ?? operation.ReservationNumber!, amount, operation.Articles);
                 var made = new Invoice(transaction.Id, number, transaction.Currency, amount, lines, at);
-                if (operation.Change != ActionPlans.ReleaseRest)
+                if (operation.Sets is not ReleaseRest)
                     return (new Message("Captured {0}; invoice {1}.", new Amount(amount, transaction.Currency), number), made);
                 var released = transaction.RemainingAmount;
                 transaction.Release(operation.ReservationNumber!);
@@ -45,17 +45,17 @@ public static class OperationEffects
                     transaction.ExtendExpiry(expiry);
                 return (new Message("Reservation {0} now expires {1:yyyy-MM-dd HH:mm} UTC.", operation.ReservationNumber, expiry.UtcDateTime), null);
             case OperationKind.ChangeAddress:
-                var addresses = AddressChange.Read(operation.Change);
+                var addresses = operation.Sets as NewAddresses ?? throw new BusinessRuleException("The operation does not say which addresses it set.");
                 transaction.ChangeAddresses(addresses.Billing, addresses.Shipping);
                 return (new Message("The billing and shipping address are changed at Klarna: {0}, {1} {2}.", addresses.Billing.Street, addresses.Billing.PostalCode, addresses.Billing.City), null);
             case OperationKind.ChangeOrderNumber:
                 var previous = transaction.OrderNumber;
-                transaction.ChangeOrderNumber(operation.Change ?? throw new BusinessRuleException("The operation does not say which order number it set."));
+                transaction.ChangeOrderNumber((operation.Sets as NewOrderNumber)?.OrderNumber ?? throw new BusinessRuleException("The operation does not say which order number it set."));
                 return (new Message("Order {0} is now order {1}.", previous, transaction.OrderNumber), null);
             case OperationKind.ExtendDueDate:
                 var extended = invoice ?? throw new BusinessRuleException("Invoice {0} is not one of this transaction's.", operation.InvoiceNumber);
                 if (operation.NewDueDate is not { } due)
-                    return (new Message("The due date of invoice {0} was moved by {1} days; Klarna's new date is not known here.", extended.InvoiceNumber, operation.Change), null);
+                    return (new Message("The due date of invoice {0} was moved by {1} days; Klarna's new date is not known here.", extended.InvoiceNumber, (operation.Sets as DueDateMove)?.Days), null);
                 extended.ExtendDueDate(due);
                 return (new Message("Invoice {0} is now due {1:yyyy-MM-dd}.", extended.InvoiceNumber, due), null);
             default:

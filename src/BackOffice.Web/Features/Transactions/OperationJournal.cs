@@ -365,7 +365,7 @@ public sealed class OperationJournal(
         var plan = action.Plan(transaction, invoice);
         var now = time.GetUtcNow();
         var operation = new Operation(transactionId, action.Kind, plan.Scope, plan.ReservationNumber, plan.Amount, plan.Lines, action.InvoiceNumber,
-            action.Reason, actor, now, now + traits.Timeout * plan.Calls + InFlightMargin, plan.Change, traits.Idempotent);
+            action.Reason, actor, now, now + traits.Timeout * plan.Calls + InFlightMargin, plan.Change?.Text, traits.Idempotent);
         if (batchId is { } batch)
             operation.QueueIn(batch, new Message("Queued for a {0} batch file.", PaymentProviders.NameOf(transaction.Provider)));
         transaction.BeginOperation(operation.Id);

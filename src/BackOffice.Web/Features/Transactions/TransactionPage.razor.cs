@@ -164,7 +164,7 @@ public sealed partial class TransactionPage
     {
         if (!await CanStartAsync())
             return;
-        if (await AskAsync<AddressDialog, AddressChange>(L["Edit address"], new DialogParameters<AddressDialog> { { d => d.Transaction, details!.Transaction } }) is { } change)
+        if (await AskAsync<AddressDialog, NewAddresses>(L["Edit address"], new DialogParameters<AddressDialog> { { d => d.Transaction, details!.Transaction } }) is { } change)
             await RunAsync(user => Transactions.ChangeAddressAsync(user, Id, change.Billing, change.Shipping));
     }
 

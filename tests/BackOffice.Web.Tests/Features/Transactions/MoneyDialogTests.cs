@@ -224,7 +224,7 @@ public sealed class MoneyDialogTests : BackOfficeTestContext
         await Street().ChangeAsync(new ChangeEventArgs { Value = "Königsallee" });
         await Button(provider, "Send to Klarna").ClickAsync(new());
 
-        var change = Assert.IsType<AddressChange>((await result)!.Data);
+        var change = Assert.IsType<NewAddresses>((await result)!.Data);
         Assert.Equal("Königsallee", change.Billing.Street);
         Assert.Equal(change.Billing, change.Shipping);
         Assert.Equal(transaction.Country, change.Billing.Country);
