@@ -1,4 +1,3 @@
-using BackOffice.Web.Features;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Jobs;

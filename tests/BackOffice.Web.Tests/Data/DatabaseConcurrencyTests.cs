@@ -3,7 +3,6 @@ using BackOffice.Klarna.Sandbox;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Klarna;
-using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

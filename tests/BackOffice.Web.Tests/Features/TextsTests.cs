@@ -4,7 +4,6 @@ using System.Xml.Linq;
 using BackOffice.Klarna;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.AuditLog;
-using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;

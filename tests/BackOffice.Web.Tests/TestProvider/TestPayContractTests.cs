@@ -1,6 +1,5 @@
 using BackOffice.Web.Data;
 using BackOffice.Web.Features;
-using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using BackOffice.Web.Features.Payments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.AuditLog;
-using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Users;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,3 @@
-using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.ShopApi;
 

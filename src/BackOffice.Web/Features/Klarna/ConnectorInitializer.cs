@@ -2,7 +2,6 @@ using System.Security.Claims;
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.AuditLog;
-using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna.PClasses;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Users;

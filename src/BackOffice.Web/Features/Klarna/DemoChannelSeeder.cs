@@ -2,7 +2,6 @@ using BackOffice.Klarna.Sandbox;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Channels;
-using BackOffice.Web.Features.Payments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -4,7 +4,6 @@ using BackOffice.Klarna;
 using BackOffice.Klarna.Sandbox;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Hosting;
-using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,4 @@
 using BackOffice.Klarna;
-using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Payments;
 
 namespace BackOffice.Web.Features.Klarna;

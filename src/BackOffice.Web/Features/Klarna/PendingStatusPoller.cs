@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
-using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;

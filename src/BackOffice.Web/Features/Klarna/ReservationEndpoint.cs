@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
-using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna.PClasses;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.ShopApi;

@@ -1,6 +1,5 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
-using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,4 @@
 using BackOffice.Klarna;
-using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.ShopApi;
 
 namespace BackOffice.Web.Features.Klarna;

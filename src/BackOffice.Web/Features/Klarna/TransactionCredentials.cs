@@ -1,7 +1,6 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Payments;
-using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Transactions;
 using Microsoft.EntityFrameworkCore;
 

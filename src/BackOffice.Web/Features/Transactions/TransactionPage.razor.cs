@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using BackOffice.Web.Features.Channels;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;

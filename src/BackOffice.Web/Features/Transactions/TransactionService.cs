@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using BackOffice.Web.Data;
-using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Users;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,3 @@
-using BackOffice.Klarna;
 using BackOffice.Web.Components.Layout;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.Channels;

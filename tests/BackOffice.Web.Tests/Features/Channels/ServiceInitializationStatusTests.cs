@@ -1,7 +1,6 @@
-using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features;
-using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Tests.Infrastructure;
 using Bunit;
 

@@ -1,4 +1,3 @@
-using BackOffice.Klarna;
 using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features;

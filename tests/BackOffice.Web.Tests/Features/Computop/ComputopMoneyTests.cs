@@ -1,10 +1,8 @@
-using BackOffice.Klarna;
 using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.Computop;
 using BackOffice.Web.Features.Klarna;
-using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

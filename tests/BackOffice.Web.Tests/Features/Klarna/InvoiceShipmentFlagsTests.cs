@@ -1,5 +1,4 @@
 using BackOffice.Klarna;
-using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Payments;
 

@@ -1,6 +1,5 @@
 using BackOffice.Klarna;
 using BackOffice.Web.Features.Klarna;
-using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 

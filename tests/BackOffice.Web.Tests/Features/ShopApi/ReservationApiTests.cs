@@ -6,7 +6,6 @@ using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.Klarna;
-using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,3 @@
-using BackOffice.Klarna;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Tests.Infrastructure;

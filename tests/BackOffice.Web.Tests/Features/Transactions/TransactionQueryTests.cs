@@ -2,7 +2,6 @@ using System.Text;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.Klarna;
-using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

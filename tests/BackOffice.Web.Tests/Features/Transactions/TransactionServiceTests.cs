@@ -1,9 +1,7 @@
-using BackOffice.Klarna;
 using BackOffice.Klarna.Sandbox;
 using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features;
-using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
