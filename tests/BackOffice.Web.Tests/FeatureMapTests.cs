@@ -57,6 +57,26 @@ public sealed class FeatureMapTests
         Assert.True(offending.Count == 0, string.Join(Environment.NewLine, offending));
     }
 
+    /// <summary>What names a provider in source: its module's name, the legacy price plans, the legacy gateway's namespace.</summary>
+    private static readonly string[] ProviderWords = ["Computop", "PClass", "BackOffice.Klarna"];
+
+    [Fact]
+    public void No_file_outside_the_provider_modules_names_a_provider_but_Program_cs_and_the_migrations()
+    {
+        var web = Path.Combine(RepositoryRoot(), "src", "BackOffice.Web");
+        string[] allowed = [Path.Combine(web, "Program.cs"), Path.Combine(web, "Data", "Migrations") + Path.DirectorySeparatorChar,
+            .. Modules.Select(m => Path.Combine(web, "Features", m) + Path.DirectorySeparatorChar)];
+        var naming = Directory.EnumerateFiles(web, "*.*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => !allowed.Any(a => f == a || a.EndsWith(Path.DirectorySeparatorChar) && f.StartsWith(a, StringComparison.Ordinal)))
+            .SelectMany(f => ProviderWords.Where(File.ReadAllText(f).Contains).Select(word => $"{Path.GetRelativePath(web, f)}: {word}"))
+            .ToList();
+
+        Assert.True(naming.Count == 0, string.Join(Environment.NewLine, naming));
+    }
+
     [Fact]
     public void The_check_finds_a_cycle_through_several_folders_and_none_in_a_layering()
     {
@@ -106,5 +126,13 @@ public sealed class FeatureMapTests
         foreach (var node in nodes.Where(n => !index.ContainsKey(n)))
             Visit(node);
         return groups;
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "BackOffice.sln")))
+            directory = directory.Parent;
+        return directory?.FullName ?? throw new InvalidOperationException("The tests run outside the repository.");
     }
 }
