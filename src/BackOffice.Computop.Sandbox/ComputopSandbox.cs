@@ -38,7 +38,11 @@ public sealed class ComputopSandbox(IOptionsMonitor<ComputopSandboxOptions> opti
     private readonly Lock gate = new();
     private readonly Dictionary<string, Payment> payments = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Merchant, string ReqId), Dictionary<string, string>> finalAnswers = [];
+    private readonly Dictionary<(string Merchant, string ReqId), long> answeredAt = [];
+    private readonly Dictionary<string, long> lastInquiry = new(StringComparer.Ordinal);
+    private readonly List<string> blindRepeats = [];
     private readonly List<SandboxExecution> executions = [];
+    private long arrivals;
     private long sequence;
 
     /// <summary>Latency, injected failures and call counts, steered by the control API.</summary>
@@ -82,8 +86,17 @@ public sealed class ComputopSandbox(IOptionsMonitor<ComputopSandboxOptions> opti
         lock (gate)
         {
             var reqId = Field(fields, "ReqId");
+            var arrival = ++arrivals;
+            if (page == "inquire" && Field(fields, "PayID") is { } asked)
+                lastInquiry[asked] = arrival;
             if (reqId is not null && finalAnswers.TryGetValue((merchant.MerchantId, reqId), out var earlier))
+            {
+                // A repeat is how a client fetches a lost answer, once an inquiry told it the call was made; one sent
+                // without asking first would have acted twice at a Paygate that kept no answers.
+                if (lastInquiry.GetValueOrDefault(Field(fields, "PayID") ?? "") < answeredAt[(merchant.MerchantId, reqId)])
+                    blindRepeats.Add($"{page} {reqId} sent again without an inquiry");
                 return new Dictionary<string, string>(earlier, StringComparer.OrdinalIgnoreCase);
+            }
             var answer = page switch
             {
                 "capture" => Capture(merchant, fields),
@@ -94,7 +107,10 @@ public sealed class ComputopSandbox(IOptionsMonitor<ComputopSandboxOptions> opti
             };
             // A final answer is kept for its ReqId: a repeat returns it and changes nothing (PROTOCOL.md §5).
             if (reqId is not null && page != "inquire" && answer["Code"][0] is '0' or '2' or '4')
+            {
                 finalAnswers[(merchant.MerchantId, reqId)] = answer;
+                answeredAt[(merchant.MerchantId, reqId)] = arrival;
+            }
             if (page != "inquire" && answer["Code"] == PaygateCodes.Success)
                 executions.Add(new SandboxExecution(page == "KlarnaPayments" ? Field(fields, "EventToken")! : page, answer["PayID"], reqId,
                     long.TryParse(Field(fields, "Amount"), NumberStyles.None, CultureInfo.InvariantCulture, out var amount) ? amount : 0, answer["XID"]));
@@ -128,6 +144,16 @@ public sealed class ComputopSandbox(IOptionsMonitor<ComputopSandboxOptions> opti
         return PaygateBatch.WriteResponse(batch, results);
     }
 
+    /// <summary>Money calls repeated with a ReqId whose final answer was kept, without an inquiry since: each would be a second execution.</summary>
+    public IReadOnlyList<string> BlindRepeats
+    {
+        get
+        {
+            lock (gate)
+                return [.. blindRepeats];
+        }
+    }
+
     /// <summary>Every call carried out, in order: what a test holds the books against, and counts double actions with.</summary>
     public IReadOnlyList<SandboxExecution> Executions
     {
@@ -144,6 +170,9 @@ public sealed class ComputopSandbox(IOptionsMonitor<ComputopSandboxOptions> opti
         {
             payments.Clear();
             finalAnswers.Clear();
+            answeredAt.Clear();
+            lastInquiry.Clear();
+            blindRepeats.Clear();
             executions.Clear();
         }
     }

@@ -164,6 +164,7 @@ public sealed class SandboxContractTests : IAsyncLifetime
         Assert.Equal(repeated.XId, again.XId);
         Assert.Equal(2500, (await PaymentAsync(payment.PayId)).Captured);
         Assert.Equal(3, (await Control.GetFromJsonAsync<Dictionary<string, int>>("calls"))!["capture"]);
+        Assert.Empty(app.Services.GetRequiredService<ComputopSandbox>().BlindRepeats);
     }
 
     [Fact]
@@ -177,6 +178,8 @@ public sealed class SandboxContractTests : IAsyncLifetime
 
         Assert.Equal((ComputopSandbox.CaptureTooMuch, refused.XId), (repeat.Code, repeat.XId));
         Assert.Equal(0, (await PaymentAsync(payment.PayId)).Captured);
+        // Sent again without asking first: a Paygate that kept no answers would have acted twice.
+        Assert.Equal(["capture SAME sent again without an inquiry"], app.Services.GetRequiredService<ComputopSandbox>().BlindRepeats);
     }
 
     [Theory]

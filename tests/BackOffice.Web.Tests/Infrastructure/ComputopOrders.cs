@@ -74,9 +74,13 @@ public static class ComputopOrders
         return problems;
     }
 
-    /// <summary>ReqIds Paygate carried out more than once: each one is a money call that reached it twice.</summary>
+    /// <summary>
+    /// Money calls that reached Paygate twice: a ReqId carried out more than once, or sent again without an inquiry first
+    /// (which only the kept answer kept from acting twice).
+    /// </summary>
     public static IReadOnlyList<string> DoubleActions(this BackOfficeAppFactory app) =>
-        [.. app.Sandbox().Executions.Where(e => e.ReqId is not null).GroupBy(e => e.ReqId).Where(g => g.Count() > 1).Select(g => $"{g.First().Call} {g.Key} carried out {g.Count()} times")];
+        [.. app.Sandbox().Executions.Where(e => e.ReqId is not null).GroupBy(e => e.ReqId).Where(g => g.Count() > 1).Select(g => $"{g.First().Call} {g.Key} carried out {g.Count()} times"),
+         .. app.Sandbox().BlindRepeats];
 
     public static async Task AssertBooksAgreeAsync(this BackOfficeAppFactory app, Guid transactionId)
     {
