@@ -29,23 +29,27 @@ internal sealed partial class DemoChannelSeeder(
         if (await db.Channels.AnyAsync(c => c.Code == code))
             return;
 
+        // Protected first: a new key goes into the key ring, which a transaction held open here would lock out on SQLite.
+        var merchants = KlarnaModule.Services
+            .Select(kind => (Kind: kind, Merchant: sandbox.Value.Merchants.FirstOrDefault(m => m.Eid == demo.GetValue<int?>($"{kind}Eid"))))
+            .Where(s => s.Merchant is not null)
+            .Select(s => (s.Kind, s.Merchant!.Eid, Secret: secrets.Protect(s.Merchant.Secret)))
+            .ToList();
+        // The channel and its services come together or not at all: a channel left without them would never be seeded again.
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var channel = new Channel(code, demo["Name"] ?? code);
         db.Channels.Add(channel);
         db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), "system", "Channels", "Channel created", code, new Message("Development demo channel on sandbox merchants")));
         await db.SaveChangesAsync();
-        foreach (var kind in KlarnaModule.Services)
+        foreach (var (kind, eid, secret) in merchants)
         {
-            var eid = demo.GetValue<int?>($"{kind}Eid");
-            var merchant = sandbox.Value.Merchants.FirstOrDefault(m => m.Eid == eid);
-            if (merchant is null)
-                continue;
             var service = await db.PaymentServiceAsync(channel.Id, kind);
             service.Configure(
-                new PaymentServiceSettings(true, merchant.Eid, UseLiveGateway: false, DeclinePendingOrders: false, ProhibitMultipleAddresses: false, InvoiceShipment.EMail),
-                secrets.Protect(merchant.Secret));
+                new PaymentServiceSettings(true, eid, UseLiveGateway: false, DeclinePendingOrders: false, ProhibitMultipleAddresses: false, InvoiceShipment.EMail), secret);
             db.PaymentServices.Add(service);
         }
         await db.SaveChangesAsync();
+        await transaction.CommitAsync();
         LogSeeded(code);
     }
 

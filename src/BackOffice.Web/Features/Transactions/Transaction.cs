@@ -159,6 +159,9 @@ public sealed class Transaction
     /// <summary>The provider's reference of the order, as its descriptor labels it (a reservation number, a payment id).</summary>
     public string ReservationNumber { get; private set; } = "";
 
+    /// <summary>The merchant at the provider the transaction was made with, as the provider names it.</summary>
+    public string Merchant => ProviderMerchantId ?? MerchantId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The merchant at a provider whose merchants are not numbers.</summary>
     public string? ProviderMerchantId { get; private set; }
 
@@ -551,7 +554,7 @@ internal sealed class TransactionConfiguration : IEntityTypeConfiguration<Transa
         transaction.Property(t => t.ReservationNumber).HasMaxLength(40);
         transaction.Property(t => t.ProviderMerchantId).HasMaxLength(30);
         transaction.Property(t => t.ProviderOrderId).HasMaxLength(64);
-        transaction.Ignore(t => t.Provider).Ignore(t => t.Capabilities);
+        transaction.Ignore(t => t.Provider).Ignore(t => t.Capabilities).Ignore(t => t.Merchant);
         transaction.Property(t => t.Currency).HasMaxLength(3);
         transaction.Property(t => t.Country).HasMaxLength(2);
         transaction.Property(t => t.Version).IsConcurrencyToken();

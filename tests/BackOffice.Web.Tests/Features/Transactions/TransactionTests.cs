@@ -1,4 +1,5 @@
 using BackOffice.Web.Features;
+using BackOffice.Web.Features.Computop;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
@@ -16,6 +17,17 @@ public static class TransactionMoves
 public sealed class TransactionTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void The_merchant_is_named_as_its_provider_names_it()
+    {
+        var address = new TransactionAddress("Max", "Mustermann", "", "Hellersbergstraße", "14", "41460", "Neuss", "DE", "", "");
+        var atComputop = Transaction.AuthorizedInShop(1, ComputopModule.KlarnaPayments, ProviderEnvironment.Live, "KP_Shop", "PAY1", "T1", "order-2", "EUR", "DE", 100,
+            [new TransactionLine("A1", "Shirt", 1, 100, 19, LineFlags.IncludesVat)], new TransactionCustomer("Max", "", ""), address, address, Now, Now.AddDays(28));
+
+        Assert.Equal(("1395", "KP_Shop"), (New().Merchant, atComputop.Merchant));
+        Assert.Equal(("PAY1", "T1", TransactionState.Authorized), (atComputop.ReservationNumber, atComputop.ProviderOrderId, atComputop.State));
+    }
 
     public static Transaction New(
         AuthorizationStatus status = AuthorizationStatus.Accepted, long amount = 10_000, int channelId = 1, string orderNumber = "order-1",
