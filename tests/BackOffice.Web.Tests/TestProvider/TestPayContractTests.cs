@@ -1,5 +1,6 @@
 using BackOffice.Web.Data;
 using BackOffice.Web.Features;
+using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -71,6 +72,26 @@ public sealed class TestPayContractTests : IAsyncLifetime
         var step = await db.Operations.AsNoTracking().Where(o => o.TransactionId == id && o.Kind == OperationKind.StatusCheck).SingleAsync();
         Assert.Equal((OperationState.Succeeded, "TestPay report", "PAY-TP-REPORT"), (step.State, step.User, step.ReservationNumber));
         Assert.Equal((3_000L, 0L), ((await LoadAsync(id)).CapturedAmount, (await LoadAsync(id)).RemainingAmount));
+    }
+
+    [Fact]
+    public async Task A_sale_paid_at_once_comes_with_its_capture_record_and_is_refunded_against_it()
+    {
+        var address = new TransactionAddress("Max", "Mustermann", "", "Hellersbergstraße", "14", "41460", "Neuss", "DE", "max@example.com", "");
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        var channel = await db.Channels.SingleAsync(c => c.Code == "demo");
+        var (sale, capture) = Transaction.PaidInShop(channel.Id, TestPayModule.Card, ProviderEnvironment.Test, "testpay-merchant", "PAY-TP-SALE", "CAP-1", "TP-SALE",
+            "EUR", "DE", [new TransactionLine("A1", "Shirt", 2, 2_000, 19, LineFlags.IncludesVat)], new TransactionCustomer("Max Mustermann", "max@example.com", ""),
+            address, address, DateTimeOffset.UtcNow);
+        Ledger.Sell("PAY-TP-SALE", 4_000);
+        await app.Service<OperationJournal>().OpenAsync(sale, beside => beside.Invoices.Add(capture));
+
+        var refund = await Transactions.RefundAsync(Clerk, sale.Id, new RefundRequest("CAP-1", Amount: 1_500));
+
+        Assert.True(refund.Succeeded, refund.Message.ToString());
+        var books = await LoadAsync(sale.Id);
+        Assert.Equal((TransactionState.PartRefunded, 4_000L, 1_500L, 0L), (books.State, books.CapturedAmount, books.RefundedAmount, books.RemainingAmount));
+        Assert.Equal(new TestPayPayment(4_000, 4_000, 1_500), Ledger.Payment("PAY-TP-SALE"));
     }
 
     private async Task<Transaction> LoadAsync(Guid id)

@@ -42,6 +42,13 @@ public sealed class TestPayLedger
             payments[reference] = new TestPayPayment(amount);
     }
 
+    /// <summary>A sale taken in full at once.</summary>
+    public void Sell(string reference, long amount)
+    {
+        lock (gate)
+            payments[reference] = new TestPayPayment(amount, Captured: amount);
+    }
+
     public TestPayPayment Payment(string reference)
     {
         lock (gate)

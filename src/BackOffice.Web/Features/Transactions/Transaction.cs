@@ -149,6 +149,23 @@ public sealed class Transaction
             ProviderOrderId = shopReference,
         };
 
+    /// <summary>
+    /// A sale the provider took in full at once in the shop: the transaction is captured, and its capture record — the
+    /// invoice a refund targets, under the provider's <paramref name="captureReference"/> — comes with it.
+    /// </summary>
+    public static (Transaction Transaction, Invoice Capture) PaidInShop(
+        int channelId, ServiceKind service, ProviderEnvironment environment, string merchant, string reference, string captureReference, string orderNumber,
+        string currency, string country, IReadOnlyList<TransactionLine> lines, TransactionCustomer customer, TransactionAddress billingAddress,
+        TransactionAddress shippingAddress, DateTimeOffset paidAt)
+    {
+        var amount = lines.Sum(l => l.Total);
+        var transaction = AuthorizedInShop(channelId, service, environment, merchant, reference, null, orderNumber, currency, country, amount, lines, customer,
+            billingAddress, shippingAddress, paidAt, paidAt);
+        transaction.Capture(reference, amount, [.. lines.Select(l => new LineQuantity(l.ArticleNumber, l.Quantity))]);
+        return (transaction, new Invoice(transaction.Id, captureReference, currency, amount,
+            [.. lines.Select(l => new InvoiceLine(l.ArticleNumber, l.Title, l.Quantity, l.UnitPrice, l.VatPercent))], paidAt));
+    }
+
     public Guid Id { get; private set; } = Guid.NewGuid();
     public int ChannelId { get; private set; }
     public ServiceKind Service { get; private set; }
