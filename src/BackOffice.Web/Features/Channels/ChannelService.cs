@@ -20,7 +20,7 @@ public sealed class ChannelService(
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var channels = await db.Channels.AsNoTracking().OrderBy(c => c.Code).ToListAsync(cancellationToken);
         var used = await db.TransactionsPerChannelAsync(cancellationToken);
-        var kept = await ProviderServicesAsync(db, null, cancellationToken);
+        var kept = await ServicesByChannelAsync(db, null, cancellationToken);
         return [.. channels.Select(c => ChannelView.Of(c) with { TransactionCount = used.GetValueOrDefault(c.Id), Services = kept(c.Id) })];
     }
 
@@ -36,10 +36,11 @@ public sealed class ChannelService(
         var channel = await db.Channels.AsNoTracking().SingleOrDefaultAsync(c => c.Code == code, cancellationToken);
         if (channel is null)
             return null;
-        return ChannelView.Of(channel) with { Services = (await ProviderServicesAsync(db, channel.Id, cancellationToken))(channel.Id) };
+        return ChannelView.Of(channel) with { Services = (await ServicesByChannelAsync(db, channel.Id, cancellationToken))(channel.Id) };
     }
 
-    private async Task<Func<int, IReadOnlyList<ServiceSummary>>> ProviderServicesAsync(BackOfficeDbContext db, int? channelId, CancellationToken cancellationToken)
+    /// <summary>Every module's services kept for the channels (all when <paramref name="channelId"/> is null), by channel id.</summary>
+    public async Task<Func<int, IReadOnlyList<ServiceSummary>>> ServicesByChannelAsync(BackOfficeDbContext db, int? channelId, CancellationToken cancellationToken)
     {
         var byProvider = new List<IReadOnlyDictionary<int, ServiceSummary>>();
         foreach (var summaries in providerServices)

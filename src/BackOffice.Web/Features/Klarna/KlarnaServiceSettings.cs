@@ -42,9 +42,6 @@ public sealed class KlarnaServiceSettings(
         return services;
     }
 
-    public async Task<PaymentServiceView> FindAsync(string code, ServiceKind kind) =>
-        (await FindAsync(code))?.SingleOrDefault(s => s.Kind == kind) ?? throw new BusinessRuleException("There is no channel '{0}'.", code);
-
     /// <summary>
     /// Saves a service's settings; <paramref name="newSecret"/> replaces the shared secret when given.
     /// <paramref name="version"/> is the one the form was loaded with: a concurrent change is refused, not overwritten.

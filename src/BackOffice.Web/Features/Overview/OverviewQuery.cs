@@ -11,7 +11,7 @@ namespace BackOffice.Web.Features.Overview;
 public sealed record CurrencyFigures(string Currency, long OpenAuthorized, long CapturedToday, long Captured7Days, long Captured30Days, long Refunded30Days, IReadOnlyList<long> CapturedPerDay);
 
 /// <summary>What someone should look at.</summary>
-public sealed record Attention(int UnknownOutcomes, int PendingOverADay, int ExpiringSoon, IReadOnlyList<(string Channel, BackOffice.Web.Features.Payments.ServiceKind Service)> FailedInitializations, bool LastJobRunFailed)
+public sealed record Attention(int UnknownOutcomes, int PendingOverADay, int ExpiringSoon, IReadOnlyList<(string Channel, ServiceKind Service)> FailedInitializations, bool LastJobRunFailed)
 {
     public bool Any => UnknownOutcomes + PendingOverADay + ExpiringSoon + FailedInitializations.Count > 0 || LastJobRunFailed;
 }
@@ -20,7 +20,7 @@ public sealed record Attention(int UnknownOutcomes, int PendingOverADay, int Exp
 public sealed record OverviewFigures(IReadOnlyList<DateOnly> Days, IReadOnlyList<CurrencyFigures> Currencies, Attention Attention);
 
 public sealed class OverviewQuery(IDbContextFactory<BackOfficeDbContext> databases, TimeProvider time, [FromKeyedServices(DisplayTime.BackOfficeZone)] DisplayTime display,
-    IEnumerable<IChannelServiceSummaries> channelServices)
+    ChannelService channels)
 {
     public const int Days = 30;
 
@@ -52,17 +52,14 @@ public sealed class OverviewQuery(IDbContextFactory<BackOfficeDbContext> databas
 
         var dayAgo = now.AddDays(-1);
         var soon = now.Add(TransactionQuery.ExpiresSoonWindow);
-        var codes = await db.Channels.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Code, cancellationToken);
-        var failedInitializations = new List<(string, ServiceKind)>();
-        foreach (var summaries in channelServices)
-            failedInitializations.AddRange((await summaries.ByChannelAsync(db, null, cancellationToken))
-                .Where(s => s.Value.InitializationFailure is not null).Select(s => (codes[s.Key], s.Value.Service)));
+        var codes = await db.Channels.AsNoTracking().Select(c => new { c.Id, c.Code }).ToListAsync(cancellationToken);
+        var services = await channels.ServicesByChannelAsync(db, null, cancellationToken);
         var lastRun = await db.JobRuns.Where(r => r.JobId == JobSettings.CheckOrderStatus && r.EndedAt != null).OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
         var attention = new Attention(
             await db.Operations.CountAsync(o => o.State == OperationState.Unknown, cancellationToken),
             await db.Transactions.CountAsync(t => t.State == TransactionState.Pending && t.CreatedAt < dayAgo, cancellationToken),
             await db.Transactions.CountAsync(t => (t.State == TransactionState.Authorized || t.State == TransactionState.PartCaptured) && t.ExpiresAt <= soon, cancellationToken),
-            [.. failedInitializations.OrderBy(f => f.Item1, StringComparer.Ordinal)],
+            [.. codes.OrderBy(c => c.Code, StringComparer.Ordinal).SelectMany(c => services(c.Id).Where(s => s.InitializationFailure is not null).Select(s => (c.Code, s.Service)))],
             lastRun is { } run && (run.Failed > 0 || run.Errors.Length > 0));
         return new OverviewFigures(days, currencies, attention);
     }
