@@ -4,10 +4,11 @@ using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 namespace BackOffice.Web.Tests.Contract;
 
-/// <summary>A failure a provider's side gives the next call of one kind.</summary>
+/// <summary>A failure a provider's side gives the next call a command makes.</summary>
 public enum ContractFault
 {
     /// <summary>Refused before anything was done.</summary>
@@ -20,34 +21,74 @@ public enum ContractFault
     RequestLost,
 }
 
+/// <summary>What staff do to a transaction in the contract; a provider runs those its capabilities allow.</summary>
+public enum ContractCommand
+{
+    CaptureWhole,
+    CaptureAmount,
+    CaptureLines,
+    CaptureFinal,
+    EditLines,
+    RefundWhole,
+    RefundAmount,
+    RefundLines,
+    Cancel,
+    Extend,
+    Reconcile,
+
+    /// <summary>A batch over this transaction and the next one, as the list's bulk actions run it.</summary>
+    BulkCapture,
+    BulkCancel,
+}
+
 /// <summary>
 /// The contract every provider module keeps, run once against each (a subclass per provider says how to authorize an
-/// order, what the provider holds, how to fail one call and what it carried out twice). Each test proves its own
-/// power: actions must succeed (an app that refuses everything fails it), a fault must reach the call it targets and is
+/// order, what the provider holds, how to fail the call a command makes and what it carried out twice): four fixed
+/// scenarios, and the model-based fault test (<c>ProviderContract.Model.cs</c>). Each test proves its own power:
+/// actions must succeed (an app that refuses everything fails it), a fault must reach the call it targets and is
 /// counted, the books are held to the provider after every step, and a second execution at the provider is found.
 /// </summary>
 [Collection(AppCollection.Name)]
-public abstract class ProviderContract : IAsyncLifetime
+public abstract partial class ProviderContract(ITestOutputHelper output) : IAsyncLifetime
 {
     protected abstract BackOfficeAppFactory App { get; }
 
-    /// <summary>An order the provider authorized, in the books; answers its transaction.</summary>
+    /// <summary>
+    /// An order the provider authorized, in the books, answering its transaction: articles A1, B2 and C3 where the
+    /// provider captures and refunds lines.
+    /// </summary>
     protected abstract Task<Guid> AuthorizeAsync(string orderNumber);
 
     /// <summary>Where the books and the provider differ about the transaction, in words; empty when they agree.</summary>
     protected abstract Task<IReadOnlyList<string>> DisagreementsAsync(Guid transactionId);
 
-    protected abstract void FailNext(OperationKind kind, ContractFault fault);
+    /// <summary>
+    /// Makes the next call of <paramref name="command"/> fail; <paramref name="variant"/> picks among the provider's ways
+    /// to fail so (codes, a timeout or a server error, one of the calls a command makes).
+    /// </summary>
+    protected abstract void FailNext(ContractCommand command, ContractFault fault, int variant);
+
+    protected void FailNext(ContractCommand command, ContractFault fault) => FailNext(command, fault, 0);
+
+    /// <summary>Forgets the failures not met yet.</summary>
+    protected abstract void ClearFailures();
 
     protected abstract int FaultsHit { get; }
 
-    /// <summary>Every request the provider carried out more than once.</summary>
-    protected abstract IReadOnlyList<string> DoubleExecutions();
+    /// <summary>Every request about these transactions the provider carried out more often than the journal meant.</summary>
+    protected abstract Task<IReadOnlyList<string>> DoubleExecutionsAsync(IReadOnlyList<Guid> transactions);
+
+    /// <summary>Every call about these transactions the provider carried out that the journal does not say succeeded, and the reverse.</summary>
+    protected abstract Task<IReadOnlyList<string>> JournalMismatchesAsync(IReadOnlyList<Guid> transactions);
 
     protected System.Security.Claims.ClaimsPrincipal Clerk => App.Staff(Roles.Operator, "clerk@test.local");
 
-    /// <summary>Settles the operation of unknown outcome as an operator would; a provider that cannot tell is answered from its side.</summary>
-    protected virtual Task<OperationOutcome> ReconcileAsync(Guid transactionId) => Transactions.ReconcileAsync(Clerk, transactionId);
+    /// <summary>
+    /// Settles the operation of unknown outcome as an operator would; a provider that cannot tell is answered from its
+    /// side. Null when nothing waits.
+    /// </summary>
+    protected virtual async Task<OperationOutcome?> ReconcileAsync(System.Security.Claims.ClaimsPrincipal user, Guid transactionId) =>
+        await Transactions.ReconcileAsync(user, transactionId);
 
     protected TransactionService Transactions => App.Service<TransactionService>();
 
@@ -78,7 +119,7 @@ public abstract class ProviderContract : IAsyncLifetime
     {
         var id = await AuthorizeAsync("CONTRACT-2");
         var third = (await BooksAsync(id)).AuthorizedAmount / 3;
-        FailNext(OperationKind.Capture, ContractFault.Refused);
+        FailNext(ContractCommand.CaptureAmount, ContractFault.Refused);
 
         var refused = await Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Amount: third));
         var unchanged = await AssertAgreeAsync(id);
@@ -94,11 +135,11 @@ public abstract class ProviderContract : IAsyncLifetime
     {
         var id = await AuthorizeAsync("CONTRACT-3");
         var third = (await BooksAsync(id)).AuthorizedAmount / 3;
-        FailNext(OperationKind.Capture, ContractFault.AnswerLost);
+        FailNext(ContractCommand.CaptureAmount, ContractFault.AnswerLost);
 
         var lost = await Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Amount: third));
         await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Amount: third)));
-        var reconciled = await ReconcileAsync(id);
+        var reconciled = (await ReconcileAsync(Clerk, id))!;
 
         Assert.Equal((OperationState.Unknown, OperationState.Succeeded), (lost.State, reconciled.State));
         Assert.Equal(1, FaultsHit);
@@ -110,10 +151,10 @@ public abstract class ProviderContract : IAsyncLifetime
     {
         var id = await AuthorizeAsync("CONTRACT-4");
         var capture = await Transactions.CaptureAsync(Clerk, id, CaptureRequest.Remaining());
-        FailNext(OperationKind.Refund, ContractFault.RequestLost);
+        FailNext(ContractCommand.RefundAmount, ContractFault.RequestLost);
 
         var lost = await Transactions.RefundAsync(Clerk, id, new RefundRequest(capture.InvoiceNumber!, Amount: 100));
-        var reconciled = await ReconcileAsync(id);
+        var reconciled = (await ReconcileAsync(Clerk, id))!;
 
         Assert.Equal(OperationState.Unknown, lost.State);
         Assert.NotEqual(OperationState.Unknown, reconciled.State);
@@ -132,7 +173,8 @@ public abstract class ProviderContract : IAsyncLifetime
     {
         var problems = await DisagreementsAsync(id);
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
-        Assert.Empty(DoubleExecutions());
+        Assert.Empty(await DoubleExecutionsAsync([id]));
+        Assert.Empty(await JournalMismatchesAsync([id]));
         return await BooksAsync(id);
     }
 }

@@ -68,6 +68,19 @@ public sealed class TestPayLedger
             faults[kind] = fault;
     }
 
+    public void ClearFailures()
+    {
+        lock (gate)
+            faults.Clear();
+    }
+
+    /// <summary>The operations whose request TestPay carried out.</summary>
+    public IReadOnlySet<Guid> Executed()
+    {
+        lock (gate)
+            return requests.Keys.ToHashSet();
+    }
+
     public ActionAnswer? AnswerOf(Guid operationId)
     {
         lock (gate)
