@@ -12,7 +12,7 @@ using BackOffice.Web.Features.Payments;
 namespace BackOffice.Bench;
 
 /// <summary>What the searches look for: identifiers and fragments that exist in the data, and a cursor deep in the list.</summary>
-public sealed record BenchSamples(string OrderNumber, string ReservationNumber, string InvoiceNumber, string EmailFragment, string LastName, TransactionRow Deep);
+public sealed record BenchSamples(string OrderNumber, string Reference, string InvoiceNumber, string EmailFragment, string LastName, TransactionRow Deep);
 
 /// <summary>
 /// N realistic transactions through the domain's own constructors and moves: four channels, both services, every
@@ -54,7 +54,7 @@ public static class BenchData
                 if (invoice is not null)
                     db.Invoices.Add(invoice);
                 if (i == count / 2)
-                    (order, rno) = (transaction.OrderNumber, transaction.ReservationNumber);
+                    (order, rno) = (transaction.OrderNumber, transaction.Reference);
                 if (invoice is not null && (invoiceNumber is null || i == count / 3))
                     invoiceNumber = invoice.InvoiceNumber;
             }
@@ -94,7 +94,7 @@ public static class BenchData
         var address = new TransactionAddress(first, last, "", "Hauptstraße", (1 + i % 120).ToString(CultureInfo.InvariantCulture), "10115", "Berlin", country, email, "");
         var service = i % 3 == 0 ? KlarnaModule.Installments : KlarnaModule.Invoice;
         var status = i % 20 == 7 ? AuthorizationStatus.Denied : AuthorizationStatus.Accepted;
-        var transaction = new Transaction(channelId, service, ProviderEnvironment.Test, service == KlarnaModule.Invoice ? 1395 : 2728,
+        var transaction = new Transaction(channelId, service, ProviderEnvironment.Test, service == KlarnaModule.Invoice ? "1395" : "2728",
             $"ORD-{i + 1_000_000:D8}", (2_000_000_000L + i).ToString(CultureInfo.InvariantCulture), status, currency, country, amount,
             [new TransactionLine("SKU-" + (i % 500).ToString(CultureInfo.InvariantCulture), "Article", 1, amount, 19, LineFlags.IncludesVat)],
             new TransactionCustomer($"{first} {last}", email, TransactionCustomer.Mask("0101" + (1950 + i % 50).ToString(CultureInfo.InvariantCulture))),
@@ -105,7 +105,7 @@ public static class BenchData
         Invoice? invoice = null;
         void Capture(long part)
         {
-            transaction.Capture(transaction.ReservationNumber, part, []);
+            transaction.Capture(transaction.Reference, part, []);
             invoice = new Invoice(transaction.Id, (41_000_000_000_000_000L + i).ToString(CultureInfo.InvariantCulture), currency, part, [], created.AddDays(1));
         }
         switch (i % 10)
@@ -125,10 +125,10 @@ public static class BenchData
                 transaction.Refund(amount);
                 break;
             case 8:
-                transaction.Release(transaction.ReservationNumber);
+                transaction.Release(transaction.Reference);
                 break;
             case 9 when created < now.AddDays(-30):
-                transaction.Release(transaction.ReservationNumber, expired: true);
+                transaction.Release(transaction.Reference, expired: true);
                 break;
         }
         return (transaction, invoice);

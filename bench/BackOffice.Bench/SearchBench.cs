@@ -37,7 +37,7 @@ public static class SearchBench
         var searches = new (string Name, TransactionSearch Search, string Where, object[] Parameters, bool Exact)[]
         {
             ("exact order", new(Text: samples.OrderNumber), """t."OrderNumber" = @p0""", [samples.OrderNumber], true),
-            ("exact reservation", new(Text: samples.ReservationNumber), """t."ReservationNumber" = @p0""", [samples.ReservationNumber], true),
+            ("exact reservation", new(Text: samples.Reference), """t."ReservationNumber" = @p0""", [samples.Reference], true),
             ("invoice number", new(Text: samples.InvoiceNumber), """t."Id" IN (SELECT i."TransactionId" FROM "Invoices" i WHERE i."InvoiceNumber" = @p0)""", [samples.InvoiceNumber], true),
             ("e-mail fragment", new(Text: samples.EmailFragment), textMatch, [fragment(SearchFolding.Fold(samples.EmailFragment))], false),
             ("last name, any case", new(Text: samples.LastName), textMatch, [fragment(SearchFolding.Fold(samples.LastName))], false),

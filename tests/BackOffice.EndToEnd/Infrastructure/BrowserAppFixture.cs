@@ -128,7 +128,7 @@ public sealed class BrowserAppFixture : IAsyncLifetime
     public async Task<string> ReservationNumberAsync(Guid transactionId)
     {
         await using var scope = app.Services.CreateAsyncScope();
-        return (await scope.ServiceProvider.GetRequiredService<TransactionQuery>().DetailsAsync(transactionId))!.Transaction.ReservationNumber;
+        return (await scope.ServiceProvider.GetRequiredService<TransactionQuery>().DetailsAsync(transactionId))!.Transaction.Reference;
     }
 
     public async Task DisposeAsync()

@@ -20,7 +20,7 @@ public static class Books
         var invoices = await db.Invoices.AsNoTracking().Where(i => i.TransactionId == transactionId).ToListAsync();
         var order = await klarna.OrderAsync(transaction.OrderNumber);
         var problems = new List<string>();
-        var ours = new Dictionary<string, long> { [transaction.ReservationNumber] = transaction.MainOpenAmount };
+        var ours = new Dictionary<string, long> { [transaction.Reference] = transaction.MainOpenAmount };
         foreach (var split in transaction.Splits)
             ours[split.ReservationNumber] = split.State == SplitState.Open ? split.Amount : 0;
         foreach (var reservation in order)

@@ -57,9 +57,9 @@ public static class ComputopOrders
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
         var transaction = await db.Transactions.AsNoTracking().SingleAsync(t => t.Id == transactionId);
         var invoices = await db.Invoices.AsNoTracking().Where(i => i.TransactionId == transactionId).ToListAsync();
-        var payment = app.Sandbox().Find(transaction.ReservationNumber);
+        var payment = app.Sandbox().Find(transaction.Reference);
         if (payment is null)
-            return [$"The sandbox has no payment {transaction.ReservationNumber}."];
+            return [$"The sandbox has no payment {transaction.Reference}."];
         var problems = new List<string>();
         var open = transaction.IsOpen ? transaction.RemainingAmount : 0;
         if ((transaction.CapturedAmount, transaction.RefundedAmount, open) != (payment.Captured, payment.Credited, payment.Authorized - payment.Captured - payment.Released))

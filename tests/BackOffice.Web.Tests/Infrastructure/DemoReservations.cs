@@ -26,7 +26,7 @@ public static class DemoReservations
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
         var channel = await db.Channels.SingleAsync(c => c.Code == "demo");
         var stored = new TransactionAddress("Max", "Mustermann", "", "Hellersbergstraße", "14", "41460", "Neuss", "DE", "max@example.com", "");
-        var transaction = new Transaction(channel.Id, KlarnaModule.Invoice, ProviderEnvironment.Test, 1395, order, reservation.ReservationNumber, reservation.Status.ToBooks(),
+        var transaction = new Transaction(channel.Id, KlarnaModule.Invoice, ProviderEnvironment.Test, "1395", order, reservation.ReservationNumber, reservation.Status.ToBooks(),
             "EUR", "DE", 2550, [new("A1", "Shirt", 2, 1000, 19, LineFlags.IncludesVat), new("B2", "Cap", 1, 550, 19, LineFlags.IncludesVat)],
             new TransactionCustomer("Max Mustermann", "max@example.com", "••••1960"), stored, stored, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(7));
         db.Transactions.Add(transaction);

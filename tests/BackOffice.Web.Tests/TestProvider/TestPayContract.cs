@@ -28,7 +28,7 @@ public sealed class TestPayContract : ProviderContract
     protected override async Task<IReadOnlyList<string>> DisagreementsAsync(Guid transactionId)
     {
         var books = await BooksAsync(transactionId);
-        var payment = Ledger.Payment(books.ReservationNumber);
+        var payment = Ledger.Payment(books.Reference);
         var (ours, theirs) = ((books.CapturedAmount, books.RefundedAmount, books.IsOpen ? books.RemainingAmount : 0),
             (payment.Captured, payment.Refunded, payment.Authorized - payment.Captured - payment.Released));
         return ours == theirs ? [] : [$"{books.OrderNumber}: the books say captured, refunded, open {ours}; TestPay {theirs}."];

@@ -70,7 +70,7 @@ public sealed class TestPayContractTests : IAsyncLifetime
         Assert.Equal("TestPay released the rest; now Captured", taken?.ToString());
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
         var step = await db.Operations.AsNoTracking().Where(o => o.TransactionId == id && o.Kind == OperationKind.StatusCheck).SingleAsync();
-        Assert.Equal((OperationState.Succeeded, "TestPay report", "PAY-TP-REPORT"), (step.State, step.User, step.ReservationNumber));
+        Assert.Equal((OperationState.Succeeded, "TestPay report", "PAY-TP-REPORT"), (step.State, step.User, step.Reference));
         Assert.Equal((3_000L, 0L), ((await LoadAsync(id)).CapturedAmount, (await LoadAsync(id)).RemainingAmount));
     }
 

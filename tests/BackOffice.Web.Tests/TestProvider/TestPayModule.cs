@@ -76,7 +76,7 @@ public sealed class TestPayPort(TestPayLedger ledger, OperationJournal journal, 
     private sealed class Connection(TestPayLedger ledger) : IProviderConnection
     {
         public Task<ActionAnswer> CallAsync(MoneyAction action, StartedOperation started) =>
-            Task.FromResult(ledger.Execute(started.Operation, started.Transaction.ReservationNumber));
+            Task.FromResult(ledger.Execute(started.Operation, started.Transaction.Reference));
     }
 }
 
@@ -87,8 +87,8 @@ public sealed class TestPayCapture(long? amount, string reason) : MoneyAction(Op
         Refuse(amount is { } requested ? transaction.CaptureError(requested) : transaction.CaptureRemainingError());
         var value = amount ?? transaction.RemainingAmount;
         return value == transaction.RemainingAmount
-            ? new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, value, transaction.UncapturedLinesOfMain())
-            : new OperationPlan(OperationScope.Amount, transaction.ReservationNumber, value, []);
+            ? new OperationPlan(OperationScope.Whole, transaction.Reference, value, transaction.UncapturedLinesOfMain())
+            : new OperationPlan(OperationScope.Amount, transaction.Reference, value, []);
     }
 }
 
@@ -104,6 +104,6 @@ public sealed class TestPayCancel(string reason) : MoneyAction(OperationKind.Can
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
     {
         Refuse(transaction.CanCancel ? null : new Message("A {0} transaction cannot be cancelled.", transaction.State));
-        return new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, transaction.RemainingAmount, []);
+        return new OperationPlan(OperationScope.Whole, transaction.Reference, transaction.RemainingAmount, []);
     }
 }

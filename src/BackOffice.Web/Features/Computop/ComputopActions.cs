@@ -7,7 +7,7 @@ namespace BackOffice.Web.Features.Computop;
 /// <summary>How a transaction is named to Paygate: its PayID, the shop's TransID, the merchant's reference and the order lines.</summary>
 public static class PaygateOrder
 {
-    public static string PayId(Transaction transaction) => transaction.ReservationNumber;
+    public static string PayId(Transaction transaction) => transaction.Reference;
 
     public static string TransId(Transaction transaction) => transaction.ProviderOrderId ?? transaction.OrderNumber;
 
@@ -98,7 +98,7 @@ public sealed class PaygateCapture(long? amount, IReadOnlyList<LineQuantity>? li
             (scope, covered) = value == transaction.RemainingAmount ? (OperationScope.Whole, transaction.UncapturedLinesOfMain()) : (OperationScope.Amount, []);
         }
         Refuse(final && value == transaction.RemainingAmount ? new Message("Nothing would remain to release: capture everything instead.") : null);
-        return new OperationPlan(scope, transaction.ReservationNumber, value, covered, Change: final ? new ReleaseRest() : null);
+        return new OperationPlan(scope, transaction.Reference, value, covered, Change: final ? new ReleaseRest() : null);
     }
 
     public override Task<PaygateAnswer> SendAsync(ComputopCall call) =>
@@ -112,7 +112,7 @@ public sealed class PaygateReverse(string reason = "") : ComputopAction(Operatio
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
     {
         Refuse(transaction.CanCancel ? null : new Message("A {0} transaction cannot be cancelled.", transaction.State));
-        return new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, transaction.RemainingAmount, []);
+        return new OperationPlan(OperationScope.Whole, transaction.Reference, transaction.RemainingAmount, []);
     }
 
     public override Task<PaygateAnswer> SendAsync(ComputopCall call) =>

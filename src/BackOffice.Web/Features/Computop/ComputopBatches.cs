@@ -60,7 +60,7 @@ public sealed class ComputopBatches(
         string? latestInvoice;
         await using (var db = await databases.CreateDbContextAsync())
         {
-            var matches = await db.Transactions.Where(t => t.OrderNumber == orderNumber && t.ProviderMerchantId != null).Select(t => t.Id).Take(2).ToListAsync();
+            var matches = await db.Transactions.Where(t => t.OrderNumber == orderNumber && t.Service == ComputopModule.KlarnaPayments).Select(t => t.Id).Take(2).ToListAsync();
             transactionId = matches switch
             {
                 [var only] => only,
@@ -171,7 +171,7 @@ public sealed class ComputopBatches(
                                  where o.BatchId == batchId && o.State != OperationState.Succeeded && o.State != OperationState.Failed
                                  join t in db.Transactions on o.TransactionId equals t.Id
                                  orderby o.RequestedAt
-                                 select new { Operation = o, t.ReservationNumber }).AsNoTracking().ToListAsync()).Select(q => (q.Operation, q.ReservationNumber))];
+                                 select new { Operation = o, t.Reference }).AsNoTracking().ToListAsync()).Select(q => (q.Operation, q.Reference))];
         }
         var actor = user.Name();
         var (succeeded, failed) = (0, 0);
@@ -219,7 +219,8 @@ public sealed class ComputopBatches(
         await using (var db = await databases.CreateDbContextAsync())
         {
             var transaction = await db.Transactions.AsNoTracking().SingleOrDefaultAsync(t => t.Id == transactionId) ?? throw new BusinessRuleException("There is no such transaction.");
-            if (transaction.ProviderMerchantId is not { } merchantId)
+            var merchantId = transaction.Merchant;
+            if (transaction.Service != ComputopModule.KlarnaPayments)
                 throw new BusinessRuleException("Only Klarna Payments orders through Computop go in a batch file.");
             var invoice = action.InvoiceNumber is { } number ? await db.Invoices.AsNoTracking().SingleOrDefaultAsync(i => i.TransactionId == transactionId && i.InvoiceNumber == number) : null;
             // A batch record carries the order lines it covers (Computop asks for them on partial actions, and

@@ -63,6 +63,6 @@ public sealed class ComputopConnections(
         await using var db = await databases.CreateDbContextAsync();
         var service = await db.ComputopServices.AsNoTracking().SingleOrDefaultAsync(s => s.ChannelId == transaction.ChannelId)
             ?? throw new BusinessRuleException("The channel of this transaction has no Computop service any more.");
-        return (ClientFor(service), Credentials(service) with { MerchantId = transaction.ProviderMerchantId ?? service.MerchantId! });
+        return (ClientFor(service), Credentials(service) with { MerchantId = transaction.Merchant });
     }
 }

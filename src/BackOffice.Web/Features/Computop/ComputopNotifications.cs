@@ -72,7 +72,7 @@ public sealed partial class ComputopNotifications(
         {
             if (await db.ComputopNotifications.AnyAsync(n => n.PayId == payId && n.XId == xId && n.Status == status && n.Code == code, cancellationToken))
                 return NotificationResult.Taken;
-            if (await db.Transactions.AnyAsync(t => t.Service == ComputopModule.KlarnaPayments && t.ReservationNumber == payId, cancellationToken))
+            if (await db.Transactions.AnyAsync(t => t.Service == ComputopModule.KlarnaPayments && t.Reference == payId, cancellationToken))
                 return await RecordAsync(channelCode, source, new ComputopNotification(channelId, payId, xId, transId, status, code, time.GetUtcNow()), null, null);
         }
 

@@ -36,9 +36,9 @@ public sealed class ComputopPort(ComputopConnections connections, ComputopReconc
     public async Task<Message?> MerchantChangeAsync(BackOfficeDbContext db, Channel channel, Transaction transaction, CancellationToken cancellationToken)
     {
         var merchantId = await db.ComputopServices.Where(s => s.ChannelId == channel.Id).Select(s => s.MerchantId).SingleOrDefaultAsync(cancellationToken);
-        return merchantId != transaction.ProviderMerchantId
+        return merchantId != transaction.Merchant
             ? new Message("{0} of '{1}' is now MerchantID {2}; this transaction was made with MerchantID {3}, which its actions keep using.",
-                transaction.Service, channel.Code, merchantId ?? "none", transaction.ProviderMerchantId)
+                transaction.Service, channel.Code, merchantId ?? "none", transaction.Merchant)
             : null;
     }
 

@@ -40,7 +40,7 @@ public sealed class ComputopReconciler(
         PaygateAnswer inquiry;
         try
         {
-            inquiry = await client.InquireAsync(credentials, transaction.ReservationNumber, transaction.ProviderOrderId ?? transaction.OrderNumber);
+            inquiry = await client.InquireAsync(credentials, transaction.Reference, transaction.ProviderOrderId ?? transaction.OrderNumber);
         }
         catch (ComputopException e)
         {

@@ -63,7 +63,7 @@ public sealed class JobsService(
         await using var db = await databases.CreateDbContextAsync();
         var cancellation = await db.PendingCancellations.SingleOrDefaultAsync(c => c.Id == cancellationId)
             ?? throw new BusinessRuleException("This cancellation no longer exists.");
-        var subject = await db.Transactions.Where(t => t.Id == cancellation.TransactionId).Select(t => t.OrderNumber + " (" + t.ReservationNumber + ")").SingleAsync();
+        var subject = await db.Transactions.Where(t => t.Id == cancellation.TransactionId).Select(t => t.OrderNumber + " (" + t.Reference + ")").SingleAsync();
         var wasDue = cancellation.DueAt;
         change(cancellation, time.GetUtcNow());
         db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Jobs", action, subject, new("Was due {0} UTC", wasDue.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))));

@@ -29,10 +29,10 @@ public sealed class CaptureRemaining(string reason = "") : KlarnaAction(Operatio
         Refuse(transaction.CaptureRemainingError());
         return transaction.OpenSplits.FirstOrDefault() is { } split
             ? new OperationPlan(OperationScope.Whole, split.ReservationNumber, split.Amount, [])
-            : new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, transaction.MainOpenAmount, transaction.UncapturedLinesOfMain());
+            : new OperationPlan(OperationScope.Whole, transaction.Reference, transaction.MainOpenAmount, transaction.UncapturedLinesOfMain());
     }
 
-    public override Task<ActionAnswer> CallAsync(KlarnaCall call) => ActivateAsync(call, call.Operation.ReservationNumber!);
+    public override Task<ActionAnswer> CallAsync(KlarnaCall call) => ActivateAsync(call, call.Operation.Reference!);
 }
 
 /// <summary>Captures an amount: all the main reservation holds, or a part split off (split_reservation) and activated.</summary>
@@ -42,15 +42,15 @@ public sealed class CaptureAmount(long amount, string reason = "") : KlarnaActio
     {
         Refuse(transaction.CaptureError(amount));
         return amount == transaction.MainOpenAmount
-            ? new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, amount, transaction.UncapturedLinesOfMain())
-            : new OperationPlan(OperationScope.Amount, transaction.ReservationNumber, amount, [], Calls: 2);
+            ? new OperationPlan(OperationScope.Whole, transaction.Reference, amount, transaction.UncapturedLinesOfMain())
+            : new OperationPlan(OperationScope.Amount, transaction.Reference, amount, [], Calls: 2);
     }
 
     public override async Task<ActionAnswer> CallAsync(KlarnaCall call)
     {
         if (call.Operation.Scope == OperationScope.Whole)
-            return await ActivateAsync(call, call.Transaction.ReservationNumber);
-        var split = await call.Gateway.SplitReservationAsync(call.Credentials, call.Transaction.ReservationNumber, amount, call.Transaction.OrderNumber);
+            return await ActivateAsync(call, call.Transaction.Reference);
+        var split = await call.Gateway.SplitReservationAsync(call.Credentials, call.Transaction.Reference, amount, call.Transaction.OrderNumber);
         await call.RecordSplitAsync(split.ReservationNumber);
         return await ActivateAsync(call, split.ReservationNumber);
     }
@@ -63,10 +63,10 @@ public sealed class CaptureLines(IReadOnlyList<LineQuantity> articles, string re
     {
         var (amount, error) = transaction.LineCapture(articles);
         Refuse(error);
-        return new OperationPlan(OperationScope.Lines, transaction.ReservationNumber, amount, articles);
+        return new OperationPlan(OperationScope.Lines, transaction.Reference, amount, articles);
     }
 
-    public override Task<ActionAnswer> CallAsync(KlarnaCall call) => ActivateAsync(call, call.Transaction.ReservationNumber, articles);
+    public override Task<ActionAnswer> CallAsync(KlarnaCall call) => ActivateAsync(call, call.Transaction.Reference, articles);
 }
 
 /// <summary>
@@ -81,7 +81,7 @@ public sealed class EditLines(IReadOnlyList<LineQuantity> quantities, string rea
     {
         var goods = call.Transaction.EditedLines(call.Operation.Articles)
             .Select(l => new GoodsLine(l.ArticleNumber, l.Title, l.Quantity, l.UnitPrice, l.VatPercent, 0, l.Flags.ToKlarna())).ToList();
-        await call.Gateway.UpdateReservationAsync(call.Credentials, call.Transaction.ReservationNumber, new ReservationUpdate { Goods = goods });
+        await call.Gateway.UpdateReservationAsync(call.Credentials, call.Transaction.Reference, new ReservationUpdate { Goods = goods });
         return new ActionAnswer();
     }
 }
@@ -101,14 +101,14 @@ public sealed class Cancel(string reason = "", bool declinePending = false) : Kl
             Refuse(transaction.CanCancel ? null : new Message("A {0} transaction cannot be cancelled.", transaction.State));
         return transaction.OpenSplits.FirstOrDefault() is { } split
             ? new OperationPlan(OperationScope.Whole, split.ReservationNumber, split.Amount, [])
-            : new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, transaction.MainOpenAmount, []);
+            : new OperationPlan(OperationScope.Whole, transaction.Reference, transaction.MainOpenAmount, []);
     }
 
     public override async Task<ActionAnswer> CallAsync(KlarnaCall call)
     {
         try
         {
-            await call.Gateway.CancelReservationAsync(call.Credentials, call.Operation.ReservationNumber!);
+            await call.Gateway.CancelReservationAsync(call.Credentials, call.Operation.Reference!);
         }
         catch (KlarnaFaultException fault) when (declinePending && fault.Code == KlarnaFaultCode.Rno)
         {
@@ -161,7 +161,7 @@ public sealed class ExtendExpiry(string reservationNumber, string reason = "") :
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
     {
         Refuse(transaction.CanExtend ? null : new Message("A {0} transaction has no reservation to extend.", transaction.State));
-        Refuse(reservationNumber == transaction.ReservationNumber && transaction.MainOpenAmount > 0 || transaction.OpenSplits.Any(s => s.ReservationNumber == reservationNumber)
+        Refuse(reservationNumber == transaction.Reference && transaction.MainOpenAmount > 0 || transaction.OpenSplits.Any(s => s.ReservationNumber == reservationNumber)
             ? null : new Message("Reservation {0} holds nothing any more.", reservationNumber));
         return new OperationPlan(OperationScope.Whole, reservationNumber, null, []);
     }
@@ -179,13 +179,13 @@ public sealed class ChangeAddress(TransactionAddress billing, TransactionAddress
         Refuse(billing.Country != transaction.Country || shipping.Country != transaction.Country
             ? new Message("Both addresses must stay in {0}, the country the order was placed in.", transaction.Country) : null);
         Refuse(billing.ValidationError() ?? shipping.ValidationError());
-        return new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, null, [], Change: new NewAddresses(billing, shipping));
+        return new OperationPlan(OperationScope.Whole, transaction.Reference, null, [], Change: new NewAddresses(billing, shipping));
     }
 
     public override async Task<ActionAnswer> CallAsync(KlarnaCall call)
     {
         var country = Enum.Parse<KlarnaCountry>(call.Transaction.Country);
-        await call.Gateway.UpdateReservationAsync(call.Credentials, call.Transaction.ReservationNumber,
+        await call.Gateway.UpdateReservationAsync(call.Credentials, call.Transaction.Reference,
             new ReservationUpdate { BillingAddress = ToKlarna(billing, country), ShippingAddress = ToKlarna(shipping, country) });
         return new ActionAnswer();
     }
@@ -225,7 +225,7 @@ public sealed class ChangeOrderNumber(string orderNumber, string? latestInvoiceN
             await call.Gateway.UpdateOrderNumberAsync(call.Credentials, latest.InvoiceNumber, orderNumber);
             return new ActionAnswer(latest.InvoiceNumber);
         }
-        await call.Gateway.UpdateReservationAsync(call.Credentials, call.Transaction.ReservationNumber, new ReservationUpdate { OrderId1 = orderNumber });
+        await call.Gateway.UpdateReservationAsync(call.Credentials, call.Transaction.Reference, new ReservationUpdate { OrderId1 = orderNumber });
         return new ActionAnswer();
     }
 }

@@ -84,9 +84,10 @@ public sealed class KlarnaPort(
     public async Task<Message?> MerchantChangeAsync(BackOfficeDbContext db, Channel channel, Transaction transaction, CancellationToken cancellationToken)
     {
         var service = await db.PaymentServiceAsync(channel.Id, transaction.Service, cancellationToken);
-        return service.MerchantId != transaction.MerchantId || service.Environment != transaction.Environment
+        var eid = service.MerchantId is { } merchantId ? KlarnaTerms.Merchant(merchantId) : null;
+        return eid != transaction.Merchant || service.Environment != transaction.Environment
             ? new Message("{0} of '{1}' is now eid {2} ({3}); this transaction was made with eid {4} ({5}), which its actions keep using.",
-                transaction.Service, channel.Code, service.MerchantId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none", service.Environment, transaction.MerchantId, transaction.Environment)
+                transaction.Service, channel.Code, eid ?? "none", service.Environment, transaction.Merchant, transaction.Environment)
             : null;
     }
 

@@ -13,6 +13,11 @@ public static class KlarnaTerms
         return new KlarnaCredentials(merchantId, sharedSecret, service.Environment.ToKlarna());
     }
 
+    /// <summary>The legacy merchant's number (eid), which the books keep as the transaction's merchant.</summary>
+    public static int Eid(string merchant) => int.Parse(merchant, System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string Merchant(int eid) => eid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public static KlarnaEnvironment ToKlarna(this ProviderEnvironment environment) =>
         environment == ProviderEnvironment.Live ? KlarnaEnvironment.Live : KlarnaEnvironment.Test;
 

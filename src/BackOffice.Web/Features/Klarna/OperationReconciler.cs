@@ -38,8 +38,8 @@ public sealed class OperationReconciler(
 
         switch (operation.Kind)
         {
-            case OperationKind.Capture when operation.Scope == OperationScope.Amount && operation.SplitReservationNumber is null:
-                if (answer.SplitReservationNumber is { Length: > 0 } split)
+            case OperationKind.Capture when operation.Scope == OperationScope.Amount && operation.SplitReference is null:
+                if (answer.SplitReference is { Length: > 0 } split)
                 {
                     if (await IsOpenAsync(credentials, split) != true)
                         throw new BusinessRuleException("Klarna holds no open reservation {0} for this merchant.", split);
@@ -57,15 +57,15 @@ public sealed class OperationReconciler(
                 }
                 if (answer.Happened == false)
                     return await journal.FailReconciledAsync(operation.Id, actor, new Message("the capture did not happen at Klarna; nothing changed."));
-                var target = operation.SplitReservationNumber ?? operation.ReservationNumber!;
+                var target = operation.SplitReference ?? operation.Reference!;
                 if (operation.Scope != OperationScope.Lines && await IsOpenAsync(credentials, target) == true)
                     return await journal.FailReconciledAsync(operation.Id, actor, new Message("Klarna still holds reservation {0}, so the capture did not happen; nothing changed.", target));
                 return Ask(operation, operation.Scope == OperationScope.Lines
                     ? new Message("A capture of lines leaves the reservation open, so Klarna's legacy API cannot show whether it happened. Look the order up in Klarna Online: give the invoice number if it was captured, or confirm that it was not.")
                     : new Message("Klarna no longer holds reservation {0}. Look the order up in Klarna Online and give the invoice number of the capture, or confirm that it was not captured.", target));
             case OperationKind.Cancel:
-                return await IsOpenAsync(credentials, operation.ReservationNumber!) == true
-                    ? await journal.FailReconciledAsync(operation.Id, actor, new Message("Klarna still holds reservation {0}, so the cancellation did not happen; nothing changed.", operation.ReservationNumber))
+                return await IsOpenAsync(credentials, operation.Reference!) == true
+                    ? await journal.FailReconciledAsync(operation.Id, actor, new Message("Klarna still holds reservation {0}, so the cancellation did not happen; nothing changed.", operation.Reference))
                     : await journal.SettleAsync(operation.Id, actor, new ActionAnswer(), Prefix);
             default:
                 return answer.Happened switch

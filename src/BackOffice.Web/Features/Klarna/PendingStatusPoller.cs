@@ -61,7 +61,7 @@ public sealed partial class PendingStatusPoller(
             // Two index seeks rather than one OR over the whole table.
             pending = await db.Transactions
                 .Where(t => t.State == TransactionState.Pending && t.ActiveOperationId == null && (t.Service == KlarnaModule.Invoice || t.Service == KlarnaModule.Installments))
-                .Select(t => new PollCandidate(t.Id, t.OrderNumber, t.ChannelId, t.Service, t.MerchantId, t.Environment, t.ReservationNumber))
+                .Select(t => new PollCandidate(t.Id, t.OrderNumber, t.ChannelId, t.Service, t.Merchant, t.Environment, t.Reference))
                 .ToListAsync(cancellationToken);
             unknown = await (from t in db.Transactions
                              where t.ActiveOperationId != null
@@ -121,7 +121,7 @@ public sealed partial class PendingStatusPoller(
     {
         if (!services.TryGetValue((candidate.ChannelId, candidate.Service), out var service))
             throw new BusinessRuleException("Its channel no longer has this service.");
-        var credentials = credentialsOf.For(service, candidate.MerchantId, candidate.Environment);
+        var credentials = credentialsOf.For(service, candidate.Merchant, candidate.Environment);
         var requestedAt = time.GetUtcNow();
         OrderStatus status;
         try
@@ -178,7 +178,7 @@ public sealed partial class PendingStatusPoller(
 
     private sealed record Unsettled(Guid Id, string OrderNumber, ServiceKind Service);
 
-    private sealed record PollCandidate(Guid Id, string OrderNumber, int ChannelId, ServiceKind Service, int MerchantId, ProviderEnvironment Environment, string ReservationNumber);
+    private sealed record PollCandidate(Guid Id, string OrderNumber, int ChannelId, ServiceKind Service, string Merchant, ProviderEnvironment Environment, string ReservationNumber);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "KlarnaCheckOrderStatus skipped: another run holds the lease")]
     private partial void LogSkipped();

@@ -94,7 +94,7 @@ internal static class ReservationEndpoint
         var notices = ReservationValidation.Notices(request);
         var (statusCode, body) = transaction.State == TransactionState.Denied
             ? (402, (object)new { title = "Payment Required", status = 402, detail = "Klarna denied the reservation (fault 2101).", id = transaction.Id, state = transaction.State })
-            : (201, new ReservationResponse(transaction.Id, transaction.OrderNumber, transaction.ReservationNumber, transaction.State, notices));
+            : (201, new ReservationResponse(transaction.Id, transaction.OrderNumber, transaction.Reference, transaction.State, notices));
         var text = JsonSerializer.Serialize(body, json.Value.SerializerOptions);
         await reservations.RecordAnswerAsync(code, orderNumber, statusCode, text);
         return Results.Text(text, statusCode >= 400 ? "application/problem+json" : "application/json", Encoding.UTF8, statusCode);

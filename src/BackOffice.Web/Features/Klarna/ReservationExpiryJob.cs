@@ -60,7 +60,7 @@ public sealed partial class ReservationExpiryJob(
         if (transaction.ActiveOperationId is not null || !transaction.MayHaveExpired(time.GetUtcNow()))
             return false;
         var credentials = await credentialsOf.ForAsync(db, transaction, cancellationToken);
-        string[] reservations = [.. transaction.OpenSplits.Select(s => s.ReservationNumber), transaction.ReservationNumber];
+        string[] reservations = [.. transaction.OpenSplits.Select(s => s.ReservationNumber), transaction.Reference];
         var gone = new List<string>();
         foreach (var reservation in reservations)
         {
@@ -74,13 +74,13 @@ public sealed partial class ReservationExpiryJob(
             }
         }
         var now = time.GetUtcNow();
-        if (!gone.Contains(transaction.ReservationNumber))
+        if (!gone.Contains(transaction.Reference))
         {
             transaction.RecordPoll(now, "Klarna still holds the reservation after its expected expiry");
             await db.SaveChangesAsync(cancellationToken);
             return false;
         }
-        return await journal.TakeReportAsync(new ProviderReport(id, SystemUser, transaction.ReservationNumber, now, (expiring, check, at) =>
+        return await journal.TakeReportAsync(new ProviderReport(id, SystemUser, transaction.Reference, now, (expiring, check, at) =>
         {
             foreach (var reservation in gone)
                 expiring.Release(reservation, expired: true);

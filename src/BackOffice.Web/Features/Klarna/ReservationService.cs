@@ -218,7 +218,7 @@ public sealed class ReservationService(
             if (await db.Transactions.AsNoTracking().SingleOrDefaultAsync(t => t.ChannelId == channel.Id && t.OrderNumber == order.OrderNumber) is { } stored)
                 return (stored, (PendingCancellation?)null);
             var now = time.GetUtcNow();
-            var transaction = new Transaction(channel.Id, order.Service, service.Environment, credentials.MerchantId, order.OrderNumber, rno, status.ToBooks(),
+            var transaction = new Transaction(channel.Id, order.Service, service.Environment, KlarnaTerms.Merchant(credentials.MerchantId), order.OrderNumber, rno, status.ToBooks(),
                 order.Currency.ToString(), order.Country.ToString(), Amount(order),
                 [.. order.Lines.Select(l => new TransactionLine(l.ArticleNumber, l.Title, l.Quantity, l.UnitPrice, l.VatPercent, l.Flags.ToBooks()))],
                 new TransactionCustomer($"{order.BillingAddress.FirstName} {order.BillingAddress.LastName}".Trim(), order.BillingAddress.Email, TransactionCustomer.Mask(order.PersonalNumber)),

@@ -16,15 +16,15 @@ public sealed class TransactionCredentials(SharedSecretProtector secrets)
         (await ForActionAsync(db, transaction, cancellationToken)).Credentials;
 
     /// <summary>For many transactions at once: the service loaded once, each transaction's own eid and environment.</summary>
-    public KlarnaCredentials For(PaymentService service, int merchantId, ProviderEnvironment environment) =>
-        secrets.Credentials(service) with { MerchantId = merchantId, Environment = environment.ToKlarna() };
+    public KlarnaCredentials For(PaymentService service, string merchant, ProviderEnvironment environment) =>
+        secrets.Credentials(service) with { MerchantId = KlarnaTerms.Eid(merchant), Environment = environment.ToKlarna() };
 
     /// <summary>The credentials, and activate's flags: how the service sends invoices, and test mode on the test gateway.</summary>
     public async Task<(KlarnaCredentials Credentials, ReservationFlags ActivationFlags)> ForActionAsync(
         BackOfficeDbContext db, Transaction transaction, CancellationToken cancellationToken = default)
     {
         var service = await db.PaymentServices.SingleAsync(s => s.ChannelId == transaction.ChannelId && s.Kind == transaction.Service, cancellationToken);
-        var credentials = secrets.Credentials(service) with { MerchantId = transaction.MerchantId, Environment = transaction.Environment.ToKlarna() };
+        var credentials = secrets.Credentials(service) with { MerchantId = KlarnaTerms.Eid(transaction.Merchant), Environment = transaction.Environment.ToKlarna() };
         return (credentials, InvoiceShipmentFlags.OnActivate(service.InvoiceShipment, transaction.Environment));
     }
 }

@@ -16,7 +16,7 @@ public static class ActionPlans
         Refuse(error);
         IReadOnlyList<LineQuantity> all = [.. transaction.Lines.Select(l => new LineQuantity(l.ArticleNumber,
             quantities.FirstOrDefault(q => q.ArticleNumber == l.ArticleNumber)?.Quantity ?? l.Quantity))];
-        return new OperationPlan(OperationScope.Lines, transaction.ReservationNumber, amount, all);
+        return new OperationPlan(OperationScope.Lines, transaction.Reference, amount, all);
     }
 
     /// <summary>A refund on one invoice: all that is left, line quantities or an amount.</summary>
@@ -45,7 +45,7 @@ public static class ActionPlans
     {
         Refuse(transaction.OrderNumberError(orderNumber));
         Refuse(latestInvoiceNumber is not null && invoice is null ? new Message("Invoice {0} is not one of this transaction's.", latestInvoiceNumber) : null);
-        return new OperationPlan(OperationScope.Whole, transaction.ReservationNumber, null, [], Change: new NewOrderNumber(orderNumber));
+        return new OperationPlan(OperationScope.Whole, transaction.Reference, null, [], Change: new NewOrderNumber(orderNumber));
     }
 
     public static void Refuse(Message? error)

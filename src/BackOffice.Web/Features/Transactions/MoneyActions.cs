@@ -2,7 +2,7 @@
 namespace BackOffice.Web.Features.Transactions;
 
 /// <summary>What an operation will cover, decided from the books before anything is sent.</summary>
-public sealed record OperationPlan(OperationScope Scope, string? ReservationNumber, long? Amount, IReadOnlyList<LineQuantity> Lines, int Calls = 1, OperationChange? Change = null);
+public sealed record OperationPlan(OperationScope Scope, string? Reference, long? Amount, IReadOnlyList<LineQuantity> Lines, int Calls = 1, OperationChange? Change = null);
 
 /// <summary>
 /// What the provider answered to a call that succeeded: the invoice a capture made, a new date, and the provider's id

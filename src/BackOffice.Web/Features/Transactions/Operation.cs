@@ -71,12 +71,12 @@ public sealed class Operation
     {
     }
 
-    public Operation(Guid transactionId, OperationKind kind, OperationScope scope, string? reservationNumber, long? amount,
+    public Operation(Guid transactionId, OperationKind kind, OperationScope scope, string? reference, long? amount,
         IReadOnlyList<LineQuantity> lines, string? invoiceNumber, string reason, string user, DateTimeOffset requestedAt, DateTimeOffset inFlightUntil,
         string? change = null, bool idempotent = false)
     {
-        (TransactionId, Kind, Scope, ReservationNumber, Amount, InvoiceNumber, Reason, User, RequestedAt, InFlightUntil, Change) =
-            (transactionId, kind, scope, reservationNumber, amount, invoiceNumber, reason, user, requestedAt, inFlightUntil, change);
+        (TransactionId, Kind, Scope, Reference, Amount, InvoiceNumber, Reason, User, RequestedAt, InFlightUntil, Change) =
+            (transactionId, kind, scope, reference, amount, invoiceNumber, reason, user, requestedAt, inFlightUntil, change);
         RequestId = idempotent ? Id.ToString("N") : null;
         Lines = [.. lines.Select(l => new OperationLine(l.ArticleNumber, l.Quantity))];
     }
@@ -86,8 +86,8 @@ public sealed class Operation
     public OperationKind Kind { get; private set; }
     public OperationScope Scope { get; private set; }
 
-    /// <summary>The reservation acted on: the main one or a split-off one.</summary>
-    public string? ReservationNumber { get; private set; }
+    /// <summary>The provider's reference acted on: the transaction's own, or a part split off it.</summary>
+    public string? Reference { get; private set; }
 
     /// <summary>For a capture, the amount captured; for a reduction, the order's new total; for a refund, the amount refunded.</summary>
     public long? Amount { get; private set; }
@@ -113,8 +113,8 @@ public sealed class Operation
     /// <summary>For a refund or resend, the invoice it was for; for a capture, the invoice it made.</summary>
     public string? InvoiceNumber { get; private set; }
 
-    /// <summary>For a capture by amount: the reservation Klarna split off for it, recorded as soon as Klarna answered.</summary>
-    public string? SplitReservationNumber { get; private set; }
+    /// <summary>For a capture by amount at a provider that splits: the part split off for it, recorded as soon as the provider answered.</summary>
+    public string? SplitReference { get; private set; }
 
     /// <summary>When Klarna's successful answer was recorded; the books may not show it yet if writing them failed.</summary>
     public DateTimeOffset? AnsweredAt { get; private set; }
@@ -192,10 +192,10 @@ public sealed class Operation
         Sends++;
     }
 
-    public void RecordSplit(string reservationNumber)
+    public void RecordSplit(string reference)
     {
         EnsureOpen();
-        SplitReservationNumber = reservationNumber;
+        SplitReference = reference;
     }
 
     public void Succeed(DateTimeOffset at, Message? detail = null)
@@ -254,8 +254,9 @@ internal sealed class OperationConfiguration : IEntityTypeConfiguration<Operatio
         operation.Property(o => o.FaultText).HasMaxLength(2000);
         operation.Property(o => o.Detail).HasMaxLength(1000).HasConversion(m => m!.ToJson(), s => Message.FromJson(s));
         operation.Property(o => o.InvoiceNumber).HasMaxLength(40);
-        operation.Property(o => o.ReservationNumber).HasMaxLength(40);
-        operation.Property(o => o.SplitReservationNumber).HasMaxLength(40);
+        // The columns keep the names they were born with.
+        operation.Property(o => o.Reference).HasColumnName("ReservationNumber").HasMaxLength(40);
+        operation.Property(o => o.SplitReference).HasColumnName("SplitReservationNumber").HasMaxLength(40);
         operation.Property(o => o.Change).HasMaxLength(4000);
         operation.Ignore(o => o.Sets);
         operation.Property(o => o.RequestId).HasMaxLength(32);

@@ -15,12 +15,12 @@ public static class OperationEffects
             case OperationKind.Capture:
                 var number = operation.InvoiceNumber ?? throw new BusinessRuleException("A capture needs the invoice number Klarna gave it.");
                 var lines = operation.Articles.Select(a => InvoiceLine(transaction, a.ArticleNumber, a.Quantity)).ToList();
-                transaction.Capture(operation.SplitReservationNumber ?? operation.ReservationNumber!, amount, operation.Articles);
+                transaction.Capture(operation.SplitReference ?? operation.Reference!, amount, operation.Articles);
                 var made = new Invoice(transaction.Id, number, transaction.Currency, amount, lines, at);
                 if (operation.Sets is not ReleaseRest)
                     return (new Message("Captured {0}; invoice {1}.", new Amount(amount, transaction.Currency), number), made);
                 var released = transaction.RemainingAmount;
-                transaction.Release(operation.ReservationNumber!);
+                transaction.Release(operation.Reference!);
                 return (new Message("Captured {0}; invoice {1}. The remaining {2} is released.", new Amount(amount, transaction.Currency), number, new Amount(released, transaction.Currency)), made);
             case OperationKind.Reduce:
                 transaction.Reduce(amount);
@@ -29,8 +29,8 @@ public static class OperationEffects
                 transaction.EditLines(operation.Articles);
                 return (new Message("The order lines are changed; the reservation is now {0}.", new Amount(amount, transaction.Currency)), null);
             case OperationKind.Cancel:
-                transaction.Release(operation.ReservationNumber!);
-                return (new Message("Cancelled reservation {0}; {1} released.", operation.ReservationNumber, new Amount(amount, transaction.Currency)), null);
+                transaction.Release(operation.Reference!);
+                return (new Message("Cancelled reservation {0}; {1} released.", operation.Reference, new Amount(amount, transaction.Currency)), null);
             case OperationKind.Refund:
                 var target = invoice ?? throw new BusinessRuleException("Invoice {0} is not one of this transaction's.", operation.InvoiceNumber);
                 target.Refund(amount, operation.Articles);
@@ -40,10 +40,10 @@ public static class OperationEffects
                 return (new Message("Invoice {0} sent again.", operation.InvoiceNumber), null);
             case OperationKind.ExtendExpiry:
                 if (operation.NewExpiry is not { } expiry)
-                    return (new Message("Reservation {0} was extended; Klarna's new expiry date is not known here.", operation.ReservationNumber), null);
-                if (operation.ReservationNumber == transaction.ReservationNumber)
+                    return (new Message("Reservation {0} was extended; Klarna's new expiry date is not known here.", operation.Reference), null);
+                if (operation.Reference == transaction.Reference)
                     transaction.ExtendExpiry(expiry);
-                return (new Message("Reservation {0} now expires {1:yyyy-MM-dd HH:mm} UTC.", operation.ReservationNumber, expiry.UtcDateTime), null);
+                return (new Message("Reservation {0} now expires {1:yyyy-MM-dd HH:mm} UTC.", operation.Reference, expiry.UtcDateTime), null);
             case OperationKind.ChangeAddress:
                 var addresses = operation.Sets as NewAddresses ?? throw new BusinessRuleException("The operation does not say which addresses it set.");
                 transaction.ChangeAddresses(addresses.Billing, addresses.Shipping);

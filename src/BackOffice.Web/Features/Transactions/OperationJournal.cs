@@ -138,15 +138,15 @@ public sealed class OperationJournal(
     }
 
     /// <summary>Klarna split an amount off for a capture: the books show the new reservation before it is activated.</summary>
-    public async Task RecordSplitAsync(Guid operationId, string reservationNumber)
+    public async Task RecordSplitAsync(Guid operationId, string reference)
     {
         var transactionId = await DatabaseRetry.RunAsync(async () =>
         {
             await using var db = await databases.CreateDbContextAsync();
             var operation = await db.Operations.SingleAsync(o => o.Id == operationId);
             var transaction = await db.Transactions.SingleAsync(t => t.Id == operation.TransactionId);
-            operation.RecordSplit(reservationNumber);
-            transaction.AddSplit(reservationNumber, operation.Amount!.Value);
+            operation.RecordSplit(reference);
+            transaction.AddSplit(reference, operation.Amount!.Value);
             await db.SaveChangesAsync();
             return transaction.Id;
         }, onConflict: true);
@@ -226,7 +226,7 @@ public sealed class OperationJournal(
             if (operation.IsSettled)
                 return Outcome(operation, new Message("It was settled already."));
             var now = time.GetUtcNow();
-            Message? split = operation.SplitReservationNumber is { } rno
+            Message? split = operation.SplitReference is { } rno
                 ? new Message("{0} stays reserved in the split-off reservation {1}: capture everything that remains to take it, or cancel.", new Amount(operation.Amount ?? 0, transaction.Currency), rno)
                 : null;
             Message message;
@@ -364,7 +364,7 @@ public sealed class OperationJournal(
         var invoice = action.InvoiceNumber is { } number ? await db.Invoices.SingleOrDefaultAsync(i => i.TransactionId == transactionId && i.InvoiceNumber == number) : null;
         var plan = action.Plan(transaction, invoice);
         var now = time.GetUtcNow();
-        var operation = new Operation(transactionId, action.Kind, plan.Scope, plan.ReservationNumber, plan.Amount, plan.Lines, action.InvoiceNumber,
+        var operation = new Operation(transactionId, action.Kind, plan.Scope, plan.Reference, plan.Amount, plan.Lines, action.InvoiceNumber,
             action.Reason, actor, now, now + traits.Timeout * plan.Calls + InFlightMargin, plan.Change?.Text, traits.Idempotent);
         if (batchId is { } batch)
             operation.QueueIn(batch, new Message("Queued for a {0} batch file.", PaymentProviders.NameOf(transaction.Provider)));
@@ -397,7 +397,7 @@ public sealed class OperationJournal(
     }
 
     private void Audit(BackOfficeDbContext db, string actor, string action, Transaction transaction, Operation operation, Message message, bool succeeded) =>
-        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), actor, "Transactions", action, $"{transaction.OrderNumber} ({transaction.ReservationNumber})",
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), actor, "Transactions", action, $"{transaction.OrderNumber} ({transaction.Reference})",
             operation.Reason.Length > 0 ? new Message("{0} Reason: {1}", message, operation.Reason) : message, succeeded));
 
     private static Message WithSplit(Message message, Message? split) => split is null ? message : new Message("{0} {1}", message, split);

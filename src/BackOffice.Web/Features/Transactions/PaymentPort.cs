@@ -23,7 +23,7 @@ public enum InvoiceDelivery
 public sealed record DueDateQuote(long Cost, DateOnly NewDueDate);
 
 /// <summary>What the operator found in Klarna Online, when Klarna's legacy API cannot tell.</summary>
-public sealed record ReconcileAnswer(string? InvoiceNumber = null, bool? Happened = null, string? SplitReservationNumber = null)
+public sealed record ReconcileAnswer(string? InvoiceNumber = null, bool? Happened = null, string? SplitReference = null)
 {
     public static readonly ReconcileAnswer None = new();
 }

@@ -107,7 +107,7 @@ public sealed class Transaction
     }
 
     public Transaction(
-        int channelId, ServiceKind service, ProviderEnvironment environment, int merchantId, string orderNumber, string reservationNumber,
+        int channelId, ServiceKind service, ProviderEnvironment environment, string merchant, string orderNumber, string reference,
         AuthorizationStatus status, string currency, string country, long amount, IReadOnlyList<TransactionLine> lines,
         TransactionCustomer customer, TransactionAddress billingAddress, TransactionAddress shippingAddress,
         DateTimeOffset createdAt, DateTimeOffset expiresAt)
@@ -118,7 +118,7 @@ public sealed class Transaction
             throw new BusinessRuleException("The order lines must add up to the amount.");
         if (DuplicateArticleNumbers(lines.Select(l => l.ArticleNumber)) is { Count: > 0 } duplicates)
             throw new BusinessRuleException("Every order line needs its own article number; {0} appears more than once.", string.Join(", ", duplicates));
-        (ChannelId, Service, Environment, MerchantId, OrderNumber, ReservationNumber) = (channelId, service, environment, merchantId, orderNumber, reservationNumber);
+        (ChannelId, Service, Environment, Merchant, OrderNumber, Reference) = (channelId, service, environment, merchant, orderNumber, reference);
         (Currency, Country, AuthorizedAmount, Lines) = (currency, country, amount, [.. lines]);
         (Customer, BillingAddress, ShippingAddress, CreatedAt, ExpiresAt) = (customer, billingAddress, shippingAddress, createdAt, expiresAt);
         SearchText = SearchFolding.Of(orderNumber, customer);
@@ -142,10 +142,9 @@ public sealed class Transaction
         int channelId, ServiceKind service, ProviderEnvironment environment, string merchant, string reference, string? shopReference, string orderNumber,
         string currency, string country, long amount, IReadOnlyList<TransactionLine> lines, TransactionCustomer customer, TransactionAddress billingAddress,
         TransactionAddress shippingAddress, DateTimeOffset createdAt, DateTimeOffset expiresAt) =>
-        new(channelId, service, environment, 0, orderNumber, reference, AuthorizationStatus.Accepted,
+        new(channelId, service, environment, merchant, orderNumber, reference, AuthorizationStatus.Accepted,
             currency, country, amount, lines, customer, billingAddress, shippingAddress, createdAt, expiresAt)
         {
-            ProviderMerchantId = merchant,
             ProviderOrderId = shopReference,
         };
 
@@ -170,17 +169,13 @@ public sealed class Transaction
     public int ChannelId { get; private set; }
     public ServiceKind Service { get; private set; }
     public ProviderEnvironment Environment { get; private set; }
-    public int MerchantId { get; private set; }
     public string OrderNumber { get; private set; } = "";
 
     /// <summary>The provider's reference of the order, as its descriptor labels it (a reservation number, a payment id).</summary>
-    public string ReservationNumber { get; private set; } = "";
+    public string Reference { get; private set; } = "";
 
-    /// <summary>The merchant at the provider the transaction was made with, as the provider names it.</summary>
-    public string Merchant => ProviderMerchantId ?? MerchantId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>The merchant at a provider whose merchants are not numbers.</summary>
-    public string? ProviderMerchantId { get; private set; }
+    /// <summary>The merchant at the provider the transaction was made with, as the provider names it (an eid, a MerchantID).</summary>
+    public string Merchant { get; private set; } = "";
 
     /// <summary>The shop's id of the payment at a provider that keeps one.</summary>
     public string? ProviderOrderId { get; private set; }
@@ -419,7 +414,7 @@ public sealed class Transaction
         Guard(split is not null
             ? split.State != SplitState.Open ? new Message("Reservation {0} holds nothing any more.", reservationNumber)
                 : amount != split.Amount ? new Message("Reservation {0} holds {1}.", reservationNumber, new Amount(split.Amount, Currency)) : null
-            : reservationNumber != ReservationNumber ? new Message("Reservation {0} is not this order's.", reservationNumber) : CaptureError(amount));
+            : reservationNumber != Reference ? new Message("Reservation {0} is not this order's.", reservationNumber) : CaptureError(amount));
         foreach (var article in lines)
         {
             var line = Lines.FirstOrDefault(l => l.ArticleNumber == article.ArticleNumber);
@@ -454,7 +449,7 @@ public sealed class Transaction
         }
         else
         {
-            Guard(reservationNumber != ReservationNumber ? new Message("Reservation {0} is not this order's.", reservationNumber)
+            Guard(reservationNumber != Reference ? new Message("Reservation {0} is not this order's.", reservationNumber)
                 : !(IsOpen || State == TransactionState.Pending) ? new Message("A {0} transaction cannot be cancelled.", State) : null);
             ReservedAmount = CapturedAmount + OpenSplitAmount;
         }
@@ -562,16 +557,17 @@ internal sealed class TransactionConfiguration : IEntityTypeConfiguration<Transa
         // The list's seeks and sorts: exact identifiers, the default order (newest first) and the date filter,
         // the other sortable columns; Id breaks ties so that keyset paging is exact.
         transaction.HasIndex(t => t.OrderNumber);
-        transaction.HasIndex(t => t.ReservationNumber);
+        transaction.HasIndex(t => t.Reference);
         transaction.HasIndex(t => new { t.CreatedAt, t.Id });
         transaction.HasIndex(t => new { t.State, t.CreatedAt });
         transaction.HasIndex(t => t.AuthorizedAmount);
         transaction.HasIndex(t => t.ActiveOperationId);
         transaction.Property(t => t.OrderNumber).HasMaxLength(100);
-        transaction.Property(t => t.ReservationNumber).HasMaxLength(40);
-        transaction.Property(t => t.ProviderMerchantId).HasMaxLength(30);
+        // The column keeps the name it was born with: the bench's and the search's SQL read it.
+        transaction.Property(t => t.Reference).HasColumnName("ReservationNumber").HasMaxLength(40);
+        transaction.Property(t => t.Merchant).HasMaxLength(30);
         transaction.Property(t => t.ProviderOrderId).HasMaxLength(64);
-        transaction.Ignore(t => t.Provider).Ignore(t => t.Capabilities).Ignore(t => t.Merchant);
+        transaction.Ignore(t => t.Provider).Ignore(t => t.Capabilities);
         transaction.Property(t => t.Currency).HasMaxLength(3);
         transaction.Property(t => t.Country).HasMaxLength(2);
         transaction.Property(t => t.Version).IsConcurrencyToken();

@@ -197,7 +197,7 @@ public sealed partial class TransactionPage
         var result = await openDialog.Result;
         openDialog = null;
         if (result is { Canceled: false, Data: ReconcileAnswer answer })
-            await RunAsync(user => Transactions.ReconcileAsync(user, Id, answer.InvoiceNumber, answer.Happened, answer.SplitReservationNumber));
+            await RunAsync(user => Transactions.ReconcileAsync(user, Id, answer.InvoiceNumber, answer.Happened, answer.SplitReference));
     }
 
     /// <summary>Looks again before a dialog opens: another user may have started an action a moment ago.</summary>

@@ -68,7 +68,7 @@ public sealed record TransactionRow
 {
     public Guid Id { get; init; }
     public string OrderNumber { get; init; } = "";
-    public string ReservationNumber { get; init; } = "";
+    public string Reference { get; init; } = "";
     public string Channel { get; init; } = "";
     public ServiceKind Service { get; init; }
     public ProviderEnvironment Environment { get; init; }
@@ -213,7 +213,7 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
             string Major(long amount) => format.Amount(amount, row.Currency);
             await csv.WriteRecordAsync(
             [
-                row.OrderNumber, row.ReservationNumber, row.Channel, row.Service.ToString(), row.Environment.ToString(), row.State.ToString(), row.Currency,
+                row.OrderNumber, row.Reference, row.Channel, row.Service.ToString(), row.Environment.ToString(), row.State.ToString(), row.Currency,
                 Major(row.AuthorizedAmount), Major(row.ReservedAmount), Major(row.CapturedAmount), Major(row.RefundedAmount),
                 row.CustomerName, row.CustomerEmail, CsvFormat.Time(row.CreatedAt), CsvFormat.Time(row.ExpiresAt),
             ], cancellationToken);
@@ -282,7 +282,7 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
     /// <summary>The transactions whose order, reservation or invoice number is exactly the text: three index seeks.</summary>
     private static async Task<List<Guid>> ExactMatchesAsync(BackOfficeDbContext db, string text, CancellationToken cancellationToken) =>
         await db.Transactions.Where(t => t.OrderNumber == text).Select(t => t.Id)
-            .Union(db.Transactions.Where(t => t.ReservationNumber == text).Select(t => t.Id))
+            .Union(db.Transactions.Where(t => t.Reference == text).Select(t => t.Id))
             .Union(db.Invoices.Where(i => i.InvoiceNumber == text).Select(i => i.TransactionId))
             .Take(CountBound + 1)
             .ToListAsync(cancellationToken);
@@ -349,7 +349,7 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
     private static IQueryable<TransactionRow> Rows(BackOfficeDbContext db, IQueryable<Transaction> ordered) =>
         ordered.Select(t => new TransactionRow
         {
-            Id = t.Id, OrderNumber = t.OrderNumber, ReservationNumber = t.ReservationNumber,
+            Id = t.Id, OrderNumber = t.OrderNumber, Reference = t.Reference,
             Channel = db.Channels.Where(c => c.Id == t.ChannelId).Select(c => c.Code).First(), Service = t.Service,
             Environment = t.Environment, State = t.State, Currency = t.Currency, AuthorizedAmount = t.AuthorizedAmount,
             ReservedAmount = t.ReservedAmount, CapturedAmount = t.CapturedAmount, RefundedAmount = t.RefundedAmount,

@@ -70,7 +70,7 @@ public sealed class TransactionService(
         Require(transaction, Capabilities.ExtendExpiry);
         if (!transaction.CanExtend)
             throw new BusinessRuleException("A {0} transaction has no reservation to extend.", transaction.State);
-        string[] reservations = [.. transaction.OpenSplits.Select(s => s.ReservationNumber), .. transaction.MainOpenAmount > 0 ? [transaction.ReservationNumber] : Array.Empty<string>()];
+        string[] reservations = [.. transaction.OpenSplits.Select(s => s.ReservationNumber), .. transaction.MainOpenAmount > 0 ? [transaction.Reference] : Array.Empty<string>()];
         OperationOutcome? outcome = null;
         foreach (var reservation in reservations)
         {
@@ -126,11 +126,11 @@ public sealed class TransactionService(
     }
 
     /// <summary>Settles the operation of unknown outcome as the transaction's provider can (<see cref="IPaymentPort.ReconcileAsync"/>).</summary>
-    public async Task<OperationOutcome> ReconcileAsync(ClaimsPrincipal user, Guid transactionId, string? invoiceNumber = null, bool? happened = null, string? splitReservationNumber = null)
+    public async Task<OperationOutcome> ReconcileAsync(ClaimsPrincipal user, Guid transactionId, string? invoiceNumber = null, bool? happened = null, string? splitReference = null)
     {
         await authorization.RequireAsync(user, Policies.Operator);
         var port = ports.For((await FindAsync(transactionId)).Provider);
-        return await port.ReconcileAsync(user.Name(), transactionId, new ReconcileAnswer(invoiceNumber?.Trim(), happened, splitReservationNumber?.Trim()));
+        return await port.ReconcileAsync(user.Name(), transactionId, new ReconcileAnswer(invoiceNumber?.Trim(), happened, splitReference?.Trim()));
     }
 
     /// <summary>The delayed cancellation of a pending order whose service declines pending orders; journaled like every money action.</summary>

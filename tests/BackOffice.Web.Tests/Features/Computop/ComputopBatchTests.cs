@@ -100,7 +100,7 @@ public sealed class ComputopBatchTests : IAsyncLifetime
         var batch = Assert.Single(await Batches.ListAsync());
         var (_, file) = await Batches.ExportAsync(Clerk, batch.Id);
         // Someone released the second order in Computop's portal before the file was processed.
-        var payId = (await LoadAsync(second)).Transaction.ReservationNumber;
+        var payId = (await LoadAsync(second)).Transaction.Reference;
         app.Sandbox().Handle("reverse", ComputopOrders.Merchant, new Dictionary<string, string> { ["PayID"] = payId, ["TransID"] = "KB-6", ["Amount"] = "3549", ["Currency"] = "EUR" });
 
         var settlement = await Batches.ImportAsync(Clerk, batch.Id, app.Sandbox().ProcessBatch(file));
@@ -151,7 +151,7 @@ public sealed class ComputopBatchTests : IAsyncLifetime
         Assert.Contains("FOOT,1,3549", file, StringComparison.Ordinal);
         Assert.DoesNotContain("KB-8", file, StringComparison.Ordinal);
         Assert.Equal(TransactionState.Captured, (await LoadAsync(kept)).Transaction.State);
-        var payId = (await LoadAsync(withdrawn)).Transaction.ReservationNumber;
+        var payId = (await LoadAsync(withdrawn)).Transaction.Reference;
         Assert.Single(app.Sandbox().Executions, e => e.Call == "capture" && e.PayId == payId);
         await using (var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync())
             Assert.Single(await db.AuditEntries.Where(a => a.Action == "Withdrawn Capture" && a.Subject.StartsWith("KB-8 ")).ToListAsync());

@@ -38,10 +38,10 @@ public sealed class ComputopMoneyTests : IAsyncLifetime
         var id = await app.AuthorizeAsync("KP-1");
 
         var (transaction, _, _) = await LoadAsync(id);
-        var payment = app.Sandbox().Find(transaction.ReservationNumber)!;
+        var payment = app.Sandbox().Find(transaction.Reference)!;
         Assert.Equal((ComputopModule.KlarnaPayments, TransactionState.Authorized, 3_549L, "EUR", "KP-1"),
             (transaction.Service, transaction.State, transaction.AuthorizedAmount, transaction.Currency, transaction.OrderNumber));
-        Assert.Equal((payment.TransId, payment.MerchantId), (transaction.ProviderOrderId, transaction.ProviderMerchantId));
+        Assert.Equal((payment.TransId, payment.MerchantId), (transaction.ProviderOrderId, transaction.Merchant));
         Assert.Equal(["A1", "B2", "C3"], transaction.Lines.Select(l => l.ArticleNumber));
         Assert.Equal(7m, transaction.Lines[2].VatPercent);
         Assert.Equal(("Max Mustermann", "Düsseldorf"), (transaction.Customer.Name, transaction.BillingAddress.City));
@@ -79,7 +79,7 @@ public sealed class ComputopMoneyTests : IAsyncLifetime
         Assert.True(outcome.Succeeded, outcome.Message.ToString());
         Assert.Contains("The remaining EUR\u00A015.49 is released.", outcome.Message.ToString(), StringComparison.Ordinal);
         var (transaction, _, _) = await LoadAsync(id);
-        var payment = app.Sandbox().Find(transaction.ReservationNumber)!;
+        var payment = app.Sandbox().Find(transaction.Reference)!;
         Assert.Equal((TransactionState.Captured, 2_000L, 2_000L), (transaction.State, transaction.CapturedAmount, transaction.ReservedAmount));
         Assert.Equal((BackOffice.Computop.Sandbox.SandboxPaymentState.Completed, 1_549L), (payment.State, payment.Released));
         await app.AssertBooksAgreeAsync(id);
@@ -114,7 +114,7 @@ public sealed class ComputopMoneyTests : IAsyncLifetime
 
         Assert.True(edited.Succeeded && renamed.Succeeded, $"{edited.Message} {renamed.Message}");
         var (transaction, _, _) = await LoadAsync(id);
-        var payment = app.Sandbox().Find(transaction.ReservationNumber)!;
+        var payment = app.Sandbox().Find(transaction.Reference)!;
         Assert.Equal((2_883L, "KP-6-NEW"), (transaction.ReservedAmount, transaction.OrderNumber));
         Assert.Equal((2_883L, "KP-6-NEW"), (payment.Authorized, payment.RefNr));
         Assert.Contains("cannot be changed", afterCapture.Message, StringComparison.Ordinal);
@@ -261,7 +261,7 @@ public sealed class ComputopMoneyTests : IAsyncLifetime
     public async Task The_list_finds_a_computop_order_by_its_pay_id_and_the_csv_carries_it_as_the_reference()
     {
         var id = await app.AuthorizeAsync("KP-12");
-        var payId = (await LoadAsync(id)).Transaction.ReservationNumber;
+        var payId = (await LoadAsync(id)).Transaction.Reference;
         var query = app.Service<TransactionQuery>();
 
         var found = await query.PageAsync(new TransactionSearch(Text: payId), TransactionPageRequest.First(10));

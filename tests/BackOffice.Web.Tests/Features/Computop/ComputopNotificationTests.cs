@@ -43,7 +43,7 @@ public sealed class ComputopNotificationTests : IAsyncLifetime
         Assert.Equal("OK", await first.Content.ReadAsStringAsync());
         await using var db = await Database();
         var transaction = await db.Transactions.SingleAsync(t => t.OrderNumber == "KP-N1");
-        Assert.Equal((fields["PayID"], TransactionState.Authorized), (transaction.ReservationNumber, transaction.State));
+        Assert.Equal((fields["PayID"], TransactionState.Authorized), (transaction.Reference, transaction.State));
         Assert.Equal(1, await db.ComputopNotifications.CountAsync(n => n.PayId == fields["PayID"]));
         Assert.Single(await db.AuditEntries.Where(e => e.Action == "Notification" && e.Succeeded).ToListAsync());
     }
@@ -176,7 +176,7 @@ public sealed class ComputopNotificationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(fields["PayID"], await RefusalAsync(), StringComparison.Ordinal);
         await using var db = await Database();
-        Assert.Empty(await db.Transactions.Where(t => t.ReservationNumber == fields["PayID"]).ToListAsync());
+        Assert.Empty(await db.Transactions.Where(t => t.Reference == fields["PayID"]).ToListAsync());
     }
 
     [Fact]

@@ -44,8 +44,8 @@ public sealed class JobTests : IAsyncLifetime
         var denied = await ReserveAsync(KlarnaSandbox.PendingDeniedEmail);
         var stillPending = await ReserveAsync(KlarnaSandbox.PendingAcceptedEmail);
         var authorized = await ReserveAsync("max@example.com");
-        await sandbox.ResolveAsync(accepted.ReservationNumber, OrderStatus.Accepted);
-        await sandbox.ResolveAsync(denied.ReservationNumber, OrderStatus.Denied);
+        await sandbox.ResolveAsync(accepted.Reference, OrderStatus.Accepted);
+        await sandbox.ResolveAsync(denied.Reference, OrderStatus.Denied);
 
         var run = await RunAsync();
 
@@ -127,8 +127,8 @@ public sealed class JobTests : IAsyncLifetime
         await using var db = await Database();
         Assert.Equal("Skipped by admin@test.local", (await db.PendingCancellations.SingleAsync(c => c.TransactionId == second.Id)).Result);
         var audit = await db.AuditEntries.Where(e => e.Area == "Jobs").Select(e => e.Action + ": " + e.Subject).ToListAsync();
-        Assert.Contains($"Pending cancellation skipped: {second.OrderNumber} ({second.ReservationNumber})", audit);
-        Assert.Contains($"Pending cancellation run now: {first.OrderNumber} ({first.ReservationNumber})", audit);
+        Assert.Contains($"Pending cancellation skipped: {second.OrderNumber} ({second.Reference})", audit);
+        Assert.Contains($"Pending cancellation run now: {first.OrderNumber} ({first.Reference})", audit);
     }
 
     [Fact]
@@ -180,7 +180,7 @@ public sealed class JobTests : IAsyncLifetime
     public async Task Run_now_runs_at_once_even_while_the_schedule_is_off()
     {
         var pending = await ReserveAsync(KlarnaSandbox.PendingAcceptedEmail);
-        await sandbox.ResolveAsync(pending.ReservationNumber, OrderStatus.Accepted);
+        await sandbox.ResolveAsync(pending.Reference, OrderStatus.Accepted);
 
         await app.Service<JobsService>().RunNowAsync(Admin);
 
@@ -202,7 +202,7 @@ public sealed class JobTests : IAsyncLifetime
         }
 
         await Eventually(async () => (await LoadAsync(pending.Id)).State == TransactionState.Cancelled);
-        Assert.Equal("Cancelled", (await sandbox.ReservationAsync(pending.ReservationNumber))!.State);
+        Assert.Equal("Cancelled", (await sandbox.ReservationAsync(pending.Reference))!.State);
         await using (var db = await Database())
         {
             var cancel = await db.Operations.SingleAsync(o => o.TransactionId == pending.Id && o.Kind == OperationKind.Cancel);
@@ -236,7 +236,7 @@ public sealed class JobTests : IAsyncLifetime
 
         Assert.Equal(0, beforeDue);
         Assert.Equal(1, await klarna.Control.CallsAsync("cancel_reservation"));
-        Assert.Equal("Cancelled", (await klarna.Control.ReservationAsync(pending.ReservationNumber))!.State);
+        Assert.Equal("Cancelled", (await klarna.Control.ReservationAsync(pending.Reference))!.State);
         Assert.Equal(TransactionState.Cancelled, (await LoadAsync(pending.Id)).State);
         await using var db = await Database();
         Assert.NotNull((await db.PendingCancellations.SingleAsync()).CompletedAt);
@@ -274,7 +274,7 @@ public sealed class JobTests : IAsyncLifetime
         var extendedAtKlarna = await ReserveAsync("max@example.com");
         clock.Advance(TimeSpan.FromDays(6));
         // Extended in Klarna Online, so the books still expect the first expiry.
-        await app.Services.GetRequiredService<IKlarnaGateway>().ExtendExpiryDateAsync(new KlarnaCredentials(1395, "demo-invoice-secret-1395", KlarnaEnvironment.Test), extendedAtKlarna.ReservationNumber);
+        await app.Services.GetRequiredService<IKlarnaGateway>().ExtendExpiryDateAsync(new KlarnaCredentials(1395, "demo-invoice-secret-1395", KlarnaEnvironment.Test), extendedAtKlarna.Reference);
         clock.Advance(TimeSpan.FromDays(2));
 
         var expired = await app.Service<ReservationExpiryJob>().RunAsync(CancellationToken.None);
@@ -303,7 +303,7 @@ public sealed class JobTests : IAsyncLifetime
         // The app stops while both calls are in flight; Klarna captured the second and its answer was recorded.
         await journal.BeginAsync("clerk@test.local", lost.Id, new CaptureRemaining(), traits);
         var started = await journal.BeginAsync("clerk@test.local", answered.Id, new CaptureRemaining(), traits);
-        var activation = await app.Services.GetRequiredService<IKlarnaGateway>().ActivateAsync(credentials, answered.ReservationNumber);
+        var activation = await app.Services.GetRequiredService<IKlarnaGateway>().ActivateAsync(credentials, answered.Reference);
         await using (var db = await Database())
         {
             var operation = await db.Operations.SingleAsync(o => o.Id == started.Operation.Id);

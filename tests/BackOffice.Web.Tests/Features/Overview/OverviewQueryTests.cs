@@ -47,7 +47,7 @@ public sealed class OverviewQueryTests : IAsyncLifetime
             new Invoice(open.Id, "OV-5", "SEK", 50_000, [], now));
         var refund = new Operation(week.Id, OperationKind.Refund, OperationScope.Amount, null, 500, [], "OV-2", "", "clerk", now, now);
         refund.Succeed(now);
-        var lost = new Operation(open.Id, OperationKind.Capture, OperationScope.Whole, open.ReservationNumber, 10_000, [], null, "", "clerk", now, now);
+        var lost = new Operation(open.Id, OperationKind.Capture, OperationScope.Whole, open.Reference, 10_000, [], null, "", "clerk", now, now);
         lost.MarkUnknown(now, new Message("no answer"));
         db.Operations.AddRange(refund, lost);
         await db.SaveChangesAsync();

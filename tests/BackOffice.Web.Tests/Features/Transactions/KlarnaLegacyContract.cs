@@ -103,11 +103,11 @@ public sealed class KlarnaLegacyContract(ITestOutputHelper output) : ProviderCon
         if (await db.Operations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == transaction.ActiveOperationId) is not { } operation)
             return null;
         var order = await sandbox.OrderAsync(transaction.OrderNumber);
-        if (operation.Kind == OperationKind.Capture && operation.Scope == OperationScope.Amount && operation.SplitReservationNumber is null)
+        if (operation.Kind == OperationKind.Capture && operation.Scope == OperationScope.Amount && operation.SplitReference is null)
         {
-            var known = transaction.Splits.Select(s => s.ReservationNumber).Append(transaction.ReservationNumber).ToHashSet();
+            var known = transaction.Splits.Select(s => s.ReservationNumber).Append(transaction.Reference).ToHashSet();
             var split = order.FirstOrDefault(r => !known.Contains(r.ReservationNumber))?.ReservationNumber;
-            return await Transactions.ReconcileAsync(user, transactionId, happened: split is null ? false : null, splitReservationNumber: split);
+            return await Transactions.ReconcileAsync(user, transactionId, happened: split is null ? false : null, splitReference: split);
         }
         if (operation.Kind == OperationKind.Capture)
         {
@@ -134,13 +134,13 @@ public sealed class KlarnaLegacyContract(ITestOutputHelper output) : ProviderCon
         foreach (var id in transactions)
         {
             var transaction = await db.Transactions.AsNoTracking().SingleAsync(t => t.Id == id);
-            targets.UnionWith([transaction.OrderNumber, transaction.ReservationNumber, .. transaction.Splits.Select(s => s.ReservationNumber)]);
+            targets.UnionWith([transaction.OrderNumber, transaction.Reference, .. transaction.Splits.Select(s => s.ReservationNumber)]);
             targets.UnionWith(await db.Invoices.AsNoTracking().Where(i => i.TransactionId == id).Select(i => i.InvoiceNumber).ToListAsync());
             Expect(("reserve_amount", transaction.OrderNumber));
             foreach (var operation in await db.Operations.AsNoTracking().Where(o => o.TransactionId == id).ToListAsync())
             {
-                if (operation.Kind == OperationKind.Capture && operation.SplitReservationNumber is not null)
-                    Expect(("split_reservation", operation.ReservationNumber!));
+                if (operation.Kind == OperationKind.Capture && operation.SplitReference is not null)
+                    Expect(("split_reservation", operation.Reference!));
                 if (operation.State == OperationState.Succeeded)
                     Expect(CallOf(operation));
             }
@@ -154,10 +154,10 @@ public sealed class KlarnaLegacyContract(ITestOutputHelper output) : ProviderCon
     /// <summary>The call an operation makes to Klarna, and what it is made on.</summary>
     private static (string Method, string Target) CallOf(Operation operation) => operation.Kind switch
     {
-        OperationKind.Capture => ("activate", operation.SplitReservationNumber ?? operation.ReservationNumber!),
-        OperationKind.Cancel => ("cancel_reservation", operation.ReservationNumber!),
-        OperationKind.EditLines => ("update", operation.ReservationNumber!),
-        OperationKind.ExtendExpiry => ("extend_expiry_date", operation.ReservationNumber!),
+        OperationKind.Capture => ("activate", operation.SplitReference ?? operation.Reference!),
+        OperationKind.Cancel => ("cancel_reservation", operation.Reference!),
+        OperationKind.EditLines => ("update", operation.Reference!),
+        OperationKind.ExtendExpiry => ("extend_expiry_date", operation.Reference!),
         OperationKind.Refund => (operation.Scope switch { OperationScope.Lines => "credit_part", OperationScope.Amount => "return_amount", _ => "credit_invoice" }, operation.InvoiceNumber!),
         _ => ("email_invoice", operation.InvoiceNumber!),
     };

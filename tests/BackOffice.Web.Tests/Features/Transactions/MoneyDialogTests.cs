@@ -143,7 +143,7 @@ public sealed class MoneyDialogTests : BackOfficeTestContext
     {
         var provider = Render<MudDialogProvider>();
         var created = TransactionTests.New();
-        var transaction = new Transaction(1, KlarnaModule.Invoice, BackOffice.Web.Features.Payments.ProviderEnvironment.Test, 1395, "order-2", "2359889901", AuthorizationStatus.Accepted, "EUR", "DE", 2550,
+        var transaction = new Transaction(1, KlarnaModule.Invoice, BackOffice.Web.Features.Payments.ProviderEnvironment.Test, "1395", "order-2", "2359889901", AuthorizationStatus.Accepted, "EUR", "DE", 2550,
             [new TransactionLine("A1", "Shirt", 2, 1000, 19, LineFlags.IncludesVat), new TransactionLine("B2", "Cap", 1, 550, 19, LineFlags.IncludesVat)],
             created.Customer, created.BillingAddress, created.ShippingAddress, created.CreatedAt, created.ExpiresAt);
         var result = await OpenAsync<EditLinesDialog>(provider, new DialogParameters<EditLinesDialog> { { d => d.Transaction, transaction } });

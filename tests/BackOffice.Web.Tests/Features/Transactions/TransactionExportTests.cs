@@ -30,7 +30,7 @@ public sealed class TransactionExportTests : IAsyncLifetime
             db.Transactions.Add(transaction);
         }
         var address = new TransactionAddress("=HYPERLINK(\"http://evil.example\")", "x", "", "s", "1", "1", "c", "DE", "evil@example.com", "");
-        db.Transactions.Add(new Transaction(channel.Id, KlarnaModule.Invoice, BackOffice.Web.Features.Payments.ProviderEnvironment.Test, 1395,
+        db.Transactions.Add(new Transaction(channel.Id, KlarnaModule.Invoice, BackOffice.Web.Features.Payments.ProviderEnvironment.Test, "1395",
             "CSV-EVIL", "1", AuthorizationStatus.Accepted, "EUR", "DE", 100, [new TransactionLine("A", "A", 1, 100, 19, LineFlags.IncludesVat)],
             new TransactionCustomer("=HYPERLINK(\"http://evil.example\")", "evil@example.com", "••••"), address, address, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(7)));
         await db.SaveChangesAsync();

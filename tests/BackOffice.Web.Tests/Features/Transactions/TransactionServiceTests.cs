@@ -97,7 +97,7 @@ public sealed class TransactionServiceTests : IAsyncLifetime
         Assert.Equal(700, Assert.Single(invoices).Amount);
         var split = Assert.Single(transaction.Splits);
         Assert.Equal((SplitState.Captured, 700L), (split.State, split.Amount));
-        Assert.Equal(split.ReservationNumber, Assert.Single(operations).SplitReservationNumber);
+        Assert.Equal(split.ReservationNumber, Assert.Single(operations).SplitReference);
         Assert.Equal(1850, (await sandbox.ReservationAsync(rno))!.Amount);
         Assert.Equal(1, await sandbox.CallsAsync("split_reservation"));
         await Books.AssertAgreeAsync(Databases, sandbox, id);
@@ -343,10 +343,10 @@ public sealed class TransactionServiceTests : IAsyncLifetime
         await sandbox.InjectAsync(new SandboxInjection("split_reservation", SandboxFailure.ServerError, AfterExecution: true));
         var lost = await Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Amount: 700));
         var transaction = (await LoadAsync(id)).Transaction;
-        var split = (await sandbox.OrderAsync(transaction.OrderNumber)).Single(r => r.ReservationNumber != transaction.ReservationNumber);
+        var split = (await sandbox.OrderAsync(transaction.OrderNumber)).Single(r => r.ReservationNumber != transaction.Reference);
 
         var asked = await Transactions.ReconcileAsync(Clerk, id);
-        var settled = await Transactions.ReconcileAsync(Clerk, id, splitReservationNumber: split.ReservationNumber);
+        var settled = await Transactions.ReconcileAsync(Clerk, id, splitReference: split.ReservationNumber);
 
         Assert.Equal((OperationState.Unknown, OperationState.Unknown, OperationState.Failed), (lost.State, asked.State, settled.State));
         Assert.Contains("split-off reservation", asked.Message.ToString(), StringComparison.Ordinal);
@@ -441,7 +441,7 @@ public sealed class TransactionServiceTests : IAsyncLifetime
         var (transaction, _, operations) = await LoadAsync(id);
         Assert.Equal([OperationKind.ExtendExpiry, OperationKind.Capture, OperationKind.ResendInvoice], operations.Select(o => o.Kind));
         Assert.Equal(operations[0].NewExpiry, transaction.ExpiresAt);
-        Assert.Equal((await sandbox.ReservationAsync(transaction.ReservationNumber))!.ExpiresAt, transaction.ExpiresAt, TimeSpan.FromSeconds(1));
+        Assert.Equal((await sandbox.ReservationAsync(transaction.Reference))!.ExpiresAt, transaction.ExpiresAt, TimeSpan.FromSeconds(1));
         Assert.Equal(TimeSpan.Zero, transaction.ExpiresAt.Millisecond * TimeSpan.FromMilliseconds(1));
     }
 

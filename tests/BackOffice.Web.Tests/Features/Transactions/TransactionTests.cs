@@ -9,9 +9,9 @@ namespace BackOffice.Web.Tests.Features.Transactions;
 /// <summary>Shorthands for moving a transaction's main reservation in tests.</summary>
 public static class TransactionMoves
 {
-    public static void Capture(this Transaction transaction, long amount) => transaction.Capture(transaction.ReservationNumber, amount, []);
+    public static void Capture(this Transaction transaction, long amount) => transaction.Capture(transaction.Reference, amount, []);
 
-    public static void Cancel(this Transaction transaction) => transaction.Release(transaction.ReservationNumber);
+    public static void Cancel(this Transaction transaction) => transaction.Release(transaction.Reference);
 }
 
 public sealed class TransactionTests
@@ -26,7 +26,7 @@ public sealed class TransactionTests
             [new TransactionLine("A1", "Shirt", 1, 100, 19, LineFlags.IncludesVat)], new TransactionCustomer("Max", "", ""), address, address, Now, Now.AddDays(28));
 
         Assert.Equal(("1395", "KP_Shop"), (New().Merchant, atComputop.Merchant));
-        Assert.Equal(("PAY1", "T1", TransactionState.Authorized), (atComputop.ReservationNumber, atComputop.ProviderOrderId, atComputop.State));
+        Assert.Equal(("PAY1", "T1", TransactionState.Authorized), (atComputop.Reference, atComputop.ProviderOrderId, atComputop.State));
     }
 
     public static Transaction New(
@@ -35,7 +35,7 @@ public sealed class TransactionTests
     {
         var address = new TransactionAddress("Max", "Mustermann", "", "Hellersbergstraße", "14", "41460", "Neuss", "DE", email, "");
         var created = createdAt ?? Now;
-        return new Transaction(channelId, KlarnaModule.Invoice, ProviderEnvironment.Test, 1395, orderNumber, reservationNumber, status, "EUR", "DE", amount,
+        return new Transaction(channelId, KlarnaModule.Invoice, ProviderEnvironment.Test, "1395", orderNumber, reservationNumber, status, "EUR", "DE", amount,
             [new TransactionLine("A1", "Shirt", 1, amount, 19, LineFlags.IncludesVat)],
             new TransactionCustomer(name, email, TransactionCustomer.Mask("07071960")), address, address, created, created.AddDays(7));
     }
@@ -58,7 +58,7 @@ public sealed class TransactionTests
         var valid = New();
 
         Assert.Throws<BusinessRuleException>(() => New(amount: 0));
-        Assert.Throws<BusinessRuleException>(() => new Transaction(1, KlarnaModule.Invoice, ProviderEnvironment.Test, 1, "o", "r", AuthorizationStatus.Accepted, "EUR", "DE", 10_001,
+        Assert.Throws<BusinessRuleException>(() => new Transaction(1, KlarnaModule.Invoice, ProviderEnvironment.Test, "1", "o", "r", AuthorizationStatus.Accepted, "EUR", "DE", 10_001,
             valid.Lines, valid.Customer, valid.BillingAddress, valid.ShippingAddress, Now, Now.AddDays(7)));
     }
 
@@ -108,7 +108,7 @@ public sealed class TransactionTests
     [Fact]
     public void Editing_lines_lowers_quantities_and_the_reservation_together_and_never_raises_them()
     {
-        var transaction = new Transaction(1, KlarnaModule.Invoice, ProviderEnvironment.Test, 1395, "order-1", "2359889900", AuthorizationStatus.Accepted, "EUR", "DE", 2550,
+        var transaction = new Transaction(1, KlarnaModule.Invoice, ProviderEnvironment.Test, "1395", "order-1", "2359889900", AuthorizationStatus.Accepted, "EUR", "DE", 2550,
             [new TransactionLine("A1", "Shirt", 2, 1000, 19, LineFlags.IncludesVat), new TransactionLine("B2", "Cap", 1, 550, 19, LineFlags.IncludesVat)],
             new TransactionCustomer("Max", "max@example.com", "••••1960"), New().BillingAddress, New().BillingAddress, Now, Now.AddDays(7));
 
@@ -124,7 +124,7 @@ public sealed class TransactionTests
 
         Assert.Equal((1000L, 2550L), (transaction.ReservedAmount, transaction.AuthorizedAmount));
         Assert.Equal([("A1", 1)], transaction.Lines.Select(l => (l.ArticleNumber, l.Quantity)));
-        transaction.Capture(transaction.ReservationNumber, 1000, [new("A1", 1)]);
+        transaction.Capture(transaction.Reference, 1000, [new("A1", 1)]);
         Assert.False(transaction.CanEditLines);
         Assert.Throws<BusinessRuleException>(() => transaction.EditLines([new("A1", 0)]));
     }
@@ -254,8 +254,8 @@ public sealed class TransactionTests
 
         Assert.False(untouched.MayHaveExpired(Now.AddDays(7).AddTicks(-1)));
         Assert.True(untouched.MayHaveExpired(Now.AddDays(7)));
-        untouched.Release(untouched.ReservationNumber, expired: true);
-        partCaptured.Release(partCaptured.ReservationNumber, expired: true);
+        untouched.Release(untouched.Reference, expired: true);
+        partCaptured.Release(partCaptured.Reference, expired: true);
 
         Assert.Equal(TransactionState.Expired, untouched.State);
         Assert.Equal((TransactionState.Captured, 1_000L), (partCaptured.State, partCaptured.ReservedAmount));
@@ -266,7 +266,7 @@ public sealed class TransactionTests
     public void Duplicate_article_numbers_are_refused()
     {
         var address = New().BillingAddress;
-        var error = Assert.Throws<BusinessRuleException>(() => new Transaction(1, KlarnaModule.Invoice, ProviderEnvironment.Test, 1395, "o", "r", AuthorizationStatus.Accepted, "EUR", "DE", 2550,
+        var error = Assert.Throws<BusinessRuleException>(() => new Transaction(1, KlarnaModule.Invoice, ProviderEnvironment.Test, "1395", "o", "r", AuthorizationStatus.Accepted, "EUR", "DE", 2550,
             [new TransactionLine("A1", "Shirt", 2, 1000, 19, LineFlags.IncludesVat), new TransactionLine("A1", "Cap", 1, 550, 19, LineFlags.IncludesVat)],
             New().Customer, address, address, Now, Now.AddDays(7)));
 
@@ -280,10 +280,10 @@ public sealed class TransactionTests
 
         transaction.AddSplit("5550001", 700);
         Assert.Equal((10_000L, 9_300L, 700L), (transaction.RemainingAmount, transaction.MainOpenAmount, transaction.OpenSplitAmount));
-        Assert.Throws<BusinessRuleException>(() => transaction.Capture(transaction.ReservationNumber, 9_301, []));
+        Assert.Throws<BusinessRuleException>(() => transaction.Capture(transaction.Reference, 9_301, []));
         Assert.Throws<BusinessRuleException>(() => transaction.Capture("5550001", 699, []));
         Assert.Throws<BusinessRuleException>(() => transaction.Reduce(700));
-        transaction.Capture(transaction.ReservationNumber, 9_300, []);
+        transaction.Capture(transaction.Reference, 9_300, []);
 
         Assert.Equal((TransactionState.PartCaptured, 700L, 0L), (transaction.State, transaction.RemainingAmount, transaction.MainOpenAmount));
         transaction.Capture("5550001", 700, []);
@@ -301,7 +301,7 @@ public sealed class TransactionTests
 
         var mainFirst = New();
         mainFirst.AddSplit("5550002", 700);
-        mainFirst.Release(mainFirst.ReservationNumber);
+        mainFirst.Release(mainFirst.Reference);
         Assert.Equal((TransactionState.Authorized, 700L, 0L), (mainFirst.State, mainFirst.ReservedAmount, mainFirst.MainOpenAmount));
         mainFirst.Release("5550002");
         Assert.Equal(TransactionState.Cancelled, mainFirst.State);

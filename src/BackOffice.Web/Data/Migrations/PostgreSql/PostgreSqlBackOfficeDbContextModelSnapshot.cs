@@ -190,58 +190,6 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.ToTable("Channels");
                 });
 
-            modelBuilder.Entity("BackOffice.Web.Features.Channels.PaymentService", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<int>("ChannelId")
-                        .HasColumnType("integer");
-
-                    b.Property<bool>("DeclinePendingOrders")
-                        .HasColumnType("boolean");
-
-                    b.Property<bool>("Enabled")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("InvoiceShipment")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.Property<int?>("MerchantId")
-                        .HasColumnType("integer");
-
-                    b.Property<bool>("ProhibitMultipleAddresses")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("ProtectedSecret")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
-
-                    b.Property<bool>("UseLiveGateway")
-                        .HasColumnType("boolean");
-
-                    b.Property<Guid>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("uuid");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ChannelId", "Kind")
-                        .IsUnique();
-
-                    b.ToTable("PaymentServices");
-                });
-
             modelBuilder.Entity("BackOffice.Web.Features.Computop.ComputopBatch", b =>
                 {
                     b.Property<Guid>("Id")
@@ -299,7 +247,7 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
 
                     b.HasIndex("ChannelId", "State");
 
-                    b.ToTable("ComputopBatches");
+                    b.ToTable("ComputopBatches", (string)null);
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.Computop.ComputopNotification", b =>
@@ -348,7 +296,7 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.HasIndex("PayId", "XId", "Status", "Code")
                         .IsUnique();
 
-                    b.ToTable("ComputopNotifications");
+                    b.ToTable("ComputopNotifications", (string)null);
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.Computop.ComputopService", b =>
@@ -393,7 +341,7 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.HasIndex("ChannelId")
                         .IsUnique();
 
-                    b.ToTable("ComputopServices");
+                    b.ToTable("ComputopServices", (string)null);
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.Jobs.JobLease", b =>
@@ -523,6 +471,109 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.HasKey("Id");
 
                     b.ToTable("JobSettings");
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.Klarna.PaymentService", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("DeclinePendingOrders")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("InvoiceShipment")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int?>("MerchantId")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("ProhibitMultipleAddresses")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("ProtectedSecret")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<bool>("UseLiveGateway")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChannelId", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("PaymentServices", (string)null);
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.Klarna.ReservationClaim", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Body")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int?>("KlarnaStatus")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("OrderNumber")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ReservationNumber")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int?>("Status")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChannelId", "OrderNumber")
+                        .IsUnique();
+
+                    b.ToTable("ReservationClaims", (string)null);
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.ShopApi.ApiKey", b =>
@@ -698,16 +749,17 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<string>("Reference")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("ReservationNumber");
+
                     b.Property<string>("RequestId")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
                     b.Property<DateTimeOffset>("RequestedAt")
                         .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("ReservationNumber")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
 
                     b.Property<string>("Scope")
                         .IsRequired()
@@ -718,9 +770,10 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
 
-                    b.Property<string>("SplitReservationNumber")
+                    b.Property<string>("SplitReference")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("SplitReservationNumber");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -786,57 +839,6 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.HasIndex("TransactionId");
 
                     b.ToTable("PendingCancellations");
-                });
-
-            modelBuilder.Entity("BackOffice.Web.Features.Transactions.ReservationClaim", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("Body")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
-
-                    b.Property<int>("ChannelId")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Fingerprint")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<int?>("KlarnaStatus")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("OrderNumber")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("ReservationNumber")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.Property<int?>("Status")
-                        .HasColumnType("integer");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ChannelId", "OrderNumber")
-                        .IsUnique();
-
-                    b.ToTable("ReservationClaims");
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.Transactions.SavedView", b =>
@@ -922,29 +924,28 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.Property<DateTimeOffset?>("LastPolledAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<int>("MerchantId")
-                        .HasColumnType("integer");
+                    b.Property<string>("Merchant")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
 
                     b.Property<string>("OrderNumber")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
-                    b.Property<string>("ProviderMerchantId")
-                        .HasMaxLength(30)
-                        .HasColumnType("character varying(30)");
-
                     b.Property<string>("ProviderOrderId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<long>("RefundedAmount")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("ReservationNumber")
+                    b.Property<string>("Reference")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("ReservationNumber");
+
+                    b.Property<long>("RefundedAmount")
+                        .HasColumnType("bigint");
 
                     b.Property<long>("ReservedAmount")
                         .HasColumnType("bigint");
@@ -1117,7 +1118,7 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
 
                     b.HasIndex("OrderNumber");
 
-                    b.HasIndex("ReservationNumber");
+                    b.HasIndex("Reference");
 
                     b.HasIndex("SearchText");
 
@@ -1306,60 +1307,6 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("BackOffice.Web.Features.Channels.PaymentService", b =>
-                {
-                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
-                        .WithMany("Services")
-                        .HasForeignKey("ChannelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.OwnsOne("BackOffice.Web.Features.Channels.ServiceInitialization", "LastInitialization", b1 =>
-                        {
-                            b1.Property<int>("PaymentServiceId")
-                                .HasColumnType("integer");
-
-                            b1.Property<DateTimeOffset>("At")
-                                .HasColumnType("timestamp with time zone");
-
-                            b1.Property<string>("By")
-                                .IsRequired()
-                                .HasMaxLength(256)
-                                .HasColumnType("character varying(256)");
-
-                            b1.Property<string>("Environment")
-                                .IsRequired()
-                                .HasMaxLength(10)
-                                .HasColumnType("character varying(10)");
-
-                            b1.Property<int>("FileCount")
-                                .HasColumnType("integer");
-
-                            b1.Property<int>("MerchantId")
-                                .HasColumnType("integer");
-
-                            b1.Property<string>("Message")
-                                .IsRequired()
-                                .HasMaxLength(2000)
-                                .HasColumnType("character varying(2000)");
-
-                            b1.Property<int>("PClassCount")
-                                .HasColumnType("integer");
-
-                            b1.Property<bool>("Succeeded")
-                                .HasColumnType("boolean");
-
-                            b1.HasKey("PaymentServiceId");
-
-                            b1.ToTable("PaymentServices");
-
-                            b1.WithOwner()
-                                .HasForeignKey("PaymentServiceId");
-                        });
-
-                    b.Navigation("LastInitialization");
-                });
-
             modelBuilder.Entity("BackOffice.Web.Features.Computop.ComputopBatch", b =>
                 {
                     b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
@@ -1435,6 +1382,69 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.Klarna.PaymentService", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsOne("BackOffice.Web.Features.Klarna.ServiceInitialization", "LastInitialization", b1 =>
+                        {
+                            b1.Property<int>("PaymentServiceId")
+                                .HasColumnType("integer");
+
+                            b1.Property<DateTimeOffset>("At")
+                                .HasColumnType("timestamp with time zone");
+
+                            b1.Property<string>("By")
+                                .IsRequired()
+                                .HasMaxLength(256)
+                                .HasColumnType("character varying(256)");
+
+                            b1.Property<string>("Environment")
+                                .IsRequired()
+                                .HasMaxLength(10)
+                                .HasColumnType("character varying(10)");
+
+                            b1.Property<int>("FileCount")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("MerchantId")
+                                .HasColumnType("integer");
+
+                            b1.Property<string>("Message")
+                                .IsRequired()
+                                .HasMaxLength(2000)
+                                .HasColumnType("character varying(2000)");
+
+                            b1.Property<int>("PClassCount")
+                                .HasColumnType("integer");
+
+                            b1.Property<bool>("Succeeded")
+                                .HasColumnType("boolean");
+
+                            b1.HasKey("PaymentServiceId");
+
+                            b1.ToTable("PaymentServices");
+
+                            b1.WithOwner()
+                                .HasForeignKey("PaymentServiceId");
+                        });
+
+                    b.Navigation("LastInitialization");
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.Klarna.ReservationClaim", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.ShopApi.ApiKey", b =>
                 {
                     b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
@@ -1472,15 +1482,6 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.HasOne("BackOffice.Web.Features.Transactions.Transaction", null)
                         .WithMany()
                         .HasForeignKey("TransactionId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("BackOffice.Web.Features.Transactions.ReservationClaim", b =>
-                {
-                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
-                        .WithMany()
-                        .HasForeignKey("ChannelId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
@@ -1594,11 +1595,6 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-                });
-
-            modelBuilder.Entity("BackOffice.Web.Features.Channels.Channel", b =>
-                {
-                    b.Navigation("Services");
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.Jobs.JobRun", b =>

@@ -180,56 +180,6 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.ToTable("Channels");
                 });
 
-            modelBuilder.Entity("BackOffice.Web.Features.Channels.PaymentService", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("ChannelId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("DeclinePendingOrders")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("Enabled")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("InvoiceShipment")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int?>("MerchantId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("ProhibitMultipleAddresses")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ProtectedSecret")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("UseLiveGateway")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ChannelId", "Kind")
-                        .IsUnique();
-
-                    b.ToTable("PaymentServices");
-                });
-
             modelBuilder.Entity("BackOffice.Web.Features.Computop.ComputopBatch", b =>
                 {
                     b.Property<Guid>("Id")
@@ -287,7 +237,7 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("ChannelId", "State");
 
-                    b.ToTable("ComputopBatches");
+                    b.ToTable("ComputopBatches", (string)null);
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.Computop.ComputopNotification", b =>
@@ -334,7 +284,7 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.HasIndex("PayId", "XId", "Status", "Code")
                         .IsUnique();
 
-                    b.ToTable("ComputopNotifications");
+                    b.ToTable("ComputopNotifications", (string)null);
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.Computop.ComputopService", b =>
@@ -377,7 +327,7 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.HasIndex("ChannelId")
                         .IsUnique();
 
-                    b.ToTable("ComputopServices");
+                    b.ToTable("ComputopServices", (string)null);
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.Jobs.JobLease", b =>
@@ -503,6 +453,105 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("JobSettings");
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.Klarna.PaymentService", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("DeclinePendingOrders")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InvoiceShipment")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("MerchantId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ProhibitMultipleAddresses")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedSecret")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("UseLiveGateway")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChannelId", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("PaymentServices", (string)null);
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.Klarna.ReservationClaim", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("KlarnaStatus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OrderNumber")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReservationNumber")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChannelId", "OrderNumber")
+                        .IsUnique();
+
+                    b.ToTable("ReservationClaims", (string)null);
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.ShopApi.ApiKey", b =>
@@ -678,16 +727,17 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Reference")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ReservationNumber");
+
                     b.Property<string>("RequestId")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("RequestedAt")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("ReservationNumber")
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
 
                     b.Property<string>("Scope")
                         .IsRequired()
@@ -698,9 +748,10 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("SplitReservationNumber")
+                    b.Property<string>("SplitReference")
                         .HasMaxLength(40)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("SplitReservationNumber");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -766,55 +817,6 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.HasIndex("TransactionId");
 
                     b.ToTable("PendingCancellations");
-                });
-
-            modelBuilder.Entity("BackOffice.Web.Features.Transactions.ReservationClaim", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Body")
-                        .HasMaxLength(4000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("ChannelId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Fingerprint")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int?>("KlarnaStatus")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("OrderNumber")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ReservationNumber")
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int?>("Status")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ChannelId", "OrderNumber")
-                        .IsUnique();
-
-                    b.ToTable("ReservationClaims");
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.Transactions.SavedView", b =>
@@ -898,29 +900,28 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.Property<long?>("LastPolledAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("MerchantId")
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("Merchant")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("OrderNumber")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("ProviderMerchantId")
-                        .HasMaxLength(30)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("ProviderOrderId")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("RefundedAmount")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ReservationNumber")
+                    b.Property<string>("Reference")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ReservationNumber");
+
+                    b.Property<long>("RefundedAmount")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("ReservedAmount")
                         .HasColumnType("INTEGER");
@@ -1093,7 +1094,7 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("OrderNumber");
 
-                    b.HasIndex("ReservationNumber");
+                    b.HasIndex("Reference");
 
                     b.HasIndex("ChannelId", "OrderNumber")
                         .IsUnique();
@@ -1271,60 +1272,6 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("BackOffice.Web.Features.Channels.PaymentService", b =>
-                {
-                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
-                        .WithMany("Services")
-                        .HasForeignKey("ChannelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.OwnsOne("BackOffice.Web.Features.Channels.ServiceInitialization", "LastInitialization", b1 =>
-                        {
-                            b1.Property<int>("PaymentServiceId")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<long>("At")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<string>("By")
-                                .IsRequired()
-                                .HasMaxLength(256)
-                                .HasColumnType("TEXT");
-
-                            b1.Property<string>("Environment")
-                                .IsRequired()
-                                .HasMaxLength(10)
-                                .HasColumnType("TEXT");
-
-                            b1.Property<int>("FileCount")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<int>("MerchantId")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<string>("Message")
-                                .IsRequired()
-                                .HasMaxLength(2000)
-                                .HasColumnType("TEXT");
-
-                            b1.Property<int>("PClassCount")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<bool>("Succeeded")
-                                .HasColumnType("INTEGER");
-
-                            b1.HasKey("PaymentServiceId");
-
-                            b1.ToTable("PaymentServices");
-
-                            b1.WithOwner()
-                                .HasForeignKey("PaymentServiceId");
-                        });
-
-                    b.Navigation("LastInitialization");
-                });
-
             modelBuilder.Entity("BackOffice.Web.Features.Computop.ComputopBatch", b =>
                 {
                     b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
@@ -1400,6 +1347,69 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.Klarna.PaymentService", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsOne("BackOffice.Web.Features.Klarna.ServiceInitialization", "LastInitialization", b1 =>
+                        {
+                            b1.Property<int>("PaymentServiceId")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<long>("At")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("By")
+                                .IsRequired()
+                                .HasMaxLength(256)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Environment")
+                                .IsRequired()
+                                .HasMaxLength(10)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("FileCount")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("MerchantId")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("Message")
+                                .IsRequired()
+                                .HasMaxLength(2000)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("PClassCount")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<bool>("Succeeded")
+                                .HasColumnType("INTEGER");
+
+                            b1.HasKey("PaymentServiceId");
+
+                            b1.ToTable("PaymentServices");
+
+                            b1.WithOwner()
+                                .HasForeignKey("PaymentServiceId");
+                        });
+
+                    b.Navigation("LastInitialization");
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.Klarna.ReservationClaim", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.ShopApi.ApiKey", b =>
                 {
                     b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
@@ -1437,15 +1447,6 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.HasOne("BackOffice.Web.Features.Transactions.Transaction", null)
                         .WithMany()
                         .HasForeignKey("TransactionId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("BackOffice.Web.Features.Transactions.ReservationClaim", b =>
-                {
-                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
-                        .WithMany()
-                        .HasForeignKey("ChannelId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
@@ -1559,11 +1560,6 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-                });
-
-            modelBuilder.Entity("BackOffice.Web.Features.Channels.Channel", b =>
-                {
-                    b.Navigation("Services");
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.Jobs.JobRun", b =>
