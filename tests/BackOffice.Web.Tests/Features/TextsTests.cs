@@ -79,7 +79,7 @@ public sealed partial class TextsTests
     [Fact]
     public void Every_word_a_provider_module_gives_the_pages_reads_in_german()
     {
-        var words = PaymentProviders.All.Where(d => d.ReconcileDialog.Assembly == typeof(Program).Assembly).SelectMany(d => (string?[])[d.Name, d.HoldName, d.ReferenceLabel, d.ShopReferenceLabel, d.MerchantLabel, d.StartedAs,
+        var words = PaymentProviders.All.Where(d => d.ReconcileDialog.Assembly == typeof(Program).Assembly).SelectMany(d => (string?[])[d.Name, d.HoldName, d.ReferenceLabel, d.CallReferenceLabel, d.ShopReferenceLabel, d.MerchantLabel, d.StartedAs,
             d.DocumentGoneNote, .. d.Services.SelectMany(s => (string[])[s.Name, s.ShortName]), .. d.Pages.Select(p => p.Title)]);
 
         Assert.Empty(words.OfType<string>().Where(word => !German.ContainsKey(word)).Distinct());

@@ -28,6 +28,7 @@ public sealed class ComputopModule : PaymentProviderModule
         HoldName = "Payment",
         ReferenceLabel = "PayID",
         ShopReferenceLabel = "TransID",
+        CallReferenceLabel = "XID",
         MerchantLabel = "Merchant (MerchantID)",
         StartedAs = "Authorized",
         ReconcileDialog = typeof(ComputopReconcileDialog),

@@ -52,6 +52,9 @@ public sealed record ProviderDescriptor(PaymentProvider Key, string Name, IReadO
     /// <summary>What the provider calls its reference of the order: "Reservation", "PayID".</summary>
     public string ReferenceLabel { get; init; } = "Reference";
 
+    /// <summary>What the provider calls its reference of one call, shown on the timeline beside it: "XID".</summary>
+    public string CallReferenceLabel { get; init; } = "Reference";
+
     /// <summary>What the provider calls the shop's own id of the payment, when it keeps one: "TransID".</summary>
     public string? ShopReferenceLabel { get; init; }
 
