@@ -135,7 +135,7 @@ public abstract partial class ProviderContract
         if (step.Failure is { } failure)
         {
             Interlocked.Increment(ref tally.Faults);
-            FailNext(step.Command, failure.Fault, failure.Variant);
+            FailNext(step.Command, failure.Fault, failure.Variant, transaction);
         }
         if (step.Command is ContractCommand.BulkCapture or ContractCommand.BulkCancel)
         {

@@ -63,12 +63,12 @@ public abstract partial class ProviderContract(ITestOutputHelper output) : IAsyn
     protected abstract Task<IReadOnlyList<string>> DisagreementsAsync(Guid transactionId);
 
     /// <summary>
-    /// Makes the next call of <paramref name="command"/> fail; <paramref name="variant"/> picks among the provider's ways
-    /// to fail so (codes, a timeout or a server error, one of the calls a command makes).
+    /// Makes the next call <paramref name="command"/> makes on <paramref name="books"/> fail; <paramref name="variant"/>
+    /// picks among the provider's ways to fail so (codes, a timeout or a server error, one of the calls a command makes).
     /// </summary>
-    protected abstract void FailNext(ContractCommand command, ContractFault fault, int variant);
+    protected abstract void FailNext(ContractCommand command, ContractFault fault, int variant, Transaction books);
 
-    protected void FailNext(ContractCommand command, ContractFault fault) => FailNext(command, fault, 0);
+    protected async Task FailNextAsync(ContractCommand command, ContractFault fault, Guid transactionId) => FailNext(command, fault, 0, await BooksAsync(transactionId));
 
     /// <summary>Forgets the failures not met yet.</summary>
     protected abstract void ClearFailures();
@@ -119,7 +119,7 @@ public abstract partial class ProviderContract(ITestOutputHelper output) : IAsyn
     {
         var id = await AuthorizeAsync("CONTRACT-2");
         var third = (await BooksAsync(id)).AuthorizedAmount / 3;
-        FailNext(ContractCommand.CaptureAmount, ContractFault.Refused);
+        await FailNextAsync(ContractCommand.CaptureAmount, ContractFault.Refused, id);
 
         var refused = await Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Amount: third));
         var unchanged = await AssertAgreeAsync(id);
@@ -135,7 +135,7 @@ public abstract partial class ProviderContract(ITestOutputHelper output) : IAsyn
     {
         var id = await AuthorizeAsync("CONTRACT-3");
         var third = (await BooksAsync(id)).AuthorizedAmount / 3;
-        FailNext(ContractCommand.CaptureAmount, ContractFault.AnswerLost);
+        await FailNextAsync(ContractCommand.CaptureAmount, ContractFault.AnswerLost, id);
 
         var lost = await Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Amount: third));
         await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Amount: third)));
@@ -151,7 +151,7 @@ public abstract partial class ProviderContract(ITestOutputHelper output) : IAsyn
     {
         var id = await AuthorizeAsync("CONTRACT-4");
         var capture = await Transactions.CaptureAsync(Clerk, id, CaptureRequest.Remaining());
-        FailNext(ContractCommand.RefundAmount, ContractFault.RequestLost);
+        await FailNextAsync(ContractCommand.RefundAmount, ContractFault.RequestLost, id);
 
         var lost = await Transactions.RefundAsync(Clerk, id, new RefundRequest(capture.InvoiceNumber!, Amount: 100));
         var reconciled = (await ReconcileAsync(Clerk, id))!;

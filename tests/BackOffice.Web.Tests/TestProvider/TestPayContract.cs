@@ -35,7 +35,7 @@ public sealed class TestPayContract : ProviderContract
     }
 
     /// <summary>TestPay's inquiry cannot fail: a reconcile meets no fault.</summary>
-    protected override void FailNext(ContractCommand command, ContractFault fault, int variant)
+    protected override void FailNext(ContractCommand command, ContractFault fault, int variant, Transaction books)
     {
         OperationKind? kind = command switch
         {

@@ -36,7 +36,7 @@ public sealed class ComputopContract(ITestOutputHelper output) : ProviderContrac
 
     protected override Task<IReadOnlyList<string>> DisagreementsAsync(Guid transactionId) => app.DisagreementsAsync(transactionId);
 
-    protected override void FailNext(ContractCommand command, ContractFault fault, int variant)
+    protected override void FailNext(ContractCommand command, ContractFault fault, int variant, Transaction books)
     {
         var page = command switch
         {

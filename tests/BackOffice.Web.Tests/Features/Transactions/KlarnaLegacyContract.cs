@@ -61,7 +61,7 @@ public sealed class KlarnaLegacyContract(ITestOutputHelper output) : ProviderCon
     protected override Task<IReadOnlyList<string>> DisagreementsAsync(Guid transactionId) => Books.DisagreementsAsync(Databases, sandbox, transactionId);
 
     /// <summary>A capture by amount splits first and then activates the split: an odd variant fails the split.</summary>
-    protected override void FailNext(ContractCommand command, ContractFault fault, int variant)
+    protected override void FailNext(ContractCommand command, ContractFault fault, int variant, Transaction books)
     {
         var method = command switch
         {

@@ -1,0 +1,50 @@
+using BackOffice.KlarnaRest.Sandbox;
+using BackOffice.Sandbox.Kit;
+using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.Transactions;
+
+namespace BackOffice.Web.Features.KlarnaRest;
+
+/// <summary>
+/// Klarna Payments through Klarna's own REST platform (Payments, Order Management, Settlements) as one module: its
+/// port for the after-purchase actions, its connections and the reconciliation that reads the order, and its sandbox
+/// mounted in the app when <c>KlarnaRestSandbox:Mount</c> is true (the Development settings).
+/// </summary>
+public sealed class KlarnaRestModule : PaymentProviderModule
+{
+    public static readonly PaymentProvider Provider = new("KlarnaRest");
+    public static readonly ServiceKind KlarnaPaymentsDirect = new("KlarnaPaymentsDirect");
+
+    public override ProviderDescriptor Descriptor { get; } = new(Provider, "Klarna", [new(KlarnaPaymentsDirect, "Klarna Payments (direct)", "Klarna (direct)")],
+        Capabilities.CaptureWhole | Capabilities.CaptureAmount | Capabilities.CaptureLines | Capabilities.RefundAmount | Capabilities.RefundLines
+        | Capabilities.Cancel | Capabilities.EditLines | Capabilities.ChangeAddress | Capabilities.ChangeOrderNumber | Capabilities.ChangeOrderNumberAfterCapture
+        | Capabilities.ResendInvoice | Capabilities.ExtendExpiry)
+    {
+        HoldName = "Order",
+        ReferenceLabel = "Klarna order ID",
+        CallReferenceLabel = "Refund ID",
+        MerchantLabel = "Merchant (API username)",
+        StartedAs = "Authorized",
+        ReconcileDialog = typeof(KlarnaRestReconcileDialog),
+    };
+
+    public override void AddServices(IServiceCollection services)
+    {
+        services.AddOptions<KlarnaRestOptions>().BindConfiguration(KlarnaRestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient(KlarnaRestConnections.HttpClientName);
+        services
+            .AddScoped<KlarnaRestConnections>()
+            .AddScoped<KlarnaRestReconciler>()
+            .AddScoped<KlarnaRestServices>()
+            .AddScoped<IPaymentPort, KlarnaRestPort>()
+            .AddSingleton<IChannelServiceSummaries, KlarnaRestChannelServices>()
+            .AddKlarnaRestSandbox();
+    }
+
+    public override void Map(WebApplication app)
+    {
+        if (SandboxMount.PathOf(app.Configuration, KlarnaRestSandboxOptions.Section) is { } path)
+            app.MapKlarnaRestSandbox(path);
+    }
+}

@@ -1,0 +1,13 @@
+using BackOffice.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackOffice.Web.Features.KlarnaRest;
+
+/// <summary>The module's tables in the app's database; their configurations sit beside the entities.</summary>
+public static class KlarnaRestTables
+{
+    extension(BackOfficeDbContext db)
+    {
+        public DbSet<KlarnaRestService> KlarnaRestServices => db.Set<KlarnaRestService>();
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net.Http.Json;
+using BackOffice.KlarnaRest;
+using BackOffice.KlarnaRest.Sandbox;
+using BackOffice.Web.Data;
+using BackOffice.Web.Features;
+using BackOffice.Web.Features.KlarnaRest;
+using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.Transactions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackOffice.Web.Tests.Infrastructure;
+
+/// <summary>
+/// Klarna Payments (direct) in a test app: the module added from outside (it is not in Program.cs until its pages and
+/// shop API are built), the demo channel's service pointed at the mounted sandbox, and orders a shop places there.
+/// </summary>
+internal static class KlarnaRestShop
+{
+    public const string Username = "PK_demo_shop";
+    public const string Password = "demo-klarna-rest-password";
+
+    public static readonly (string Article, string Title, int Quantity, long UnitPrice)[] Basket = [("A1", "Shirt", 2, 1000), ("B2", "Cap", 1, 550), ("C3", "Socks", 3, 333)];
+
+    public static void AddKlarnaRest(this BackOfficeAppFactory app) => app.TestServices.Add(services =>
+    {
+        var module = new KlarnaRestModule();
+        PaymentProviders.Register(module.Descriptor);
+        services.AddSingleton<PaymentProviderModule>(module);
+        module.AddServices(services);
+    });
+
+    public static KlarnaRestSandbox KlarnaRestSandbox(this BackOfficeAppFactory app) => app.Service<KlarnaRestSandbox>();
+
+    public static KlarnaRestCredentials Merchant(this BackOfficeAppFactory app) =>
+        new(new Uri(app.ClientOptions.BaseAddress, "/sandbox/klarna-api/"), Username, Password);
+
+    /// <summary>The demo channel's service: enabled, on the playground, whose address is the mounted sandbox.</summary>
+    public static async Task SetUpKlarnaRestAsync(this BackOfficeAppFactory app) =>
+        await app.Service<KlarnaRestServices>().SaveAsync(app.Staff(Roles.Administrator), "demo",
+            new KlarnaRestServiceSettings(true, Username, KlarnaRegion.EU, UseLive: false, BaseUrl: null), Password, Guid.Empty);
+
+    /// <summary>An order a shop placed at the sandbox (session, the customer's approval, the order) and opened in the books.</summary>
+    public static async Task<Guid> PlaceKlarnaRestOrderAsync(this BackOfficeAppFactory app, string orderNumber)
+    {
+        var lines = Basket.Select(b => new KlarnaOrderLine(b.Title, b.Quantity, b.UnitPrice, b.Quantity * b.UnitPrice, Reference: b.Article, Type: "physical",
+            TaxRate: 1900, TotalTaxAmount: KlarnaTax.Of(b.Quantity * b.UnitPrice, 1900))).ToList();
+        var purchase = new KlarnaPurchase
+        {
+            PurchaseCountry = "DE", PurchaseCurrency = "EUR", OrderAmount = lines.Sum(l => l.TotalAmount), OrderTaxAmount = lines.Sum(l => l.TotalTaxAmount), OrderLines = lines,
+            MerchantReference1 = orderNumber,
+        };
+        var client = new KlarnaRestClient(new HttpClient(), TimeProvider.System);
+        var session = await client.CreateSessionAsync(app.Merchant(), purchase);
+        using var control = new HttpClient { BaseAddress = new Uri(app.ClientOptions.BaseAddress, "/sandbox/klarna-api/_sandbox/") };
+        using var approval = await control.PostAsJsonAsync($"sessions/{session.SessionId}/authorize", new { outcome = "approved" });
+        var token = (await approval.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<KlarnaRestSandbox.AuthorizeAnswer>(KlarnaJson.Options))!.AuthorizationToken!;
+        var placed = await client.PlaceOrderAsync(app.Merchant(), token, purchase);
+
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        var channel = await db.Channels.SingleAsync(c => c.Code == "demo");
+        var address = new TransactionAddress("Max", "Mustermann", "", "Hellersbergstraße", "14", "41460", "Neuss", "DE", "max@example.com", "");
+        var now = DateTimeOffset.UtcNow;
+        var transaction = Transaction.AuthorizedInShop(channel.Id, KlarnaRestModule.KlarnaPaymentsDirect, ProviderEnvironment.Test, Username, placed.OrderId, null, orderNumber,
+            "EUR", "DE", purchase.OrderAmount, [.. Basket.Select(b => new TransactionLine(b.Article, b.Title, b.Quantity, b.UnitPrice, 19, LineFlags.IncludesVat))],
+            new TransactionCustomer("Max Mustermann", "max@example.com", ""), address, address, now, now.AddDays(28));
+        await app.Service<OperationJournal>().OpenAsync(transaction);
+        return transaction.Id;
+    }
+}
