@@ -2,6 +2,7 @@ using BackOffice.KlarnaRest.Sandbox;
 using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Payments;
+using BackOffice.Web.Features.ShopApi;
 using BackOffice.Web.Features.Transactions;
 
 namespace BackOffice.Web.Features.KlarnaRest;
@@ -27,6 +28,8 @@ public sealed class KlarnaRestModule : PaymentProviderModule
         MerchantLabel = "Merchant (API username)",
         StartedAs = "Authorized",
         ReconcileDialog = typeof(KlarnaRestReconcileDialog),
+        Countries = KlarnaRestCheckout.Countries,
+        Currencies = KlarnaRestCheckout.Currencies,
     };
 
     public override void AddServices(IServiceCollection services)
@@ -37,7 +40,9 @@ public sealed class KlarnaRestModule : PaymentProviderModule
             .AddScoped<KlarnaRestConnections>()
             .AddScoped<KlarnaRestReconciler>()
             .AddScoped<KlarnaRestServices>()
+            .AddScoped<KlarnaRestCheckout>()
             .AddScoped<IPaymentPort, KlarnaRestPort>()
+            .AddSingleton<IShopApiOffer, KlarnaRestShopOffer>()
             .AddSingleton<IChannelServiceSummaries, KlarnaRestChannelServices>()
             .AddKlarnaRestSandbox();
     }

@@ -9,5 +9,7 @@ public static class KlarnaRestTables
     extension(BackOfficeDbContext db)
     {
         public DbSet<KlarnaRestService> KlarnaRestServices => db.Set<KlarnaRestService>();
+
+        public DbSet<KlarnaRestOrderClaim> KlarnaRestOrderClaims => db.Set<KlarnaRestOrderClaim>();
     }
 }

@@ -136,13 +136,13 @@ public sealed class Transaction
     /// <summary>
     /// An order the provider authorized in the shop: <paramref name="reference"/> is the provider's reference of the
     /// payment, <paramref name="merchant"/> the merchant at the provider and <paramref name="shopReference"/> the shop's own
-    /// id of the payment, where the provider keeps one.
+    /// id of the payment, where the provider keeps one. A provider still deciding makes it Pending.
     /// </summary>
     public static Transaction AuthorizedInShop(
         int channelId, ServiceKind service, ProviderEnvironment environment, string merchant, string reference, string? shopReference, string orderNumber,
         string currency, string country, long amount, IReadOnlyList<TransactionLine> lines, TransactionCustomer customer, TransactionAddress billingAddress,
-        TransactionAddress shippingAddress, DateTimeOffset createdAt, DateTimeOffset expiresAt) =>
-        new(channelId, service, environment, merchant, orderNumber, reference, AuthorizationStatus.Accepted,
+        TransactionAddress shippingAddress, DateTimeOffset createdAt, DateTimeOffset expiresAt, AuthorizationStatus status = AuthorizationStatus.Accepted) =>
+        new(channelId, service, environment, merchant, orderNumber, reference, status,
             currency, country, amount, lines, customer, billingAddress, shippingAddress, createdAt, expiresAt)
         {
             ProviderOrderId = shopReference,

@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BackOffice.KlarnaRest;
+using BackOffice.KlarnaRest.Sandbox;
+using BackOffice.Sandbox.Kit;
+using BackOffice.Web.Data;
+using BackOffice.Web.Features.KlarnaRest;
+using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackOffice.Web.Tests.Features.KlarnaRest;
+
+/// <summary>
+/// The shop's side of Klarna Payments (direct), over HTTP with an API key: a session for the basket, the customer's
+/// approval at the sandbox, and the order placed from it — once, also when sent again or when Klarna's answer is lost.
+/// </summary>
+[Collection(AppCollection.Name)]
+public sealed class KlarnaRestShopApiTests : IAsyncLifetime
+{
+    private const string Key = "bo_test-klarna-rest-key";
+    private readonly BackOfficeAppFactory app = new() { Settings = { ["Seed:DemoApiKey"] = Key, ["ShopApi:RequestsPerMinute"] = "10000", ["KlarnaRest:Timeout"] = "00:00:02" } };
+    private static readonly JsonSerializerOptions ShopJson = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+    private HttpClient shop = null!;
+    private HttpClient control = null!;
+
+    public KlarnaRestShopApiTests() => app.AddKlarnaRest();
+
+    public async Task InitializeAsync()
+    {
+        app.UseKestrel(0);
+        app.StartServer();
+        shop = new HttpClient { BaseAddress = new Uri(app.ClientOptions.BaseAddress, "/api/v1/channels/demo/") };
+        shop.DefaultRequestHeaders.Add("X-Api-Key", Key);
+        control = new HttpClient { BaseAddress = new Uri(app.ClientOptions.BaseAddress, "/sandbox/klarna-api/_sandbox/") };
+        await app.SetUpKlarnaRestAsync();
+    }
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    private static object[] Lines => [new { articleNumber = "A1", title = "Shirt", quantity = 2, unitPrice = 2500, vatPercent = 19 }, new { articleNumber = "SHIP", title = "Shipping", quantity = 1, unitPrice = 490, vatPercent = 19, isShipment = true }];
+
+    private static object Address => new { firstName = "Max", lastName = "Mustermann", street = "Hellersbergstraße", houseNumber = "14", postalCode = "41460", city = "Neuss", country = "DE", email = "max@example.com" };
+
+    private async Task<string> TokenAsync(string orderNumber, string outcome = "approved")
+    {
+        using var session = await shop.PostAsJsonAsync("klarna/sessions", new { orderNumber, currency = "EUR", country = "DE", locale = "de-DE", lines = Lines });
+        Assert.Equal(HttpStatusCode.OK, session.StatusCode);
+        var answer = await session.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.StartsWith("ey", answer.GetProperty("clientToken").GetString(), StringComparison.Ordinal);
+        using var approval = await control.PostAsJsonAsync($"sessions/{answer.GetProperty("sessionId").GetString()}/authorize", new { outcome });
+        return (await approval.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<KlarnaRestSandbox.AuthorizeAnswer>(KlarnaJson.Options))!.AuthorizationToken!;
+    }
+
+    private static object Order(string orderNumber, string token) => new { orderNumber, authorizationToken = token, currency = "EUR", country = "DE", locale = "de-DE", lines = Lines, billingAddress = Address };
+
+    private async Task<Transaction> BooksAsync(string orderNumber)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        return await db.Transactions.AsNoTracking().SingleAsync(t => t.OrderNumber == orderNumber);
+    }
+
+    [Fact]
+    public async Task A_shop_opens_a_session_and_places_the_authorized_order_once_and_the_books_match_klarna()
+    {
+        var token = await TokenAsync("KR-SHOP-1");
+
+        using var placed = await shop.PostAsJsonAsync("klarna/orders", Order("KR-SHOP-1", token));
+        using var again = await shop.PostAsJsonAsync("klarna/orders", Order("KR-SHOP-1", token));
+        using var changed = await shop.PostAsJsonAsync("klarna/orders", new { orderNumber = "KR-SHOP-1", authorizationToken = token, currency = "EUR", country = "DE", lines = Lines, billingAddress = Address });
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.Conflict), (placed.StatusCode, again.StatusCode, changed.StatusCode));
+        var order = await placed.Content.ReadFromJsonAsync<KlarnaOrderResponse>(ShopJson);
+        Assert.Equal(order, await again.Content.ReadFromJsonAsync<KlarnaOrderResponse>(ShopJson));
+        var books = await BooksAsync("KR-SHOP-1");
+        var klarna = app.KlarnaRestSandbox().Order(order!.KlarnaOrderId)!;
+        Assert.Equal((order.Id, TransactionState.Authorized, KlarnaRestShop.Username, 5490L), (books.Id, books.State, books.Merchant, books.AuthorizedAmount));
+        Assert.Equal((books.Reference, books.AuthorizedAmount, "KR-SHOP-1"), (klarna.OrderId, klarna.OrderAmount, klarna.MerchantReference1));
+        Assert.Equal(klarna.ExpiresAt!.Value, books.ExpiresAt, TimeSpan.FromMilliseconds(1));
+        Assert.Single(app.KlarnaRestSandbox().Executions, e => e.Operation == "place-order");
+    }
+
+    [Fact]
+    public async Task An_order_whose_answer_was_lost_is_placed_once_when_the_shop_sends_it_again()
+    {
+        var token = await TokenAsync("KR-SHOP-LOST");
+        app.KlarnaRestSandbox().Traffic.Inject(new SandboxInjection("place-order", SandboxFailure.Timeout, AfterExecution: true));
+
+        using var lost = await shop.PostAsJsonAsync("klarna/orders", Order("KR-SHOP-LOST", token));
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync())
+            Assert.False(await db.Transactions.AnyAsync(t => t.OrderNumber == "KR-SHOP-LOST"));
+        using var again = await shop.PostAsJsonAsync("klarna/orders", Order("KR-SHOP-LOST", token));
+
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, HttpStatusCode.Created), (lost.StatusCode, again.StatusCode));
+        var placed = Assert.Single(app.KlarnaRestSandbox().Executions, e => e.Operation == "place-order");
+        Assert.Equal(placed.OrderId, (await BooksAsync("KR-SHOP-LOST")).Reference);
+    }
+
+    [Fact]
+    public async Task A_pending_fraud_review_keeps_the_transaction_pending()
+    {
+        var token = await TokenAsync("KR-SHOP-PENDING", "pending");
+
+        using var placed = await shop.PostAsJsonAsync("klarna/orders", Order("KR-SHOP-PENDING", token));
+
+        var order = await placed.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<KlarnaOrderResponse>(ShopJson);
+        Assert.Equal((TransactionState.Pending, KlarnaFraudStatus.Pending), (order!.State, order.FraudStatus));
+        Assert.Equal(TransactionState.Pending, (await BooksAsync("KR-SHOP-PENDING")).State);
+    }
+
+    [Fact]
+    public async Task A_refused_authorization_stores_nothing_and_frees_the_order_number_for_a_new_one()
+    {
+        using var refused = await shop.PostAsJsonAsync("klarna/orders", Order("KR-SHOP-AGAIN", Guid.NewGuid().ToString()));
+        using var placed = await shop.PostAsJsonAsync("klarna/orders", Order("KR-SHOP-AGAIN", await TokenAsync("KR-SHOP-AGAIN")));
+
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, HttpStatusCode.Created), (refused.StatusCode, placed.StatusCode));
+        Assert.Contains("Invalid authorization token", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_basket_that_is_not_valid_is_refused_in_words_and_nothing_reaches_klarna()
+    {
+        using var response = await shop.PostAsJsonAsync("klarna/sessions", new { orderNumber = "KR-BAD", currency = "JPY", country = "DE", lines = Array.Empty<object>() });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("currency", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("lines", out _));
+        Assert.False(app.KlarnaRestSandbox().Traffic.Calls.ContainsKey("create-session"));
+    }
+
+    [Fact]
+    public async Task The_payment_options_offer_the_service_for_a_german_basket_in_euros()
+    {
+        using var response = await shop.PostAsJsonAsync("payment-options", new { amount = 5490, currency = "EUR", priceDisplay = "Gross", billingAddress = Address });
+
+        var services = (await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("services").EnumerateArray().ToList();
+        var direct = Assert.Single(services, s => s.GetProperty("service").GetString() == KlarnaRestModule.KlarnaPaymentsDirect.ToString());
+        Assert.Equal("Applicable", direct.GetProperty("applicability").GetString());
+    }
+}
