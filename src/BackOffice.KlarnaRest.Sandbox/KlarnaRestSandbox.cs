@@ -342,17 +342,20 @@ public sealed class KlarnaRestSandbox(IOptions<KlarnaRestSandboxOptions> options
         }
     }
 
-    /// <summary>Ends a pending fraud review: ACCEPTED lets the order be captured, REJECTED or STOPPED cancels it.</summary>
-    public bool ResolveFraud(string orderId, string status)
+    /// <summary>
+    /// Ends a pending fraud review: ACCEPTED lets the order be captured, REJECTED or STOPPED cancels it. Answers whether
+    /// the order was pending, and where the merchant wants to hear of it (<c>merchant_urls.notification</c>).
+    /// </summary>
+    public (bool Resolved, string? NotificationUrl) ResolveFraud(string orderId, string status)
     {
         lock (gate)
         {
             if (!orders.TryGetValue(orderId, out var order) || order.FraudStatus != KlarnaFraudStatus.Pending)
-                return false;
+                return (false, null);
             order.FraudStatus = status;
             if (status != KlarnaFraudStatus.Accepted)
                 order.Status = KlarnaOrderStatus.Cancelled;
-            return true;
+            return (true, order.NotificationUrl);
         }
     }
 

@@ -25,6 +25,8 @@ public static class KlarnaRestSandboxEndpoints
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<KlarnaRestSandbox>();
         services.AddSingleton<SandboxIdempotency>();
+        services.AddSingleton<KlarnaRestNotifier>();
+        services.AddHttpClient(KlarnaRestNotifier.HttpClientName);
         return services;
     }
 
@@ -258,10 +260,18 @@ public static class KlarnaRestSandboxEndpoints
         });
         control.MapGet("/orders/{orderId}", (string orderId, KlarnaRestSandbox sandbox) =>
             sandbox.Order(orderId) is { } order ? Results.Json(order, KlarnaJson.Options) : Results.NotFound());
-        control.MapPost("/orders/{orderId}/fraud", (string orderId, FraudDecision decision, KlarnaRestSandbox sandbox) =>
-            decision.Status is not (KlarnaFraudStatus.Accepted or KlarnaFraudStatus.Rejected or KlarnaFraudStatus.Stopped)
-                ? Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["ACCEPTED, REJECTED or STOPPED."] })
-                : sandbox.ResolveFraud(orderId, decision.Status) ? Results.NoContent() : Results.NotFound());
+        control.MapPost("/orders/{orderId}/fraud", (string orderId, FraudDecision decision, KlarnaRestSandbox sandbox, KlarnaRestNotifier notifier) =>
+        {
+            if (decision.Status is not (KlarnaFraudStatus.Accepted or KlarnaFraudStatus.Rejected or KlarnaFraudStatus.Stopped))
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["ACCEPTED, REJECTED or STOPPED."] });
+            var (resolved, url) = sandbox.ResolveFraud(orderId, decision.Status);
+            if (!resolved)
+                return Results.NotFound();
+            if (url is not null && Uri.TryCreate(url, UriKind.Absolute, out var address))
+                notifier.Send(address, orderId, $"FRAUD_RISK_{decision.Status}");
+            return Results.NoContent();
+        });
+        control.MapGet("/notifications", (KlarnaRestNotifier notifier) => TypedResults.Ok(notifier.Deliveries));
         control.MapPost("/orders/{orderId}/expire", (string orderId, KlarnaRestSandbox sandbox) => sandbox.Expire(orderId) ? Results.NoContent() : Results.NotFound());
         control.MapPost("/payouts/close", (KlarnaRestSandbox sandbox) => Results.Json(sandbox.ClosePayoutPeriod(), KlarnaJson.Options));
         control.MapGet("/merchants", (KlarnaRestSandbox sandbox) => Results.Json(sandbox.Merchants.Select(m => new { merchant_id = m.MerchantId, username = m.Username, password = m.Password })));

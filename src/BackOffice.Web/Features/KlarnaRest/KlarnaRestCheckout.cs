@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using BackOffice.KlarnaRest;
 using BackOffice.Web.Data;
+using BackOffice.Web.Features.Hosting;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.ShopApi;
 using BackOffice.Web.Features.Transactions;
@@ -39,6 +40,7 @@ public sealed class KlarnaRestCheckout(
     IDbContextFactory<BackOfficeDbContext> databases,
     KlarnaRestConnections connections,
     OperationJournal journal,
+    PublicAddress publicAddress,
     TimeProvider time)
 {
     public static readonly string[] Countries = ["AT", "BE", "CH", "CZ", "DE", "DK", "ES", "FI", "FR", "GB", "GR", "IE", "IT", "NL", "NO", "PL", "PT", "SE", "US", "CA", "AU", "NZ"];
@@ -112,6 +114,7 @@ public sealed class KlarnaRestCheckout(
         var purchase = Purchase(orderNumber, request.Currency!, request.Country!, request.Locale, request.Lines!) with
         {
             BillingAddress = Address(request.BillingAddress!), ShippingAddress = Address(request.ShippingAddress ?? request.BillingAddress!),
+            MerchantUrls = new KlarnaMerchantUrls { Notification = publicAddress.Of($"notify/klarna/{Uri.EscapeDataString(channelCode)}").ToString() },
         };
         KlarnaPlacedOrder placed;
         try

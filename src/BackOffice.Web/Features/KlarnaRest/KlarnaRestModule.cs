@@ -1,6 +1,7 @@
 using BackOffice.KlarnaRest.Sandbox;
 using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Features.Channels;
+using BackOffice.Web.Features.Hosting;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.ShopApi;
 using BackOffice.Web.Features.Transactions;
@@ -41,6 +42,7 @@ public sealed class KlarnaRestModule : PaymentProviderModule
             .AddScoped<KlarnaRestReconciler>()
             .AddScoped<KlarnaRestServices>()
             .AddScoped<KlarnaRestCheckout>()
+            .AddScoped<KlarnaRestNotifications>()
             .AddScoped<IPaymentPort, KlarnaRestPort>()
             .AddSingleton<IShopApiOffer, KlarnaRestShopOffer>()
             .AddSingleton<IChannelServiceSummaries, KlarnaRestChannelServices>()
@@ -51,5 +53,41 @@ public sealed class KlarnaRestModule : PaymentProviderModule
     {
         if (SandboxMount.PathOf(app.Configuration, KlarnaRestSandboxOptions.Section) is { } path)
             app.MapKlarnaRestSandbox(path);
+        MapNotifications(app);
     }
+
+    /// <summary>
+    /// Klarna's notification of a fraud decision for each channel: 200 taken (also when nothing changed), 400 not
+    /// Klarna's JSON, 404 no such order here (Klarna tries again later), 503 try again later. Limited per address and
+    /// per channel (<see cref="RateLimits.Notifications"/>).
+    /// </summary>
+    private static IEndpointConventionBuilder MapNotifications(IEndpointRouteBuilder endpoints) =>
+        endpoints.MapPost("/notify/klarna/{channel}", async (string channel, HttpContext context, KlarnaRestNotifications notifications) =>
+            {
+                if (context.Request.ContentLength > 16 * 1024)
+                    return Results.Text("Refused.", statusCode: StatusCodes.Status413PayloadTooLarge);
+                KlarnaFraudNotification? notification;
+                try
+                {
+                    notification = await context.Request.ReadFromJsonAsync<KlarnaFraudNotification>(BackOffice.KlarnaRest.KlarnaJson.Options, context.RequestAborted);
+                }
+                catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+                {
+                    notification = null;
+                }
+                if (notification?.OrderId is not { Length: > 0 and <= 255 } orderId)
+                    return Results.Text("Refused.", statusCode: StatusCodes.Status400BadRequest);
+                return await notifications.TakeAsync(channel, orderId, context.RequestAborted) switch
+                {
+                    KlarnaNotificationResult.Taken => Results.Text("OK"),
+                    KlarnaNotificationResult.UnknownOrder => Results.Text("No such order here.", statusCode: StatusCodes.Status404NotFound),
+                    _ => Results.Text("Try again later.", statusCode: StatusCodes.Status503ServiceUnavailable),
+                };
+            })
+            .WithMetadata(new AnonymousLimitAttribute(RateLimits.Notifications))
+            .DisableAntiforgery()
+            .AllowAnonymous()
+            .ExcludeFromDescription();
+
+    private sealed record KlarnaFraudNotification(string? OrderId, string? EventType);
 }

@@ -141,4 +141,27 @@ public sealed class KlarnaRestShopApiTests : IAsyncLifetime
         var direct = Assert.Single(services, s => s.GetProperty("service").GetString() == KlarnaRestModule.KlarnaPaymentsDirect.ToString());
         Assert.Equal("Applicable", direct.GetProperty("applicability").GetString());
     }
+
+    [Fact]
+    public async Task Klarnas_notification_of_a_fraud_decision_is_read_back_and_moves_the_pending_transaction()
+    {
+        using var accepted = await shop.PostAsJsonAsync("klarna/orders", Order("KR-FRAUD-OK", await TokenAsync("KR-FRAUD-OK", "pending")));
+        using var rejected = await shop.PostAsJsonAsync("klarna/orders", Order("KR-FRAUD-NO", await TokenAsync("KR-FRAUD-NO", "pending")));
+        var (yes, no) = ((await accepted.Content.ReadFromJsonAsync<KlarnaOrderResponse>(ShopJson))!, (await rejected.Content.ReadFromJsonAsync<KlarnaOrderResponse>(ShopJson))!);
+        using var notify = new HttpClient { BaseAddress = app.ClientOptions.BaseAddress };
+
+        using var forged = await notify.PostAsJsonAsync("/notify/klarna/demo", new { order_id = yes.KlarnaOrderId, event_type = "FRAUD_RISK_ACCEPTED" });
+        Assert.Equal((HttpStatusCode.OK, TransactionState.Pending), (forged.StatusCode, (await BooksAsync("KR-FRAUD-OK")).State));
+        (await control.PostAsJsonAsync($"orders/{yes.KlarnaOrderId}/fraud", new { status = "ACCEPTED" })).EnsureSuccessStatusCode();
+        (await control.PostAsJsonAsync($"orders/{no.KlarnaOrderId}/fraud", new { status = "REJECTED" })).EnsureSuccessStatusCode();
+        for (var i = 0; i < 100 && ((await BooksAsync("KR-FRAUD-OK")).State, (await BooksAsync("KR-FRAUD-NO")).State) != (TransactionState.Authorized, TransactionState.Denied); i++)
+            await Task.Delay(50);
+        using var unknown = await notify.PostAsJsonAsync("/notify/klarna/demo", new { order_id = Guid.NewGuid().ToString(), event_type = "FRAUD_RISK_ACCEPTED" });
+
+        Assert.Equal((TransactionState.Authorized, TransactionState.Denied), ((await BooksAsync("KR-FRAUD-OK")).State, (await BooksAsync("KR-FRAUD-NO")).State));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        var step = await db.Operations.AsNoTracking().SingleAsync(o => o.TransactionId == yes.Id && o.Kind == OperationKind.StatusCheck);
+        Assert.Equal((KlarnaRestNotifications.Actor, OperationState.Succeeded), (step.User, step.State));
+    }
 }
