@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using BackOffice.Web.Features.Computop;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.KlarnaRest;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Tests.TestProvider;
 
@@ -20,5 +21,6 @@ internal static class KnownProviders
         PaymentProviders.Register(new KlarnaModule().Descriptor);
         PaymentProviders.Register(new ComputopModule().Descriptor);
         PaymentProviders.Register(new TestPayModule().Descriptor);
+        PaymentProviders.Register(new KlarnaRestModule().Descriptor);
     }
 }

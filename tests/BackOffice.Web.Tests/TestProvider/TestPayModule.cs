@@ -44,7 +44,7 @@ public sealed class TestPayPort(TestPayLedger ledger, OperationJournal journal, 
 
     public CallTraits Traits => new(TimeSpan.FromSeconds(5), Idempotent: false);
 
-    public MoneyAction Capture(long? amount, IReadOnlyList<LineQuantity>? lines, bool final, string reason) => new TestPayCapture(amount, reason);
+    public MoneyAction Capture(long? amount, IReadOnlyList<LineQuantity>? lines, bool final, Shipment? shipment, string reason) => new TestPayCapture(amount, reason);
 
     public MoneyAction Cancel(string reason) => new TestPayCancel(reason);
 

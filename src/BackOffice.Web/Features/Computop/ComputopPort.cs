@@ -14,7 +14,7 @@ public sealed class ComputopPort(ComputopConnections connections, ComputopReconc
 
     public CallTraits Traits => new(options.Value.Timeout, Idempotent: true);
 
-    public MoneyAction Capture(long? amount, IReadOnlyList<LineQuantity>? lines, bool final, string reason) => new PaygateCapture(amount, lines, final, reason);
+    public MoneyAction Capture(long? amount, IReadOnlyList<LineQuantity>? lines, bool final, Shipment? shipment, string reason) => new PaygateCapture(amount, lines, final, reason);
 
     public MoneyAction Cancel(string reason) => new PaygateReverse(reason);
 

@@ -22,7 +22,7 @@ public sealed class KlarnaPort(
 
     public CallTraits Traits => new(options.Value.Timeout, Idempotent: false);
 
-    public MoneyAction Capture(long? amount, IReadOnlyList<LineQuantity>? lines, bool final, string reason)
+    public MoneyAction Capture(long? amount, IReadOnlyList<LineQuantity>? lines, bool final, Shipment? shipment, string reason)
     {
         if (final)
             throw new BusinessRuleException("Klarna's legacy API captures and releases in two steps: capture, then release what remains.");

@@ -50,7 +50,7 @@ public abstract class KlarnaRestAction(OperationKind kind, string reason = "") :
     /// <summary>The action that sends <paramref name="operation"/>'s call again, with its key.</summary>
     public static KlarnaRestAction SendingAgain(Operation operation) => operation.Kind switch
     {
-        OperationKind.Capture => new KlarnaRestCapture(null, null),
+        OperationKind.Capture => new KlarnaRestCapture(null, null, null),
         OperationKind.Cancel => new KlarnaRestCancel(),
         OperationKind.Refund => new KlarnaRestRefund(operation.InvoiceNumber!, null, null),
         OperationKind.EditLines => new KlarnaRestUpdateAuthorization([]),
@@ -80,7 +80,7 @@ public abstract class KlarnaRestAction(OperationKind kind, string reason = "") :
 }
 
 /// <summary>Captures everything that remains, an amount or line quantities (<c>POST …/captures</c>); its id is the capture record's number.</summary>
-public sealed class KlarnaRestCapture(long? amount, IReadOnlyList<LineQuantity>? lines, string reason = "") : KlarnaRestAction(OperationKind.Capture, reason)
+public sealed class KlarnaRestCapture(long? amount, IReadOnlyList<LineQuantity>? lines, Shipment? shipment, string reason = "") : KlarnaRestAction(OperationKind.Capture, reason)
 {
     public override OperationPlan Plan(Transaction transaction, Invoice? invoice)
     {
@@ -88,20 +88,23 @@ public sealed class KlarnaRestCapture(long? amount, IReadOnlyList<LineQuantity>?
         {
             var (value, error) = transaction.LineCapture(lines);
             Refuse(error);
-            return new OperationPlan(OperationScope.Lines, transaction.Reference, value, lines);
+            return new OperationPlan(OperationScope.Lines, transaction.Reference, value, lines, Change: shipment);
         }
         Refuse(amount is { } requested ? transaction.CaptureError(requested) : transaction.CaptureRemainingError());
         var captured = amount ?? transaction.RemainingAmount;
         return captured == transaction.RemainingAmount
-            ? new OperationPlan(OperationScope.Whole, transaction.Reference, captured, transaction.UncapturedLinesOfMain())
-            : new OperationPlan(OperationScope.Amount, transaction.Reference, captured, []);
+            ? new OperationPlan(OperationScope.Whole, transaction.Reference, captured, transaction.UncapturedLinesOfMain(), Change: shipment)
+            : new OperationPlan(OperationScope.Amount, transaction.Reference, captured, [], Change: shipment);
     }
 
     protected override async Task<ActionAnswer> SendAsync(KlarnaRestCall call)
     {
         var amount = call.Operation.Amount!.Value;
+        var shipping = call.Operation.Sets is Shipment shipment
+            ? new[] { new KlarnaShippingInfo { ShippingCompany = shipment.Carrier.Length > 0 ? shipment.Carrier : null, TrackingNumber = shipment.TrackingNumber.Length > 0 ? shipment.TrackingNumber : null } }
+            : null;
         var id = await call.Client.CaptureAsync(call.Credentials, call.OrderId,
-            new KlarnaCaptureRequest(amount, call.Reference, OrderLines: KlarnaRestOrders.Lines(call.Transaction, call.Operation.Articles, amount)), call.Key);
+            new KlarnaCaptureRequest(amount, call.Reference, OrderLines: KlarnaRestOrders.Lines(call.Transaction, call.Operation.Articles, amount), ShippingInfo: shipping), call.Key);
         return new ActionAnswer(id);
     }
 }

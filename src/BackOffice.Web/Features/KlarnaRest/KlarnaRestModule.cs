@@ -21,7 +21,7 @@ public sealed class KlarnaRestModule : PaymentProviderModule
     public override ProviderDescriptor Descriptor { get; } = new(Provider, "Klarna", [new(KlarnaPaymentsDirect, "Klarna Payments (direct)", "Klarna (direct)")],
         Capabilities.CaptureWhole | Capabilities.CaptureAmount | Capabilities.CaptureLines | Capabilities.RefundAmount | Capabilities.RefundLines
         | Capabilities.Cancel | Capabilities.EditLines | Capabilities.ChangeAddress | Capabilities.ChangeOrderNumber | Capabilities.ChangeOrderNumberAfterCapture
-        | Capabilities.ResendInvoice | Capabilities.ExtendExpiry)
+        | Capabilities.ResendInvoice | Capabilities.ExtendExpiry | Capabilities.CaptureShipment)
     {
         HoldName = "Order",
         ReferenceLabel = "Klarna order ID",

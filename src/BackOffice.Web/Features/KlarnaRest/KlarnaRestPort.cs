@@ -14,7 +14,7 @@ public sealed class KlarnaRestPort(KlarnaRestConnections connections, KlarnaRest
 
     public CallTraits Traits => new(options.Value.Timeout, Idempotent: true);
 
-    public MoneyAction Capture(long? amount, IReadOnlyList<LineQuantity>? lines, bool final, string reason) => new KlarnaRestCapture(amount, lines, reason);
+    public MoneyAction Capture(long? amount, IReadOnlyList<LineQuantity>? lines, bool final, Shipment? shipment, string reason) => new KlarnaRestCapture(amount, lines, shipment, reason);
 
     public MoneyAction Cancel(string reason) => new KlarnaRestCancel(reason);
 

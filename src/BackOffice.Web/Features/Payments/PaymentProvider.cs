@@ -38,6 +38,9 @@ public enum Capabilities
 
     /// <summary>Cancels a pending order whose service declines pending orders, once the provider lets it.</summary>
     DeclinePending = 1 << 14,
+
+    /// <summary>A capture carries how its goods were shipped (carrier, tracking number).</summary>
+    CaptureShipment = 1 << 15,
 }
 
 /// <summary>

@@ -15,6 +15,7 @@ public abstract record OperationChange
     public static OperationChange? Read(OperationKind kind, string? text) => text is null ? null : kind switch
     {
         OperationKind.Capture when text == ReleaseRest.Marker => new ReleaseRest(),
+        OperationKind.Capture when text.StartsWith('{') => JsonSerializer.Deserialize<Shipment>(text),
         OperationKind.ChangeOrderNumber => new NewOrderNumber(text),
         OperationKind.ChangeAddress => JsonSerializer.Deserialize<NewAddresses>(text),
         OperationKind.ExtendDueDate => new DueDateMove(int.Parse(text, CultureInfo.InvariantCulture)),
@@ -28,6 +29,21 @@ public sealed record ReleaseRest : OperationChange
     internal const string Marker = "release-rest";
 
     public override string Text => Marker;
+}
+
+/// <summary>How a capture's goods were shipped, sent with it: the carrier (as specific as "DHL DE") and the tracking number.</summary>
+public sealed record Shipment(string Carrier, string TrackingNumber) : OperationChange
+{
+    public const int MaxLength = 100;
+
+    public override string Text => JsonSerializer.Serialize(new { Carrier, TrackingNumber });
+
+    /// <summary>Why the shipment cannot be sent: nothing given, too long, or control characters. Null when it can.</summary>
+    public Message? Error() =>
+        Carrier.Trim().Length == 0 && TrackingNumber.Trim().Length == 0 ? new Message("Give the carrier or the tracking number.")
+        : Carrier.Trim().Length > MaxLength || TrackingNumber.Trim().Length > MaxLength ? new Message("A carrier and a tracking number have at most {0} characters each.", MaxLength)
+        : (Carrier + TrackingNumber).Any(char.IsControl) ? new Message("A carrier or a tracking number is one line of text.")
+        : null;
 }
 
 public sealed record NewOrderNumber(string OrderNumber) : OperationChange

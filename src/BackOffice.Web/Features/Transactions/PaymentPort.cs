@@ -45,8 +45,11 @@ public interface IPaymentPort
 
     CallTraits Traits { get; }
 
-    /// <summary>A capture of everything that remains (no amount, no lines), an amount, or lines; <paramref name="final"/> releases the rest with it.</summary>
-    MoneyAction Capture(long? amount, IReadOnlyList<LineQuantity>? lines, bool final, string reason);
+    /// <summary>
+    /// A capture of everything that remains (no amount, no lines), an amount, or lines; <paramref name="final"/> releases
+    /// the rest with it; a <paramref name="shipment"/> goes with it (<see cref="Capabilities.CaptureShipment"/>).
+    /// </summary>
+    MoneyAction Capture(long? amount, IReadOnlyList<LineQuantity>? lines, bool final, Shipment? shipment, string reason);
 
     MoneyAction Cancel(string reason);
 

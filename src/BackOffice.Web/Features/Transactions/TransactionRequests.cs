@@ -5,7 +5,7 @@ namespace BackOffice.Web.Features.Transactions;
 /// What to capture: everything that remains, an amount, or line quantities; <paramref name="Final"/> releases what
 /// remains with it, where the provider can (<see cref="Payments.Capabilities.FinalCapture"/>).
 /// </summary>
-public sealed record CaptureRequest(long? Amount = null, IReadOnlyList<LineQuantity>? Lines = null, string Reason = "", bool Final = false)
+public sealed record CaptureRequest(long? Amount = null, IReadOnlyList<LineQuantity>? Lines = null, string Reason = "", bool Final = false, Shipment? Shipment = null)
 {
     public static CaptureRequest Remaining(string reason = "") => new(Reason: reason);
 }

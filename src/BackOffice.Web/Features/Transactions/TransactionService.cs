@@ -26,11 +26,14 @@ public sealed class TransactionService(
     public async Task<OperationOutcome> CaptureAsync(ClaimsPrincipal user, Guid transactionId, CaptureRequest request)
     {
         await authorization.RequireAsync(user, Policies.Operator);
-        var capability = (request.Final ? Capabilities.FinalCapture : 0)
+        if (request.Shipment?.Error() is { } shipmentError)
+            throw new BusinessRuleException(shipmentError);
+        var shipment = request.Shipment is { } given ? new Shipment(given.Carrier.Trim(), given.TrackingNumber.Trim()) : null;
+        var capability = (request.Final ? Capabilities.FinalCapture : 0) | (shipment is null ? 0 : Capabilities.CaptureShipment)
             | (request.Lines is { Count: > 0 } ? Capabilities.CaptureLines : request.Amount is not null ? Capabilities.CaptureAmount : Capabilities.CaptureWhole);
         if (request.Lines is { Count: > 0 } || request.Amount is not null)
-            return await RunAsync(user.Name(), transactionId, capability, port => port.Capture(request.Amount, request.Lines, request.Final, request.Reason));
-        return await RunEachAsync(user.Name(), transactionId, capability, port => port.Capture(null, null, false, request.Reason), t => t.RemainingAmount > 0);
+            return await RunAsync(user.Name(), transactionId, capability, port => port.Capture(request.Amount, request.Lines, request.Final, shipment, request.Reason));
+        return await RunEachAsync(user.Name(), transactionId, capability, port => port.Capture(null, null, false, shipment, request.Reason), t => t.RemainingAmount > 0);
     }
 
     /// <summary>Lowers line quantities before a capture; the reservation follows their total.</summary>

@@ -161,4 +161,30 @@ public sealed class KlarnaRestActionsTests : IAsyncLifetime
         Assert.Equal(TransactionState.Cancelled, (await BooksAsync(id)).State);
         Assert.Equal(1, app.KlarnaRestSandbox().Traffic.Calls["cancel"]);
     }
+
+    [Fact]
+    public async Task A_capture_reaches_klarna_with_its_carrier_and_tracking_number_also_when_it_is_sent_again()
+    {
+        var id = await app.PlaceKlarnaRestOrderAsync("KR-SHIPPED");
+        app.KlarnaRestSandbox().Traffic.Inject(new SandboxInjection("capture", SandboxFailure.Timeout));
+
+        var lost = await Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Amount: 2000, Shipment: new Shipment(" DHL DE ", "00340434161234567890")));
+        var reconciled = await Transactions.ReconcileAsync(Clerk, id);
+        var tooLong = await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Amount: 100, Shipment: new Shipment(new string('x', 101), ""))));
+
+        Assert.Equal((OperationState.Unknown, OperationState.Succeeded), (lost.State, reconciled.State));
+        var shipped = Assert.Single(app.KlarnaRestSandbox().Order((await BooksAsync(id)).Reference)!.Captures).ShippingInfo.Single();
+        Assert.Equal(("DHL DE", "00340434161234567890"), (shipped.ShippingCompany, shipped.TrackingNumber));
+        Assert.Equal("A carrier and a tracking number have at most {0} characters each.", tooLong.Text.Key);
+    }
+
+    [Fact]
+    public async Task A_provider_that_takes_no_shipment_refuses_a_capture_with_one()
+    {
+        var (id, _) = await DemoReservations.ReserveAsync(app);
+
+        var refused = await Assert.ThrowsAsync<BusinessRuleException>(() => Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Amount: 100, Shipment: new Shipment("DHL DE", "1"))));
+
+        Assert.Equal(("{0} cannot do this: “{1}” is not one of its actions.", 0L), (refused.Text.Key, (await BooksAsync(id)).CapturedAmount));
+    }
 }

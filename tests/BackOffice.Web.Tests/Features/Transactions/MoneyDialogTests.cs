@@ -36,6 +36,27 @@ public sealed class MoneyDialogTests : BackOfficeTestContext
         Assert.Equal(4_050, request.Amount);
     }
 
+    [Fact]
+    public async Task A_capture_carries_the_carrier_and_tracking_number_where_the_provider_takes_them_and_asks_for_none_elsewhere()
+    {
+        var provider = Render<MudDialogProvider>();
+        var address = new TransactionAddress("Max", "Mustermann", "", "Hellersbergstraße", "14", "41460", "Neuss", "DE", "", "");
+        var direct = Transaction.AuthorizedInShop(1, BackOffice.Web.Features.KlarnaRest.KlarnaRestModule.KlarnaPaymentsDirect, BackOffice.Web.Features.Payments.ProviderEnvironment.Test,
+            "PK_demo_shop", Guid.NewGuid().ToString(), null, "order-9", "EUR", "DE", 5_000, [new TransactionLine("A1", "Shirt", 1, 5_000, 19, LineFlags.IncludesVat)],
+            new TransactionCustomer("Max Mustermann", "", ""), address, address, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(28));
+        var result = await OpenAsync<CaptureDialog>(provider, new DialogParameters<CaptureDialog> { { d => d.Transaction, direct } });
+
+        await provider.Find("input[data-testid=carrier]").ChangeAsync(new ChangeEventArgs { Value = "DHL DE" });
+        await provider.Find("input[data-testid=tracking-number]").ChangeAsync(new ChangeEventArgs { Value = "00340434161234567890" });
+        await Button(provider, "Review").ClickAsync(new());
+        await Button(provider, "Confirm capture").ClickAsync(new());
+
+        Assert.Equal(new Shipment("DHL DE", "00340434161234567890"), Assert.IsType<CaptureRequest>((await result)!.Data).Shipment);
+        var legacy = Render<MudDialogProvider>();
+        await OpenAsync<CaptureDialog>(legacy, new DialogParameters<CaptureDialog> { { d => d.Transaction, TransactionTests.New() } });
+        Assert.Empty(legacy.FindAll("[data-testid=carrier]"));
+    }
+
     [Theory]
     [InlineData("de-DE", "100,50", 10_050L)]
     [InlineData("de-DE", "1.234,50", 123_450L)]

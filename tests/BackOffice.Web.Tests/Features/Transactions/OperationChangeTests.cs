@@ -10,6 +10,7 @@ public sealed class OperationChangeTests
     public static TheoryData<OperationKind, OperationChange> Changes => new()
     {
         { OperationKind.Capture, new ReleaseRest() },
+        { OperationKind.Capture, new Shipment("DHL DE", "00340434161234567890") },
         { OperationKind.ChangeOrderNumber, new NewOrderNumber("4711") },
         { OperationKind.ChangeAddress, new NewAddresses(Address, Address with { City = "Köln" }) },
         { OperationKind.ExtendDueDate, new DueDateMove(14) },
