@@ -43,6 +43,7 @@ public sealed class KlarnaRestModule : PaymentProviderModule
             .AddScoped<KlarnaRestServices>()
             .AddScoped<KlarnaRestCheckout>()
             .AddScoped<KlarnaRestNotifications>()
+            .AddScoped<KlarnaPayouts>()
             .AddScoped<IPaymentPort, KlarnaRestPort>()
             .AddSingleton<IShopApiOffer, KlarnaRestShopOffer>()
             .AddSingleton<IChannelServiceSummaries, KlarnaRestChannelServices>()

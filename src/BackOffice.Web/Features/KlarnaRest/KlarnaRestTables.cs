@@ -11,5 +11,7 @@ public static class KlarnaRestTables
         public DbSet<KlarnaRestService> KlarnaRestServices => db.Set<KlarnaRestService>();
 
         public DbSet<KlarnaRestOrderClaim> KlarnaRestOrderClaims => db.Set<KlarnaRestOrderClaim>();
+
+        public DbSet<KlarnaPayout> KlarnaPayouts => db.Set<KlarnaPayout>();
     }
 }

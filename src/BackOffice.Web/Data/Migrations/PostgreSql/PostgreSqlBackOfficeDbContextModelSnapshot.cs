@@ -576,6 +576,109 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.ToTable("ReservationClaims", (string)null);
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.KlarnaPayout", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<long>("FeeAmount")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("HoldbackAmount")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PaymentReference")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("PayoutDate")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("ReturnAmount")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SaleAmount")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SettlementAmount")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChannelId", "PaymentReference")
+                        .IsUnique();
+
+                    b.HasIndex("ChannelId", "PayoutDate");
+
+                    b.ToTable("KlarnaPayouts", (string)null);
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.KlarnaPayoutLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("CaptureId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("Match")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<int>("PayoutId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RefundId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<Guid?>("TransactionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaptureId");
+
+                    b.HasIndex("PayoutId");
+
+                    b.HasIndex("RefundId");
+
+                    b.ToTable("KlarnaPayoutLines", (string)null);
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.KlarnaRestOrderClaim", b =>
                 {
                     b.Property<int>("Id")
@@ -1531,6 +1634,24 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.KlarnaPayout", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.KlarnaPayoutLine", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.KlarnaRest.KlarnaPayout", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("PayoutId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.KlarnaRestOrderClaim", b =>
                 {
                     b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
@@ -1748,6 +1869,11 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
             modelBuilder.Entity("BackOffice.Web.Features.Jobs.JobRun", b =>
                 {
                     b.Navigation("Changes");
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.KlarnaPayout", b =>
+                {
+                    b.Navigation("Lines");
                 });
 #pragma warning restore 612, 618
         }

@@ -554,6 +554,105 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.ToTable("ReservationClaims", (string)null);
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.KlarnaPayout", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FeeAmount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HoldbackAmount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ImportedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PaymentReference")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PayoutDate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReturnAmount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SaleAmount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SettlementAmount")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChannelId", "PaymentReference")
+                        .IsUnique();
+
+                    b.HasIndex("ChannelId", "PayoutDate");
+
+                    b.ToTable("KlarnaPayouts", (string)null);
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.KlarnaPayoutLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CaptureId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Match")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PayoutId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RefundId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TransactionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaptureId");
+
+                    b.HasIndex("PayoutId");
+
+                    b.HasIndex("RefundId");
+
+                    b.ToTable("KlarnaPayoutLines", (string)null);
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.KlarnaRestOrderClaim", b =>
                 {
                     b.Property<int>("Id")
@@ -1492,6 +1591,24 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.KlarnaPayout", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.KlarnaPayoutLine", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.KlarnaRest.KlarnaPayout", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("PayoutId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.KlarnaRestOrderClaim", b =>
                 {
                     b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
@@ -1709,6 +1826,11 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("BackOffice.Web.Features.Jobs.JobRun", b =>
                 {
                     b.Navigation("Changes");
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.KlarnaPayout", b =>
+                {
+                    b.Navigation("Lines");
                 });
 #pragma warning restore 612, 618
         }
