@@ -10,6 +10,12 @@ internal static class ReservationValidation
     {
         var errors = BasketValidation.Errors(new PaymentOptionsRequest(request.Amount, request.Currency, request.PriceDisplay, request.BillingAddress,
             request.ShippingAddress, request.ShippingDestinations, request.CoveredByOtherInstrument, request.DigitalGoodsOnly));
+        // The shop API takes every country some provider serves; a reservation only those of Klarna's legacy markets.
+        foreach (var (name, address) in new[] { ("billingAddress", request.BillingAddress), ("shippingAddress", request.ShippingAddress) })
+        {
+            if (address?.Country is { } given && !errors.ContainsKey($"{name}.country") && !KlarnaMarkets.All.Any(m => m.Country.ToString() == given))
+                errors[$"{name}.country"] = [$"Klarna's legacy API serves {string.Join(", ", KlarnaMarkets.All.Select(m => m.Country))}, not {given}."];
+        }
         if (request.Amount is <= 0)
             errors["amount"] = ["A reservation is for more than nothing."];
         if (!errors.ContainsKey("currency") && !Enum.TryParse<KlarnaCurrency>(request.Currency, out _))

@@ -188,7 +188,7 @@ public sealed class PaymentOptionsApiTests : IAsyncLifetime
     public async Task A_malformed_basket_gets_per_field_errors()
     {
         var response = await Client(DemoKey).PostAsJsonAsync("api/v1/channels/demo/payment-options",
-            new { amount = -1, currency = "eur", billingAddress = new { firstName = "", country = "US" } });
+            new { amount = -1, currency = "eur", billingAddress = new { firstName = "", country = "JP" } });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
