@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The model-based fault test of the provider contract, long, once per provider (every subclass of
-# tests/BackOffice.Web.Tests/Contract/ProviderContract.cs: Klarna's legacy API, Klarna Payments through Computop, the
-# tests' own TestPay) and per database (SQLite, then PostgreSQL on a throwaway server, see scripts/postgres.sh): random money actions by 2-4 users
+# tests/BackOffice.Web.Tests/Contract/ProviderContract.cs: Klarna's legacy API, Klarna Payments through Computop, Klarna's REST
+# platform, the tests' own TestPay) and per database (SQLite, then PostgreSQL on a throwaway server, see scripts/postgres.sh): random money actions by 2-4 users
 # at once on random transactions, with random injected sandbox failures, then every transaction compared with the
 # sandbox. Usage: scripts/fault-run.sh [operations] (default 5000 each; FAULT_RUN_SEED=<n> replays a run). Prints
 # operations, faults injected, double actions and disagreements for each; exits non-zero unless both of the last two
