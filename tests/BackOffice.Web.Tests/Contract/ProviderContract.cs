@@ -1,3 +1,4 @@
+using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.Transactions;
@@ -69,6 +70,21 @@ public abstract partial class ProviderContract(ITestOutputHelper output) : IAsyn
     protected abstract void FailNext(ContractCommand command, ContractFault fault, int variant, Transaction books);
 
     protected async Task FailNextAsync(ContractCommand command, ContractFault fault, Guid transactionId) => FailNext(command, fault, 0, await BooksAsync(transactionId));
+
+    /// <summary>
+    /// The sandbox failure a fault comes to on <paramref name="method"/>: a refusal with <paramref name="refusalCode"/>, or
+    /// a timeout (one variant in three a server error) before the call is carried out or after.
+    /// </summary>
+    protected static SandboxInjection Injection(string method, ContractFault fault, int variant, int refusalCode)
+    {
+        var failure = variant % 3 == 2 ? SandboxFailure.ServerError : SandboxFailure.Timeout;
+        return fault switch
+        {
+            ContractFault.Refused => new SandboxInjection(method, SandboxFailure.Fault, refusalCode),
+            ContractFault.AnswerLost => new SandboxInjection(method, failure, AfterExecution: true),
+            _ => new SandboxInjection(method, failure),
+        };
+    }
 
     /// <summary>Forgets the failures not met yet.</summary>
     protected abstract void ClearFailures();

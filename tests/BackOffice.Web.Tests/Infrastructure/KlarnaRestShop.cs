@@ -35,6 +35,14 @@ internal static class KlarnaRestShop
     public static KlarnaRestCredentials Merchant(this BackOfficeAppFactory app) =>
         new(new Uri(app.ClientOptions.BaseAddress, "/sandbox/klarna-api/"), Username, Password);
 
+    /// <summary>Starts the app on a loopback port (the sandbox is reached over HTTP) with the demo channel's service set up.</summary>
+    public static async Task StartWithKlarnaRestAsync(this BackOfficeAppFactory app)
+    {
+        app.UseKestrel(0);
+        app.StartServer();
+        await app.SetUpKlarnaRestAsync();
+    }
+
     /// <summary>The demo channel's service: enabled, on the playground, whose address is the mounted sandbox.</summary>
     public static async Task SetUpKlarnaRestAsync(this BackOfficeAppFactory app) =>
         await app.Service<KlarnaRestServices>().SaveAsync(app.Staff(Roles.Administrator), "demo",

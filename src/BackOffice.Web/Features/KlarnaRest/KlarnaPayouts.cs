@@ -126,9 +126,7 @@ public sealed class KlarnaPayouts(
             if (page.Transactions.Count < 500)
                 break;
         }
-        var lines = new List<KlarnaPayoutLine>();
-        foreach (var line in transactions)
-            lines.Add(await MatchAsync(db, channelId, line, cancellationToken));
+        var lines = await MatchAsync(db, channelId, transactions, cancellationToken);
         var totals = payout.Totals;
         db.KlarnaPayouts.Add(new KlarnaPayout(channelId, payout.PaymentReference, payout.PayoutDate, payout.CurrencyCode.ToUpperInvariant(), totals.SaleAmount, totals.ReturnAmount,
             totals.FeeAmount, totals.HoldbackAmount, totals.SettlementAmount, time.GetUtcNow(), lines));
@@ -146,29 +144,32 @@ public sealed class KlarnaPayouts(
         return true;
     }
 
-    /// <summary>A sale by its capture id, a return by its refund id; everything else is Klarna's own.</summary>
-    private static async Task<KlarnaPayoutLine> MatchAsync(BackOfficeDbContext db, int channelId, KlarnaSettlementTransaction line, CancellationToken cancellationToken)
+    /// <summary>
+    /// A sale by its capture id, a return by its refund id; everything else is Klarna's own. The books are read once per
+    /// payout (its orders, their captures and refunds), not once per line.
+    /// </summary>
+    private static async Task<List<KlarnaPayoutLine>> MatchAsync(BackOfficeDbContext db, int channelId, IReadOnlyList<KlarnaSettlementTransaction> lines, CancellationToken cancellationToken)
     {
-        var transactionId = await db.Transactions.Where(t => t.ChannelId == channelId && t.Service == KlarnaRestModule.KlarnaPaymentsDirect && t.Reference == line.OrderId)
-            .Select(t => (Guid?)t.Id).SingleOrDefaultAsync(cancellationToken);
-        PayoutMatch match;
-        switch (line.Type)
+        var orderIds = lines.Select(l => l.OrderId).Distinct().ToList();
+        var transactions = await db.Transactions.Where(t => t.ChannelId == channelId && t.Service == KlarnaRestModule.KlarnaPaymentsDirect && orderIds.Contains(t.Reference))
+            .Select(t => new { t.Id, t.Reference }).ToDictionaryAsync(t => t.Reference, t => t.Id, cancellationToken);
+        var ids = transactions.Values.ToList();
+        var captures = await db.Invoices.Where(i => ids.Contains(i.TransactionId)).Select(i => new { i.TransactionId, i.InvoiceNumber, i.Amount }).ToListAsync(cancellationToken);
+        var refunds = await db.Operations.Where(o => ids.Contains(o.TransactionId) && o.Kind == OperationKind.Refund && o.State == OperationState.Succeeded && o.ProviderReference != null)
+            .Select(o => new { o.TransactionId, o.ProviderReference, o.Amount }).ToListAsync(cancellationToken);
+        return [.. lines.Select(line =>
         {
-            case "SALE":
-                var captured = transactionId is null ? null
-                    : await db.Invoices.Where(i => i.TransactionId == transactionId && i.InvoiceNumber == line.CaptureId).Select(i => (long?)i.Amount).SingleOrDefaultAsync(cancellationToken);
-                match = captured is null ? PayoutMatch.NotInBooks : captured == line.Amount ? PayoutMatch.Matched : PayoutMatch.AmountDiffers;
-                break;
-            case "RETURN":
-                var refunded = transactionId is null ? null
-                    : await db.Operations.Where(o => o.TransactionId == transactionId && o.Kind == OperationKind.Refund && o.State == OperationState.Succeeded && o.ProviderReference == line.RefundId)
-                        .Select(o => o.Amount).SingleOrDefaultAsync(cancellationToken);
-                match = refunded is null ? PayoutMatch.NotInBooks : refunded == -line.Amount ? PayoutMatch.Matched : PayoutMatch.AmountDiffers;
-                break;
-            default:
-                match = PayoutMatch.KlarnasOwn;
-                break;
-        }
-        return new KlarnaPayoutLine(line.Type, line.Amount, line.OrderId, line.CaptureId, line.RefundId, match, transactionId);
+            Guid? transactionId = transactions.TryGetValue(line.OrderId, out var id) ? id : null;
+            long? booked = line.Type switch
+            {
+                "SALE" => captures.FirstOrDefault(c => c.TransactionId == transactionId && c.InvoiceNumber == line.CaptureId)?.Amount,
+                "RETURN" => -refunds.FirstOrDefault(r => r.TransactionId == transactionId && r.ProviderReference == line.RefundId)?.Amount,
+                _ => null,
+            };
+            var match = line.Type is not ("SALE" or "RETURN") ? PayoutMatch.KlarnasOwn
+                : booked is null ? PayoutMatch.NotInBooks
+                : booked == line.Amount ? PayoutMatch.Matched : PayoutMatch.AmountDiffers;
+            return new KlarnaPayoutLine(line.Type, line.Amount, line.OrderId, line.CaptureId, line.RefundId, match, transactionId);
+        })];
     }
 }

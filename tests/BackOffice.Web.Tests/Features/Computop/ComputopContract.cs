@@ -46,13 +46,7 @@ public sealed class ComputopContract(ITestOutputHelper output) : ProviderContrac
             ContractCommand.EditLines => "KlarnaPayments",
             _ => "inquire",
         };
-        var failure = variant % 3 == 2 ? SandboxFailure.ServerError : SandboxFailure.Timeout;
-        app.Sandbox().Traffic.Inject(fault switch
-        {
-            ContractFault.Refused => new SandboxInjection(page, SandboxFailure.Fault, RefusalCodes[variant % RefusalCodes.Length]),
-            ContractFault.AnswerLost => new SandboxInjection(page, failure, AfterExecution: true),
-            _ => new SandboxInjection(page, failure),
-        });
+        app.Sandbox().Traffic.Inject(Injection(page, fault, variant, RefusalCodes[variant % RefusalCodes.Length]));
     }
 
     protected override void ClearFailures() => app.Sandbox().Traffic.ClearInjections();

@@ -18,12 +18,7 @@ public sealed class KlarnaPayoutsTests : IAsyncLifetime
 
     public KlarnaPayoutsTests() => app.AddKlarnaRest();
 
-    public async Task InitializeAsync()
-    {
-        app.UseKestrel(0);
-        app.StartServer();
-        await app.SetUpKlarnaRestAsync();
-    }
+    public Task InitializeAsync() => app.StartWithKlarnaRestAsync();
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 

@@ -27,12 +27,7 @@ public sealed class KlarnaRestActionsTests : IAsyncLifetime
         app.AddKlarnaRest();
     }
 
-    public async Task InitializeAsync()
-    {
-        app.UseKestrel(0);
-        app.StartServer();
-        await app.SetUpKlarnaRestAsync();
-    }
+    public Task InitializeAsync() => app.StartWithKlarnaRestAsync();
 
     public async Task DisposeAsync() => await app.DisposeAsync();
 

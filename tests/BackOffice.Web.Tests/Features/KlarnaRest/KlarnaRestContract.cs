@@ -28,12 +28,7 @@ public sealed class KlarnaRestContract : ProviderContract
 
     protected override int FaultsHit => app.KlarnaRestSandbox().Traffic.FaultsHit;
 
-    public override async Task InitializeAsync()
-    {
-        app.UseKestrel(0);
-        app.StartServer();
-        await app.SetUpKlarnaRestAsync();
-    }
+    public override Task InitializeAsync() => app.StartWithKlarnaRestAsync();
 
     protected override Task<Guid> AuthorizeAsync(string orderNumber) => app.PlaceKlarnaRestOrderAsync(orderNumber);
 
@@ -68,13 +63,7 @@ public sealed class KlarnaRestContract : ProviderContract
             ContractCommand.Extend => "extend",
             _ => "get-order",
         };
-        var failure = variant % 3 == 2 ? SandboxFailure.ServerError : SandboxFailure.Timeout;
-        app.KlarnaRestSandbox().Traffic.Inject(fault switch
-        {
-            ContractFault.Refused => new SandboxInjection(operation, SandboxFailure.Fault, RefusalStatuses[variant % RefusalStatuses.Length]),
-            ContractFault.AnswerLost => new SandboxInjection(operation, failure, AfterExecution: true),
-            _ => new SandboxInjection(operation, failure),
-        });
+        app.KlarnaRestSandbox().Traffic.Inject(Injection(operation, fault, variant, RefusalStatuses[variant % RefusalStatuses.Length]));
     }
 
     protected override void ClearFailures() => app.KlarnaRestSandbox().Traffic.ClearInjections();

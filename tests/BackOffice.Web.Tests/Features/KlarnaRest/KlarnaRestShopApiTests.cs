@@ -30,12 +30,10 @@ public sealed class KlarnaRestShopApiTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        app.UseKestrel(0);
-        app.StartServer();
+        await app.StartWithKlarnaRestAsync();
         shop = new HttpClient { BaseAddress = new Uri(app.ClientOptions.BaseAddress, "/api/v1/channels/demo/") };
         shop.DefaultRequestHeaders.Add("X-Api-Key", Key);
         control = new HttpClient { BaseAddress = new Uri(app.ClientOptions.BaseAddress, "/sandbox/klarna-api/_sandbox/") };
-        await app.SetUpKlarnaRestAsync();
     }
 
     public async Task DisposeAsync() => await app.DisposeAsync();

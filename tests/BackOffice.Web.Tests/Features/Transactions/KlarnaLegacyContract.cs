@@ -75,13 +75,7 @@ public sealed class KlarnaLegacyContract(ITestOutputHelper output) : ProviderCon
             ContractCommand.Extend => "extend_expiry_date",
             _ => "check_order_status",
         };
-        var failure = variant % 3 == 2 ? SandboxFailure.ServerError : SandboxFailure.Timeout;
-        Klarna.Traffic.Inject(fault switch
-        {
-            ContractFault.Refused => new SandboxInjection(method, SandboxFailure.Fault, RefusalCodes[variant % RefusalCodes.Length]),
-            ContractFault.AnswerLost => new SandboxInjection(method, failure, AfterExecution: true),
-            _ => new SandboxInjection(method, failure),
-        });
+        Klarna.Traffic.Inject(Injection(method, fault, variant, RefusalCodes[variant % RefusalCodes.Length]));
     }
 
     protected override void ClearFailures() => Klarna.Traffic.ClearInjections();
