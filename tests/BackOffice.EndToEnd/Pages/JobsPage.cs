@@ -3,8 +3,11 @@ using static Microsoft.Playwright.Assertions;
 
 namespace BackOffice.EndToEnd.Pages;
 
-public sealed class JobsPage(IPage page)
+/// <summary>The Jobs page; each job's settings and runs are in a card of their own (the status poll's unless told).</summary>
+public sealed class JobsPage(IPage page, string job = "KlarnaCheckOrderStatus")
 {
+    private ILocator Card => page.GetByTestId($"job-{job}");
+
     public async Task GotoAsync()
     {
         await page.GotoAsync("jobs");
@@ -13,25 +16,25 @@ public sealed class JobsPage(IPage page)
 
     public async Task EnableAsync(string cron)
     {
-        await page.GetByLabel("Enabled").CheckAsync();
-        await page.GetByLabel("Cron expression").FillAsync(cron);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
-        await Expect(page.GetByTestId("job-state")).ToHaveTextAsync("Scheduled");
+        await Card.GetByLabel("Enabled").CheckAsync();
+        await Card.GetByLabel("Cron expression").FillAsync(cron);
+        await Card.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+        await Expect(Card.GetByTestId("job-state")).ToHaveTextAsync("Scheduled");
     }
 
-    public async Task RunNowAsync() => await page.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
+    public async Task RunNowAsync() => await Card.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
 
     /// <summary>The page shows the run by itself once it has ended: no Refresh is clicked.</summary>
     public async Task ExpectRunAsync(int checkedCount, int changed)
     {
-        await Expect(page.GetByTestId("run-checked").First).ToHaveTextAsync(checkedCount.ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 30_000 });
-        await Expect(page.GetByTestId("run-changed").First).ToHaveTextAsync(changed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(Card.GetByTestId("run-checked").First).ToHaveTextAsync(checkedCount.ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 30_000 });
+        await Expect(Card.GetByTestId("run-changed").First).ToHaveTextAsync(changed.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>Opens the newest run's list of changed transactions.</summary>
     public async Task<ILocator> OpenRunChangesAsync()
     {
-        await page.GetByTestId("run-changed").First.GetByRole(AriaRole.Button).ClickAsync();
-        return page.GetByTestId("run-changes").First;
+        await Card.GetByTestId("run-changed").First.GetByRole(AriaRole.Button).ClickAsync();
+        return Card.GetByTestId("run-changes").First;
     }
 }

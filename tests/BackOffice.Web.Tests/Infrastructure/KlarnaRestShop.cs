@@ -48,8 +48,11 @@ internal static class KlarnaRestShop
         await app.Service<KlarnaRestServices>().SaveAsync(app.Staff(Roles.Administrator), "demo",
             new KlarnaRestServiceSettings(true, Username, KlarnaRegion.EU, UseLive: false, BaseUrl: null), Password, Guid.Empty);
 
-    /// <summary>An order a shop placed at the sandbox (session, the customer's approval, the order) and opened in the books.</summary>
-    public static async Task<Guid> PlaceKlarnaRestOrderAsync(this BackOfficeAppFactory app, string orderNumber)
+    /// <summary>
+    /// An order a shop placed at the sandbox (session, the customer's approval, the order) and opened in the books;
+    /// with <paramref name="pendingFraudReview"/>, Klarna holds it for review and the books keep it pending.
+    /// </summary>
+    public static async Task<Guid> PlaceKlarnaRestOrderAsync(this BackOfficeAppFactory app, string orderNumber, bool pendingFraudReview = false)
     {
         var lines = Basket.Select(b => new KlarnaOrderLine(b.Title, b.Quantity, b.UnitPrice, b.Quantity * b.UnitPrice, Reference: b.Article, Type: "physical",
             TaxRate: 1900, TotalTaxAmount: KlarnaTax.Of(b.Quantity * b.UnitPrice, 1900))).ToList();
@@ -61,7 +64,7 @@ internal static class KlarnaRestShop
         var client = new KlarnaRestClient(new HttpClient(), TimeProvider.System);
         var session = await client.CreateSessionAsync(app.Merchant(), purchase);
         using var control = new HttpClient { BaseAddress = new Uri(app.ClientOptions.BaseAddress, "/sandbox/klarna-api/_sandbox/") };
-        using var approval = await control.PostAsJsonAsync($"sessions/{session.SessionId}/authorize", new { outcome = "approved" });
+        using var approval = await control.PostAsJsonAsync($"sessions/{session.SessionId}/authorize", new { outcome = pendingFraudReview ? "pending" : "approved" });
         var token = (await approval.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<KlarnaRestSandbox.AuthorizeAnswer>(KlarnaJson.Options))!.AuthorizationToken!;
         var placed = await client.PlaceOrderAsync(app.Merchant(), token, purchase);
 
@@ -71,7 +74,8 @@ internal static class KlarnaRestShop
         var now = DateTimeOffset.UtcNow;
         var transaction = Transaction.AuthorizedInShop(channel.Id, KlarnaRestModule.KlarnaPaymentsDirect, ProviderEnvironment.Test, Username, placed.OrderId, null, orderNumber,
             "EUR", "DE", purchase.OrderAmount, [.. Basket.Select(b => new TransactionLine(b.Article, b.Title, b.Quantity, b.UnitPrice, 19, LineFlags.IncludesVat))],
-            new TransactionCustomer("Max Mustermann", "max@example.com", ""), address, address, now, now.AddDays(28));
+            new TransactionCustomer("Max Mustermann", "max@example.com", ""), address, address, now, now.AddDays(28),
+            pendingFraudReview ? AuthorizationStatus.Pending : AuthorizationStatus.Accepted);
         await app.Service<OperationJournal>().OpenAsync(transaction);
         return transaction.Id;
     }

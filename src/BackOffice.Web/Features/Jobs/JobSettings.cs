@@ -15,9 +15,16 @@ public sealed class JobSettings
 
     public JobSettings(string id) => Id = id;
 
+    public JobSettings(string id, bool enabled, string cron)
+    {
+        if (CronError(cron) is { } error)
+            throw new BusinessRuleException(error);
+        (Id, Enabled, Cron) = (id, enabled, cron);
+    }
+
     public string Id { get; private set; } = "";
 
-    /// <summary>Off by default, as in the seed connector.</summary>
+    /// <summary>Off unless the job's defaults say otherwise (the status poll is off by default, as in the seed connector).</summary>
     public bool Enabled { get; private set; }
 
     public string Cron { get; private set; } = "*/5 * * * *";

@@ -9,7 +9,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BackOffice.Web.Features.Jobs;
 
-public sealed record JobOverview(JobSettings Settings, DateTimeOffset? NextRun, IReadOnlyList<JobRun> Runs, IReadOnlyList<WaitingCancellation> Waiting);
+/// <summary>The Jobs page: every module's recurring job, and the delayed cancellations waiting.</summary>
+public sealed record JobsOverview(IReadOnlyList<JobOverview> Jobs, IReadOnlyList<WaitingCancellation> Waiting)
+{
+    public JobOverview Job(string id) => Jobs.Single(j => j.Id == id);
+}
+
+/// <summary>One recurring job: what it does, its settings, when it runs next and its latest runs.</summary>
+public sealed record JobOverview(string Id, Message Description, bool ListsTransactions, JobSettings Settings, DateTimeOffset? NextRun, IReadOnlyList<JobRun> Runs);
 
 /// <summary>A pending order the job will cancel when it is due.</summary>
 public sealed record WaitingCancellation(Guid Id, Guid TransactionId, string OrderNumber, string ChannelCode, long Amount, string Currency, DateTimeOffset DueAt);
@@ -20,18 +27,23 @@ public sealed class JobsService(
     StaffAuthorization authorization,
     IRecurringJobManager recurringJobs,
     IBackgroundJobClient jobs,
+    IEnumerable<IRecurringJob> recurring,
     PendingCancellations cancellations,
     TimeProvider time)
 {
     public const int RunsShown = 50;
     public const int WaitingShown = 200;
 
-    public async Task<JobOverview> OverviewAsync(CancellationToken cancellationToken = default)
+    public async Task<JobsOverview> OverviewAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var settings = await SettingsAsync(db, cancellationToken);
-        var runs = await db.JobRuns.AsNoTracking().Where(r => r.JobId == JobSettings.CheckOrderStatus)
-            .OrderByDescending(r => r.Id).Take(RunsShown).ToListAsync(cancellationToken);
+        var overviews = new List<JobOverview>();
+        foreach (var job in recurring)
+        {
+            var settings = await SettingsAsync(db, job, cancellationToken);
+            var runs = await db.JobRuns.AsNoTracking().Where(r => r.JobId == job.Id).OrderByDescending(r => r.Id).Take(RunsShown).ToListAsync(cancellationToken);
+            overviews.Add(new JobOverview(job.Id, job.Description, job.ListsTransactions, settings, settings.NextRun(time.GetUtcNow()), runs));
+        }
         var waiting = await (from c in db.PendingCancellations
                              where c.CompletedAt == null
                              join t in db.Transactions on c.TransactionId equals t.Id
@@ -39,7 +51,7 @@ public sealed class JobsService(
                              orderby c.DueAt
                              select new WaitingCancellation(c.Id, t.Id, t.OrderNumber, ch.Code, t.ReservedAmount, t.Currency, c.DueAt))
             .Take(WaitingShown).ToListAsync(cancellationToken);
-        return new JobOverview(settings, settings.NextRun(time.GetUtcNow()), runs, waiting);
+        return new JobsOverview(overviews, waiting);
     }
 
     /// <summary>The transactions a run changed or could not check.</summary>
@@ -71,27 +83,29 @@ public sealed class JobsService(
         return cancellation;
     }
 
-    public async Task<IReadOnlyList<Message>> SaveAsync(ClaimsPrincipal user, bool enabled, string cron, int parallelism, int callTimeoutSeconds)
+    public async Task<IReadOnlyList<Message>> SaveAsync(ClaimsPrincipal user, string jobId, bool enabled, string cron, int parallelism, int callTimeoutSeconds)
     {
         await authorization.RequireAsync(user, Policies.Administrator);
+        var job = Find(jobId);
         await using var db = await databases.CreateDbContextAsync();
-        var settings = await SettingsAsync(db, CancellationToken.None);
+        var settings = await SettingsAsync(db, job, CancellationToken.None);
         var changes = settings.Change(enabled, cron, parallelism, callTimeoutSeconds, user.Name(), time.GetUtcNow());
         if (changes.Count == 0)
             return changes;
-        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Jobs", "Job settings saved", JobSettings.CheckOrderStatus, Message.Join("; ", changes)));
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Jobs", "Job settings saved", job.Id, Message.Join("; ", changes)));
         await db.SaveChangesAsync();
         Schedule(settings);
         return changes;
     }
 
     /// <summary>Enqueues a run at once, even while the schedule is off.</summary>
-    public async Task<string> RunNowAsync(ClaimsPrincipal user)
+    public async Task<string> RunNowAsync(ClaimsPrincipal user, string jobId)
     {
         await authorization.RequireAsync(user, Policies.Administrator);
-        var id = jobs.Enqueue<IStatusPoll>(p => p.RunAsync("Manual", CancellationToken.None));
+        var job = Find(jobId);
+        var id = jobs.Enqueue<RecurringJobRunner>(r => r.RunAsync(job.Id, "Manual", CancellationToken.None));
         await using var db = await databases.CreateDbContextAsync();
-        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Jobs", "Run now", JobSettings.CheckOrderStatus, new("Hangfire job {0}", id)));
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Jobs", "Run now", job.Id, new("Hangfire job {0}", id)));
         await db.SaveChangesAsync();
         return id;
     }
@@ -100,22 +114,26 @@ public sealed class JobsService(
     public async Task ScheduleFromSettingsAsync()
     {
         await using var db = await databases.CreateDbContextAsync();
-        Schedule(await SettingsAsync(db, CancellationToken.None));
+        foreach (var job in recurring)
+            Schedule(await SettingsAsync(db, job, CancellationToken.None));
     }
+
+    private IRecurringJob Find(string jobId) => recurring.SingleOrDefault(j => j.Id == jobId) ?? throw new BusinessRuleException("There is no job '{0}'.", jobId);
 
     private void Schedule(JobSettings settings)
     {
+        var id = settings.Id;
         if (settings.Enabled)
-            recurringJobs.AddOrUpdate<IStatusPoll>(JobSettings.CheckOrderStatus, p => p.RunAsync("Schedule", CancellationToken.None), settings.Cron);
+            recurringJobs.AddOrUpdate<RecurringJobRunner>(id, r => r.RunAsync(id, "Schedule", CancellationToken.None), settings.Cron);
         else
-            recurringJobs.RemoveIfExists(JobSettings.CheckOrderStatus);
+            recurringJobs.RemoveIfExists(id);
     }
 
-    private static async Task<JobSettings> SettingsAsync(BackOfficeDbContext db, CancellationToken cancellationToken)
+    private static async Task<JobSettings> SettingsAsync(BackOfficeDbContext db, IRecurringJob job, CancellationToken cancellationToken)
     {
-        if (await db.JobSettings.FindAsync([JobSettings.CheckOrderStatus], cancellationToken) is { } settings)
+        if (await db.JobSettings.FindAsync([job.Id], cancellationToken) is { } settings)
             return settings;
-        settings = new JobSettings(JobSettings.CheckOrderStatus);
+        settings = job.DefaultSettings();
         db.JobSettings.Add(settings);
         await db.SaveChangesAsync(cancellationToken);
         return settings;

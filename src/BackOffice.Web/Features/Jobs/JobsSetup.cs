@@ -36,6 +36,8 @@ internal static class JobsSetup
         services.AddHangfireServer((provider, options) =>
             options.SchedulePollingInterval = provider.GetRequiredService<IConfiguration>().GetValue("Jobs:SchedulePollingInterval", TimeSpan.FromSeconds(5)));
         services.AddSingleton<JobLeases>();
+        services.AddSingleton<TransactionSweeps>();
+        services.AddScoped<RecurringJobRunner>();
         services.AddScoped<PendingCancellationJob>();
         services.AddScoped<PendingCancellations>();
         services.AddScoped<IDomainEventHandler<PendingDeclineDue>>(provider => provider.GetRequiredService<PendingCancellations>());

@@ -55,7 +55,7 @@ public sealed class KlarnaModule : PaymentProviderModule
         services.AddHostedService<DemoTransactionSeeder>();
         services.AddScoped<ConnectorInitializer>();
         services.AddScoped<PendingStatusPoller>();
-        services.AddScoped<IStatusPoll>(provider => provider.GetRequiredService<PendingStatusPoller>());
+        services.AddScoped<IRecurringJob>(provider => provider.GetRequiredService<PendingStatusPoller>());
         services.AddScoped<ReservationExpiryJob>();
         services.AddSingleton(new StartupFact(provider =>
         {

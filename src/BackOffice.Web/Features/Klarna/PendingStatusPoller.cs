@@ -19,45 +19,38 @@ public sealed partial class PendingStatusPoller(
     IDbContextFactory<BackOfficeDbContext> databases,
     OperationJournal journal,
     PaymentPorts ports,
-    JobLeases leases,
+    TransactionSweeps sweeps,
     IKlarnaGateway gateway,
     TransactionCredentials credentialsOf,
     TimeProvider time,
-    ILogger<PendingStatusPoller> logger) : IStatusPoll
+    ILogger<PendingStatusPoller> logger) : IRecurringJob
 {
     public const string SystemUser = "KlarnaCheckOrderStatus";
-    private const int ErrorsKept = 10;
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(30);
+
+    public string Id => JobSettings.CheckOrderStatus;
+
+    public Message Description { get; } = new("Asks Klarna about every pending transaction and reconciles actions of unknown outcome.");
+
+    public JobSettings DefaultSettings() => new(JobSettings.CheckOrderStatus);
 
     public async Task<JobRun?> RunAsync(string trigger, CancellationToken cancellationToken)
     {
-        var holder = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
-        if (!await leases.TryAcquireAsync(JobSettings.CheckOrderStatus, holder, LeaseDuration, cancellationToken))
-        {
+        var run = await sweeps.RunAsync(this, trigger, sweep => CheckAllAsync(sweep, cancellationToken), cancellationToken);
+        if (run is null)
             LogSkipped();
-            return null;
-        }
-        try
-        {
-            return await CheckAllAsync(trigger, cancellationToken);
-        }
-        finally
-        {
-            await leases.ReleaseAsync(JobSettings.CheckOrderStatus, holder);
-        }
+        else
+            LogRun(run.Checked, run.Changed, run.Failed);
+        return run;
     }
 
-    private async Task<JobRun> CheckAllAsync(string trigger, CancellationToken cancellationToken)
+    private async Task CheckAllAsync(TransactionSweep sweep, CancellationToken cancellationToken)
     {
-        var run = new JobRun(JobSettings.CheckOrderStatus, trigger, time.GetUtcNow());
         await journal.SettleAbandonedAsync(SystemUser);
-        JobSettings settings;
         List<PollCandidate> pending;
         List<Unsettled> unknown;
         Dictionary<(int, ServiceKind), PaymentService> services;
         await using (var db = await databases.CreateDbContextAsync(cancellationToken))
         {
-            settings = await db.JobSettings.FindAsync([JobSettings.CheckOrderStatus], cancellationToken) ?? new JobSettings(JobSettings.CheckOrderStatus);
             // Two index seeks rather than one OR over the whole table.
             pending = await db.Transactions
                 .Where(t => t.State == TransactionState.Pending && t.ActiveOperationId == null && (t.Service == KlarnaModule.Invoice || t.Service == KlarnaModule.Installments))
@@ -71,45 +64,13 @@ public sealed partial class PendingStatusPoller(
             services = await db.PaymentServices.AsNoTracking().ToDictionaryAsync(s => (s.ChannelId, s.Kind), cancellationToken);
         }
 
-        int changed = 0, failed = 0;
-        var errors = new ConcurrentQueue<string>();
-        var changes = new ConcurrentBag<JobRunChange>();
         var stillPending = new ConcurrentBag<Guid>();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism, CancellationToken = cancellationToken };
-        var callTimeout = TimeSpan.FromSeconds(settings.CallTimeoutSeconds);
-        // Each check answers what it changed, in words, or null when nothing changed.
-        async Task CountAsync(Guid id, string orderNumber, Func<Task<Message?>> check, CancellationToken token)
-        {
-            try
-            {
-                if (await check() is { } change)
-                {
-                    Interlocked.Increment(ref changed);
-                    changes.Add(new JobRunChange(id, orderNumber, change, failed: false));
-                }
-            }
-            catch (Exception e) when (e is KlarnaException or BusinessRuleException or DbUpdateException or OperationCanceledException && !token.IsCancellationRequested)
-            {
-                Interlocked.Increment(ref failed);
-                changes.Add(new JobRunChange(id, orderNumber, e is BusinessRuleException refusal ? refusal.Text : new Message(e.Message), failed: true));
-                if (errors.Count < ErrorsKept)
-                    errors.Enqueue($"{id}: {e.Message}");
-            }
-        }
-        await Parallel.ForEachAsync(unknown, parallel, (row, token) => new ValueTask(CountAsync(row.Id, row.OrderNumber, async () =>
-            await ports.For(row.Service.Provider()).ReconcileAsync(SystemUser, row.Id, ReconcileAnswer.None) is { State: not OperationState.Unknown } settled ? new Message("Reconciled: {0}", settled.Message) : null, token)));
-        await Parallel.ForEachAsync(pending, parallel, (candidate, token) =>
-            new ValueTask(CountAsync(candidate.Id, candidate.OrderNumber, () => CheckAsync(candidate, services, stillPending, callTimeout, token), token)));
+        static bool IsFailure(Exception e) => e is KlarnaException;
+        await sweep.CheckAsync(unknown, row => (row.Id, row.OrderNumber), async (row, _) =>
+            await ports.For(row.Service.Provider()).ReconcileAsync(SystemUser, row.Id, ReconcileAnswer.None) is { State: not OperationState.Unknown } settled ? new Message("Reconciled: {0}", settled.Message) : null,
+            IsFailure);
+        await sweep.CheckAsync(pending, candidate => (candidate.Id, candidate.OrderNumber), (candidate, token) => CheckAsync(candidate, services, stillPending, sweep.CallTimeout, token), IsFailure);
         await RecordStillPendingAsync(stillPending);
-
-        run.End(time.GetUtcNow(), pending.Count + unknown.Count, changed, failed, errors.Take(ErrorsKept), changes);
-        await using (var db = await databases.CreateDbContextAsync(CancellationToken.None))
-        {
-            db.JobRuns.Add(run);
-            await db.SaveChangesAsync(CancellationToken.None);
-        }
-        LogRun(run.Checked, run.Changed, run.Failed);
-        return run;
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using BackOffice.KlarnaRest.Sandbox;
 using BackOffice.Sandbox.Kit;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Hosting;
+using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.ShopApi;
 using BackOffice.Web.Features.Transactions;
@@ -44,6 +45,8 @@ public sealed class KlarnaRestModule : PaymentProviderModule
             .AddScoped<KlarnaRestCheckout>()
             .AddScoped<KlarnaRestNotifications>()
             .AddScoped<KlarnaPayouts>()
+            .AddScoped<IRecurringJob, KlarnaRestOrderCheck>()
+            .AddScoped<IRecurringJob, KlarnaPayoutImport>()
             .AddScoped<IPaymentPort, KlarnaRestPort>()
             .AddSingleton<IShopApiOffer, KlarnaRestShopOffer>()
             .AddSingleton<IChannelServiceSummaries, KlarnaRestChannelServices>()

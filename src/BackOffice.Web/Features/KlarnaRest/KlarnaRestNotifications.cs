@@ -15,9 +15,8 @@ public enum KlarnaNotificationResult
 
 /// <summary>
 /// Klarna's notification of a fraud decision on a pending order (<c>{"order_id", "event_type"}</c>). Its body is only a
-/// hint — anyone can send one — so the order is read back from Klarna, and its <c>fraud_status</c> decides: ACCEPTED
-/// makes the transaction Authorized, REJECTED or STOPPED Denied, still PENDING nothing. The change enters the books
-/// through the journal as a status step.
+/// hint — anyone can send one — so the order is read back from Klarna, and what it says decides (<see cref="KlarnaOrderNews"/>).
+/// The change enters the books through the journal as a status step.
 /// </summary>
 public sealed class KlarnaRestNotifications(
     IDbContextFactory<BackOfficeDbContext> databases,
@@ -51,23 +50,11 @@ public sealed class KlarnaRestNotifications(
         {
             return KlarnaNotificationResult.TryLater;
         }
-        AuthorizationStatus? decided = order.FraudStatus switch
-        {
-            KlarnaFraudStatus.Accepted => AuthorizationStatus.Accepted,
-            KlarnaFraudStatus.Rejected or KlarnaFraudStatus.Stopped => AuthorizationStatus.Denied,
-            _ => null,
-        };
-        if (decided is not { } status)
+        if (!KlarnaOrderNews.Any(order, transaction))
             return KlarnaNotificationResult.Taken;
         try
         {
-            await journal.TakeReportAsync(new ProviderReport(transaction.Id, Actor, orderId, askedAt, (books, step, now) =>
-            {
-                var before = books.State;
-                var moved = books.ApplyStatus(status, now);
-                step.Succeed(now, detail: new Message("Klarna's fraud decision: {0}", order.FraudStatus ?? ""));
-                return moved ? new Message("{0} → {1}", before, books.State) : null;
-            }));
+            await journal.TakeReportAsync(new ProviderReport(transaction.Id, Actor, orderId, askedAt, (books, step, now) => KlarnaOrderNews.Apply(order, books, step, now)));
         }
         catch (BusinessRuleException)
         {

@@ -156,24 +156,24 @@ public sealed class JobTests : IAsyncLifetime
 
         var initial = await jobs.OverviewAsync();
         var scheduledAtStart = RecurringJobIds();
-        await Assert.ThrowsAsync<BusinessRuleException>(() => jobs.SaveAsync(Admin, true, "every minute", 8, 10));
-        await Assert.ThrowsAsync<AccessRefusedException>(() => jobs.SaveAsync(app.Staff(Roles.Operator), true, "* * * * *", 8, 10));
-        var changes = await jobs.SaveAsync(Admin, true, "*/2 * * * *", 4, 5);
+        await Assert.ThrowsAsync<BusinessRuleException>(() => jobs.SaveAsync(Admin, JobSettings.CheckOrderStatus, true, "every minute", 8, 10));
+        await Assert.ThrowsAsync<AccessRefusedException>(() => jobs.SaveAsync(app.Staff(Roles.Operator), JobSettings.CheckOrderStatus, true, "* * * * *", 8, 10));
+        var changes = await jobs.SaveAsync(Admin, JobSettings.CheckOrderStatus, true, "*/2 * * * *", 4, 5);
 
-        Assert.False(initial.Settings.Enabled);
+        Assert.False(initial.Job(JobSettings.CheckOrderStatus).Settings.Enabled);
         Assert.DoesNotContain(JobSettings.CheckOrderStatus, scheduledAtStart);
         Assert.Equal(["Enabled", "cron */5 * * * * → */2 * * * *", "parallelism 8 → 4", "per-call timeout 10 s → 5 s"], changes.Select(c => c.ToString()));
         Assert.Contains(JobSettings.CheckOrderStatus, RecurringJobIds());
-        Assert.NotNull((await jobs.OverviewAsync()).NextRun);
+        Assert.NotNull((await jobs.OverviewAsync()).Job(JobSettings.CheckOrderStatus).NextRun);
 
-        await jobs.SaveAsync(Admin, false, "*/2 * * * *", 4, 5);
+        await jobs.SaveAsync(Admin, JobSettings.CheckOrderStatus, false, "*/2 * * * *", 4, 5);
         Assert.DoesNotContain(JobSettings.CheckOrderStatus, RecurringJobIds());
-        await jobs.SaveAsync(Admin, true, "*/2 * * * *", 4, 5);
+        await jobs.SaveAsync(Admin, JobSettings.CheckOrderStatus, true, "*/2 * * * *", 4, 5);
 
         await RestartAsync();
 
         Assert.Contains(JobSettings.CheckOrderStatus, RecurringJobIds());
-        Assert.True((await app.Service<JobsService>().OverviewAsync()).Settings.Enabled);
+        Assert.True((await app.Service<JobsService>().OverviewAsync()).Job(JobSettings.CheckOrderStatus).Settings.Enabled);
     }
 
     [Fact]
@@ -182,7 +182,7 @@ public sealed class JobTests : IAsyncLifetime
         var pending = await ReserveAsync(KlarnaSandbox.PendingAcceptedEmail);
         await sandbox.ResolveAsync(pending.Reference, OrderStatus.Accepted);
 
-        await app.Service<JobsService>().RunNowAsync(Admin);
+        await app.Service<JobsService>().RunNowAsync(Admin, JobSettings.CheckOrderStatus);
 
         await Eventually(async () => (await LoadAsync(pending.Id)).State == TransactionState.Authorized);
         await using var db = await Database();
