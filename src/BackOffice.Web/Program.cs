@@ -6,6 +6,7 @@ using BackOffice.Web.Features;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Computop;
+using BackOffice.Web.Features.KlarnaRest;
 using BackOffice.Web.Features.Hosting;
 using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Klarna;
@@ -33,6 +34,7 @@ try
     builder.Services.AddJobs();
     builder.AddPaymentProvider<KlarnaModule>();
     builder.AddPaymentProvider<ComputopModule>();
+    builder.AddPaymentProvider<KlarnaRestModule>();
     builder.Services.AddChannels();
     builder.Services.AddAuditLog();
     builder.Services.AddTransactions();

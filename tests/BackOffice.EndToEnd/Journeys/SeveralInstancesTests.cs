@@ -51,6 +51,7 @@ public sealed class TwoInstances : IAsyncLifetime
             new("Klarna:CancelDelaySeconds", "2"),
             new("Seed:DemoTransactions", "0"),
             new("Seed:DemoComputopChannel:Transactions", "0"),
+            new("Seed:DemoKlarnaRestChannel:Transactions", "0"),
             new("Email:PickupDirectory", Path.Combine(Path.GetTempPath(), $"backoffice-mail-{Guid.NewGuid():N}")),
         ];
         First = AppProcess.Start(settings);

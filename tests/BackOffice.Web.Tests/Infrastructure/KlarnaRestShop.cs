@@ -12,8 +12,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackOffice.Web.Tests.Infrastructure;
 
 /// <summary>
-/// Klarna Payments (direct) in a test app: the module added from outside (it is not in Program.cs until its pages and
-/// shop API are built), the demo channel's service pointed at the mounted sandbox, and orders a shop places there.
+/// Klarna Payments (direct) in a test app: the demo channel's service pointed at the mounted sandbox, and orders a
+/// shop places there.
 /// </summary>
 internal static class KlarnaRestShop
 {
@@ -21,14 +21,6 @@ internal static class KlarnaRestShop
     public const string Password = "demo-klarna-rest-password";
 
     public static readonly (string Article, string Title, int Quantity, long UnitPrice)[] Basket = [("A1", "Shirt", 2, 1000), ("B2", "Cap", 1, 550), ("C3", "Socks", 3, 333)];
-
-    public static void AddKlarnaRest(this BackOfficeAppFactory app) => app.TestServices.Add(services =>
-    {
-        var module = new KlarnaRestModule();
-        PaymentProviders.Register(module.Descriptor);
-        services.AddSingleton<PaymentProviderModule>(module);
-        module.AddServices(services);
-    });
 
     public static KlarnaRestSandbox KlarnaRestSandbox(this BackOfficeAppFactory app) => app.Service<KlarnaRestSandbox>();
 

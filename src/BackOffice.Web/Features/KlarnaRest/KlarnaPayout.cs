@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using BackOffice.Web.Features.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -14,9 +15,11 @@ public enum PayoutMatch
     AmountDiffers,
 
     /// <summary>A capture or refund of an order the books do not have.</summary>
+    [Display(Name = "Not in the books")]
     NotInBooks,
 
     /// <summary>Klarna's own line: a fee, a holdback, a correction.</summary>
+    [Display(Name = "Klarna's own")]
     KlarnasOwn,
 }
 

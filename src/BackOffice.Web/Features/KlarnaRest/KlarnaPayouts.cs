@@ -67,6 +67,13 @@ public sealed class KlarnaPayouts(
         return imported;
     }
 
+    /// <summary>The codes of the channels that have a Klarna Payments (direct) service, whose payouts can be imported.</summary>
+    public async Task<IReadOnlyList<string>> ChannelsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await (from s in db.KlarnaRestServices join c in db.Channels on s.ChannelId equals c.Id orderby c.Code select c.Code).ToListAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<KlarnaPayout>> ListAsync(string channelCode, string? currency = null, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
@@ -126,7 +133,7 @@ public sealed class KlarnaPayouts(
             if (page.Transactions.Count < 500)
                 break;
         }
-        var lines = await MatchAsync(db, channelId, transactions, cancellationToken);
+        var lines = await MatchAsync(db, transactions, cancellationToken);
         var totals = payout.Totals;
         db.KlarnaPayouts.Add(new KlarnaPayout(channelId, payout.PaymentReference, payout.PayoutDate, payout.CurrencyCode.ToUpperInvariant(), totals.SaleAmount, totals.ReturnAmount,
             totals.FeeAmount, totals.HoldbackAmount, totals.SettlementAmount, time.GetUtcNow(), lines));
@@ -146,12 +153,13 @@ public sealed class KlarnaPayouts(
 
     /// <summary>
     /// A sale by its capture id, a return by its refund id; everything else is Klarna's own. The books are read once per
-    /// payout (its orders, their captures and refunds), not once per line.
+    /// payout (its orders, their captures and refunds), not once per line. Orders of every channel count: a payout is
+    /// the merchant's, and channels may share one Klarna merchant.
     /// </summary>
-    private static async Task<List<KlarnaPayoutLine>> MatchAsync(BackOfficeDbContext db, int channelId, IReadOnlyList<KlarnaSettlementTransaction> lines, CancellationToken cancellationToken)
+    private static async Task<List<KlarnaPayoutLine>> MatchAsync(BackOfficeDbContext db, IReadOnlyList<KlarnaSettlementTransaction> lines, CancellationToken cancellationToken)
     {
         var orderIds = lines.Select(l => l.OrderId).Distinct().ToList();
-        var transactions = await db.Transactions.Where(t => t.ChannelId == channelId && t.Service == KlarnaRestModule.KlarnaPaymentsDirect && orderIds.Contains(t.Reference))
+        var transactions = await db.Transactions.Where(t => t.Service == KlarnaRestModule.KlarnaPaymentsDirect && orderIds.Contains(t.Reference))
             .Select(t => new { t.Id, t.Reference }).ToDictionaryAsync(t => t.Reference, t => t.Id, cancellationToken);
         var ids = transactions.Values.ToList();
         var captures = await db.Invoices.Where(i => ids.Contains(i.TransactionId)).Select(i => new { i.TransactionId, i.InvoiceNumber, i.Amount }).ToListAsync(cancellationToken);

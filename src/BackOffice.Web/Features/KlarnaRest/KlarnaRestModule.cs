@@ -32,6 +32,7 @@ public sealed class KlarnaRestModule : PaymentProviderModule
         ReconcileDialog = typeof(KlarnaRestReconcileDialog),
         Countries = KlarnaRestCheckout.Countries,
         Currencies = KlarnaRestCheckout.Currencies,
+        Pages = [new("klarna/payouts", "Klarna payouts", MudBlazor.Icons.Material.Filled.Payments, Policies.Operator, 25)],
     };
 
     public override void AddServices(IServiceCollection services)
@@ -46,19 +47,37 @@ public sealed class KlarnaRestModule : PaymentProviderModule
             .AddScoped<KlarnaRestNotifications>()
             .AddScoped<KlarnaPayouts>()
             .AddScoped<IRecurringJob, KlarnaRestOrderCheck>()
+            .AddSingleton<KlarnaRestDemoSeeder>()
+            .AddHostedService(provider => provider.GetRequiredService<KlarnaRestDemoSeeder>())
             .AddScoped<IRecurringJob, KlarnaPayoutImport>()
             .AddScoped<IPaymentPort, KlarnaRestPort>()
             .AddSingleton<IShopApiOffer, KlarnaRestShopOffer>()
             .AddSingleton<IChannelServiceSummaries, KlarnaRestChannelServices>()
+            .AddChannelCard<KlarnaRestServiceCard>(order: 2)
             .AddKlarnaRestSandbox();
     }
+
+    public override Task StartAsync(IServiceProvider services) => services.GetRequiredService<KlarnaRestDemoSeeder>().SeedChannelAsync();
 
     public override void Map(WebApplication app)
     {
         if (SandboxMount.PathOf(app.Configuration, KlarnaRestSandboxOptions.Section) is { } path)
             app.MapKlarnaRestSandbox(path);
         MapNotifications(app);
+        MapPayoutExport(app);
     }
+
+    /// <summary><c>GET /klarna/payouts/{channel}/export.csv</c>: every line of the channel's payouts, in the reader's spreadsheet format.</summary>
+    private static IEndpointConventionBuilder MapPayoutExport(IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/klarna/payouts/{channel}/export.csv", async (string channel, HttpContext context, KlarnaPayouts payouts, IConfiguration configuration, TimeProvider time) =>
+            {
+                var format = CsvFormat.For(System.Globalization.CultureInfo.CurrentCulture, configuration["Export:CsvSeparator"]);
+                context.Response.ContentType = "text/csv; charset=utf-8";
+                context.Response.Headers.ContentDisposition = $"attachment; filename={CsvFormat.FileName($"klarna-payouts-{channel}", time.GetUtcNow())}";
+                await payouts.WriteCsvAsync(channel, context.Response.Body, format, context.RequestAborted);
+                return Results.Empty;
+            })
+            .RequireAuthorization(Policies.Operator);
 
     /// <summary>
     /// Klarna's notification of a fraud decision for each channel: 200 taken (also when nothing changed), 400 not

@@ -16,7 +16,6 @@ public sealed class KlarnaPayoutsTests : IAsyncLifetime
 {
     private readonly BackOfficeAppFactory app = new();
 
-    public KlarnaPayoutsTests() => app.AddKlarnaRest();
 
     public Task InitializeAsync() => app.StartWithKlarnaRestAsync();
 

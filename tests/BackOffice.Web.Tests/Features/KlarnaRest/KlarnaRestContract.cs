@@ -14,13 +14,11 @@ namespace BackOffice.Web.Tests.Features.KlarnaRest;
 /// The provider contract against Klarna's REST platform (the sandbox over real HTTP). What is unknown is settled
 /// without a person: the order is read, and what did not take effect is sent again with the same idempotency key.
 /// </summary>
-public sealed class KlarnaRestContract : ProviderContract
+public sealed class KlarnaRestContract(ITestOutputHelper output) : ProviderContract(output)
 {
     private static readonly int[] RefusalStatuses = [403, 400, 422];
 
     private readonly BackOfficeAppFactory app = new() { Settings = { ["KlarnaRest:Timeout"] = "00:00:02" } };
-
-    public KlarnaRestContract(ITestOutputHelper output) : base(output) => app.AddKlarnaRest();
 
     protected override BackOfficeAppFactory App => app;
 

@@ -26,7 +26,6 @@ public sealed class KlarnaRestShopApiTests : IAsyncLifetime
     private HttpClient shop = null!;
     private HttpClient control = null!;
 
-    public KlarnaRestShopApiTests() => app.AddKlarnaRest();
 
     public async Task InitializeAsync()
     {
