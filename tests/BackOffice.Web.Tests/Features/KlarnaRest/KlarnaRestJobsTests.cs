@@ -94,6 +94,25 @@ public sealed class KlarnaRestJobsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_capture_whose_answer_was_lost_settles_by_itself_at_the_next_run_without_a_second_capture()
+    {
+        var id = await app.PlaceKlarnaRestOrderAsync("KR-JOB-LOST");
+        app.KlarnaRestSandbox().Traffic.Inject(new SandboxInjection("capture", SandboxFailure.ServerError, AfterExecution: true));
+        var lost = await app.Service<TransactionService>().CaptureAsync(Admin, id, new CaptureRequest(Amount: 1500));
+
+        var run = await RunAsync<KlarnaRestOrderCheck>();
+
+        Assert.Equal(OperationState.Unknown, lost.State);
+        Assert.Equal((1, 1, 0), (run!.Checked, run.Changed, run.Failed));
+        var books = await BooksAsync(id);
+        var klarna = app.KlarnaRestSandbox().Order(books.Reference)!;
+        Assert.Equal((1500L, 1500L, (Guid?)null), (books.CapturedAmount, klarna.CapturedAmount, books.ActiveOperationId));
+        Assert.Equal(1, app.KlarnaRestSandbox().Traffic.Calls["capture"]);
+        await using var db = await DatabaseAsync();
+        Assert.Equal(OperationState.Succeeded, await db.Operations.Where(o => o.Id == lost.OperationId).Select(o => o.State).SingleAsync());
+    }
+
+    [Fact]
     public async Task The_payout_import_runs_on_its_daily_schedule_from_the_jobs_page_and_imports_each_payout_once()
     {
         var id = await app.PlaceKlarnaRestOrderAsync("KR-JOB-PAID");
