@@ -22,6 +22,7 @@ public sealed class BrowserAppFixture : IAsyncLifetime
     private readonly AppFactory app;
     private IPlaywright? playwright;
     private IBrowser? browser;
+    private readonly SemaphoreSlim shopKeyGate = new(1, 1);
 
     public BrowserAppFixture() => app = new AppFactory(databasePath);
 
@@ -122,6 +123,78 @@ public sealed class BrowserAppFixture : IAsyncLifetime
     }
 
     public HttpClient ComputopSandbox => new() { BaseAddress = new Uri(BaseAddress, "/sandbox/computop/") };
+
+    /// <summary>The Klarna REST sandbox: its control API at <c>_sandbox/</c>, and Klarna's own paths as the demo merchant (HTTP Basic).</summary>
+    public HttpClient KlarnaRestSandbox
+    {
+        get
+        {
+            var client = new HttpClient { BaseAddress = new Uri(BaseAddress, "/sandbox/klarna-api/") };
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("PK_demo_shop:demo-klarna-rest-password"u8.ToArray()));
+            return client;
+        }
+    }
+
+    /// <summary>
+    /// A Klarna Payments (direct) order of the channel demo-kp (DE, 2 × 10.00 + 5.50 EUR) as a shop makes it through
+    /// the shop API: a session, the customer's approval at the sandbox, then the order from its authorization token.
+    /// </summary>
+    public async Task<(Guid Id, string KlarnaOrderId)> PlaceAtKlarnaAsync(string orderNumber)
+    {
+        using var shop = new HttpClient { BaseAddress = new Uri(BaseAddress, "/api/v1/channels/demo-kp/") };
+        shop.DefaultRequestHeaders.Add("X-Api-Key", await KlarnaRestShopKeyAsync());
+        object[] lines = [new { articleNumber = "A1", title = "Shirt", quantity = 2, unitPrice = 1000, vatPercent = 19 }, new { articleNumber = "B2", title = "Cap", quantity = 1, unitPrice = 550, vatPercent = 19 }];
+        using var session = await shop.PostAsJsonAsync("klarna/sessions", new { orderNumber, currency = "EUR", country = "DE", locale = "de-DE", lines });
+        var sessionId = (await session.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("sessionId").GetString();
+        using var approval = await KlarnaRestSandbox.PostAsJsonAsync($"_sandbox/sessions/{sessionId}/authorize", new { outcome = "approved" });
+        var token = (await approval.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("authorization_token").GetString();
+        var address = new { firstName = "Erika", lastName = "Musterfrau", street = "Heidestraße", houseNumber = "17", postalCode = "51147", city = "Köln", country = "DE", email = "erika@example.com" };
+        using var placed = await shop.PostAsJsonAsync("klarna/orders", new { orderNumber, authorizationToken = token, currency = "EUR", country = "DE", locale = "de-DE", lines, billingAddress = address });
+        var order = await placed.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        return (order.GetProperty("id").GetGuid(), order.GetProperty("klarnaOrderId").GetString()!);
+    }
+
+    /// <summary>Klarna's side of an order: <c>GET /ordermanagement/v1/orders/{id}</c> at the sandbox, as the merchant asks it.</summary>
+    public async Task<System.Text.Json.JsonElement> KlarnaOrderAsync(string klarnaOrderId) =>
+        await KlarnaRestSandbox.GetFromJsonAsync<System.Text.Json.JsonElement>($"ordermanagement/v1/orders/{klarnaOrderId}");
+
+    /// <summary>
+    /// A capture made at Klarna and not in the books (as from another system of the merchant), and the payout period
+    /// closed: answers the payout's payment reference, whose line of this capture the books do not have.
+    /// </summary>
+    public async Task<string> PayoutOfACaptureOnlyKlarnaHasAsync(string klarnaOrderId, long amount)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"ordermanagement/v1/orders/{klarnaOrderId}/captures") { Content = JsonContent.Create(new { captured_amount = amount }) };
+        request.Headers.Add("Klarna-Idempotency-Key", Guid.NewGuid().ToString());
+        using var sandbox = KlarnaRestSandbox;
+        (await sandbox.SendAsync(request)).EnsureSuccessStatusCode();
+        using var closed = await sandbox.PostAsync("_sandbox/payouts/close", null);
+        return (await closed.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<System.Text.Json.JsonElement>())[0].GetProperty("payment_reference").GetString()!;
+    }
+
+    /// <summary>An API key of demo-kp, made once (Development seeds one for the channel demo only).</summary>
+    private async Task<string> KlarnaRestShopKeyAsync()
+    {
+        const string key = "bo_e2e-klarna-rest-shop-key";
+        await shopKeyGate.WaitAsync();
+        try
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await using var db = await scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+            var hash = BackOffice.Web.Features.ShopApi.ApiKey.HashOf(key);
+            if (!db.ApiKeys.Any(k => k.Hash == hash))
+            {
+                db.ApiKeys.Add(BackOffice.Web.Features.ShopApi.ApiKey.FromPlaintext(db.Channels.Single(c => c.Code == "demo-kp").Id, "E2E shop", key, "test", DateTimeOffset.UtcNow));
+                await db.SaveChangesAsync();
+                await scope.ServiceProvider.GetRequiredService<BackOffice.Web.Features.ShopApi.ActiveApiKeys>().ReloadAsync();
+            }
+            return key;
+        }
+        finally
+        {
+            shopKeyGate.Release();
+        }
+    }
 
     public SandboxControlClient Sandbox => new(new HttpClient { BaseAddress = new Uri(BaseAddress, "/sandbox/klarna/") });
 

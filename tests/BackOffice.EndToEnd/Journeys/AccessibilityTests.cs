@@ -35,11 +35,22 @@ public sealed class AccessibilityTests(BrowserAppFixture app)
             await new ShellPage(page, w).ToggleDarkModeAsync();
 
         var computop = await app.AuthorizeAtComputopAsync($"{order}-KP");
-        foreach (var path in new[] { "", "transactions", $"transactions/{id}", $"transactions/{computop}", "computop/batches", "channels", "channels/demo", "channels/demo-computop", "pclasses", "jobs", "audit-log", "users" })
+        var (klarna, _) = await app.PlaceAtKlarnaAsync($"{order}-KR");
+        foreach (var path in new[] { "", "transactions", $"transactions/{id}", $"transactions/{computop}", $"transactions/{klarna}", "computop/batches", "klarna/payouts", "channels", "channels/demo",
+                     "channels/demo-computop", "channels/demo-kp", "pclasses", "jobs", "audit-log", "users" })
         {
             await OpenAsync(page, path, dark, w);
             problems.AddRange(await Axe.ViolationsAsync(page, $"{path} ({locale})", coloursOnly));
         }
+
+        // A payout with its lines open, one of them flagged: a capture the books do not have.
+        var (_, klarnaOrder) = await app.PlaceAtKlarnaAsync($"{order}-KR2");
+        var payout = await app.PayoutOfACaptureOnlyKlarnaHasAsync(klarnaOrder, 1000);
+        await OpenAsync(page, "klarna/payouts", dark, w);
+        await page.GetByRole(AriaRole.Button, new() { Name = w["Import payouts"] }).ClickAsync();
+        await page.Locator($"button[aria-label*='{payout}']").ClickAsync();
+        await Expect(page.GetByTestId("payout-line").First).ToBeVisibleAsync();
+        problems.AddRange(await Axe.ViolationsAsync(page, $"a payout's lines ({locale})", coloursOnly));
 
         // An open batch file with a waiting action and its Withdraw button, which then leaves the batch empty again.
         await OpenAsync(page, "computop/batches", dark, w);

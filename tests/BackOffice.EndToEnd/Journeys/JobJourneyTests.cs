@@ -19,7 +19,7 @@ public sealed class JobJourneyTests(BrowserAppFixture app)
 
         await jobs.GotoAsync();
         await jobs.EnableAsync("*/10 * * * *");
-        await Expect(page.GetByTestId("next-run")).Not.ToHaveTextAsync("not scheduled");
+        await Expect(jobs.NextRun).Not.ToHaveTextAsync("not scheduled");
         await jobs.RunNowAsync();
         await jobs.ExpectRunAsync(checkedCount: 1, changed: 1);
         var changes = await jobs.OpenRunChangesAsync();

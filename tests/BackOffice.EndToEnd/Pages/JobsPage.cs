@@ -22,6 +22,8 @@ public sealed class JobsPage(IPage page, string job = "KlarnaCheckOrderStatus")
         await Expect(Card.GetByTestId("job-state")).ToHaveTextAsync("Scheduled");
     }
 
+    public ILocator NextRun => Card.GetByTestId("next-run");
+
     public async Task RunNowAsync() => await Card.GetByRole(AriaRole.Button, new() { Name = "Run now" }).ClickAsync();
 
     /// <summary>The page shows the run by itself once it has ended: no Refresh is clicked.</summary>

@@ -65,9 +65,10 @@ public sealed class TransactionPage(IPage page, Words? words = null)
 
     /// <summary>
     /// Captures line quantities; <paramref name="shown"/> is the amount as the page writes it (e.g. "EUR 10.00");
-    /// <paramref name="releaseRest"/> releases what remains with it, where the provider can.
+    /// <paramref name="releaseRest"/> releases what remains with it, where the provider can; a <paramref name="shipment"/>
+    /// (carrier, tracking number) goes with it where the provider takes one.
     /// </summary>
-    public async Task CaptureLinesAsync(string articleNumber, int quantity, string shown, bool releaseRest = false)
+    public async Task CaptureLinesAsync(string articleNumber, int quantity, string shown, bool releaseRest = false, (string Carrier, string TrackingNumber)? shipment = null)
     {
         await OpenDialogAsync("Capture");
         await Dialog.GetByText(w["Order lines"]).ClickAsync();
@@ -75,6 +76,11 @@ public sealed class TransactionPage(IPage page, Words? words = null)
         await Dialog.GetByLabel(w["Quantity of {0}", articleNumber]).BlurAsync();
         if (releaseRest)
             await Dialog.GetByLabel(w["Release what remains with this capture"]).CheckAsync();
+        if (shipment is var (carrier, trackingNumber))
+        {
+            await Dialog.GetByLabel(w["Carrier (optional)"]).FillAsync(carrier);
+            await Dialog.GetByLabel(w["Tracking number (optional)"]).FillAsync(trackingNumber);
+        }
         await Expect(Dialog.GetByTestId("total")).ToContainTextAsync(shown);
         await Dialog.GetByRole(AriaRole.Button, new() { Name = w["Review"] }).ClickAsync();
         await Expect(Dialog.GetByTestId("confirmation")).ToContainTextAsync(w["Capture {0} from order", shown]);
@@ -104,8 +110,11 @@ public sealed class TransactionPage(IPage page, Words? words = null)
         await Dialog.GetByRole(AriaRole.Button, new() { Name = w["Confirm capture"] }).ClickAsync();
     }
 
-    /// <summary>Refunds an amount typed as the user's culture writes it; <paramref name="shown"/> is how the page writes it back.</summary>
-    public async Task RefundAmountAsync(string typed, string shown)
+    /// <summary>
+    /// Refunds an amount typed as the user's culture writes it; <paramref name="shown"/> is how the page writes it back.
+    /// <paramref name="outcome"/> is what the page says of it, when not that it was refunded (e.g. an answer that was lost).
+    /// </summary>
+    public async Task RefundAmountAsync(string typed, string shown, string? outcome = null)
     {
         await OpenDialogAsync("Refund");
         await Dialog.GetByText(w["An amount"]).ClickAsync();
@@ -114,6 +123,24 @@ public sealed class TransactionPage(IPage page, Words? words = null)
         await Dialog.GetByRole(AriaRole.Button, new() { Name = w["Review"] }).ClickAsync();
         await Expect(Dialog.GetByTestId("confirmation")).ToContainTextAsync(w["Refund {0} on invoice", shown]);
         await Dialog.GetByRole(AriaRole.Button, new() { Name = w["Confirm refund"] }).ClickAsync();
-        await Expect(page.GetByTestId("outcome")).ToContainTextAsync(w["Refunded {0}", shown]);
+        await Expect(page.GetByTestId("outcome")).ToContainTextAsync(outcome ?? w["Refunded {0}", shown]);
+    }
+}
+
+public sealed class KlarnaPayoutsPage(IPage page)
+{
+    public async Task GotoAsync()
+    {
+        await page.GotoAsync("klarna/payouts");
+        await new ShellPage(page).WaitUntilInteractiveAsync();
+    }
+
+    public async Task ImportAsync() => await page.GetByRole(AriaRole.Button, new() { Name = "Import payouts" }).ClickAsync();
+
+    /// <summary>Opens a payout's lines; answers its rows.</summary>
+    public async Task<ILocator> OpenLinesAsync(string paymentReference)
+    {
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex($"lines of payout {paymentReference}$") }).ClickAsync();
+        return page.GetByTestId("payout-line");
     }
 }

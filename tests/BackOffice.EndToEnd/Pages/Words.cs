@@ -10,6 +10,7 @@ public sealed class Words
 {
     private static readonly Dictionary<string, string> InGerman = new(StringComparer.Ordinal)
     {
+        ["Import payouts"] = "Auszahlungen importieren",
         ["Email"] = "E-Mail",
         ["Password"] = "Passwort",
         ["Log in"] = "Anmelden",
