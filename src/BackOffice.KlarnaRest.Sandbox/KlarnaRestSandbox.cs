@@ -225,9 +225,10 @@ public sealed class KlarnaRestSandbox(IOptions<KlarnaRestSandboxOptions> options
         return SandboxReply.NoContent;
     });
 
-    public SandboxReply Acknowledge(KlarnaRestSandboxMerchant merchant, string orderId) => WithOrder(merchant, orderId, order =>
+    public SandboxReply Acknowledge(KlarnaRestSandboxMerchant merchant, string orderId, string? key) => WithOrder(merchant, orderId, order =>
     {
         order.Acknowledged = true;
+        executions.Add(new KlarnaRestExecution("acknowledge", order.Id, null, key, null, time.GetUtcNow()));
         return SandboxReply.NoContent;
     });
 

@@ -59,7 +59,7 @@ public static class KlarnaRestSandboxEndpoints
         group.MapPost(Orders + "/extend-authorization-time", (string orderId, HttpContext c, KlarnaRestSandbox s) =>
             HandleAsync(c, prefix, "extend", true, (m, _, key) => s.ExtendAuthorizationTime(m, orderId, key)));
         group.MapPost(Orders + "/acknowledge", (string orderId, HttpContext c, KlarnaRestSandbox s) =>
-            HandleAsync(c, prefix, "acknowledge", true, (m, _, _) => s.Acknowledge(m, orderId)));
+            HandleAsync(c, prefix, "acknowledge", true, (m, _, key) => s.Acknowledge(m, orderId, key)));
         group.MapPatch(Orders + "/authorization", (string orderId, HttpContext c, KlarnaRestSandbox s) =>
             HandleAsync(c, prefix, "update-authorization", true, (m, body, key) => Read<KlarnaAuthorizationUpdate>(body) is { } u ? s.UpdateAuthorization(m, orderId, u, key) : BadRequest()));
         group.MapPatch(Orders + "/customer-details", (string orderId, HttpContext c, KlarnaRestSandbox s) =>

@@ -36,12 +36,13 @@ public sealed record PlaceOrderOutcome(int Status, KlarnaOrderResponse? Order = 
 /// books through the journal. An answer lost on the way is settled by sending the same authorization again, which
 /// Klarna answers with the order it placed.
 /// </summary>
-public sealed class KlarnaRestCheckout(
+public sealed partial class KlarnaRestCheckout(
     IDbContextFactory<BackOfficeDbContext> databases,
     KlarnaRestConnections connections,
     OperationJournal journal,
     PublicAddress publicAddress,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<KlarnaRestCheckout> logger)
 {
     public static readonly string[] Countries = ["AT", "BE", "CH", "CZ", "DE", "DK", "ES", "FI", "FR", "GB", "GR", "IE", "IT", "NL", "NO", "PL", "PT", "SE", "US", "CA", "AU", "NZ"];
     public static readonly string[] Currencies = ["EUR", "CHF", "CZK", "DKK", "GBP", "NOK", "PLN", "SEK", "USD", "CAD", "AUD", "NZD"];
@@ -157,8 +158,28 @@ public sealed class KlarnaRestCheckout(
                 _ => AuthorizationStatus.Accepted,
             });
         await journal.OpenAsync(transaction, db => db.KlarnaRestOrderClaims.Attach(claim).Entity.Stored(transaction.Id));
+        await AcknowledgeAsync(client, credentials, transaction);
         return new PlaceOrderOutcome(201, new KlarnaOrderResponse(transaction.Id, orderNumber, placed.OrderId, transaction.State, placed.FraudStatus));
     }
+
+    /// <summary>
+    /// Tells Klarna the order is in the merchant's books, as integrations do once an order is theirs. Not a money
+    /// change, and a capture acknowledges it too: a failure is logged and changes nothing here.
+    /// </summary>
+    private async Task AcknowledgeAsync(KlarnaRestClient client, KlarnaRestCredentials credentials, Transaction transaction)
+    {
+        try
+        {
+            await client.AcknowledgeAsync(credentials, transaction.Reference, KlarnaIdempotencyKey.For(credentials.Username, transaction.Id), CancellationToken.None);
+        }
+        catch (KlarnaRestException e)
+        {
+            LogNotAcknowledged(transaction.Reference, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Klarna order {OrderId} is in the books but could not be acknowledged: {Reason}")]
+    private partial void LogNotAcknowledged(string orderId, string reason);
 
     private async Task<KlarnaRestService> ReadyServiceAsync(string channelCode, CancellationToken cancellationToken)
     {

@@ -77,6 +77,7 @@ public sealed class KlarnaRestShopApiTests : IAsyncLifetime
         Assert.Equal((books.Reference, books.AuthorizedAmount, "KR-SHOP-1"), (klarna.OrderId, klarna.OrderAmount, klarna.MerchantReference1));
         Assert.Equal(klarna.ExpiresAt!.Value, books.ExpiresAt, TimeSpan.FromMilliseconds(1));
         Assert.Single(app.KlarnaRestSandbox().Executions, e => e.Operation == "place-order");
+        Assert.Equal(order.KlarnaOrderId, Assert.Single(app.KlarnaRestSandbox().Executions, e => e.Operation == "acknowledge").OrderId);
     }
 
     [Fact]
