@@ -1,6 +1,7 @@
 using ArchUnitNET.Domain;
 using ArchUnitNET.Loader;
 using BackOffice.Web.Features;
+using BackOffice.Web.Tests.Infrastructure;
 
 namespace BackOffice.Web.Tests;
 
@@ -63,7 +64,7 @@ public sealed class FeatureMapTests
     [Fact]
     public void No_file_outside_the_provider_modules_names_a_provider_but_Program_cs_and_the_migrations()
     {
-        var web = Path.Combine(RepositoryRoot(), "src", "BackOffice.Web");
+        var web = Path.Combine(Repository.Root(), "src", "BackOffice.Web");
         string[] allowed = [Path.Combine(web, "Program.cs"), Path.Combine(web, "Data", "Migrations") + Path.DirectorySeparatorChar,
             .. Modules.Select(m => Path.Combine(web, "Features", m) + Path.DirectorySeparatorChar)];
         var naming = Directory.EnumerateFiles(web, "*.*", SearchOption.AllDirectories)
@@ -128,11 +129,4 @@ public sealed class FeatureMapTests
         return groups;
     }
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "BackOffice.sln")))
-            directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("The tests run outside the repository.");
-    }
 }

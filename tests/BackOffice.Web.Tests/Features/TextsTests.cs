@@ -10,6 +10,7 @@ using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
+using BackOffice.Web.Tests.Infrastructure;
 
 namespace BackOffice.Web.Tests.Features;
 
@@ -20,7 +21,7 @@ namespace BackOffice.Web.Tests.Features;
 /// </summary>
 public sealed partial class TextsTests
 {
-    private static readonly string SourceRoot = Path.Combine(RepositoryRoot(), "src", "BackOffice.Web");
+    private static readonly string SourceRoot = Path.Combine(Repository.Root(), "src", "BackOffice.Web");
 
     private static readonly IReadOnlyDictionary<string, string> German = XDocument.Load(Path.Combine(SourceRoot, "Features", "Texts.de.resx"))
         .Root!.Elements("data").ToDictionary(d => (string)d.Attribute("name")!, d => (string)d.Element("value")!);
@@ -173,13 +174,6 @@ public sealed partial class TextsTests
 
     private static string Placeholders(string text) => string.Join(",", PlaceholderPattern().Matches(text).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal));
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "BackOffice.sln")))
-            directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("The tests run outside the repository.");
-    }
 
     /// <summary>A text named where it is shown: <c>L["…"]</c>, <c>new Message("…")</c>, <c>BusinessRuleException("…")</c>.</summary>
     [GeneratedRegex("""(?:\bL\[|\btexts\[|new Message\(|BusinessRuleException\()"(?<key>(?:[^"\\]|\\.)*)"(?=[,\]\)])""")]
