@@ -59,7 +59,7 @@ public sealed class ECommPayClient(HttpClient http)
             ["force_payment_method"] = "sofort",
         };
         foreach (var (key, value) in new[] { ("payment_description", purchase.Description), ("language_code", purchase.LanguageCode), ("customer_email", purchase.CustomerEmail), ("customer_first_name", purchase.CustomerFirstName),
-                     ("customer_last_name", purchase.CustomerLastName), ("customer_country", purchase.CustomerCountry) })
+                     ("customer_last_name", purchase.CustomerLastName), ("customer_country", purchase.CustomerCountry), ("merchant_callback_url", purchase.CallbackUrl?.ToString()) })
         {
             if (value is { Length: > 0 })
                 fields[key] = value;

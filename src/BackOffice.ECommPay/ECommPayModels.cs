@@ -29,4 +29,4 @@ public sealed record ECommPayPayment(long ProjectId, string Id, string Status, s
 
 /// <summary>A Sofort purchase on ECommPay's payment page (amounts in minor units; EUR, GBP or PLN).</summary>
 public sealed record ECommPayPurchase(string PaymentId, long Amount, string Currency, string CustomerId, string? Description = null, string? LanguageCode = null,
-    string? CustomerEmail = null, string? CustomerFirstName = null, string? CustomerLastName = null, string? CustomerCountry = null);
+    string? CustomerEmail = null, string? CustomerFirstName = null, string? CustomerLastName = null, string? CustomerCountry = null, Uri? CallbackUrl = null);

@@ -10,4 +10,13 @@ public sealed class ArchitectureTests
         Assert.DoesNotContain(references, name => name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
         Assert.DoesNotContain(references, name => name is "BackOffice.Klarna" or "BackOffice.Computop" or "BackOffice.KlarnaRest");
     }
+
+    [Fact]
+    public void The_sandbox_signs_with_the_clients_signature_and_steers_its_traffic_with_the_shared_kit()
+    {
+        var sandbox = typeof(BackOffice.ECommPay.Sandbox.ECommPaySandbox).Assembly;
+
+        Assert.Contains(sandbox.GetReferencedAssemblies(), a => a.Name == typeof(ECommPaySignature).Assembly.GetName().Name);
+        Assert.Contains(sandbox.GetReferencedAssemblies(), a => a.Name == typeof(BackOffice.Sandbox.Kit.SandboxTraffic).Assembly.GetName().Name);
+    }
 }
