@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using BackOffice.Web.Features.Computop;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.ECommPay;
 using BackOffice.Web.Features.KlarnaRest;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Tests.TestProvider;
@@ -22,5 +23,6 @@ internal static class KnownProviders
         PaymentProviders.Register(new ComputopModule().Descriptor);
         PaymentProviders.Register(new TestPayModule().Descriptor);
         PaymentProviders.Register(new KlarnaRestModule().Descriptor);
+        PaymentProviders.Register(new ECommPayModule().Descriptor);
     }
 }

@@ -344,6 +344,50 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.ToTable("ComputopServices", (string)null);
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.ECommPay.ECommPayService", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("BaseUrl")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("PaymentPageUrl")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long?>("ProjectId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ProtectedSecretKey")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<bool>("UseLive")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChannelId")
+                        .IsUnique();
+
+                    b.ToTable("ECommPayServices", (string)null);
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.Jobs.JobLease", b =>
                 {
                     b.Property<string>("Id")
@@ -1557,6 +1601,52 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
 
                             b1.WithOwner()
                                 .HasForeignKey("ComputopServiceId");
+                        });
+
+                    b.Navigation("LastInitialization");
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.ECommPay.ECommPayService", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsOne("BackOffice.Web.Features.ECommPay.ECommPayInitialization", "LastInitialization", b1 =>
+                        {
+                            b1.Property<int>("ECommPayServiceId")
+                                .HasColumnType("integer");
+
+                            b1.Property<DateTimeOffset>("At")
+                                .HasColumnType("timestamp with time zone");
+
+                            b1.Property<string>("By")
+                                .IsRequired()
+                                .HasMaxLength(256)
+                                .HasColumnType("character varying(256)");
+
+                            b1.Property<bool>("Live")
+                                .HasColumnType("boolean");
+
+                            b1.Property<string>("Message")
+                                .IsRequired()
+                                .HasMaxLength(2000)
+                                .HasColumnType("character varying(2000)");
+
+                            b1.Property<long>("ProjectId")
+                                .HasColumnType("bigint");
+
+                            b1.Property<bool>("Succeeded")
+                                .HasColumnType("boolean");
+
+                            b1.HasKey("ECommPayServiceId");
+
+                            b1.ToTable("ECommPayServices");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ECommPayServiceId");
                         });
 
                     b.Navigation("LastInitialization");

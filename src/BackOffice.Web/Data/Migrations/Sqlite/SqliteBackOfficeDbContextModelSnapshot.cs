@@ -330,6 +330,48 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.ToTable("ComputopServices", (string)null);
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.ECommPay.ECommPayService", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BaseUrl")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PaymentPageUrl")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedSecretKey")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("UseLive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChannelId")
+                        .IsUnique();
+
+                    b.ToTable("ECommPayServices", (string)null);
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.Jobs.JobLease", b =>
                 {
                     b.Property<string>("Id")
@@ -1514,6 +1556,52 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
 
                             b1.WithOwner()
                                 .HasForeignKey("ComputopServiceId");
+                        });
+
+                    b.Navigation("LastInitialization");
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.ECommPay.ECommPayService", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsOne("BackOffice.Web.Features.ECommPay.ECommPayInitialization", "LastInitialization", b1 =>
+                        {
+                            b1.Property<int>("ECommPayServiceId")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<long>("At")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("By")
+                                .IsRequired()
+                                .HasMaxLength(256)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<bool>("Live")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("Message")
+                                .IsRequired()
+                                .HasMaxLength(2000)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<long>("ProjectId")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<bool>("Succeeded")
+                                .HasColumnType("INTEGER");
+
+                            b1.HasKey("ECommPayServiceId");
+
+                            b1.ToTable("ECommPayServices");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ECommPayServiceId");
                         });
 
                     b.Navigation("LastInitialization");
