@@ -9,4 +9,11 @@ public sealed class ECommPayOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The address a refund names as <c>customer.ip_address</c>, which ECommPay requires: the back office's own, since a
+    /// refund is asked for by the server, not from the operator's browser.
+    /// </summary>
+    [Required, RegularExpression(@"^[0-9a-fA-F:.]{2,45}$")]
+    public string RefundIp { get; set; } = "127.0.0.1";
 }

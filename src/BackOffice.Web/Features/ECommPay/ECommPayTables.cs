@@ -9,5 +9,9 @@ public static class ECommPayTables
     extension(BackOfficeDbContext db)
     {
         public DbSet<ECommPayService> ECommPayServices => db.Set<ECommPayService>();
+
+        public DbSet<ECommPayPaymentIntent> ECommPayPaymentIntents => db.Set<ECommPayPaymentIntent>();
+
+        public DbSet<ECommPayCallbackRecord> ECommPayCallbacks => db.Set<ECommPayCallbackRecord>();
     }
 }
