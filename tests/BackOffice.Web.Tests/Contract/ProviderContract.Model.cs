@@ -214,10 +214,12 @@ public abstract partial class ProviderContract
         }
     }
 
-    /// <summary>Reconciles until nothing on the transaction is unknown.</summary>
+    /// <summary>Lets the provider decide what it took, then reconciles until nothing on the transaction is unknown.</summary>
     private async Task SettleAsync(Guid id, Tally tally)
     {
         var user = App.Staff(Roles.Operator, "settler@test.local");
+        for (var until = DateTime.UtcNow + DecidesWithin; DateTime.UtcNow < until && (await LoadAsync(id)).Transaction.ActiveOperationId is not null;)
+            await Task.Delay(25);
         for (var round = 0; round < 5 && (await LoadAsync(id)).Transaction.ActiveOperationId is not null; round++)
         {
             try
@@ -228,6 +230,8 @@ public abstract partial class ProviderContract
             {
                 tally.Problems.Add($"Reconciling {id} was refused: {e.Message}");
             }
+            for (var until = DateTime.UtcNow + DecidesWithin; DateTime.UtcNow < until && (await LoadAsync(id)).Transaction.ActiveOperationId is not null;)
+                await Task.Delay(25);
         }
         if ((await LoadAsync(id)).Transaction.ActiveOperationId is not null)
         {

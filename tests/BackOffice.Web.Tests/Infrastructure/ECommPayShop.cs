@@ -31,16 +31,16 @@ internal static class ECommPayShop
 
     /// <summary>
     /// A Sofort payment as a shop starts it through the shop API and the customer pays it on the sandbox's payment page
-    /// (2 × 15.00 + 4.90 EUR); answers the transaction ECommPay's callback opened.
+    /// (2 × 15.00 + 4.90 EUR unless <paramref name="lines"/> say otherwise); answers the transaction ECommPay's callback opened.
     /// </summary>
-    public static async Task<Guid> PaySofortAsync(this BackOfficeAppFactory app, string orderNumber, string apiKey)
+    public static async Task<Guid> PaySofortAsync(this BackOfficeAppFactory app, string orderNumber, string apiKey, object[]? lines = null)
     {
         using var shop = new HttpClient { BaseAddress = new Uri(app.ClientOptions.BaseAddress, "/api/v1/channels/demo/") };
         shop.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         using var started = await shop.PostAsJsonAsync("ecommpay/payments", new
         {
             orderNumber, currency = "EUR", country = "DE", language = "de",
-            lines = new object[] { new { articleNumber = "A1", title = "Shirt", quantity = 2, unitPrice = 1500, vatPercent = 19 }, new { articleNumber = "SHIP", title = "Shipping", quantity = 1, unitPrice = 490, vatPercent = 19 } },
+            lines = lines ?? [new { articleNumber = "A1", title = "Shirt", quantity = 2, unitPrice = 1500, vatPercent = 19 }, new { articleNumber = "SHIP", title = "Shipping", quantity = 1, unitPrice = 490, vatPercent = 19 }],
             customer = new { firstName = "Erika", lastName = "Musterfrau", email = "erika@example.com" },
         });
         var page = (await started.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paymentPageUrl").GetString()!;

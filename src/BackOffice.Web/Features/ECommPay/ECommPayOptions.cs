@@ -10,6 +10,10 @@ public sealed class ECommPayOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long after a refund was sent ECommPay answers a status request about it (PROTOCOL.md §6: 10 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan StatusDelay { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// The address a refund names as <c>customer.ip_address</c>, which ECommPay requires: the back office's own, since a
     /// refund is asked for by the server, not from the operator's browser.

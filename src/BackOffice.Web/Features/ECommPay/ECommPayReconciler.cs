@@ -9,7 +9,7 @@ namespace BackOffice.Web.Features.ECommPay;
 /// <summary>
 /// Settles a refund whose outcome is not known yet without a person (PROTOCOL.md §6): ECommPay's status answer lists
 /// every refund of the payment with the <c>merchant_refund_id</c> we sent. Found and decided: applied as it stands;
-/// found and still processing: its callback will decide; not there (asked at least 10 s after it was sent): sent again
+/// found and still processing: its callback will decide; not there (asked at least <see cref="ECommPayOptions.StatusDelay"/> after it was sent): sent again
 /// with the same refund id, which ECommPay refuses (3230) should the first arrive after all.
 /// </summary>
 public sealed class ECommPayReconciler(
@@ -20,7 +20,6 @@ public sealed class ECommPayReconciler(
     TimeProvider time)
 {
     private const string Prefix = "Reconciled ";
-    private static readonly TimeSpan StatusDelay = TimeSpan.FromSeconds(10);
 
     public async Task<OperationOutcome> ReconcileAsync(string actor, Guid transactionId)
     {
@@ -34,7 +33,7 @@ public sealed class ECommPayReconciler(
         }
         if (await journal.StartReconcilingAsync(operation, transaction.Provider, actor, Prefix) is { } settled)
             return settled;
-        if (time.GetUtcNow() - operation.RequestedAt < StatusDelay)
+        if (time.GetUtcNow() - operation.RequestedAt < options.Value.StatusDelay)
             return new OperationOutcome(operation.Id, OperationState.Unknown, new Message("ECommPay answers a status request from 10 seconds after the refund was sent; reconcile again in a moment."));
 
         var (_, project) = await connections.ForAsync(transaction);
