@@ -32,7 +32,7 @@ public sealed class ECommPayContract(ITestOutputHelper output) : ProviderContrac
         {
             Settings =
             {
-                ["Seed:DemoApiKey"] = Key, ["ShopApi:RequestsPerMinute"] = "10000", ["ECommPay:Timeout"] = "00:00:02", ["ECommPay:StatusDelay"] = "00:00:00",
+                ["Seed:DemoApiKey"] = Key, ["ShopApi:RequestsPerMinute"] = "10000", ["ECommPay:Timeout"] = "00:00:01", ["ECommPay:StatusDelay"] = "00:00:00",
                 ["ECommPaySandbox:RefundDelayMs"] = "50",
             },
         };
