@@ -223,8 +223,8 @@ public sealed class BrowserAppFixture : IAsyncLifetime
             builder.UseSetting("ConnectionStrings:BackOffice", $"Data Source={databasePath}");
             builder.UseSetting("Seed:DemoTransactions", "0");
             builder.UseSetting("Seed:DemoComputopChannel:Transactions", "0");
-        builder.UseSetting("Seed:DemoKlarnaRestChannel:Transactions", "0");
             builder.UseSetting("Seed:DemoKlarnaRestChannel:Transactions", "0");
+            builder.UseSetting("Seed:DemoECommPayChannel:Transactions", "0");
         }
     }
 }

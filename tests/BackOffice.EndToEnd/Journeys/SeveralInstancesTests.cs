@@ -52,6 +52,7 @@ public sealed class TwoInstances : IAsyncLifetime
             new("Seed:DemoTransactions", "0"),
             new("Seed:DemoComputopChannel:Transactions", "0"),
             new("Seed:DemoKlarnaRestChannel:Transactions", "0"),
+            new("Seed:DemoECommPayChannel:Transactions", "0"),
             new("Email:PickupDirectory", Path.Combine(Path.GetTempPath(), $"backoffice-mail-{Guid.NewGuid():N}")),
         ];
         First = AppProcess.Start(settings);

@@ -59,6 +59,7 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Seed:DemoTransactions", "0");
         builder.UseSetting("Seed:DemoComputopChannel:Transactions", "0");
         builder.UseSetting("Seed:DemoKlarnaRestChannel:Transactions", "0");
+        builder.UseSetting("Seed:DemoECommPayChannel:Transactions", "0");
         builder.UseSetting("Email:PickupDirectory", MailDirectory);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         // Outside Development the key ring must be protected by a certificate: tests bring one unless they test without.

@@ -46,11 +46,15 @@ public sealed class ECommPayModule : PaymentProviderModule
             .AddScoped<ECommPayNotifications>()
             .AddScoped<ECommPayReconciler>()
             .AddScoped<IPaymentPort, ECommPayPort>()
+            .AddSingleton<ECommPayDemoSeeder>()
+            .AddHostedService(provider => provider.GetRequiredService<ECommPayDemoSeeder>())
             .AddSingleton<IShopApiOffer, ECommPayShopOffer>()
             .AddSingleton<IChannelServiceSummaries, ECommPayChannelServices>()
             .AddChannelCard<ECommPayServiceCard>(order: 3)
             .AddECommPaySandbox();
     }
+
+    public override Task StartAsync(IServiceProvider services) => services.GetRequiredService<ECommPayDemoSeeder>().SeedChannelAsync();
 
     public override void Map(WebApplication app)
     {
