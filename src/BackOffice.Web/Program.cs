@@ -6,6 +6,7 @@ using BackOffice.Web.Features;
 using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Computop;
+using BackOffice.Web.Features.ECommPay;
 using BackOffice.Web.Features.KlarnaRest;
 using BackOffice.Web.Features.Hosting;
 using BackOffice.Web.Features.Jobs;
@@ -35,6 +36,7 @@ try
     builder.AddPaymentProvider<KlarnaModule>();
     builder.AddPaymentProvider<ComputopModule>();
     builder.AddPaymentProvider<KlarnaRestModule>();
+    builder.AddPaymentProvider<ECommPayModule>();
     builder.Services.AddChannels();
     builder.Services.AddAuditLog();
     builder.Services.AddTransactions();

@@ -109,17 +109,7 @@ public sealed class BrowserAppFixture : IAsyncLifetime
             NotifyUrl = new Uri(BaseAddress, "/notify/computop/demo-computop").ToString(),
         });
         response.EnsureSuccessStatusCode();
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            await using (var scope = app.Services.CreateAsyncScope())
-            {
-                await using var db = await scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
-                if (db.Transactions.Where(t => t.OrderNumber == orderNumber).Select(t => (Guid?)t.Id).SingleOrDefault() is { } id)
-                    return id;
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"Paygate's notification of {orderNumber} made no transaction.");
+        return await ArrivedAsync(orderNumber);
     }
 
     public HttpClient ComputopSandbox => new() { BaseAddress = new Uri(BaseAddress, "/sandbox/computop/") };
@@ -142,7 +132,7 @@ public sealed class BrowserAppFixture : IAsyncLifetime
     public async Task<(Guid Id, string KlarnaOrderId)> PlaceAtKlarnaAsync(string orderNumber)
     {
         using var shop = new HttpClient { BaseAddress = new Uri(BaseAddress, "/api/v1/channels/demo-kp/") };
-        shop.DefaultRequestHeaders.Add("X-Api-Key", await KlarnaRestShopKeyAsync());
+        shop.DefaultRequestHeaders.Add("X-Api-Key", await ShopKeyAsync("demo-kp"));
         object[] lines = [new { articleNumber = "A1", title = "Shirt", quantity = 2, unitPrice = 1000, vatPercent = 19 }, new { articleNumber = "B2", title = "Cap", quantity = 1, unitPrice = 550, vatPercent = 19 }];
         using var session = await shop.PostAsJsonAsync("klarna/sessions", new { orderNumber, currency = "EUR", country = "DE", locale = "de-DE", lines });
         var sessionId = (await session.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("sessionId").GetString();
@@ -172,10 +162,56 @@ public sealed class BrowserAppFixture : IAsyncLifetime
         return (await closed.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<System.Text.Json.JsonElement>())[0].GetProperty("payment_reference").GetString()!;
     }
 
-    /// <summary>An API key of demo-kp, made once (Development seeds one for the channel demo only).</summary>
-    private async Task<string> KlarnaRestShopKeyAsync()
+    /// <summary>
+    /// A Sofort payment of the channel demo-ecommpay (DE, 2 × 15.00 + 4.90 EUR) as a shop starts it through the shop API:
+    /// answers the signed payment page the customer is sent to.
+    /// </summary>
+    public async Task<string> StartSofortAsync(string orderNumber)
     {
-        const string key = "bo_e2e-klarna-rest-shop-key";
+        using var shop = new HttpClient { BaseAddress = new Uri(BaseAddress, "/api/v1/channels/demo-ecommpay/") };
+        shop.DefaultRequestHeaders.Add("X-Api-Key", await ShopKeyAsync("demo-ecommpay"));
+        using var started = await shop.PostAsJsonAsync("ecommpay/payments", new
+        {
+            orderNumber, currency = "EUR", country = "DE", language = "de",
+            lines = new object[] { new { articleNumber = "A1", title = "Shirt", quantity = 2, unitPrice = 1500, vatPercent = 19 }, new { articleNumber = "SHIP", title = "Shipping", quantity = 1, unitPrice = 490, vatPercent = 19 } },
+            customer = new { firstName = "Erika", lastName = "Musterfrau", email = "erika@example.com" },
+        });
+        return (await started.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("paymentPageUrl").GetString()!;
+    }
+
+    /// <summary>A Sofort payment the customer paid on the sandbox's page (posted as the page's form does); answers its transaction.</summary>
+    public async Task<Guid> PayBySofortAsync(string orderNumber)
+    {
+        var page = new Uri(await StartSofortAsync(orderNumber));
+        var fields = page.Query.TrimStart('?').Split('&').Select(p => p.Split('=')).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1]));
+        using var customer = new HttpClient();
+        using var paid = await customer.PostAsync(page.GetLeftPart(UriPartial.Path), new FormUrlEncodedContent(fields.Append(new("outcome", "pay"))));
+        paid.EnsureSuccessStatusCode();
+        return await ArrivedAsync(orderNumber);
+    }
+
+    /// <summary>The transaction a provider's notification opened for an order, once it arrived.</summary>
+    public async Task<Guid> ArrivedAsync(string orderNumber)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                await using var db = await scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+                if (db.Transactions.Where(t => t.OrderNumber == orderNumber).Select(t => (Guid?)t.Id).SingleOrDefault() is { } id)
+                    return id;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"No notification opened {orderNumber}.");
+    }
+
+    public HttpClient ECommPaySandbox => new() { BaseAddress = new Uri(BaseAddress, "/sandbox/ecommpay/") };
+
+    /// <summary>An API key of a channel, made once (Development seeds one for the channel demo only).</summary>
+    private async Task<string> ShopKeyAsync(string channel)
+    {
+        var key = $"bo_e2e-shop-key-{channel}";
         await shopKeyGate.WaitAsync();
         try
         {
@@ -184,7 +220,7 @@ public sealed class BrowserAppFixture : IAsyncLifetime
             var hash = BackOffice.Web.Features.ShopApi.ApiKey.HashOf(key);
             if (!db.ApiKeys.Any(k => k.Hash == hash))
             {
-                db.ApiKeys.Add(BackOffice.Web.Features.ShopApi.ApiKey.FromPlaintext(db.Channels.Single(c => c.Code == "demo-kp").Id, "E2E shop", key, "test", DateTimeOffset.UtcNow));
+                db.ApiKeys.Add(BackOffice.Web.Features.ShopApi.ApiKey.FromPlaintext(db.Channels.Single(c => c.Code == channel).Id, "E2E shop", key, "test", DateTimeOffset.UtcNow));
                 await db.SaveChangesAsync();
                 await scope.ServiceProvider.GetRequiredService<BackOffice.Web.Features.ShopApi.ActiveApiKeys>().ReloadAsync();
             }

@@ -36,8 +36,9 @@ public sealed class AccessibilityTests(BrowserAppFixture app)
 
         var computop = await app.AuthorizeAtComputopAsync($"{order}-KP");
         var (klarna, _) = await app.PlaceAtKlarnaAsync($"{order}-KR");
-        foreach (var path in new[] { "", "transactions", $"transactions/{id}", $"transactions/{computop}", $"transactions/{klarna}", "computop/batches", "klarna/payouts", "channels", "channels/demo",
-                     "channels/demo-computop", "channels/demo-kp", "pclasses", "jobs", "audit-log", "users" })
+        var sofort = await app.PayBySofortAsync($"{order}-KS");
+        foreach (var path in new[] { "", "transactions", $"transactions/{id}", $"transactions/{computop}", $"transactions/{klarna}", $"transactions/{sofort}", "computop/batches", "klarna/payouts", "channels", "channels/demo",
+                     "channels/demo-computop", "channels/demo-kp", "channels/demo-ecommpay", "pclasses", "jobs", "audit-log", "users" })
         {
             await OpenAsync(page, path, dark, w);
             problems.AddRange(await Axe.ViolationsAsync(page, $"{path} ({locale})", coloursOnly));

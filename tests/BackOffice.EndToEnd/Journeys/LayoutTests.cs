@@ -12,7 +12,7 @@ namespace BackOffice.EndToEnd.Journeys;
 [Collection(BrowserCollection.Name)]
 public sealed class LayoutTests(BrowserAppFixture app)
 {
-    private static readonly string[] Pages = ["", "transactions", "channels", "channels/demo", "channels/demo-computop", "channels/demo-kp", "computop/batches", "klarna/payouts", "pclasses", "jobs", "audit-log", "users", "Account/Manage"];
+    private static readonly string[] Pages = ["", "transactions", "channels", "channels/demo", "channels/demo-computop", "channels/demo-kp", "channels/demo-ecommpay", "computop/batches", "klarna/payouts", "pclasses", "jobs", "audit-log", "users", "Account/Manage"];
 
     [Fact]
     public async Task At_390_px_no_page_scrolls_sideways_and_sign_out_and_the_actions_are_in_reach()
@@ -20,12 +20,13 @@ public sealed class LayoutTests(BrowserAppFixture app)
         var id = await app.ReserveAsync("E2E-PHONE-1");
         var computop = await app.AuthorizeAtComputopAsync("E2E-PHONE-KP-1");
         var (klarna, _) = await app.PlaceAtKlarnaAsync("E2E-PHONE-KR-1");
+        var sofort = await app.PayBySofortAsync("E2E-PHONE-KS-1");
         var page = await app.NewPageAsync(width: 390, height: 844);
         await new LoginPage(page).GotoAsync();
         await new LoginPage(page).SignInAsAdministratorAsync();
         var problems = new List<string>();
 
-        foreach (var path in Pages.Append($"transactions/{id}").Append($"transactions/{computop}").Append($"transactions/{klarna}"))
+        foreach (var path in Pages.Append($"transactions/{id}").Append($"transactions/{computop}").Append($"transactions/{klarna}").Append($"transactions/{sofort}"))
         {
             await page.GotoAsync(path);
             // The account pages are static: nothing to wait for.

@@ -215,7 +215,7 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
         var demo = await channels.FindAsync("demo");
         Assert.Equal("Demo shop", demo!.Name);
         Assert.Equal(1396, (await app.Service<KlarnaServiceSettings>().FindAsync("demo", KlarnaModule.Invoice)).Settings.MerchantId);
-        Assert.Equal(["demo", "demo-computop", "demo-kp"], (await channels.ListAsync()).Select(c => c.Code));
+        Assert.Equal(["demo", "demo-computop", "demo-ecommpay", "demo-kp"], (await channels.ListAsync()).Select(c => c.Code));
     }
 
     [Fact]

@@ -36,7 +36,6 @@ public sealed class ECommPayContract(ITestOutputHelper output) : ProviderContrac
                 ["ECommPaySandbox:RefundDelayMs"] = "50",
             },
         };
-        app.AddECommPay();
         return app;
     }
 

@@ -14,7 +14,6 @@ public sealed class ECommPayDemoTests
     public async Task The_demo_channel_gets_paid_part_refunded_and_refunded_payments_that_agree_with_the_sandbox()
     {
         await using var app = new BackOfficeAppFactory();
-        app.AddECommPay();
         app.Settings["Seed:DemoECommPayChannel:Transactions"] = "10";
         app.StartOnLoopback();
 

@@ -22,7 +22,6 @@ public sealed class ECommPayPaymentsTests : IAsyncLifetime
     private const string Key = "bo_test-ecommpay-key";
     private readonly BackOfficeAppFactory app = new() { Settings = { ["Seed:DemoApiKey"] = Key, ["ShopApi:RequestsPerMinute"] = "10000" } };
 
-    public ECommPayPaymentsTests() => app.AddECommPay();
 
     public Task InitializeAsync() => app.StartWithECommPayAsync();
 

@@ -23,9 +23,7 @@ public sealed class ECommPayReconcileTests : IAsyncLifetime
 
     public ECommPayReconcileTests()
     {
-        app = new BackOfficeAppFactory { Clock = clock, Settings = { ["Seed:DemoApiKey"] = Key, ["ShopApi:RequestsPerMinute"] = "10000", ["ECommPay:Timeout"] = "00:00:02", ["ECommPaySandbox:RefundDelayMs"] = "60000" } };
-        app.AddECommPay();
-    }
+        app = new BackOfficeAppFactory { Clock = clock, Settings = { ["Seed:DemoApiKey"] = Key, ["ShopApi:RequestsPerMinute"] = "10000", ["ECommPay:Timeout"] = "00:00:02", ["ECommPaySandbox:RefundDelayMs"] = "60000" } };    }
 
     public Task InitializeAsync() => app.StartWithECommPayAsync();
 

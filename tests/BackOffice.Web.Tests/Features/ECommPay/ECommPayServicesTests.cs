@@ -14,7 +14,6 @@ public sealed class ECommPayServicesTests : IAsyncLifetime
 {
     private readonly BackOfficeAppFactory app = new();
 
-    public ECommPayServicesTests() => app.AddECommPay();
 
     public Task InitializeAsync() => app.StartWithECommPayAsync();
 

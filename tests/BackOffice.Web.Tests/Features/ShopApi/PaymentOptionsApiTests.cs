@@ -47,11 +47,11 @@ public sealed class PaymentOptionsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var services = body.RootElement.GetProperty("services").EnumerateArray().ToList();
-        Assert.Equal(["Invoice", "Installments", "KlarnaPayments", "KlarnaPaymentsDirect"], services.Select(s => s.GetProperty("service").GetString()));
+        Assert.Equal(["Invoice", "Installments", "KlarnaPayments", "KlarnaPaymentsDirect", "KlarnaSofort"], services.Select(s => s.GetProperty("service").GetString()));
         Assert.All(services[..2], s => Assert.Equal("Applicable", s.GetProperty("applicability").GetString()));
         Assert.Equal(("NotApplicable", "Klarna Payments (Computop) is not set up for this channel."),
             (services[2].GetProperty("applicability").GetString(), services[2].GetProperty("reasons")[0].GetString()));
-        Assert.Equal("NotApplicable", services[3].GetProperty("applicability").GetString());
+        Assert.Equal(("NotApplicable", "NotApplicable"), (services[3].GetProperty("applicability").GetString(), services[4].GetProperty("applicability").GetString()));
         var ratenkauf = services[1].GetProperty("pclasses").EnumerateArray().Single(p => p.GetProperty("id").GetInt32() == 3113);
         Assert.Equal((5608, 120_660), (ratenkauf.GetProperty("monthlyPayment").GetInt64(), ratenkauf.GetProperty("totalCost").GetInt64()));
         var zinsfrei = services[1].GetProperty("pclasses").EnumerateArray().Single(p => p.GetProperty("id").GetInt32() == 3114);
