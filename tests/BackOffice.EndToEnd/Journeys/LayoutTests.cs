@@ -26,7 +26,7 @@ public sealed class LayoutTests(BrowserAppFixture app)
         await new LoginPage(page).SignInAsAdministratorAsync();
         var problems = new List<string>();
 
-        foreach (var path in Pages.Append($"transactions/{id}").Append($"transactions/{computop}").Append($"transactions/{klarna}").Append($"transactions/{sofort}"))
+        foreach (var path in Pages.Append($"transactions/{klarna}").Append($"transactions/{sofort}").Append($"transactions/{id}").Append($"transactions/{computop}"))
         {
             await page.GotoAsync(path);
             // The account pages are static: nothing to wait for.

@@ -233,10 +233,12 @@ public abstract partial class ProviderContract
             for (var until = DateTime.UtcNow + DecidesWithin; DateTime.UtcNow < until && (await LoadAsync(id)).Transaction.ActiveOperationId is not null;)
                 await Task.Delay(25);
         }
-        if ((await LoadAsync(id)).Transaction.ActiveOperationId is not null)
+        if ((await LoadAsync(id)).Transaction.ActiveOperationId is { } active)
         {
             Interlocked.Increment(ref tally.Disagreements);
-            tally.Problems.Add($"Transaction {id} still has an unsettled operation.");
+            await using var db = await App.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+            var operation = await db.Operations.AsNoTracking().SingleAsync(o => o.Id == active);
+            tally.Problems.Add($"Transaction {id} still has an unsettled operation: {operation.Kind} {operation.Amount} {operation.State}, {operation.Detail}.");
         }
     }
 
