@@ -59,9 +59,9 @@ public sealed class KlarnaRestJourneyTests(BrowserAppFixture app)
         await payouts.ImportAsync();
         var lines = await payouts.OpenLinesAsync(reference);
         await Expect(lines.Filter(new() { HasText = klarnaOrderId })).ToHaveCountAsync(3);
-        await Expect(lines.Filter(new() { HasText = klarnaOrderId }).Filter(new() { HasText = "FEE" })).ToContainTextAsync("Klarna's own");
-        await Expect(lines.Filter(new() { HasText = klarnaOrderId }).Filter(new() { HasText = "SALE" })).ToContainTextAsync("Matched");
-        await Expect(lines.Filter(new() { HasText = klarnaOrderId }).Filter(new() { HasText = "RETURN" })).ToContainTextAsync("Matched");
+        await Expect(payouts.Line("FEE", klarnaOrderId)).ToContainTextAsync("Klarna's own");
+        await Expect(payouts.Line("SALE", klarnaOrderId)).ToContainTextAsync("Matched");
+        await Expect(payouts.Line("RETURN", klarnaOrderId)).ToContainTextAsync("Matched");
     }
 
     [Fact]

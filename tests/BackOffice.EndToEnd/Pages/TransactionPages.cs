@@ -143,4 +143,9 @@ public sealed class KlarnaPayoutsPage(IPage page)
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex($"lines of payout {paymentReference}$") }).ClickAsync();
         return page.GetByTestId("payout-line");
     }
+
+    /// <summary>The payout line of this type for this order; the type cell is matched whole, as ids may contain "fee".</summary>
+    public ILocator Line(string type, string orderId) =>
+        page.GetByTestId("payout-line").Filter(new() { HasText = orderId })
+            .Filter(new() { Has = page.GetByRole(AriaRole.Cell, new() { Name = type, Exact = true }) });
 }

@@ -75,6 +75,26 @@ public sealed class TestPayContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_change_of_state_read_before_a_settlement_is_refused_on_save_and_never_overwrites_it()
+    {
+        var id = await AuthorizeAsync("TP-STALE", 10_000);
+        Ledger.FailNext(OperationKind.Capture, TestPayFault.AnswerLost);
+        await Transactions.CaptureAsync(Clerk, id, new CaptureRequest(Amount: 4_000));
+        var databases = app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>();
+        await using var stale = await databases.CreateDbContextAsync();
+        var operationId = (await stale.Transactions.AsNoTracking().SingleAsync(t => t.Id == id)).ActiveOperationId!.Value;
+        var read = await stale.Operations.SingleAsync(o => o.Id == operationId);
+
+        await Transactions.ReconcileAsync(Clerk, id);
+        read.FailReconciled(DateTimeOffset.UtcNow, new Message("A late finding"));
+
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => stale.SaveChangesAsync());
+        await using var db = await databases.CreateDbContextAsync();
+        Assert.Equal(OperationState.Succeeded, (await db.Operations.AsNoTracking().SingleAsync(o => o.Id == operationId)).State);
+        Assert.Equal((4_000L, 4_000L), ((await LoadAsync(id)).CapturedAmount, Ledger.Payment("PAY-TP-STALE").Captured));
+    }
+
+    [Fact]
     public async Task A_sale_paid_at_once_comes_with_its_capture_record_and_is_refunded_against_it()
     {
         var address = new TransactionAddress("Max", "Mustermann", "", "Hellersbergstraße", "14", "41460", "Neuss", "DE", "max@example.com", "");

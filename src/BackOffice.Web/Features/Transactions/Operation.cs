@@ -260,9 +260,12 @@ internal sealed class OperationConfiguration : IEntityTypeConfiguration<Operatio
         operation.Property(o => o.Change).HasMaxLength(4000);
         operation.Ignore(o => o.Sets);
         operation.Property(o => o.RequestId).HasMaxLength(32);
-        operation.Property(o => o.ProviderReference).HasMaxLength(40);
-        // Two reconciliations sending a call again at once: the second one's save is refused.
+        // ECommPay's request ids are 42 characters long.
+        operation.Property(o => o.ProviderReference).HasMaxLength(100);
+        // Two reconciliations sending a call again at once: the second one's save is refused. Every change of state is
+        // saved against the state it was read in, so a late "unknown" never overwrites a settlement made meanwhile.
         operation.Property(o => o.Sends).IsConcurrencyToken();
+        operation.Property(o => o.State).IsConcurrencyToken();
         operation.ComplexCollection(o => o.Lines, lines => lines.ToJson());
         operation.Ignore(o => o.Articles);
     }

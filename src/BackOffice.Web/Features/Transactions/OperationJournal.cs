@@ -165,7 +165,7 @@ public sealed class OperationJournal(
             operation.RecordAnswer(time.GetUtcNow(), answer.InvoiceNumber, answer.NewExpiry, answer.NewDueDate, answer.ProviderReference);
             await db.SaveChangesAsync();
             return true;
-        });
+        }, onConflict: true);
         return await SettleAsync(operationId, actor, null);
     }
 
@@ -325,7 +325,7 @@ public sealed class OperationJournal(
             Audit(db, actor, operation.Kind.ToString(), transaction, operation, reason, succeeded: false);
             await db.SaveChangesAsync();
             return (Outcome(operation, reason), transaction.Id);
-        });
+        }, onConflict: true);
         changes.Notify(transactionId);
         return outcome;
     }

@@ -59,7 +59,14 @@ public sealed class ECommPayContract(ITestOutputHelper output) : ProviderContrac
             return [$"The sandbox has no payment {books.Reference}."];
         var problems = new List<string>();
         if ((books.CapturedAmount, books.RefundedAmount) != (payment.Amount, payment.RefundedAmount))
-            problems.Add($"{books.OrderNumber}: the books say paid {books.CapturedAmount}, refunded {books.RefundedAmount}; ECommPay took {payment.Amount}, refunded {payment.RefundedAmount} ({payment.Status}).");
+        {
+            await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+            var journal = (await db.Operations.AsNoTracking().Where(o => o.TransactionId == transactionId).ToListAsync()).OrderBy(o => o.RequestedAt)
+                .Select(o => $"{o.Id:N} {o.Kind} {o.Amount} {o.State} {o.Detail}");
+            var made = payment.Operations.Select(o => $"{o.MerchantRefundId} {o.Type} {o.Amount} {o.Status}");
+            problems.Add($"{books.OrderNumber}: the books say paid {books.CapturedAmount}, refunded {books.RefundedAmount}; ECommPay took {payment.Amount}, refunded {payment.RefundedAmount} ({payment.Status}). " +
+                $"Journal: {string.Join(" | ", journal)}. ECommPay: {string.Join(" | ", made)}.");
+        }
         if (payment.PendingRefunds != 0)
             problems.Add($"{books.OrderNumber}: ECommPay still decides refunds of {payment.PendingRefunds}.");
         return problems;

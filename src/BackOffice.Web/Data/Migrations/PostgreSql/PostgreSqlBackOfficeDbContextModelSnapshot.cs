@@ -1077,8 +1077,8 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ProviderReference")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("Reason")
                         .IsRequired()
@@ -1112,6 +1112,7 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                         .HasColumnName("SplitReservationNumber");
 
                     b.Property<string>("State")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");

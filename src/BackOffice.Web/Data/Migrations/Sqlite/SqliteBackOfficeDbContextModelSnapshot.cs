@@ -1041,7 +1041,7 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ProviderReference")
-                        .HasMaxLength(40)
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Reason")
@@ -1076,6 +1076,7 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                         .HasColumnName("SplitReservationNumber");
 
                     b.Property<string>("State")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
