@@ -16,6 +16,7 @@ using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.ShopApi;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
+using BackOffice.Web.Features.Webhooks;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
@@ -42,6 +43,7 @@ try
     builder.Services.AddTransactions();
     builder.Services.AddShopApi();
     builder.Services.AddOverview();
+    builder.Services.AddWebhooks();
 
     var app = builder.Build();
     _ = app.Services.GetRequiredKeyedService<DisplayTime>(DisplayTime.BackOfficeZone); // A wrong Display:TimeZone stops the start, not the first page.
@@ -79,6 +81,7 @@ try
         await app.StartPaymentProvidersAsync();
         await app.SeedDemoApiKeyAsync();
         await app.StartJobsAsync();
+        app.StartWebhooks();
     }
     await app.RunAsync();
 }

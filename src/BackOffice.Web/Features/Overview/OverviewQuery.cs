@@ -3,6 +3,7 @@ using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Features.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackOffice.Web.Features.Overview;
@@ -11,9 +12,10 @@ namespace BackOffice.Web.Features.Overview;
 public sealed record CurrencyFigures(string Currency, long OpenAuthorized, long CapturedToday, long Captured7Days, long Captured30Days, long Refunded30Days, IReadOnlyList<long> CapturedPerDay);
 
 /// <summary>What someone should look at.</summary>
-public sealed record Attention(int UnknownOutcomes, int PendingOverADay, int ExpiringSoon, IReadOnlyList<(string Channel, ServiceKind Service)> FailedInitializations, bool LastJobRunFailed)
+public sealed record Attention(int UnknownOutcomes, int PendingOverADay, int ExpiringSoon, IReadOnlyList<(string Channel, ServiceKind Service)> FailedInitializations, bool LastJobRunFailed,
+    IReadOnlyList<(string Channel, Guid Id, string Url)> DisabledWebhooks)
 {
-    public bool Any => UnknownOutcomes + PendingOverADay + ExpiringSoon + FailedInitializations.Count > 0 || LastJobRunFailed;
+    public bool Any => UnknownOutcomes + PendingOverADay + ExpiringSoon + FailedInitializations.Count + DisabledWebhooks.Count > 0 || LastJobRunFailed;
 }
 
 /// <summary>The home page's figures; days are the display zone's, the last of them today.</summary>
@@ -60,7 +62,9 @@ public sealed class OverviewQuery(IDbContextFactory<BackOfficeDbContext> databas
             await db.Transactions.CountAsync(t => t.State == TransactionState.Pending && t.CreatedAt < dayAgo, cancellationToken),
             await db.Transactions.CountAsync(t => (t.State == TransactionState.Authorized || t.State == TransactionState.PartCaptured) && t.ExpiresAt <= soon, cancellationToken),
             [.. codes.OrderBy(c => c.Code, StringComparer.Ordinal).SelectMany(c => services(c.Id).Where(s => s.InitializationFailure is not null).Select(s => (c.Code, s.Service)))],
-            lastRun is { } run && (run.Failed > 0 || run.Errors.Length > 0));
+            lastRun is { } run && (run.Failed > 0 || run.Errors.Length > 0),
+            [.. (await (from e in db.WebhookEndpoints join c in db.Channels on e.ChannelId equals c.Id where !e.Enabled && e.DisabledForFailures
+                        orderby c.Code select new { c.Code, e.Id, e.Url }).ToListAsync(cancellationToken)).Select(e => (e.Code, e.Id, e.Url))]);
         return new OverviewFigures(days, currencies, attention);
     }
 

@@ -222,6 +222,9 @@ public sealed class Transaction
     /// <summary>Changes with every state change: two users acting at once cannot both succeed (optimistic concurrency).</summary>
     public Guid Version { get; private set; } = Guid.NewGuid();
 
+    /// <summary>Whether the last release was the provider letting the reservation run out (after a part capture the state does not say so).</summary>
+    public bool RestExpired { get; private set; }
+
     /// <summary>Whether Klarna still holds money for this order: nothing may be captured or released otherwise.</summary>
     public bool IsOpen => State is TransactionState.Authorized or TransactionState.PartCaptured;
 
@@ -453,6 +456,7 @@ public sealed class Transaction
                 : !(IsOpen || State == TransactionState.Pending) ? new Message("A {0} transaction cannot be cancelled.", State) : null);
             ReservedAmount = CapturedAmount + OpenSplitAmount;
         }
+        RestExpired = expired;
         Settle(expired ? TransactionState.Expired : TransactionState.Cancelled);
     }
 
