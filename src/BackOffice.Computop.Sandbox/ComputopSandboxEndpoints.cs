@@ -51,8 +51,7 @@ public static class ComputopSandboxEndpoints
             : context.Request.Query.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var traffic = sandbox.Traffic;
         traffic.Count(page);
-        if (traffic.Latency > TimeSpan.Zero)
-            await Task.Delay(traffic.Latency, context.RequestAborted);
+        await traffic.WaitLatencyAsync(page, context.RequestAborted);
 
         var merchantId = form.GetValueOrDefault("MerchantID", "");
         if (sandbox.Merchant(merchantId) is not { } merchant)

@@ -78,8 +78,7 @@ public static class ECommPaySandboxEndpoints
     {
         var sandbox = context.RequestServices.GetRequiredService<ECommPaySandbox>();
         sandbox.Traffic.Count(operation);
-        if (sandbox.Traffic.Latency > TimeSpan.Zero)
-            await Task.Delay(sandbox.Traffic.Latency, context.RequestAborted);
+        await sandbox.Traffic.WaitLatencyAsync(operation, context.RequestAborted);
         JsonElement request;
         try
         {

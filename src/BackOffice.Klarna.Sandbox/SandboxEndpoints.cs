@@ -49,8 +49,7 @@ public static class SandboxEndpoints
         }
 
         traffic.Count(call.Method);
-        if (traffic.Latency > TimeSpan.Zero)
-            await Task.Delay(traffic.Latency, context.RequestAborted);
+        await traffic.WaitLatencyAsync(call.Method, context.RequestAborted);
 
         var injection = traffic.Take(call.Method);
         if (injection is { Failure: SandboxFailure.Fault })

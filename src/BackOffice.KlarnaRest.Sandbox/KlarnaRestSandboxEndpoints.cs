@@ -96,8 +96,7 @@ public static class KlarnaRestSandboxEndpoints
         var sandbox = context.RequestServices.GetRequiredService<KlarnaRestSandbox>();
         var store = context.RequestServices.GetRequiredService<SandboxIdempotency>();
         sandbox.Traffic.Count(operation);
-        if (sandbox.Traffic.Latency > TimeSpan.Zero)
-            await Task.Delay(sandbox.Traffic.Latency, context.RequestAborted);
+        await sandbox.Traffic.WaitLatencyAsync(operation, context.RequestAborted);
         if (Merchant(context, sandbox) is not { } merchant)
         {
             await WriteAsync(context, Render(context, prefix, SandboxReply.Error(401, "UNAUTHORIZED")));

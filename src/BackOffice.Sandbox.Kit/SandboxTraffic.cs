@@ -10,6 +10,8 @@ namespace BackOffice.Sandbox.Kit;
 public sealed class SandboxTraffic(Func<int> configuredLatencyMs)
 {
     private readonly ConcurrentDictionary<string, int> calls = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> peaks = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
     private readonly Dictionary<string, Queue<SandboxInjection>> injections = new(StringComparer.Ordinal);
     private int? latencyMs;
@@ -25,6 +27,25 @@ public sealed class SandboxTraffic(Func<int> configuredLatencyMs)
     public void SetLatency(int milliseconds) => latencyMs = milliseconds;
 
     public void Count(string method) => calls.AddOrUpdate(method, 1, (_, count) => count + 1);
+
+    /// <summary>The most calls of the method that were waiting out the latency at once: how many a client had in flight.</summary>
+    public int PeakInFlight(string method) => peaks.GetValueOrDefault(method);
+
+    /// <summary>Waits the latency, the call counted as in flight meanwhile.</summary>
+    public async Task WaitLatencyAsync(string method, CancellationToken aborted)
+    {
+        var now = inFlight.AddOrUpdate(method, 1, (_, count) => count + 1);
+        peaks.AddOrUpdate(method, now, (_, peak) => Math.Max(peak, now));
+        try
+        {
+            if (Latency > TimeSpan.Zero)
+                await Task.Delay(Latency, aborted);
+        }
+        finally
+        {
+            inFlight.AddOrUpdate(method, 0, (_, count) => count - 1);
+        }
+    }
 
     /// <summary>The next <see cref="SandboxInjection.Count"/> calls of its method fail as it says.</summary>
     public void Inject(SandboxInjection injection)
@@ -64,6 +85,7 @@ public sealed class SandboxTraffic(Func<int> configuredLatencyMs)
             faultsHit = 0;
         }
         calls.Clear();
+        peaks.Clear();
         latencyMs = null;
     }
 }

@@ -150,8 +150,7 @@ public sealed class ECommPayNotifications(
         }
         if (ours is null)
         {
-            await AuditAsync(channelCode, payment.Id, new Message("ECommPay reports a refund of {0} the back office did not ask for (request {1}); compare the payment in ECommPay's dashboard.",
-                new Amount(refund.SumInitial?.Amount ?? 0, refund.SumInitial?.Currency ?? ""), refund.RequestId ?? ""));
+            await BookForeignRefundAsync(channelCode, service, payment, refund);
             return;
         }
         if (ours.IsSettled)
@@ -160,6 +159,36 @@ public sealed class ECommPayNotifications(
             await journal.SettleAsync(ours.Id, Actor, new ActionAnswer(ours.InvoiceNumber, ProviderReference: refund.RequestId), Prefix);
         else
             await journal.FailReconciledAsync(ours.Id, Actor, new Message("ECommPay declined the refund: {0} ({1}).", refund.Message ?? "", refund.Code ?? ""));
+    }
+
+    /// <summary>
+    /// A refund made outside the back office (in ECommPay's dashboard): a successful one is booked as ECommPay's own
+    /// refund of the sale, so the books keep equal to ECommPay's; a declined one changed nothing and is only audited.
+    /// </summary>
+    private async Task BookForeignRefundAsync(string channelCode, ECommPayService service, ECommPayPayment payment, ECommPayOperation refund)
+    {
+        var amount = new Amount(refund.SumInitial?.Amount ?? 0, refund.SumInitial?.Currency ?? "");
+        (Guid Id, string Invoice)? sale;
+        await using (var db = await databases.CreateDbContextAsync())
+        {
+            sale = await (from t in db.Transactions
+                          where t.ChannelId == service.ChannelId && t.Service == ECommPayModule.KlarnaSofort && t.Reference == payment.Id
+                          from i in db.Invoices.Where(i => i.TransactionId == t.Id).OrderBy(i => i.CapturedAt).Take(1)
+                          select new { t.Id, i.InvoiceNumber }).AsNoTracking().ToListAsync() is [var found] ? (found.Id, found.InvoiceNumber) : null;
+        }
+        if (ECommPayCodes.ClassifyStatus(refund.Status) != ECommPayOutcome.Success || sale is null || refund.RequestId is not { Length: > 0 } requestId || amount.MinorUnits <= 0)
+        {
+            await AuditAsync(channelCode, payment.Id, new Message("ECommPay reports a refund of {0} the back office did not ask for (request {1}, {2}); nothing was booked.", amount, refund.RequestId ?? "", refund.Status));
+            return;
+        }
+        try
+        {
+            await journal.RecordProviderActionAsync(sale.Value.Id, OperationKind.Refund, sale.Value.Invoice, amount.MinorUnits, Actor, requestId);
+        }
+        catch (BusinessRuleException e) when (e is not TransactionBusyException)
+        {
+            await AuditAsync(channelCode, payment.Id, new Message("ECommPay reports a refund of {0} made outside the back office (request {1}), which the books cannot take: {2}", amount, requestId, e.Text));
+        }
     }
 
     private async Task AuditAsync(string channelCode, string paymentId, Message what)

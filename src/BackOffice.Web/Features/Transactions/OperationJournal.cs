@@ -14,6 +14,9 @@ public sealed record StartedOperation(Operation Operation, Transaction Transacti
 /// changes the transaction by the transaction's own rules, closes the timeline step it is given (succeeded or failed,
 /// with what the provider said) and answers what changed in words, or null when nothing did.
 /// </summary>
+/// <summary>An operation holds the transaction: a provider's report waits until it is settled.</summary>
+public sealed class TransactionBusyException() : BusinessRuleException("An operation is under way on the transaction; the report waits until it is settled.");
+
 public sealed record ProviderReport(Guid TransactionId, string Actor, string? Reference, DateTimeOffset AskedAt, Func<Transaction, Operation, DateTimeOffset, Message?> Apply);
 
 /// <summary>
@@ -83,7 +86,7 @@ public sealed class OperationJournal(
             await using var db = await databases.CreateDbContextAsync();
             var transaction = await db.Transactions.SingleAsync(t => t.Id == report.TransactionId);
             if (transaction.ActiveOperationId is not null)
-                throw new BusinessRuleException("An operation is under way on the transaction; the report waits until it is settled.");
+                throw new TransactionBusyException();
             var now = time.GetUtcNow();
             var step = new Operation(report.TransactionId, OperationKind.StatusCheck, OperationScope.Whole, report.Reference, null, [], null, "", report.Actor, report.AskedAt, now);
             db.Operations.Add(step);
@@ -93,6 +96,36 @@ public sealed class OperationJournal(
         });
         changes.Notify(report.TransactionId);
         return change;
+    }
+
+    /// <summary>
+    /// A money action the provider carried out that was not asked for here (a refund made in the provider's own
+    /// dashboard): recorded as a succeeded operation of the provider's and applied to the books in one save, so the
+    /// books stay equal to the provider's. Once per provider reference; refused while an operation holds the transaction.
+    /// </summary>
+    public async Task<Message> RecordProviderActionAsync(Guid transactionId, OperationKind kind, string invoiceNumber, long amount, string actor, string providerReference)
+    {
+        var message = await DatabaseRetry.RunAsync(async () =>
+        {
+            await using var db = await databases.CreateDbContextAsync();
+            var transaction = await db.Transactions.SingleAsync(t => t.Id == transactionId);
+            if (await db.Operations.AnyAsync(o => o.TransactionId == transactionId && o.ProviderReference == providerReference && o.State == OperationState.Succeeded))
+                return new Message("It was booked already.");
+            if (transaction.ActiveOperationId is not null)
+                throw new TransactionBusyException();
+            var invoice = await db.Invoices.SingleOrDefaultAsync(i => i.TransactionId == transactionId && i.InvoiceNumber == invoiceNumber);
+            var now = time.GetUtcNow();
+            var operation = new Operation(transactionId, kind, OperationScope.Amount, transaction.Reference, amount, [], invoiceNumber, "", actor, now, now);
+            operation.RecordAnswer(now, invoiceNumber, null, null, providerReference);
+            var (applied, _) = OperationEffects.Apply(transaction, invoice, operation, now);
+            operation.Succeed(now);
+            db.Operations.Add(operation);
+            Audit(db, actor, kind.ToString(), transaction, operation, applied, succeeded: true);
+            await db.SaveChangesAsync();
+            return applied;
+        }, onConflict: true);
+        changes.Notify(transactionId);
+        return message;
     }
 
     /// <summary>

@@ -73,6 +73,30 @@ public sealed class ECommPayPaymentsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refund_made_in_ecommpays_dashboard_is_booked_once_as_ecommpays_and_the_books_stay_equal()
+    {
+        var id = await app.PaySofortAsync("KS-DASH", Key);
+        var books = await BooksAsync(id);
+        var connections = app.Service<ECommPayConnections>();
+        var (_, project) = await connections.ForAsync(books);
+
+        await connections.Client().RefundAsync(project, new BackOffice.ECommPay.ECommPayRefund(books.Reference, "dashboard-1", "Goodwill", "10.0.0.1", 700, "EUR"));
+        await EventuallyAsync(async () => (await BooksAsync(id)).RefundedAmount == 700);
+        var deliveries = await Control.GetFromJsonAsync<JsonElement>("callbacks");
+        var repeated = await (await Control.PostAsync($"callbacks/{deliveries.EnumerateArray().Last().GetProperty("id").GetInt32()}/resend", null)).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(200, repeated.GetProperty("status").GetInt32());
+        books = await BooksAsync(id);
+        var klarna = app.ECommPaySandbox().Payment(ECommPayShop.ProjectId, books.Reference)!;
+        Assert.Equal((700L, TransactionState.PartRefunded), (books.RefundedAmount, books.State));
+        Assert.Equal(klarna.RefundedAmount, books.RefundedAmount);
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        var booked = await db.Operations.AsNoTracking().SingleAsync(o => o.TransactionId == id && o.Kind == OperationKind.Refund);
+        Assert.Equal((OperationState.Succeeded, ECommPayNotifications.Actor, klarna.Operations[^1].RequestId, 700L), (booked.State, booked.User, booked.ProviderReference, booked.Amount));
+        Assert.Equal(2790L, (await db.Invoices.AsNoTracking().SingleAsync(i => i.TransactionId == id)).RefundableAmount);
+    }
+
+    [Fact]
     public async Task A_forged_callback_is_refused_and_audited_and_a_repeated_one_is_taken_once()
     {
         var id = await app.PaySofortAsync("KS-F", Key);

@@ -78,6 +78,8 @@ public sealed class JobTests : IAsyncLifetime
 
         Assert.Equal((500, 0, 0), (run!.Checked, run.Changed, run.Failed));
         Assert.Equal(500, await sandbox.CallsAsync("check_order_status"));
+        // Klarna's answers take 50 ms, so the run keeps its eight checks in flight, and never more.
+        Assert.Equal(8, app.Services.GetRequiredService<KlarnaSandbox>().Traffic.PeakInFlight("check_order_status"));
         await using var db = await Database();
         Assert.Equal(500, await db.Transactions.CountAsync(t => t.LastPollResult == "Pending"));
     }

@@ -404,6 +404,8 @@ public sealed class TransactionServiceTests : IAsyncLifetime
 
         var results = await Task.WhenAll(Task.Run(() => Transactions.ReconcileAsync(Clerk, id)), Task.Run(() => Transactions.ReconcileAsync(Other, id)));
 
+        // Both asked Klarna at the same time: they overlapped.
+        Assert.Equal(2, app.Services.GetRequiredService<KlarnaSandbox>().Traffic.PeakInFlight("check_order_status"));
         Assert.All(results, r => Assert.Equal(OperationState.Succeeded, r.State));
         Assert.Equal(TransactionState.Cancelled, (await LoadAsync(id)).Transaction.State);
         await using var db = await Databases.CreateDbContextAsync();
