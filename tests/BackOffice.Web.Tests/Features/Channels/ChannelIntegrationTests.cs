@@ -157,8 +157,10 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
         Assert.Contains(channelEntries, e => e.Subject == "shop-se");
         Assert.All(channelEntries, e => Assert.Equal("Channels", e.Area));
         Assert.Equal("channels/shop-se", AuditSubjects.Link(channelEntries.First(e => e.Subject == "shop-se")));
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        Assert.Equal(0, (await log.PageAsync(new AuditLogFilter(Area: "Channels", To: today.AddDays(-1)), 0, 50)).Total);
+        // By the entries' own day, not the clock's: written at 23:59:59, read at 00:00:00, they are still yesterday's.
+        var first = DateOnly.FromDateTime(channelEntries.Min(e => e.At).UtcDateTime);
+        Assert.Equal(0, (await log.PageAsync(new AuditLogFilter(Area: "Channels", To: first.AddDays(-1)), 0, 50)).Total);
+        Assert.Contains((await log.PageAsync(new AuditLogFilter(Area: "Channels", From: first, To: first.AddDays(1)), 0, 50)).Entries, e => e.Subject == "shop-se");
         Assert.Equal(0, (await log.PageAsync(new AuditLogFilter(Text: "100%_"), 0, 50)).Total);
         Assert.Contains("channels", await log.AreasAsync(), StringComparer.OrdinalIgnoreCase);
     }
