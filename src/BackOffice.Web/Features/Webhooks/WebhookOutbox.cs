@@ -114,8 +114,8 @@ public sealed class WebhookOutbox(TimeProvider time, WebhookWakeUp wakeUp) : Sav
         var wasState = entry.Property(t => t.State).OriginalValue;
         var wasCaptured = entry.Property(t => t.CapturedAmount).OriginalValue;
         var wasRefunded = entry.Property(t => t.RefundedAmount).OriginalValue;
-        var wasOpen = wasState is TransactionState.Authorized or TransactionState.PartCaptured;
-        var wasRemaining = wasOpen ? entry.Property(t => t.ReservedAmount).OriginalValue - wasCaptured : 0;
+        var wasHolding = wasState is TransactionState.Authorized or TransactionState.PartCaptured or TransactionState.Pending;
+        var wasRemaining = wasHolding ? entry.Property(t => t.ReservedAmount).OriginalValue - wasCaptured : 0;
         var captured = transaction.CapturedAmount - wasCaptured;
         if (wasState == TransactionState.Pending && transaction.State != TransactionState.Pending)
             yield return transaction.State == TransactionState.Denied
@@ -124,7 +124,7 @@ public sealed class WebhookOutbox(TimeProvider time, WebhookWakeUp wakeUp) : Sav
         if (captured > 0)
             yield return new Happening(transaction, WebhookEventTypes.Captured, captured);
         var released = wasRemaining - Math.Max(0, captured);
-        if (wasOpen && !transaction.IsOpen && released > 0)
+        if (wasHolding && !transaction.IsOpen && transaction.State is not (TransactionState.Pending or TransactionState.Denied) && released > 0)
             yield return new Happening(transaction, transaction.RestExpired ? WebhookEventTypes.Expired : WebhookEventTypes.Cancelled, released);
         if (transaction.RefundedAmount > wasRefunded)
             yield return new Happening(transaction, WebhookEventTypes.Refunded, transaction.RefundedAmount - wasRefunded);

@@ -178,8 +178,11 @@ public sealed class WebhookSender(
         await DatabaseRetry.RunAsync(async () =>
         {
             await using var db = await databases.CreateDbContextAsync();
-            var delivery = await db.WebhookDeliveries.SingleAsync(d => d.Id == deliveryId);
-            var endpoint = await db.WebhookEndpoints.SingleAsync(e => e.Id == endpointId);
+            var delivery = await db.WebhookDeliveries.SingleOrDefaultAsync(d => d.Id == deliveryId);
+            var endpoint = await db.WebhookEndpoints.SingleOrDefaultAsync(e => e.Id == endpointId);
+            // Removed by an administrator while it was being sent: nothing to keep.
+            if (delivery is null || endpoint is null)
+                return null;
             if (attempt is null)
             {
                 delivery.GiveUp();
