@@ -5,10 +5,11 @@ namespace BackOffice.Bench;
 /// <summary>
 /// <c>--transactions N</c> (default 1,000,000), <c>--provider Sqlite|PostgreSql</c>, <c>--connection</c> (PostgreSQL: a
 /// server; the bench makes and drops a database of its own there), <c>--pending N</c> (default 10,000),
-/// <c>--runs N</c> (default 5), <c>--latency ms</c> (default 50), <c>--keep</c> (leave the database behind).
+/// <c>--runs N</c> (default 5), <c>--latency ms</c> (default 50), <c>--keep</c> (leave the database behind),
+/// <c>--markdown FILE</c> (the result table, for README).
 /// </summary>
 public sealed record BenchOptions(
-    int Transactions, DatabaseProvider Provider, string? Connection, int Pending, int Runs, int LatencyMilliseconds, bool Keep)
+    int Transactions, DatabaseProvider Provider, string? Connection, int Pending, int Runs, int LatencyMilliseconds, bool Keep, string? Markdown = null)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -25,6 +26,7 @@ public sealed record BenchOptions(
                 "--runs" => options with { Runs = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--latency" => options with { LatencyMilliseconds = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--keep" => options with { Keep = true },
+                "--markdown" => options with { Markdown = Next() },
                 var other => throw new ArgumentException($"Unknown option {other}."),
             };
         }

@@ -4,6 +4,7 @@ using BackOffice.Web.Data;
 using BackOffice.Web.Features.Transactions;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using BackOffice.Web.Features.Klarna;
+using BackOffice.Web.Features.Overview;
 
 namespace BackOffice.Bench;
 
@@ -78,6 +79,17 @@ public static class SearchBench
             });
         results.Add(new SearchResult("deep page (middle of the list)", appDeep, handDeep, deepRows, false));
         return results;
+    }
+
+    /// <summary>The home page's figures as the overview loads them: the median in milliseconds after one warm-up.</summary>
+    public static async Task<double> OverviewAsync(BenchApp app, int runs)
+    {
+        var overview = app.Service<OverviewQuery>();
+        await overview.LoadAsync();
+        var times = new List<double>();
+        for (var i = 0; i < runs; i++)
+            times.Add(await TimeAsync(() => overview.LoadAsync()));
+        return Median(times);
     }
 
     /// <summary>One warm-up each, then app and hand in turn; medians in milliseconds.</summary>

@@ -96,7 +96,15 @@ public sealed class AccessibilityTests(BrowserAppFixture app)
         await opener.ClickAsync();
         var dialog = page.Locator(".mud-dialog");
         await Expect(dialog).ToHaveCSSAsync("opacity", "1");
-        Assert.True(await dialog.EvaluateAsync<bool>("d => d.contains(document.activeElement)"), $"The {name} dialog did not take the focus.");
+        // The dialog moves the focus into itself once it is shown: wait for that state, not for a time.
+        try
+        {
+            await page.WaitForFunctionAsync("() => document.querySelector('.mud-dialog')?.contains(document.activeElement) === true", null, new() { Timeout = 5_000 });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"The {name} dialog did not take the focus.");
+        }
         var violations = await Axe.ViolationsAsync(page, $"the {name} dialog", coloursOnly);
         await page.Keyboard.PressAsync("Escape");
         await Expect(dialog).ToHaveCountAsync(0);

@@ -60,7 +60,7 @@ public sealed class TestPayContractTests : IAsyncLifetime
             return change;
         });
 
-        var held = await Assert.ThrowsAsync<BusinessRuleException>(() => journal.TakeReportAsync(Expired("PAY-TP-REPORT")));
+        var held = await Assert.ThrowsAsync<TransactionBusyException>(() => journal.TakeReportAsync(Expired("PAY-TP-REPORT")));
         var whileHeld = await LoadAsync(id);
         await Transactions.ReconcileAsync(Clerk, id);
         var taken = await journal.TakeReportAsync(Expired("PAY-TP-REPORT"));
