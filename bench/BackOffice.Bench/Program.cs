@@ -24,7 +24,7 @@ public static class Bench
 
         await using var database = await BenchDatabase.CreateAsync(options);
         await using var app = BenchApp.Start(database);
-        var samples = await BenchData.BuildAsync(app.Services, options.Transactions);
+        var samples = await BenchData.BuildAsync(app.Services, database, options.Transactions);
 
         Console.WriteLine("Searching...");
         var searches = await SearchBench.RunAsync(app, database, samples, options.Runs);

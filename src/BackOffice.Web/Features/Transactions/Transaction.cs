@@ -562,8 +562,11 @@ internal sealed class TransactionConfiguration : IEntityTypeConfiguration<Transa
         // the other sortable columns; Id breaks ties so that keyset paging is exact.
         transaction.HasIndex(t => t.OrderNumber);
         transaction.HasIndex(t => t.Reference);
-        transaction.HasIndex(t => new { t.CreatedAt, t.Id });
+        // The default order carries the folded text: a fragment found in many rows is checked in the index while walking it.
+        transaction.HasIndex(t => new { t.CreatedAt, t.Id, t.SearchText });
         transaction.HasIndex(t => new { t.State, t.CreatedAt });
+        // State and currency together, the list's common pair, are sought and counted in the index alone.
+        transaction.HasIndex(t => new { t.State, t.Currency, t.CreatedAt, t.Id });
         transaction.HasIndex(t => t.AuthorizedAmount);
         transaction.HasIndex(t => t.ActiveOperationId);
         transaction.Property(t => t.OrderNumber).HasMaxLength(100);

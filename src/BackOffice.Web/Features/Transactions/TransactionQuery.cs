@@ -119,11 +119,11 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
     {
         await using var db = await OpenAsync(cancellationToken);
         var matches = await FilterAsync(db, search, cancellationToken);
-        var page = await PageAsync(db, matches, request, cancellationToken);
+        var page = await PageAsync(db, matches.Listed, request, cancellationToken);
         // Fewer rows than a page from the first page: that is the count, no need to ask again.
         var count = request is { Direction: PageDirection.First, Skip: 0 } && !page.HasNext
             ? page.Rows.Count
-            : await matches.Take(CountBound + 1).CountAsync(cancellationToken);
+            : await matches.Counted.Take(CountBound + 1).CountAsync(cancellationToken);
         return (page, count > CountBound ? new TransactionCount(CountBound, MoreThan: true) : new TransactionCount(count, MoreThan: false));
     }
 
@@ -131,7 +131,7 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
     public async Task<TransactionListPage> PageAsync(TransactionSearch search, TransactionPageRequest request, CancellationToken cancellationToken = default)
     {
         await using var db = await OpenAsync(cancellationToken);
-        return await PageAsync(db, await FilterAsync(db, search, cancellationToken), request, cancellationToken);
+        return await PageAsync(db, (await FilterAsync(db, search, cancellationToken)).Listed, request, cancellationToken);
     }
 
     /// <summary>One connection for the call's few queries: opening one costs more than a seek (EF sets up SQLite's functions each time).</summary>
@@ -146,7 +146,7 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
     public async Task<IReadOnlyList<Guid>> IdsAsync(TransactionSearch search, int limit, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var matches = await FilterAsync(db, search, cancellationToken);
+        var matches = (await FilterAsync(db, search, cancellationToken)).Listed;
         return await matches.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Select(t => t.Id).Take(limit).ToListAsync(cancellationToken);
     }
 
@@ -207,7 +207,7 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
         await using var csv = await format.StartAsync(output, cancellationToken);
         await csv.WriteRecordAsync(["OrderNumber", "ReservationNumber", "Channel", "Service", "Environment", "State", "Currency",
             "Authorized", "Reserved", "Captured", "Refunded", "CustomerName", "CustomerEmail", "CreatedAt", "ExpiresAt"], cancellationToken);
-        var matches = await FilterAsync(db, search, cancellationToken);
+        var matches = (await FilterAsync(db, search, cancellationToken)).Listed;
         await foreach (var row in Rows(db, Walk(matches, TransactionSort.Created, ascending: false, from: null)).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             string Major(long amount) => format.Amount(amount, row.Currency);
@@ -221,26 +221,59 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
         await csv.FlushAsync(cancellationToken);
     }
 
-    private async Task<IQueryable<Transaction>> FilterAsync(BackOfficeDbContext db, TransactionSearch search, CancellationToken cancellationToken)
+    /// <summary>
+    /// The matches as the list walks them, and the ids that count them: the same rows. They are found differently only
+    /// for a fragment in many rows, where the list reads its index in the list's order and keeps the rows whose text
+    /// holds the fragment, while the count goes through the text index.
+    /// </summary>
+    private sealed record Matches(IQueryable<Transaction> Listed, IQueryable<Guid> Counted);
+
+    private async Task<Matches> FilterAsync(BackOfficeDbContext db, TransactionSearch search, CancellationToken cancellationToken)
     {
-        var transactions = db.Transactions.AsNoTracking();
         if (search.TextError is { } tooLong)
             throw new BusinessRuleException(tooLong);
-        if (search.Text?.Trim() is { Length: > 0 } text)
+        var channelId = search.ChannelCode is { Length: > 0 } code
+            ? await db.Channels.Where(c => c.Code == code).Select(c => (int?)c.Id).SingleOrDefaultAsync(cancellationToken)
+            : null;
+        var all = db.Transactions.AsNoTracking();
+        if (search.Text?.Trim() is not { Length: > 0 } text)
+            return Same(all);
+
+        var exact = await ExactMatchesAsync(db, text, cancellationToken);
+        if (exact.Count > 0)
+            return Same(all.Where(t => exact.Contains(t.Id)));
+        if (!SearchesNames(text))
+            return Same(all.Where(t => false));
+        var folded = SearchFolding.Fold(text);
+        // A fragment in few rows is looked up by id; in many ("Müller"), reading them all to sort them by date would take
+        // long, while walking the list's order finds a page of them within a few thousand rows.
+        var few = await Containing(db, folded).Take(FewMatches + 1).ToListAsync(cancellationToken);
+        if (few.Count <= FewMatches)
+            return Same(all.Where(t => few.Contains(t.Id)));
+        var pattern = LikePattern.Containing(folded);
+        var listed = Filter(db, all.Where(t => EF.Functions.Like(t.SearchText, pattern, LikePattern.Escape)), search, channelId);
+        if (search with { Text = null } == new TransactionSearch())
+            return new Matches(listed, Containing(db, folded));
+        // With other filters too, each row the text index finds is read to check them (SQLite); PostgreSQL's plan for
+        // the pattern goes through its text index by itself.
+        return new Matches(listed, db.Database.IsSqlite()
+            ? Filter(db, all.Join(Containing(db, folded), t => t.Id, id => id, (t, _) => t), search, channelId).Select(t => t.Id)
+            : listed.Select(t => t.Id));
+
+        Matches Same(IQueryable<Transaction> matches)
         {
-            var exact = await ExactMatchesAsync(db, text, cancellationToken);
-            if (exact.Count > 0)
-                transactions = transactions.Where(t => exact.Contains(t.Id));
-            else if (SearchesNames(text))
-                transactions = transactions.Where(t => Containing(db, SearchFolding.Fold(text)).Contains(t.Id));
-            else
-                return transactions.Where(t => false);
+            var filtered = Filter(db, matches, search, channelId);
+            return new Matches(filtered, filtered.Select(t => t.Id));
         }
-        if (search.ChannelCode is { Length: > 0 } code)
-        {
-            var channelId = await db.Channels.Where(c => c.Code == code).Select(c => (int?)c.Id).SingleOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>Up to this many rows hold a fragment, they are looked up by id and sorted; beyond it the list's order is walked.</summary>
+    public const int FewMatches = 1_000;
+
+    private IQueryable<Transaction> Filter(BackOfficeDbContext db, IQueryable<Transaction> transactions, TransactionSearch search, int? channelId)
+    {
+        if (search.ChannelCode is { Length: > 0 })
             transactions = transactions.Where(t => t.ChannelId == channelId);
-        }
         if (search.Service is { } service)
             transactions = transactions.Where(t => t.Service == service);
         if (search.State is { } state)

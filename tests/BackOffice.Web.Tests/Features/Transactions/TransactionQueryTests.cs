@@ -197,6 +197,45 @@ public sealed class TransactionQueryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_fragment_in_more_rows_than_are_looked_up_by_id_finds_the_same_pages_and_counts_by_walking_the_list()
+    {
+        var many = Enumerable.Range(0, TransactionQuery.FewMatches + 400).Select(i =>
+        {
+            var transaction = TransactionTests.New(channelId: stored[0].ChannelId, orderNumber: $"MANY-{i}", name: i % 5 == 4 ? "Heinz Schulz" : "Heinz Müller",
+                email: $"h{i}@example.org", createdAt: Start.AddMinutes(-(i % 700)));
+            if (i % 4 == 0)
+                transaction.Capture(transaction.RemainingAmount);
+            return transaction;
+        }).ToList();
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync())
+        {
+            db.Transactions.AddRange(many);
+            await db.SaveChangesAsync();
+        }
+        var books = stored.Concat(many).ToList();
+        List<Guid> Expected(Func<Transaction, bool> filter) =>
+            [.. books.Where(t => SearchFolding.Of(t.OrderNumber, t.Customer).Contains("mueller", StringComparison.Ordinal) && filter(t))
+                .OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Select(t => t.Id)];
+
+        foreach (var (search, filter) in new (TransactionSearch, Func<Transaction, bool>)[]
+        {
+            (new(Text: "MÜLLER"), _ => true),
+            (new(Text: "Mueller", State: TransactionState.Captured), t => t.State == TransactionState.Captured),
+            (new(Text: "müller", ChannelCode: "demo", Currency: "EUR"), _ => true),
+        })
+        {
+            var expected = Expected(filter);
+            Assert.True(expected.Count > 25);
+            var (first, count) = await Query.SearchAsync(search, TransactionPageRequest.First(25));
+            Assert.Equal(new TransactionCount(expected.Count, MoreThan: false), count);
+            Assert.Equal(expected.Take(25), first.Rows.Select(r => r.Id));
+            var second = await Query.PageAsync(search, new TransactionPageRequest(TransactionSort.Created, true, PageDirection.Next, first.Rows[^1], 25));
+            Assert.Equal(expected.Skip(25).Take(25), second.Rows.Select(r => r.Id));
+        }
+        Assert.True(Expected(_ => true).Count > TransactionQuery.FewMatches);
+    }
+
+    [Fact]
     public async Task Country_and_a_range_of_amounts_filter_and_travel_in_the_address()
     {
         var search = new TransactionSearch(Currency: "EUR", Country: "DE", MinAmount: 1_003, MaxAmount: 1_005);

@@ -1468,9 +1468,11 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.HasIndex("ChannelId", "OrderNumber")
                         .IsUnique();
 
-                    b.HasIndex("CreatedAt", "Id");
-
                     b.HasIndex("State", "CreatedAt");
+
+                    b.HasIndex("CreatedAt", "Id", "SearchText");
+
+                    b.HasIndex("State", "Currency", "CreatedAt", "Id");
 
                     b.ToTable("Transactions");
                 });

@@ -1425,9 +1425,11 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.HasIndex("ChannelId", "OrderNumber")
                         .IsUnique();
 
-                    b.HasIndex("CreatedAt", "Id");
-
                     b.HasIndex("State", "CreatedAt");
+
+                    b.HasIndex("CreatedAt", "Id", "SearchText");
+
+                    b.HasIndex("State", "Currency", "CreatedAt", "Id");
 
                     b.ToTable("Transactions");
                 });
