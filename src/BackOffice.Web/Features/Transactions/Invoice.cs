@@ -88,6 +88,8 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
     {
         invoice.HasOne<Transaction>().WithMany().HasForeignKey(i => i.TransactionId).OnDelete(DeleteBehavior.Restrict);
         invoice.HasIndex(i => i.InvoiceNumber).IsUnique();
+        // The overview's captures of the last 30 days, read from the index alone.
+        invoice.HasIndex(i => new { i.CapturedAt, i.Currency, i.Amount });
         invoice.Property(i => i.InvoiceNumber).HasMaxLength(40);
         invoice.Property(i => i.Currency).HasMaxLength(3);
         invoice.Ignore(i => i.RefundableAmount);

@@ -123,7 +123,7 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
         // Fewer rows than a page from the first page: that is the count, no need to ask again.
         var count = request is { Direction: PageDirection.First, Skip: 0 } && !page.HasNext
             ? page.Rows.Count
-            : await matches.Counted.Take(CountBound + 1).CountAsync(cancellationToken);
+            : matches.Known ?? await matches.Counted.Take(CountBound + 1).CountAsync(cancellationToken);
         return (page, count > CountBound ? new TransactionCount(CountBound, MoreThan: true) : new TransactionCount(count, MoreThan: false));
     }
 
@@ -160,7 +160,9 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
         var ascending = request.Descending != forward;
         var from = request.Direction is PageDirection.Next or PageDirection.Previous ? request.From : null;
         var skip = request.Direction == PageDirection.First ? request.Skip : 0;
-        var rows = await Rows(db, Walk(matches, request.Sort, ascending, from)).Skip(skip).Take(request.Size + 1).ToListAsync(cancellationToken);
+        // The page's ids first, from the narrow index entries; then only those rows, which are wide, are read.
+        var ids = Walk(matches, request.Sort, ascending, from).Select(t => t.Id).Skip(skip).Take(request.Size + 1);
+        var rows = await Rows(db, Walk(db.Transactions.AsNoTracking().Where(t => ids.Contains(t.Id)), request.Sort, ascending, null)).ToListAsync(cancellationToken);
         var more = rows.Count > request.Size;
         rows = [.. rows.Take(request.Size)];
         if (!forward)
@@ -224,9 +226,9 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
     /// <summary>
     /// The matches as the list walks them, and the ids that count them: the same rows. They are found differently only
     /// for a fragment in many rows, where the list reads its index in the list's order and keeps the rows whose text
-    /// holds the fragment, while the count goes through the text index.
+    /// holds the fragment, while the count goes through the text index (<see cref="Known"/> when it was taken already).
     /// </summary>
-    private sealed record Matches(IQueryable<Transaction> Listed, IQueryable<Guid> Counted);
+    private sealed record Matches(IQueryable<Transaction> Listed, IQueryable<Guid> Counted, int? Known = null);
 
     private async Task<Matches> FilterAsync(BackOfficeDbContext db, TransactionSearch search, CancellationToken cancellationToken)
     {
@@ -246,14 +248,18 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
             return Same(all.Where(t => false));
         var folded = SearchFolding.Fold(text);
         // A fragment in few rows is looked up by id; in many ("Müller"), reading them all to sort them by date would take
-        // long, while walking the list's order finds a page of them within a few thousand rows.
-        var few = await Containing(db, folded).Take(FewMatches + 1).ToListAsync(cancellationToken);
-        if (few.Count <= FewMatches)
+        // long, while walking the list's order finds a page of them within a few thousand rows. The text index counts
+        // them either way, which is the answer's count when the text is all there is to the search.
+        var inText = await Containing(db, folded).Take(CountBound + 1).CountAsync(cancellationToken);
+        if (inText <= FewMatches)
+        {
+            var few = await Containing(db, folded).ToListAsync(cancellationToken);
             return Same(all.Where(t => few.Contains(t.Id)));
+        }
         var pattern = LikePattern.Containing(folded);
         var listed = Filter(db, all.Where(t => EF.Functions.Like(t.SearchText, pattern, LikePattern.Escape)), search, channelId);
         if (search with { Text = null } == new TransactionSearch())
-            return new Matches(listed, Containing(db, folded));
+            return new Matches(listed, Containing(db, folded), inText);
         // With other filters too, each row the text index finds is read to check them (SQLite); PostgreSQL's plan for
         // the pattern goes through its text index by itself.
         return new Matches(listed, db.Database.IsSqlite()

@@ -1022,6 +1022,8 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
 
                     b.HasIndex("TransactionId");
 
+                    b.HasIndex("CapturedAt", "Currency", "Amount");
+
                     b.ToTable("Invoices");
                 });
 

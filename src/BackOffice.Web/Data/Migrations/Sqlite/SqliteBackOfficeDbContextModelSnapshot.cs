@@ -986,6 +986,8 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("TransactionId");
 
+                    b.HasIndex("CapturedAt", "Currency", "Amount");
+
                     b.ToTable("Invoices");
                 });
 

@@ -23,6 +23,11 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                 name: "IX_Transactions_State_Currency_CreatedAt_Id",
                 table: "Transactions",
                 columns: new[] { "State", "Currency", "CreatedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invoices_CapturedAt_Currency_Amount",
+                table: "Invoices",
+                columns: new[] { "CapturedAt", "Currency", "Amount" });
         }
 
         /// <inheritdoc />
@@ -35,6 +40,10 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
             migrationBuilder.DropIndex(
                 name: "IX_Transactions_State_Currency_CreatedAt_Id",
                 table: "Transactions");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Invoices_CapturedAt_Currency_Amount",
+                table: "Invoices");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Transactions_CreatedAt_Id",
