@@ -31,26 +31,28 @@ public static class SearchBench
         var sqlite = database.Provider == DatabaseProvider.Sqlite;
         var now = DateTimeOffset.UtcNow;
         var (from, to) = (DateOnly.FromDateTime(now.AddDays(-200).UtcDateTime), DateOnly.FromDateTime(now.AddDays(-170).UtcDateTime));
-        var fragment = (string folded) => sqlite ? $"\"{folded}\"" : $"%{folded}%";
-        var textMatch = sqlite
-            ? """t."Id" IN (SELECT "Id" FROM TransactionSearch WHERE TransactionSearch MATCH @p0)"""
-            : """t."SearchText" LIKE @p0""";
-        var searches = new (string Name, TransactionSearch Search, string Where, object[] Parameters, bool Exact)[]
+        // A fragment in many rows, by the best plan found: counted through the text index, its page found by walking
+        // the default order's index, which carries the folded text.
+        const string textCount = """SELECT COUNT(*) FROM (SELECT 1 FROM TransactionSearch WHERE TransactionSearch MATCH @p1 LIMIT 10001) x""";
+        var text = (string fragment) => sqlite
+            ? (object[])[$"%{SearchFolding.Fold(fragment)}%", $"\"{SearchFolding.Fold(fragment)}\""]
+            : [$"%{SearchFolding.Fold(fragment)}%"];
+        var searches = new (string Name, TransactionSearch Search, string Where, object[] Parameters, bool Exact, string? Count)[]
         {
-            ("exact order", new(Text: samples.OrderNumber), """t."OrderNumber" = @p0""", [samples.OrderNumber], true),
-            ("exact reservation", new(Text: samples.Reference), """t."ReservationNumber" = @p0""", [samples.Reference], true),
-            ("invoice number", new(Text: samples.InvoiceNumber), """t."Id" IN (SELECT i."TransactionId" FROM "Invoices" i WHERE i."InvoiceNumber" = @p0)""", [samples.InvoiceNumber], true),
-            ("e-mail fragment", new(Text: samples.EmailFragment), textMatch, [fragment(SearchFolding.Fold(samples.EmailFragment))], false),
-            ("last name, any case", new(Text: samples.LastName), textMatch, [fragment(SearchFolding.Fold(samples.LastName))], false),
-            ("state + currency", new(State: TransactionState.Captured, Currency: "SEK"), """t."State" = @p0 AND t."Currency" = @p1""", ["Captured", "SEK"], false),
+            ("exact order", new(Text: samples.OrderNumber), """t."OrderNumber" = @p0""", [samples.OrderNumber], true, null),
+            ("exact reservation", new(Text: samples.Reference), """t."ReservationNumber" = @p0""", [samples.Reference], true, null),
+            ("invoice number", new(Text: samples.InvoiceNumber), """t."Id" IN (SELECT i."TransactionId" FROM "Invoices" i WHERE i."InvoiceNumber" = @p0)""", [samples.InvoiceNumber], true, null),
+            ("e-mail fragment", new(Text: samples.EmailFragment), """t."SearchText" LIKE @p0""", text(samples.EmailFragment), false, sqlite ? textCount : null),
+            ("last name, any case", new(Text: samples.LastName), """t."SearchText" LIKE @p0""", text(samples.LastName), false, sqlite ? textCount : null),
+            ("state + currency", new(State: TransactionState.Captured, Currency: "SEK"), """t."State" = @p0 AND t."Currency" = @p1""", ["Captured", "SEK"], false, null),
             ("date range (30 days)", new(CreatedFrom: from, CreatedTo: to), """t."CreatedAt" >= @p0 AND t."CreatedAt" < @p1""",
-                [Stored(new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), sqlite), Stored(new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), sqlite)], false),
-            ("first page", new(), "1 = 1", [], false),
+                [Stored(new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), sqlite), Stored(new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), sqlite)], false, null),
+            ("first page", new(), "1 = 1", [], false, null),
         };
 
         var results = new List<SearchResult>();
         var query = app.Service<TransactionQuery>();
-        foreach (var (name, search, where, parameters, exact) in searches)
+        foreach (var (name, search, where, parameters, exact, count) in searches)
         {
             var rows = 0;
             var (appTime, handTime) = await AlternateAsync(runs,
@@ -58,7 +60,7 @@ public static class SearchBench
                 async () =>
                 {
                     await using var connection = await database.OpenAsync();
-                    await ScalarAsync(connection, $"""SELECT COUNT(*) FROM (SELECT 1 FROM "Transactions" t WHERE {where} LIMIT {TransactionQuery.CountBound + 1}) x""", parameters);
+                    await ScalarAsync(connection, count ?? $"""SELECT COUNT(*) FROM (SELECT 1 FROM "Transactions" t WHERE {where} LIMIT {TransactionQuery.CountBound + 1}) x""", parameters);
                     await ReadAsync(connection, $"""SELECT {Columns} FROM "Transactions" t WHERE {where}{Newest}""", parameters);
                 });
             results.Add(new SearchResult(name, appTime, handTime, rows, exact));

@@ -139,7 +139,9 @@ public sealed class WebhookOutboxTests : IAsyncLifetime
         await receiver.WaitForAsync(all => all.Count == 1);
         Assert.True((await Endpoints.FindAsync(endpointId))!.PreviousSecretValid);
 
-        await Task.Delay(TimeSpan.FromSeconds(2.2));
+        // The previous secret's while (two seconds here) ends on the clock: wait for that state.
+        for (var until = DateTime.UtcNow.AddSeconds(30); (await Endpoints.FindAsync(endpointId))!.PreviousSecretValid && DateTime.UtcNow < until;)
+            await Task.Delay(50);
         var second = await TestPayOrders.AuthorizeAsync(app, "WH-ROTATE-2", 5_000);
         await Transactions.CaptureAsync(Clerk, second, new CaptureRequest(Amount: 1_000));
         await receiver.WaitForAsync(all => all.Count == 2);
