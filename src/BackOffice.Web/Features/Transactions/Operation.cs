@@ -260,7 +260,7 @@ internal sealed class OperationConfiguration : IEntityTypeConfiguration<Operatio
         operation.Property(o => o.Change).HasMaxLength(4000);
         operation.Ignore(o => o.Sets);
         operation.Property(o => o.RequestId).HasMaxLength(32);
-        // ECommPay's request ids are 42 characters long.
+        // Some providers' request ids are over 40 characters long (42 seen).
         operation.Property(o => o.ProviderReference).HasMaxLength(100);
         // Two reconciliations sending a call again at once: the second one's save is refused. Every change of state is
         // saved against the state it was read in, so a late "unknown" never overwrites a settlement made meanwhile.
