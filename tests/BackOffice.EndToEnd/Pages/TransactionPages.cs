@@ -15,7 +15,14 @@ public sealed class TransactionsPage(IPage page, Words? words = null)
 
     public ILocator Order(string orderNumber) => page.GetByRole(AriaRole.Link, new() { Name = orderNumber, Exact = true });
 
-    public async Task SearchAsync(string text) => await page.GetByLabel(w["Search"]).FillAsync(text);
+    /// <summary>Types the search and waits until the list has taken it (its export link carries it), so that a row clicked next is of this search's list.</summary>
+    public async Task SearchAsync(string text)
+    {
+        await page.GetByLabel(w["Search"]).FillAsync(text);
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = w["Export CSV"] }))
+            .ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex(
+                $"[?&]text=({System.Text.RegularExpressions.Regex.Escape(text)}|{System.Text.RegularExpressions.Regex.Escape(Uri.EscapeDataString(text))})(&|$)"));
+    }
 
     /// <summary>Ticks the row of the order for a bulk action.</summary>
     public async Task SelectAsync(string orderNumber) => await page.GetByLabel(w["Select {0}", orderNumber], new() { Exact = true }).CheckAsync();

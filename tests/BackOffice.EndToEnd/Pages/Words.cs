@@ -19,6 +19,7 @@ public sealed class Words
         ["Switch to light mode"] = "Zum hellen Modus wechseln",
         ["Sign out"] = "Abmelden",
         ["Search"] = "Suche",
+        ["Export CSV"] = "CSV exportieren",
         ["Select {0}"] = "{0} auswählen",
         ["Order {0}"] = "Bestellung {0}",
         ["Order number"] = "Bestellnummer",

@@ -399,8 +399,8 @@ public sealed class TransactionServiceTests : IAsyncLifetime
         var (id, _) = await ReserveAsync();
         await sandbox.InjectAsync(new SandboxInjection("cancel_reservation", SandboxFailure.ServerError, AfterExecution: true));
         await Transactions.CancelAsync(Clerk, id);
-        // Klarna answers slowly, so both read the operation before either settles it.
-        await sandbox.SetLatencyAsync(500);
+        // Klarna answers slowly (long enough for a loaded machine to start both), so both read the operation before either settles it.
+        await sandbox.SetLatencyAsync(2_000);
 
         var results = await Task.WhenAll(Task.Run(() => Transactions.ReconcileAsync(Clerk, id)), Task.Run(() => Transactions.ReconcileAsync(Other, id)));
 
