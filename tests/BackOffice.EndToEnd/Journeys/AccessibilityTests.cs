@@ -90,6 +90,22 @@ public sealed class AccessibilityTests(BrowserAppFixture app)
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
+    /// <summary>The sweep itself: the whole rule set finds a button without a name, the colour check a faint text only.</summary>
+    [Fact]
+    public async Task The_sweep_reports_a_nameless_button_and_a_faint_text_and_the_colour_check_the_faint_text_alone()
+    {
+        var page = await app.NewPageAsync();
+        await page.SetContentAsync("<html lang='en'><title>Bad</title><main><p style='color:#999;background:#aaa'>faint</p><button></button></main></html>");
+
+        var all = (await Axe.ViolationsAsync(page, "a bad page")).ToList();
+        var colours = (await Axe.ViolationsAsync(page, "a bad page", coloursOnly: true)).ToList();
+
+        Assert.Contains(all, v => v.StartsWith("a bad page: button-name (critical)", StringComparison.Ordinal) && v.Contains("<button></button>", StringComparison.Ordinal));
+        Assert.Contains(all, v => v.StartsWith("a bad page: color-contrast (serious)", StringComparison.Ordinal) && v.Contains("faint", StringComparison.Ordinal));
+        Assert.All(colours, v => Assert.StartsWith("a bad page: color-contrast (serious)", v, StringComparison.Ordinal));
+        Assert.Single(colours);
+    }
+
     /// <summary>Opens a dialog, checks that it took the focus and passes axe, and closes it with Esc.</summary>
     private static async Task<IEnumerable<string>> DialogViolationsAsync(IPage page, bool coloursOnly, ILocator opener, string name)
     {
