@@ -62,6 +62,9 @@ public static class ComputopSandboxEndpoints
         var answer = Answer(sandbox, page, merchant, form, traffic.Take(page), out var failure);
         switch (failure)
         {
+            case SandboxFailure.Drop:
+                context.Abort();
+                return;
             case SandboxFailure.Timeout:
                 await SandboxHang.HangAsync(context.RequestAborted);
                 return;

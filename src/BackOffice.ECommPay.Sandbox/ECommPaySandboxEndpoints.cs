@@ -108,6 +108,9 @@ public static class ECommPaySandboxEndpoints
     {
         switch (injection.Failure)
         {
+            case SandboxFailure.Drop:
+                context.Abort();
+                return Results.Empty;
             case SandboxFailure.Timeout:
                 await SandboxHang.HangAsync(context.RequestAborted);
                 return Results.Empty;

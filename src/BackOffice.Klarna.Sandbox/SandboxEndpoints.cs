@@ -72,6 +72,9 @@ public static class SandboxEndpoints
 
         switch (injection?.Failure)
         {
+            case SandboxFailure.Drop:
+                context.Abort();
+                return;
             case SandboxFailure.Timeout:
                 await SandboxHang.HangAsync(context.RequestAborted);
                 return;

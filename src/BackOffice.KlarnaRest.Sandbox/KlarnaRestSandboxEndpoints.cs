@@ -141,6 +141,9 @@ public static class KlarnaRestSandboxEndpoints
     {
         switch (injection.Failure)
         {
+            case SandboxFailure.Drop:
+                context.Abort();
+                return;
             case SandboxFailure.Timeout:
                 await SandboxHang.HangAsync(context.RequestAborted);
                 return;

@@ -101,9 +101,12 @@ public enum SandboxFailure
 
     /// <summary>Answer HTTP 500.</summary>
     ServerError,
+
+    /// <summary>Cut the connection without an answer, as a line that drops: the client knows at once that the answer is lost.</summary>
+    Drop,
 }
 
-/// <param name="AfterExecution">For Timeout and ServerError: carry the call out first, as a real gateway may before the line drops.</param>
+/// <param name="AfterExecution">For Timeout, ServerError and Drop: carry the call out first, as a real gateway may before the line drops.</param>
 public sealed record SandboxInjection(string Method, SandboxFailure Failure, int Code = 0, int Count = 1, bool AfterExecution = false);
 
 /// <summary>Never answering: the client's timeout ends the call.</summary>

@@ -168,6 +168,18 @@ public sealed class SandboxContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_line_dropped_after_a_capture_makes_it_unknown_at_once_from_the_network_error()
+    {
+        var payment = await AuthorizeAsync(4990);
+        (await Control.PostAsJsonAsync("failures", new SandboxInjection("capture", SandboxFailure.Drop, AfterExecution: true))).EnsureSuccessStatusCode();
+
+        var lost = await Assert.ThrowsAsync<ComputopOutcomeUnknownException>(() => Client().CaptureAsync(Merchant, Capture(payment, 2500, "CAP-DROPPED")));
+
+        Assert.IsType<HttpRequestException>(lost.InnerException);
+        Assert.Equal(2500, (await PaymentAsync(payment.PayId)).Captured);
+    }
+
+    [Fact]
     public async Task A_refusal_is_final_too_and_its_reqid_answers_it_again()
     {
         var payment = await AuthorizeAsync(1000);

@@ -188,6 +188,20 @@ public sealed class SandboxContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_line_dropped_after_a_refund_makes_it_unknown_at_once_from_the_network_error()
+    {
+        await PaidAsync("KS-D");
+        using (await Control.PostAsJsonAsync("failures", new SandboxInjection("refund", SandboxFailure.Drop, AfterExecution: true)))
+        {
+        }
+
+        var lost = await Assert.ThrowsAsync<ECommPayOutcomeUnknownException>(() => Client().RefundAsync(project, new ECommPayRefund("KS-D", "rf-dropped", "part", "10.0.0.1", 1000, "EUR", Shop)));
+
+        Assert.IsType<HttpRequestException>(lost.InnerException);
+        Assert.Single((await Client().StatusAsync(project, "KS-D")).Operations, o => o.Type == "refund");
+    }
+
+    [Fact]
     public async Task A_callback_the_shop_refuses_is_tried_again_on_ecommpays_schedule_and_a_forged_resend_does_not_verify()
     {
         shopAnswers.Enqueue(500);

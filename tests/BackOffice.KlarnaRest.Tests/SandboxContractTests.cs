@@ -184,6 +184,18 @@ public sealed class SandboxContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_line_dropped_after_a_capture_makes_it_unknown_at_once_from_the_network_error()
+    {
+        var orderId = await PlaceAsync();
+        Sandbox.Traffic.Inject(new SandboxInjection("capture", SandboxFailure.Drop, AfterExecution: true));
+
+        var lost = await Assert.ThrowsAsync<KlarnaRestOutcomeUnknownException>(() => Client().CaptureAsync(merchant, orderId, new KlarnaCaptureRequest(1500), "dropped-key"));
+
+        Assert.IsType<HttpRequestException>(lost.InnerException);
+        Assert.Single((await SandboxOrderAsync(orderId)).Captures);
+    }
+
+    [Fact]
     public async Task A_refund_failing_before_it_was_carried_out_leaves_its_key_free_and_goes_through_once_when_sent_again()
     {
         var client = Client();

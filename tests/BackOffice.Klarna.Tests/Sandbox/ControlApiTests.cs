@@ -94,6 +94,19 @@ public sealed class ControlApiTests(SandboxHost sandbox) : IClassFixture<Sandbox
     }
 
     [Fact]
+    public async Task A_line_dropped_after_execution_makes_the_capture_unknown_at_once_from_the_network_error()
+    {
+        var rno = (await gateway.ReserveAmountAsync(sandbox.Merchant, Orders.German())).ReservationNumber;
+        await sandbox.Control.InjectAsync(new SandboxInjection("activate", SandboxFailure.Drop, AfterExecution: true));
+
+        var lost = await Assert.ThrowsAsync<KlarnaOutcomeUnknownException>(() => gateway.ActivateAsync(sandbox.Merchant, rno));
+
+        Assert.IsType<HttpRequestException>(lost.InnerException);
+        Assert.Equal(2550, (await sandbox.Control.ReservationAsync(rno))!.Activated);
+        Assert.Equal(1, await sandbox.Control.CallsAsync("activate"));
+    }
+
+    [Fact]
     public async Task An_injected_server_error_makes_a_money_call_outcome_unknown_and_a_read_call_retry()
     {
         var rno = (await gateway.ReserveAmountAsync(sandbox.Merchant, Orders.German())).ReservationNumber;

@@ -167,6 +167,9 @@ public abstract partial class ProviderContract
                 ContractCommand.Reconcile => await ReconcileAsync(user, id),
                 _ => null,
             };
+            // An action the provider decides later (an ECommPay refund) counts as what it was decided, not as unknown.
+            if (outcome is { State: OperationState.Unknown } && step.Failure is null)
+                outcome = await DecidedAsync(outcome);
             _ = outcome?.State switch
             {
                 OperationState.Succeeded => Interlocked.Increment(ref tally.Succeeded),

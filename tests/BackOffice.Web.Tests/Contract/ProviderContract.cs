@@ -74,11 +74,17 @@ public abstract partial class ProviderContract(ITestOutputHelper output) : IAsyn
 
     /// <summary>
     /// The sandbox failure a fault comes to on <paramref name="method"/>: a refusal with <paramref name="refusalCode"/>, or
-    /// a timeout (one variant in three a server error) before the call is carried out or after.
+    /// a lost answer before the call is carried out or after: mostly a dropped line, one variant in three a server error
+    /// and one in six a timeout (which waits the client's whole timeout, so the dedicated tests take it further).
     /// </summary>
     protected static SandboxInjection Injection(string method, ContractFault fault, int variant, int refusalCode)
     {
-        var failure = variant % 3 == 2 ? SandboxFailure.ServerError : SandboxFailure.Timeout;
+        var failure = (variant % 6) switch
+        {
+            0 => SandboxFailure.Timeout,
+            2 or 5 => SandboxFailure.ServerError,
+            _ => SandboxFailure.Drop,
+        };
         return fault switch
         {
             ContractFault.Refused => new SandboxInjection(method, SandboxFailure.Fault, refusalCode),
