@@ -42,6 +42,8 @@ public sealed class ChannelJourneyTests(BrowserAppFixture app)
         await pclasses.FilterAsync("Channel", "shop-de");
         await pclasses.FilterAsync("Country", "DE");
         await pclasses.FilterAsync("Currency", "EUR");
+        // The list follows the filters: Austria's PClasses of the same merchant are gone.
+        await Expect(pclasses.RowsWithCell("AT")).ToHaveCountAsync(0);
 
         var ratenkauf = pclasses.Row("Ratenkauf").Filter(new() { HasText = "2728" });
         await Expect(ratenkauf).ToContainTextAsync("3113");

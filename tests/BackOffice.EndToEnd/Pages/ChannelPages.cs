@@ -60,7 +60,11 @@ public sealed class PClassesPage(IPage page)
     {
         await page.GetByLabel(label, new() { Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = value, Exact = true }).ClickAsync();
+        await Expect(page.GetByLabel(label, new() { Exact = true })).ToContainTextAsync(value);
     }
+
+    /// <summary>The rows with a cell that reads exactly <paramref name="text"/> (a country, a currency).</summary>
+    public ILocator RowsWithCell(string text) => page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Cell, new() { Name = text, Exact = true }) });
 
     public ILocator Row(string text) => page.GetByRole(AriaRole.Row).Filter(new() { HasText = text });
 

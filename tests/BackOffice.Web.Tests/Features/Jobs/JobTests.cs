@@ -187,6 +187,12 @@ public sealed class JobTests : IAsyncLifetime
         await app.Service<JobsService>().RunNowAsync(Admin, JobSettings.CheckOrderStatus);
 
         await Eventually(async () => (await LoadAsync(pending.Id)).State == TransactionState.Authorized);
+        // The run is recorded as it ends, a moment after its work is in the books.
+        await Eventually(async () =>
+        {
+            await using var runs = await Database();
+            return await runs.JobRuns.AnyAsync(r => r.EndedAt != null);
+        });
         await using var db = await Database();
         Assert.Equal("Manual", (await db.JobRuns.SingleAsync()).Trigger);
     }
