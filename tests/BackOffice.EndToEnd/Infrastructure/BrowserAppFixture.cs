@@ -51,6 +51,10 @@ public sealed class BrowserAppFixture : IAsyncLifetime
     /// <summary>Every console message about the content security policy, from every page: there should be none.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> PolicyViolations { get; } = new();
 
+    /// <summary>The policy messages of the page's own address, one line each, for a sweep's problems.</summary>
+    public IEnumerable<string> PolicyViolationsOn(IPage page) =>
+        PolicyViolations.Where(v => v.StartsWith(page.Url + ": ", StringComparison.Ordinal)).Select(v => $"content security policy on {v}");
+
     /// <summary>A fresh browser context (own cookies and storage) and page.</summary>
     public async Task<IPage> NewPageAsync(string locale = "en-US", int width = 1280, int height = 720) =>
         await (await NewContextAsync(BaseAddress, locale, width, height)).NewPageAsync();

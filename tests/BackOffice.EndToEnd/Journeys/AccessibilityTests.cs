@@ -42,7 +42,7 @@ public sealed class AccessibilityTests(BrowserAppFixture app)
         {
             await OpenAsync(page, path, dark, w);
             problems.AddRange(await Axe.ViolationsAsync(page, $"{path} ({locale})", coloursOnly));
-            problems.AddRange(app.PolicyViolations.Where(v => v.StartsWith(page.Url + ": ", StringComparison.Ordinal)).Select(v => $"content security policy on {v}"));
+            problems.AddRange(app.PolicyViolationsOn(page));
         }
 
         // A payout with its lines open, one of them flagged: a capture the books do not have.

@@ -33,7 +33,7 @@ public sealed class LayoutTests(BrowserAppFixture app)
             if (!path.StartsWith("Account", StringComparison.Ordinal))
                 await new ShellPage(page).WaitUntilInteractiveAsync();
             problems.AddRange(await Axe.ViolationsAsync(page, $"/{path} at 390 px"));
-            problems.AddRange(app.PolicyViolations.Where(v => v.StartsWith(page.Url + ": ", StringComparison.Ordinal)).Select(v => $"content security policy on {v}"));
+            problems.AddRange(app.PolicyViolationsOn(page));
             var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
             if (width > 390)
                 problems.Add($"/{path} is {width} px wide: " + await page.EvaluateAsync<string>("() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391).slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(' ; ')"));

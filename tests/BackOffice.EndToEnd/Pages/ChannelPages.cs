@@ -58,9 +58,10 @@ public sealed class PClassesPage(IPage page)
 
     public async Task FilterAsync(string label, string value)
     {
-        await page.GetByLabel(label, new() { Exact = true }).ClickAsync();
+        var select = page.GetByLabel(label, new() { Exact = true });
+        await select.ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = value, Exact = true }).ClickAsync();
-        await Expect(page.GetByLabel(label, new() { Exact = true })).ToContainTextAsync(value);
+        await Expect(select).ToContainTextAsync(value);
     }
 
     /// <summary>The rows with a cell that reads exactly <paramref name="text"/> (a country, a currency).</summary>
