@@ -55,6 +55,18 @@ public sealed class BrowserAppFixture : IAsyncLifetime
     public IEnumerable<string> PolicyViolationsOn(IPage page) =>
         PolicyViolations.Where(v => v.StartsWith(page.Url + ": ", StringComparison.Ordinal)).Select(v => $"content security policy on {v}");
 
+    private static readonly System.Collections.Concurrent.ConcurrentQueue<IBrowserContext> OpenContexts = new();
+
+    /// <summary>
+    /// Closes the contexts the test that just ended opened (the journeys run one at a time): a page left open keeps its
+    /// renderer, its circuit and its page's timers busy for the rest of the run.
+    /// </summary>
+    public static async Task CloseOpenContextsAsync()
+    {
+        while (OpenContexts.TryDequeue(out var context))
+            await context.CloseAsync();
+    }
+
     /// <summary>A fresh browser context (own cookies and storage) and page.</summary>
     public async Task<IPage> NewPageAsync(string locale = "en-US", int width = 1280, int height = 720) =>
         await (await NewContextAsync(BaseAddress, locale, width, height)).NewPageAsync();
@@ -67,6 +79,7 @@ public sealed class BrowserAppFixture : IAsyncLifetime
             BaseURL = baseAddress.ToString(), Locale = locale, ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         context.SetDefaultTimeout(15_000);
+        OpenContexts.Enqueue(context);
         context.Page += (_, page) => page.Console += (_, message) =>
         {
             if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))

@@ -61,6 +61,9 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Seed:DemoKlarnaRestChannel:Transactions", "0");
         builder.UseSetting("Seed:DemoECommPayChannel:Transactions", "0");
         builder.UseSetting("Email:PickupDirectory", MailDirectory);
+        // Two job workers are plenty for a test, and on PostgreSQL each worker opens a connection of its own, a fresh
+        // server process for a fresh database: Hangfire's default of ten made up most of the server's work in the suite.
+        builder.UseSetting("Jobs:WorkerCount", "2");
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         // Outside Development the key ring must be protected by a certificate: tests bring one unless they test without.
         if (EnvironmentName != "Development" && !Settings.ContainsKey("DataProtection:Certificate:Path") && WithKeyRingCertificate)

@@ -55,7 +55,8 @@ public sealed class TestDatabase : IAsyncDisposable
     public static TestDatabase CreatePostgreSql()
     {
         var name = $"backoffice_test_{Guid.NewGuid():N}";
-        Execute($"CREATE DATABASE {name} TEMPLATE {Template.Value}");
+        // Copying the template's files takes about half the time of writing it through the WAL (the default).
+        Execute($"CREATE DATABASE {name} TEMPLATE {Template.Value} STRATEGY FILE_COPY");
         return new TestDatabase(Connection(name), null, name);
     }
 

@@ -34,7 +34,12 @@ internal static class JobsSetup
             }
         });
         services.AddHangfireServer((provider, options) =>
-            options.SchedulePollingInterval = provider.GetRequiredService<IConfiguration>().GetValue("Jobs:SchedulePollingInterval", TimeSpan.FromSeconds(5)));
+        {
+            var configuration = provider.GetRequiredService<IConfiguration>();
+            options.SchedulePollingInterval = configuration.GetValue("Jobs:SchedulePollingInterval", TimeSpan.FromSeconds(5));
+            // With PostgreSQL each worker keeps a connection open to hear of new jobs: the count sizes max_connections.
+            options.WorkerCount = WorkerCount(configuration);
+        });
         services.AddSingleton<JobLeases>();
         services.AddSingleton<TransactionSweeps>();
         services.AddScoped<RecurringJobRunner>();
@@ -72,6 +77,15 @@ internal static class JobsSetup
         var recurring = scope.ServiceProvider.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<PendingCancellations>(PendingCancellations.SweepJobId, c => c.SweepAsync(CancellationToken.None), Cron.Minutely());
     }
+
+    /// <summary>Jobs:WorkerCount: how many jobs run at once (Hangfire's default: five per core, at most 20).</summary>
+    public static int WorkerCount(IConfiguration configuration) =>
+        configuration["Jobs:WorkerCount"] switch
+        {
+            null or "" => Math.Min(Environment.ProcessorCount * 5, 20),
+            var text when int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= 100 => count,
+            var other => throw new StartupRefusedException($"Jobs:WorkerCount '{other}': give a number of workers from 1 to 100."),
+        };
 
     public static IEndpointConventionBuilder MapJobsDashboard(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapHangfireDashboardWithAuthorizationPolicy(Policies.Administrator, "/hangfire",

@@ -67,4 +67,30 @@ public sealed class IdentitySeederTests
 
         Assert.Contains("Jobs:Storage", error.ToString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("many")]
+    public async Task A_worker_count_that_is_not_one_to_a_hundred_stops_the_app_naming_the_key(string count)
+    {
+        await using var app = new BackOfficeAppFactory { Settings = { ["Jobs:WorkerCount"] = count } };
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains($"Jobs:WorkerCount '{count}'", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_job_server_runs_as_many_workers_as_the_setting_says()
+    {
+        await using var app = new BackOfficeAppFactory { Settings = { ["Jobs:WorkerCount"] = "3" } };
+        app.CreateClient();
+        var monitoring = app.Service<Hangfire.JobStorage>().GetMonitoringApi();
+
+        // The server announces itself a moment after the app has started.
+        for (var until = DateTime.UtcNow.AddSeconds(30); monitoring.Servers().Count == 0 && DateTime.UtcNow < until;)
+            await Task.Delay(25);
+
+        Assert.Equal(3, Assert.Single(monitoring.Servers()).WorkersCount);
+    }
 }
