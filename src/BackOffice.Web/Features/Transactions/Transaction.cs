@@ -567,6 +567,8 @@ internal sealed class TransactionConfiguration : IEntityTypeConfiguration<Transa
         transaction.HasIndex(t => new { t.State, t.CreatedAt });
         // State and currency together, the list's common pair, are sought and counted in the index alone.
         transaction.HasIndex(t => new { t.State, t.Currency, t.CreatedAt, t.Id });
+        // The overview's open money per currency and its count of those expiring soon are read from this index alone.
+        transaction.HasIndex(t => new { t.State, t.ExpiresAt, t.Currency, t.ReservedAmount, t.CapturedAmount }).HasDatabaseName("IX_Transactions_OpenMoney");
         transaction.HasIndex(t => t.AuthorizedAmount);
         transaction.HasIndex(t => t.ActiveOperationId);
         transaction.Property(t => t.OrderNumber).HasMaxLength(100);

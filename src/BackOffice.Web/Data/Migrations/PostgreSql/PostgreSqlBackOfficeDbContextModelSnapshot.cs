@@ -1149,6 +1149,8 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
 
                     b.HasIndex("TransactionId", "RequestedAt");
 
+                    b.HasIndex("Kind", "State", "CompletedAt");
+
                     b.ToTable("Operations");
                 });
 
@@ -1475,6 +1477,9 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.HasIndex("CreatedAt", "Id", "SearchText");
 
                     b.HasIndex("State", "Currency", "CreatedAt", "Id");
+
+                    b.HasIndex("State", "ExpiresAt", "Currency", "ReservedAmount", "CapturedAmount")
+                        .HasDatabaseName("IX_Transactions_OpenMoney");
 
                     b.ToTable("Transactions");
                 });

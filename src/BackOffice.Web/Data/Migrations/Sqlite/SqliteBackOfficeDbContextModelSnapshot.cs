@@ -1113,6 +1113,8 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("TransactionId", "RequestedAt");
 
+                    b.HasIndex("Kind", "State", "CompletedAt");
+
                     b.ToTable("Operations");
                 });
 
@@ -1432,6 +1434,9 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.HasIndex("CreatedAt", "Id", "SearchText");
 
                     b.HasIndex("State", "Currency", "CreatedAt", "Id");
+
+                    b.HasIndex("State", "ExpiresAt", "Currency", "ReservedAmount", "CapturedAmount")
+                        .HasDatabaseName("IX_Transactions_OpenMoney");
 
                     b.ToTable("Transactions");
                 });
