@@ -67,7 +67,6 @@ try
     app.MapAdditionalIdentityEndpoints();
     app.MapSessionKeepAlive();
     app.MapHealthChecks("/health");
-    app.MapJobsDashboard();
     app.MapPaymentProviders();
     app.MapTransactionExport();
     app.MapAuditLogExport();
@@ -83,6 +82,8 @@ try
         await app.StartJobsAsync();
         app.StartWebhooks();
     }
+    // Mapping the dashboard opens Hangfire's storage, which on PostgreSQL waits for the database: after it is made.
+    app.MapJobsDashboard();
     await app.RunAsync();
 }
 catch (Exception e) when (e is StartupRefusedException or OptionsValidationException && Assembly.GetEntryAssembly() == typeof(Program).Assembly)
