@@ -38,7 +38,8 @@ internal static class JobsSetup
             var configuration = provider.GetRequiredService<IConfiguration>();
             options.SchedulePollingInterval = configuration.GetValue("Jobs:SchedulePollingInterval", TimeSpan.FromSeconds(5));
             // With PostgreSQL each worker keeps a connection open to hear of new jobs: the count sizes max_connections.
-            options.WorkerCount = WorkerCount(configuration);
+            if (WorkerCount(configuration) is { } workers)
+                options.WorkerCount = workers;
         });
         services.AddSingleton<JobLeases>();
         services.AddSingleton<TransactionSweeps>();
@@ -78,11 +79,11 @@ internal static class JobsSetup
         recurring.AddOrUpdate<PendingCancellations>(PendingCancellations.SweepJobId, c => c.SweepAsync(CancellationToken.None), Cron.Minutely());
     }
 
-    /// <summary>Jobs:WorkerCount: how many jobs run at once (Hangfire's default: five per core, at most 20).</summary>
-    public static int WorkerCount(IConfiguration configuration) =>
+    /// <summary>Jobs:WorkerCount: how many jobs run at once; unset, Hangfire's default (five per core, at most 20).</summary>
+    public static int? WorkerCount(IConfiguration configuration) =>
         configuration["Jobs:WorkerCount"] switch
         {
-            null or "" => Math.Min(Environment.ProcessorCount * 5, 20),
+            null or "" => null,
             var text when int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= 100 => count,
             var other => throw new StartupRefusedException($"Jobs:WorkerCount '{other}': give a number of workers from 1 to 100."),
         };
