@@ -9,7 +9,8 @@ namespace BackOffice.KlarnaRest;
 
 /// <summary>
 /// Klarna's REST platform for one merchant per call: the Payments API (sessions, orders from an authorization), Order
-/// Management (read, capture, refund, cancel, release, extend, update) and the Settlements API (payouts). Every call
+/// Management (read, capture, refund, cancel, release, extend, update), the Settlements API (payouts) and the Merchant
+/// Card Service (virtual cards for an order). Every call
 /// that changes an order carries the caller's <c>Klarna-Idempotency-Key</c>; its failures are told apart as Klarna
 /// refusing (<see cref="KlarnaRestRefusedException"/>), Klarna not reached or doing nothing
 /// (<see cref="KlarnaRestUnavailableException"/>) and an outcome not known (<see cref="KlarnaRestOutcomeUnknownException"/>).
@@ -104,6 +105,52 @@ public sealed class KlarnaRestClient(HttpClient http, TimeProvider time)
         ReadAsync<KlarnaSettlementTransactionPage>(HttpMethod.Get, credentials,
             $"settlements/v1/transactions?payment_reference={Escape(paymentReference)}&size={size}&offset={offset}", null, "list payout transactions", cancellationToken);
 
+    // Merchant Card Service (virtual cards)
+
+    /// <summary>Says which cards a settlement of the order will issue; asking again only replaces the promise, so it is sent like a read.</summary>
+    public Task<KlarnaCardPromise> CreateCardPromiseAsync(KlarnaRestCredentials credentials, KlarnaCardPromiseRequest request, CancellationToken cancellationToken = default) =>
+        ReadAsync<KlarnaCardPromise>(HttpMethod.Post, credentials, "merchantcard/v3/promises", request, "create card promise", cancellationToken);
+
+    /// <summary>
+    /// Issues the order's cards. MCS takes no idempotency key: when the outcome is unknown, read the settlement back by
+    /// order (<see cref="GetCardSettlementByOrderAsync"/>) rather than ask again.
+    /// </summary>
+    public async Task<KlarnaCardSettlement> CreateCardSettlementAsync(KlarnaRestCredentials credentials, KlarnaCardSettlementRequest request, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Post, credentials, "merchantcard/v3/settlements", request, null, "create card settlement", writes: true, cancellationToken);
+        return await BodyAsync<KlarnaCardSettlement>(response, "create card settlement", writes: true, cancellationToken);
+    }
+
+    /// <summary>A settlement with its cards encrypted again for the enrolled key <paramref name="keyId"/>.</summary>
+    public Task<KlarnaCardSettlement> GetCardSettlementAsync(KlarnaRestCredentials credentials, string settlementId, string keyId, CancellationToken cancellationToken = default) =>
+        ReadCardsAsync(credentials, $"merchantcard/v3/settlements/{Escape(settlementId)}", keyId, "get card settlement", cancellationToken);
+
+    public Task<KlarnaCardSettlement> GetCardSettlementByOrderAsync(KlarnaRestCredentials credentials, string orderId, string keyId, CancellationToken cancellationToken = default) =>
+        ReadCardsAsync(credentials, $"merchantcard/v3/settlements/order/{Escape(orderId)}", keyId, "get card settlement by order", cancellationToken);
+
+    /// <summary>Asks Klarna to cancel a card-settled order; it decides later, so asking again only answers where it stands.</summary>
+    public Task<KlarnaCardCancelRequest> RequestCardOrderCancelAsync(KlarnaRestCredentials credentials, string orderId, CancellationToken cancellationToken = default) =>
+        ReadAsync<KlarnaCardCancelRequest>(HttpMethod.Post, credentials, $"merchantcard/v3/orders/{Escape(orderId)}/cancel-request", null, "request card order cancel", cancellationToken);
+
+    public async Task<KlarnaCardCancelRequest> GetCardOrderCancelAsync(KlarnaRestCredentials credentials, string orderId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await ReadAsync<KlarnaCardCancelRequest>(HttpMethod.Get, credentials, $"merchantcard/v3/orders/{Escape(orderId)}/cancel-request", null, "get card order cancel", cancellationToken);
+        }
+        catch (KlarnaRestRefusedException e) when (e.Status == 400)
+        {
+            // The only 400 of this read, whose path is its one input: no cancel was asked for.
+            return new KlarnaCardCancelRequest(KlarnaCardCancelStatus.NoRequestFound);
+        }
+    }
+
+    private async Task<KlarnaCardSettlement> ReadCardsAsync(KlarnaRestCredentials credentials, string path, string keyId, string operation, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, credentials, path, null, null, operation, writes: false, cancellationToken, keyId);
+        return await BodyAsync<KlarnaCardSettlement>(response, operation, writes: false, cancellationToken);
+    }
+
     private static string Order(string orderId) => $"ordermanagement/v1/orders/{Escape(orderId)}";
 
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
@@ -136,7 +183,7 @@ public sealed class KlarnaRestClient(HttpClient http, TimeProvider time)
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, KlarnaRestCredentials credentials, string path, object? body, string? idempotencyKey,
-        string operation, bool writes, CancellationToken cancellationToken)
+        string operation, bool writes, CancellationToken cancellationToken, string? keyId = null)
     {
         var waited = TimeSpan.Zero;
         while (true)
@@ -145,6 +192,8 @@ public sealed class KlarnaRestClient(HttpClient http, TimeProvider time)
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.Username}:{credentials.Password}")));
             if (idempotencyKey is not null)
                 request.Headers.Add(IdempotencyHeader, idempotencyKey);
+            if (keyId is not null)
+                request.Headers.Add("KeyId", keyId);
             if (body is not null)
                 request.Content = JsonContent.Create(body, body.GetType(), options: KlarnaJson.Options);
             HttpResponseMessage response;

@@ -32,9 +32,10 @@ internal sealed class ScriptedHandler : HttpMessageHandler
     {
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
         Sent.Add(new SentRequest(request.Method, request.RequestUri!, request.Headers.Authorization?.ToString(),
-            request.Headers.TryGetValues("Klarna-Idempotency-Key", out var keys) ? keys.Single() : null, body));
+            request.Headers.TryGetValues("Klarna-Idempotency-Key", out var keys) ? keys.Single() : null, body,
+            request.Headers.TryGetValues("KeyId", out var keyIds) ? keyIds.Single() : null));
         return answers.Dequeue()(request);
     }
 }
 
-internal sealed record SentRequest(HttpMethod Method, Uri Uri, string? Authorization, string? IdempotencyKey, string? Body);
+internal sealed record SentRequest(HttpMethod Method, Uri Uri, string? Authorization, string? IdempotencyKey, string? Body, string? KeyId = null);
