@@ -343,6 +343,18 @@ public sealed class KlarnaRestSandbox(IOptions<KlarnaRestSandboxOptions> options
         }
     }
 
+    /// <summary>The merchant's own order, as Order Management shows it (for the card issuer, which settles it).</summary>
+    internal KlarnaOrder? OrderOf(KlarnaRestSandboxMerchant merchant, string orderId)
+    {
+        lock (gate)
+        {
+            if (!orders.TryGetValue(orderId, out var order) || order.Merchant != merchant)
+                return null;
+            order.Refresh(time.GetUtcNow());
+            return order.View();
+        }
+    }
+
     /// <summary>
     /// Ends a pending fraud review: ACCEPTED lets the order be captured, REJECTED or STOPPED cancels it. Answers whether
     /// the order was pending, and where the merchant wants to hear of it (<c>merchant_urls.notification</c>).

@@ -10,7 +10,7 @@ namespace BackOffice.KlarnaRest.Sandbox;
 
 public static class KlarnaRestSandboxEndpoints
 {
-    public const string VersionText = "Klarna REST sandbox (Payments, Order Management, Settlements)";
+    public const string VersionText = "Klarna REST sandbox (Payments, Order Management, Settlements, Merchant Card Service)";
 
     private const string Orders = "/ordermanagement/v1/orders/{orderId}";
 
@@ -24,6 +24,7 @@ public static class KlarnaRestSandboxEndpoints
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<KlarnaRestSandbox>();
+        services.AddSingleton<SandboxCardIssuer>();
         services.AddSingleton<SandboxIdempotency>();
         services.AddSingleton<KlarnaRestNotifier>();
         services.AddHttpClient(KlarnaRestNotifier.HttpClientName);
@@ -81,6 +82,19 @@ public static class KlarnaRestSandboxEndpoints
             Paging(c) is { } paging
                 ? s.Transactions(m, c.Request.Query["payment_reference"].FirstOrDefault(), c.Request.Query["order_id"].FirstOrDefault(), paging.Size, paging.Offset)
                 : SandboxReply.Error(400, "BAD_VALUE", "Bad value: size or offset")));
+
+        group.MapPost("/merchantcard/v3/promises", (HttpContext c, SandboxCardIssuer cards) =>
+            HandleAsync(c, prefix, "card-promise", false, (m, body, _) => Read<KlarnaCardPromiseRequest>(body) is { } r ? cards.CreatePromise(m, r) : BadRequest()));
+        group.MapPost("/merchantcard/v3/settlements", (HttpContext c, SandboxCardIssuer cards) =>
+            HandleAsync(c, prefix, "card-settlement", false, (m, body, _) => Read<KlarnaCardSettlementRequest>(body) is { } r ? cards.CreateSettlement(m, r) : BadRequest()));
+        group.MapGet("/merchantcard/v3/settlements/{settlementId}", (string settlementId, HttpContext c, SandboxCardIssuer cards) =>
+            HandleAsync(c, prefix, "get-card-settlement", false, (m, _, _) => cards.GetSettlement(m, settlementId, c.Request.Headers["KeyId"].FirstOrDefault())));
+        group.MapGet("/merchantcard/v3/settlements/order/{orderId}", (string orderId, HttpContext c, SandboxCardIssuer cards) =>
+            HandleAsync(c, prefix, "get-card-settlement", false, (m, _, _) => cards.GetSettlementByOrder(m, orderId, c.Request.Headers["KeyId"].FirstOrDefault())));
+        group.MapPost("/merchantcard/v3/orders/{orderId}/cancel-request", (string orderId, HttpContext c, SandboxCardIssuer cards) =>
+            HandleAsync(c, prefix, "card-cancel-request", false, (m, _, _) => cards.RequestCancel(m, orderId)));
+        group.MapGet("/merchantcard/v3/orders/{orderId}/cancel-request", (string orderId, HttpContext c, SandboxCardIssuer cards) =>
+            HandleAsync(c, prefix, "get-card-cancel-request", false, (m, _, _) => cards.GetCancel(m, orderId)));
 
         if (endpoints.ServiceProvider.GetRequiredService<IOptions<KlarnaRestSandboxOptions>>().Value.ControlApi)
             MapControl(group.MapGroup("/_sandbox"));
@@ -278,9 +292,22 @@ public static class KlarnaRestSandboxEndpoints
         control.MapPost("/payouts/close", (KlarnaRestSandbox sandbox) => Results.Json(sandbox.ClosePayoutPeriod(), KlarnaJson.Options));
         control.MapGet("/merchants", (KlarnaRestSandbox sandbox) => Results.Json(sandbox.Merchants.Select(m => new { merchant_id = m.MerchantId, username = m.Username, password = m.Password })));
         control.MapGet("/executions", (KlarnaRestSandbox sandbox) => TypedResults.Ok(sandbox.Executions));
-        control.MapPost("/reset", (KlarnaRestSandbox sandbox, SandboxIdempotency store) =>
+        control.MapPost("/card-keys", async (HttpContext context, SandboxCardIssuer cards) =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            return cards.Enrol(await reader.ReadToEndAsync(context.RequestAborted), out var error) is { } keyId
+                ? Results.Json(new { key_id = keyId })
+                : Results.ValidationProblem(new Dictionary<string, string[]> { ["jwk"] = [error!] });
+        });
+        control.MapGet("/cards", (SandboxCardIssuer cards) => Results.Json(cards.Cards, KlarnaJson.Options));
+        control.MapPost("/card-orders/{orderId}/cancel-decision", (string orderId, CancelDecision decision, SandboxCardIssuer cards) =>
+            decision.Status is not (KlarnaCardCancelStatus.Cancelled or KlarnaCardCancelStatus.Rejected)
+                ? Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["CANCELLED or REJECTED."] })
+                : cards.Decide(orderId, decision.Status == KlarnaCardCancelStatus.Cancelled) ? Results.NoContent() : Results.NotFound());
+        control.MapPost("/reset", (KlarnaRestSandbox sandbox, SandboxCardIssuer cards, SandboxIdempotency store) =>
         {
             sandbox.Reset();
+            cards.Reset();
             sandbox.Traffic.Reset();
             store.Reset();
             return Results.NoContent();
@@ -298,4 +325,6 @@ public static class KlarnaRestSandboxEndpoints
     private sealed record ApprovalRequest(string? Outcome);
 
     private sealed record FraudDecision(string Status);
+
+    private sealed record CancelDecision(string Status);
 }

@@ -18,7 +18,7 @@ namespace BackOffice.KlarnaRest.Tests;
 /// The client against the sandbox over real HTTP: a purchase from session to payout, Klarna's amount rules and error
 /// matrix, idempotent repeats (also of a call whose answer was lost), pending fraud decisions, expiry and the control API.
 /// </summary>
-public sealed class SandboxContractTests : IAsyncLifetime
+public sealed partial class SandboxContractTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
     private WebApplication app = null!;
