@@ -25,6 +25,7 @@ public static class KlarnaRestSandboxEndpoints
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<KlarnaRestSandbox>();
         services.AddSingleton<SandboxCardIssuer>();
+        services.AddSingleton<ICardIssuer>(provider => provider.GetRequiredService<SandboxCardIssuer>());
         services.AddSingleton<SandboxIdempotency>();
         services.AddSingleton<KlarnaRestNotifier>();
         services.AddHttpClient(KlarnaRestNotifier.HttpClientName);

@@ -1,15 +1,17 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using BackOffice.Sandbox.Kit;
 
 namespace BackOffice.KlarnaRest.Sandbox;
 
 /// <summary>
 /// Klarna's Merchant Card Service: enrolled merchant keys, promises, settlements that issue virtual cards for an Order
 /// Management order, encrypted as Klarna does for the key the caller names, and cancel requests Klarna decides later.
-/// The card numbers are the sandbox's own choice, readable only through the control API.
+/// The card numbers are the sandbox's own choice, readable only through the control API. As the cards' issuer it
+/// answers a sandbox acquirer in the same process: a card takes charges up to its amount, in its currency.
 /// </summary>
-public sealed class SandboxCardIssuer(KlarnaRestSandbox orders, TimeProvider time)
+public sealed class SandboxCardIssuer(KlarnaRestSandbox orders, TimeProvider time) : ICardIssuer
 {
     private static readonly string[] SettleableStates = [KlarnaOrderStatus.Authorized, KlarnaOrderStatus.PartCaptured, KlarnaOrderStatus.Captured];
 
@@ -19,6 +21,7 @@ public sealed class SandboxCardIssuer(KlarnaRestSandbox orders, TimeProvider tim
     private readonly Dictionary<string, SandboxCardSettlement> settlements = [];
     private readonly Dictionary<string, KlarnaCardCancelRequest> cancels = [];
     private readonly List<SandboxCard> cards = [];
+    private readonly Dictionary<string, long> authorized = [];
 
     /// <summary>Every card issued, with its number: what the issuer knows and a back office must not keep.</summary>
     public IReadOnlyList<SandboxCard> Cards
@@ -141,10 +144,40 @@ public sealed class SandboxCardIssuer(KlarnaRestSandbox orders, TimeProvider tim
         }
     }
 
+    public IssuerDecision? Authorize(string number, int expiryMonth, int expiryYear, string securityCode, long amount, string currency)
+    {
+        lock (gate)
+        {
+            if (cards.FirstOrDefault(c => c.Pan == number) is not { } card)
+                return null;
+            var used = authorized.GetValueOrDefault(card.CardId);
+            var declined = card.ExpiryDate != $"{expiryMonth:00}/{expiryYear % 100:00}" ? "invalid_expiry"
+                : card.Cvv != securityCode ? "incorrect_cvc"
+                : card.Currency != currency ? "currency_not_supported"
+                : cancels.GetValueOrDefault(card.OrderId)?.Status == KlarnaCardCancelStatus.Cancelled ? "card_cancelled"
+                : used + amount > card.Amount ? "insufficient_funds"
+                : null;
+            if (declined is not null)
+                return new IssuerDecision(declined);
+            authorized[card.CardId] = used + amount;
+            return IssuerDecision.Approved;
+        }
+    }
+
+    public void Reverse(string number, long amount)
+    {
+        lock (gate)
+        {
+            if (cards.FirstOrDefault(c => c.Pan == number) is { } card)
+                authorized[card.CardId] = Math.Max(0, authorized.GetValueOrDefault(card.CardId) - amount);
+        }
+    }
+
     public void Reset()
     {
         lock (gate)
         {
+            authorized.Clear();
             keys.Clear();
             promises.Clear();
             settlements.Clear();

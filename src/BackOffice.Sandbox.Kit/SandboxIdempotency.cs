@@ -1,12 +1,13 @@
-namespace BackOffice.KlarnaRest.Sandbox;
+namespace BackOffice.Sandbox.Kit;
 
 /// <summary>An answer as it went out, kept under its idempotency key and sent again as it was.</summary>
 public sealed record RenderedReply(int Status, string? Json, IReadOnlyList<KeyValuePair<string, string>> Headers);
 
 /// <summary>
-/// <c>Klarna-Idempotency-Key</c> as the sandbox honours it (README): per merchant and key, the first answer is kept 24
-/// hours on the sandbox's clock and sent again for any later request with the key, whatever its body or path; a
-/// request whose first attempt is still being handled gets 409 CONFLICT.
+/// An idempotency key as the sandboxes honour it (Klarna's <c>Klarna-Idempotency-Key</c>, an acquirer's
+/// <c>Idempotency-Key</c>): per merchant and key, the first answer is kept 24 hours on the sandbox's clock and sent
+/// again for any later request with the key, whatever its body or path; a request whose first attempt is still being
+/// handled is told so (the sandbox answers 409).
 /// </summary>
 public sealed class SandboxIdempotency(TimeProvider time)
 {
