@@ -140,10 +140,10 @@ public sealed class VirtualCardData : IDisposable
     }
 
     /// <summary>The card number's ASCII digits; valid until <see cref="Dispose"/>.</summary>
-    public ReadOnlySpan<byte> Pan => pan;
+    public ReadOnlyMemory<byte> Pan => pan;
 
     /// <summary>The security code's ASCII digits; valid until <see cref="Dispose"/>, and never to be stored.</summary>
-    public ReadOnlySpan<byte> Cvv => cvv;
+    public ReadOnlyMemory<byte> Cvv => cvv;
 
     public string LastFour { get; }
 

@@ -38,8 +38,8 @@ public sealed class KlarnaCardCryptoTests
         using var data = KlarnaCardCrypto.Decrypt(card, key);
 
         var expected = vector["decrypted"]!;
-        Assert.Equal((string)expected["pan"]!, Encoding.ASCII.GetString(data.Pan));
-        Assert.Equal((string)expected["cvv"]!, Encoding.ASCII.GetString(data.Cvv));
+        Assert.Equal((string)expected["pan"]!, Encoding.ASCII.GetString(data.Pan.Span));
+        Assert.Equal((string)expected["cvv"]!, Encoding.ASCII.GetString(data.Cvv.Span));
         Assert.Equal((string)expected["expiry_date"]!, $"{data.ExpiryMonth:00}/{data.ExpiryYear % 100:00}");
         Assert.Equal(((string)expected["pan"]!)[^4..], data.LastFour);
     }
@@ -73,7 +73,7 @@ public sealed class KlarnaCardCryptoTests
 
         var expected = JsonNode.Parse(File.ReadAllText(Path.Combine(Vectors, "decrypted_card.json")))!;
         Assert.Equal(((string)expected["pan"]!, (string)expected["cvv"]!, 12, 2029),
-            (Encoding.ASCII.GetString(data.Pan), Encoding.ASCII.GetString(data.Cvv), data.ExpiryMonth, data.ExpiryYear));
+            (Encoding.ASCII.GetString(data.Pan.Span), Encoding.ASCII.GetString(data.Cvv.Span), data.ExpiryMonth, data.ExpiryYear));
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class KlarnaCardCryptoTests
         Assert.Equal(json.Length, Convert.FromBase64String(first.PciData).Length);
         using var key = PrivateKey();
         using var data = KlarnaCardCrypto.Decrypt(new KlarnaVirtualCard { CardId = "c", AesKey = second.AesKey, Iv = second.Iv, PciData = second.PciData }, key);
-        Assert.Equal(("4571000000000008", "0421", 7, 2031, "0008"), (Encoding.ASCII.GetString(data.Pan), Encoding.ASCII.GetString(data.Cvv), data.ExpiryMonth, data.ExpiryYear, data.LastFour));
+        Assert.Equal(("4571000000000008", "0421", 7, 2031, "0008"), (Encoding.ASCII.GetString(data.Pan.Span), Encoding.ASCII.GetString(data.Cvv.Span), data.ExpiryMonth, data.ExpiryYear, data.LastFour));
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed partial class SandboxContractTests
     private static string Pan(KlarnaVirtualCard card, RSA key)
     {
         using var data = KlarnaCardCrypto.Decrypt(card, key);
-        return Encoding.ASCII.GetString(data.Pan);
+        return Encoding.ASCII.GetString(data.Pan.Span);
     }
 
     [Fact]

@@ -46,6 +46,7 @@ public sealed class KlarnaRestModule : PaymentProviderModule
             .AddScoped<KlarnaRestCheckout>()
             .AddScoped<KlarnaRestNotifications>()
             .AddScoped<KlarnaPayouts>()
+            .AddScoped<VirtualCardKeys>()
             .AddScoped<IRecurringJob, KlarnaRestOrderCheck>()
             .AddSingleton<KlarnaRestDemoSeeder>()
             .AddHostedService(provider => provider.GetRequiredService<KlarnaRestDemoSeeder>())

@@ -13,5 +13,7 @@ public static class KlarnaRestTables
         public DbSet<KlarnaRestOrderClaim> KlarnaRestOrderClaims => db.Set<KlarnaRestOrderClaim>();
 
         public DbSet<KlarnaPayout> KlarnaPayouts => db.Set<KlarnaPayout>();
+
+        public DbSet<VirtualCardKey> VirtualCardKeys => db.Set<VirtualCardKey>();
     }
 }

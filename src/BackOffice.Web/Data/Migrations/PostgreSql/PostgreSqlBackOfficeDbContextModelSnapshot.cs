@@ -912,6 +912,71 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.ToTable("KlarnaRestServices", (string)null);
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.VirtualCardKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("Bits")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("KlarnaKeyId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<string>("PublicJwk")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset?>("RetiredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Thumbprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChannelId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_VirtualCardKeys_OneDefault")
+                        .HasFilter("\"IsDefault\" = TRUE");
+
+                    b.HasIndex("ChannelId", "KlarnaKeyId")
+                        .IsUnique();
+
+                    b.ToTable("VirtualCardKeys", (string)null);
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.ShopApi.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2132,6 +2197,15 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                         });
 
                     b.Navigation("LastInitialization");
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.VirtualCardKey", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.ShopApi.ApiKey", b =>

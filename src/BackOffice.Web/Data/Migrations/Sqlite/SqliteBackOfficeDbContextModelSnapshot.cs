@@ -876,6 +876,69 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.ToTable("KlarnaRestServices", (string)null);
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.VirtualCardKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Bits")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KlarnaKeyId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublicJwk")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RetiredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Thumbprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChannelId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_VirtualCardKeys_OneDefault")
+                        .HasFilter("\"IsDefault\" = TRUE");
+
+                    b.HasIndex("ChannelId", "KlarnaKeyId")
+                        .IsUnique();
+
+                    b.ToTable("VirtualCardKeys", (string)null);
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.ShopApi.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2077,6 +2140,15 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                         });
 
                     b.Navigation("LastInitialization");
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.VirtualCardKey", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.ShopApi.ApiKey", b =>
