@@ -16,6 +16,8 @@ COPY src/BackOffice.KlarnaRest/BackOffice.KlarnaRest.csproj src/BackOffice.Klarn
 COPY src/BackOffice.KlarnaRest.Sandbox/BackOffice.KlarnaRest.Sandbox.csproj src/BackOffice.KlarnaRest.Sandbox/
 COPY src/BackOffice.ECommPay/BackOffice.ECommPay.csproj src/BackOffice.ECommPay/
 COPY src/BackOffice.ECommPay.Sandbox/BackOffice.ECommPay.Sandbox.csproj src/BackOffice.ECommPay.Sandbox/
+COPY src/BackOffice.CardAcquirer/BackOffice.CardAcquirer.csproj src/BackOffice.CardAcquirer/
+COPY src/BackOffice.CardAcquirer.Sandbox/BackOffice.CardAcquirer.Sandbox.csproj src/BackOffice.CardAcquirer.Sandbox/
 COPY src/BackOffice.Sandbox.Kit/BackOffice.Sandbox.Kit.csproj src/BackOffice.Sandbox.Kit/
 COPY src/BackOffice.Web/BackOffice.Web.csproj src/BackOffice.Web/
 RUN dotnet restore src/BackOffice.Web/BackOffice.Web.csproj

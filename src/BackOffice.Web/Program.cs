@@ -4,6 +4,7 @@ using BackOffice.Web.Components;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.AuditLog;
+using BackOffice.Web.Features.CardAcquiring;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Computop;
 using BackOffice.Web.Features.ECommPay;
@@ -44,6 +45,7 @@ try
     builder.Services.AddShopApi();
     builder.Services.AddOverview();
     builder.Services.AddWebhooks();
+    builder.Services.AddCardAcquiring();
 
     var app = builder.Build();
     _ = app.Services.GetRequiredKeyedService<DisplayTime>(DisplayTime.BackOfficeZone); // A wrong Display:TimeZone stops the start, not the first page.
@@ -68,6 +70,7 @@ try
     app.MapSessionKeepAlive();
     app.MapHealthChecks("/health");
     app.MapPaymentProviders();
+    app.MapCardAcquiring();
     app.MapTransactionExport();
     app.MapAuditLogExport();
     app.MapShopApi();

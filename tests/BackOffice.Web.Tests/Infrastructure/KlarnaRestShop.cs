@@ -42,11 +42,14 @@ internal static class KlarnaRestShop
 
     /// <summary>
     /// An order a shop placed at the sandbox (session, the customer's approval, the order) and opened in the books;
-    /// with <paramref name="pendingFraudReview"/>, Klarna holds it for review and the books keep it pending.
+    /// with <paramref name="pendingFraudReview"/>, Klarna holds it for review and the books keep it pending. The basket is
+    /// <see cref="Basket"/> unless another is given.
     /// </summary>
-    public static async Task<Guid> PlaceKlarnaRestOrderAsync(this BackOfficeAppFactory app, string orderNumber, bool pendingFraudReview = false)
+    public static async Task<Guid> PlaceKlarnaRestOrderAsync(this BackOfficeAppFactory app, string orderNumber, bool pendingFraudReview = false,
+        IReadOnlyList<(string Article, string Title, int Quantity, long UnitPrice)>? basket = null)
     {
-        var lines = Basket.Select(b => new KlarnaOrderLine(b.Title, b.Quantity, b.UnitPrice, b.Quantity * b.UnitPrice, Reference: b.Article, Type: "physical",
+        basket ??= Basket;
+        var lines = basket.Select(b => new KlarnaOrderLine(b.Title, b.Quantity, b.UnitPrice, b.Quantity * b.UnitPrice, Reference: b.Article, Type: "physical",
             TaxRate: 1900, TotalTaxAmount: KlarnaTax.Of(b.Quantity * b.UnitPrice, 1900))).ToList();
         var purchase = new KlarnaPurchase
         {
@@ -65,7 +68,7 @@ internal static class KlarnaRestShop
         var address = new TransactionAddress("Max", "Mustermann", "", "Hellersbergstraße", "14", "41460", "Neuss", "DE", "max@example.com", "");
         var now = DateTimeOffset.UtcNow;
         var transaction = Transaction.AuthorizedInShop(channel.Id, KlarnaRestModule.KlarnaPaymentsDirect, ProviderEnvironment.Test, Username, placed.OrderId, null, orderNumber,
-            "EUR", "DE", purchase.OrderAmount, [.. Basket.Select(b => new TransactionLine(b.Article, b.Title, b.Quantity, b.UnitPrice, 19, LineFlags.IncludesVat))],
+            "EUR", "DE", purchase.OrderAmount, [.. basket.Select(b => new TransactionLine(b.Article, b.Title, b.Quantity, b.UnitPrice, 19, LineFlags.IncludesVat))],
             new TransactionCustomer("Max Mustermann", "max@example.com", ""), address, address, now, now.AddDays(28),
             pendingFraudReview ? AuthorizationStatus.Pending : AuthorizationStatus.Accepted);
         await app.Service<OperationJournal>().OpenAsync(transaction);

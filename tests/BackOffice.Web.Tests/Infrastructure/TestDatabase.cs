@@ -75,6 +75,44 @@ public sealed class TestDatabase : IAsyncDisposable
         return new SqliteBackOfficeDbContext(new DbContextOptionsBuilder<SqliteBackOfficeDbContext>().UseSqlite(ConnectionString).Options);
     }
 
+    /// <summary>
+    /// Whether the text is anywhere in the database: on SQLite in the raw bytes of its files (free pages and the WAL
+    /// too), on PostgreSQL in any row of any table, read as text.
+    /// </summary>
+    public async Task<bool> HoldsAsync(string text)
+    {
+        if (sqliteFile is not null)
+        {
+            var needle = System.Text.Encoding.UTF8.GetBytes(text);
+            foreach (var file in new[] { sqliteFile, sqliteFile + "-wal", sqliteFile + "-journal" }.Where(File.Exists))
+            {
+                await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var memory = new MemoryStream();
+                await stream.CopyToAsync(memory);
+                if (memory.GetBuffer().AsSpan(0, (int)memory.Length).IndexOf(needle) >= 0)
+                    return true;
+            }
+            return false;
+        }
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand("SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+                tables.Add(reader.GetString(0));
+        }
+        foreach (var table in tables)
+        {
+            await using var search = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {table} t WHERE strpos(t::text, @text) > 0)", connection);
+            search.Parameters.AddWithValue("text", text);
+            if ((bool)(await search.ExecuteScalarAsync())!)
+                return true;
+        }
+        return false;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (sqliteFile is not null)

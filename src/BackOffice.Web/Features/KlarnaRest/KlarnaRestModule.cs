@@ -47,6 +47,8 @@ public sealed class KlarnaRestModule : PaymentProviderModule
             .AddScoped<KlarnaRestNotifications>()
             .AddScoped<KlarnaPayouts>()
             .AddScoped<VirtualCardKeys>()
+            .AddScoped<CardSettlements>()
+            .AddScoped<MarketplaceSellers>()
             .AddScoped<IRecurringJob, KlarnaRestOrderCheck>()
             .AddSingleton<KlarnaRestDemoSeeder>()
             .AddHostedService(provider => provider.GetRequiredService<KlarnaRestDemoSeeder>())

@@ -15,5 +15,9 @@ public static class KlarnaRestTables
         public DbSet<KlarnaPayout> KlarnaPayouts => db.Set<KlarnaPayout>();
 
         public DbSet<VirtualCardKey> VirtualCardKeys => db.Set<VirtualCardKey>();
+
+        public DbSet<MarketplaceSeller> MarketplaceSellers => db.Set<MarketplaceSeller>();
+
+        public DbSet<CardSettlement> CardSettlements => db.Set<CardSettlement>();
     }
 }

@@ -695,6 +695,156 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.ToTable("ReservationClaims", (string)null);
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.CardCharge", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AcquirerPaymentId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Brand")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CapturedAmount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CardId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CardReference")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CardSettlementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeclineCode")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ExpiryMonth")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ExpiryYear")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Holder")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("InFlightUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastFour")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Seller")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CardSettlementId");
+
+                    b.ToTable("CardCharges", (string)null);
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.CardSettlement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Failure")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("InFlightUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("IssuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("KeyRecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KlarnaKeyId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KlarnaSettlementId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("MultiUse")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PromiseId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TransactionId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TransactionId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_CardSettlements_OnePerOrder")
+                        .HasFilter("\"State\" <> 'Failed'");
+
+                    b.ToTable("CardSettlements", (string)null);
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.KlarnaPayout", b =>
                 {
                     b.Property<int>("Id")
@@ -874,6 +1024,36 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("KlarnaRestServices", (string)null);
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.MarketplaceSeller", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ArticlePrefix")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChannelId", "ArticlePrefix")
+                        .IsUnique();
+
+                    b.HasIndex("ChannelId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("MarketplaceSellers", (string)null);
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.VirtualCardKey", b =>
@@ -2062,6 +2242,24 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.CardCharge", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.KlarnaRest.CardSettlement", null)
+                        .WithMany("Charges")
+                        .HasForeignKey("CardSettlementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.CardSettlement", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Transactions.Transaction", null)
+                        .WithMany()
+                        .HasForeignKey("TransactionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.KlarnaPayout", b =>
                 {
                     b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
@@ -2140,6 +2338,15 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                         });
 
                     b.Navigation("LastInitialization");
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.MarketplaceSeller", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.VirtualCardKey", b =>
@@ -2350,6 +2557,11 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("BackOffice.Web.Features.Jobs.JobRun", b =>
                 {
                     b.Navigation("Changes");
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.CardSettlement", b =>
+                {
+                    b.Navigation("Charges");
                 });
 
             modelBuilder.Entity("BackOffice.Web.Features.KlarnaRest.KlarnaPayout", b =>
