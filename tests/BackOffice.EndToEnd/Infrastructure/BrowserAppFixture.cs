@@ -142,15 +142,20 @@ public sealed class BrowserAppFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The card acquirer sandbox's control API (<c>_sandbox/</c>).</summary>
+    public HttpClient AcquirerSandbox => new() { BaseAddress = new Uri(BaseAddress, "/sandbox/acquirer/") };
+
     /// <summary>
-    /// A Klarna Payments (direct) order of the channel demo-kp (DE, 2 × 10.00 + 5.50 EUR) as a shop makes it through
-    /// the shop API: a session, the customer's approval at the sandbox, then the order from its authorization token.
+    /// A Klarna Payments (direct) order of the channel demo-kp (DE, 2 × 10.00 + 5.50 EUR unless other lines are given) as
+    /// a shop makes it through the shop API: a session, the customer's approval at the sandbox, then the order from its
+    /// authorization token.
     /// </summary>
-    public async Task<(Guid Id, string KlarnaOrderId)> PlaceAtKlarnaAsync(string orderNumber)
+    public async Task<(Guid Id, string KlarnaOrderId)> PlaceAtKlarnaAsync(string orderNumber, IReadOnlyList<(string Article, string Title, int Quantity, long UnitPrice)>? basket = null)
     {
         using var shop = new HttpClient { BaseAddress = new Uri(BaseAddress, "/api/v1/channels/demo-kp/") };
         shop.DefaultRequestHeaders.Add("X-Api-Key", await ShopKeyAsync("demo-kp"));
-        object[] lines = [new { articleNumber = "A1", title = "Shirt", quantity = 2, unitPrice = 1000, vatPercent = 19 }, new { articleNumber = "B2", title = "Cap", quantity = 1, unitPrice = 550, vatPercent = 19 }];
+        basket ??= [("A1", "Shirt", 2, 1000), ("B2", "Cap", 1, 550)];
+        object[] lines = [.. basket.Select(b => new { articleNumber = b.Article, title = b.Title, quantity = b.Quantity, unitPrice = b.UnitPrice, vatPercent = 19 })];
         using var session = await shop.PostAsJsonAsync("klarna/sessions", new { orderNumber, currency = "EUR", country = "DE", locale = "de-DE", lines });
         var sessionId = (await session.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("sessionId").GetString();
         using var approval = await KlarnaRestSandbox.PostAsJsonAsync($"_sandbox/sessions/{sessionId}/authorize", new { outcome = "approved" });

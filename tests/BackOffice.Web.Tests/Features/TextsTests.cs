@@ -32,7 +32,8 @@ public sealed partial class TextsTests
     public static TheoryData<Type> ShownEnums =>
         [typeof(TransactionState), typeof(OperationKind), typeof(OperationState), typeof(ProviderEnvironment), typeof(UserStatus), typeof(InvoiceShipment),
          typeof(PClassType), typeof(AuthorizationStatus), typeof(OrderStatus), typeof(BulkAction), typeof(BackOffice.Web.Features.Payments.Capabilities),
-         typeof(BackOffice.Web.Features.Computop.ComputopBatchState)];
+         typeof(BackOffice.Web.Features.Computop.ComputopBatchState), typeof(BackOffice.Web.Features.KlarnaRest.CardChargeState),
+         typeof(BackOffice.Web.Features.KlarnaRest.VirtualCardKeyState)];
 
     [Fact]
     public void Every_text_the_code_names_has_a_german_translation()

@@ -12,6 +12,14 @@ using Microsoft.Extensions.Options;
 
 namespace BackOffice.Web.Features.KlarnaRest;
 
+/// <summary>How the operator has Klarna's cards settle an order.</summary>
+public enum CardSplit
+{
+    WholeOrder,
+    PerSeller,
+    MultiUse,
+}
+
 /// <summary>One seller's part of an order: the sum of its lines.</summary>
 public sealed record SellerPart(string Seller, long Amount);
 

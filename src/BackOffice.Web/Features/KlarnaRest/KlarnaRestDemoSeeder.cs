@@ -20,8 +20,8 @@ namespace BackOffice.Web.Features.KlarnaRest;
 /// In Development, the channel <c>Seed:DemoKlarnaRestChannel</c> with Klarna Payments (direct) on a sandbox merchant,
 /// and orders in every state made the real way: a session and the order placed through the shop API's checkout at the
 /// mounted sandbox, the customer's approval (or Klarna's fraud review) in between, then the money actions through
-/// Order Management; at the end Klarna closes a payout period and the payout is imported. It waits until the app
-/// listens (all of it is HTTP).
+/// Order Management; then the channel becomes a marketplace whose order of two sellers is settled by virtual cards; at
+/// the end Klarna closes a payout period and the payout is imported. It waits until the app listens (all of it is HTTP).
 /// </summary>
 internal sealed partial class KlarnaRestDemoSeeder(
     IServiceScopeFactory scopes,
@@ -76,6 +76,7 @@ internal sealed partial class KlarnaRestDemoSeeder(
                 return;
             for (var i = 0; i < count && !stoppingToken.IsCancellationRequested; i++)
                 await SeedOneAsync(i, code, seeder, services, stoppingToken);
+            await SeedMarketplaceAsync(code, seeder, services, stoppingToken);
             sandbox.ClosePayoutPeriod();
             await services.GetRequiredService<KlarnaPayouts>().ImportAsync(KlarnaPayouts.SystemUser, code, 31, stoppingToken);
             LogSeeded(count, code);
@@ -100,16 +101,8 @@ internal sealed partial class KlarnaRestDemoSeeder(
         var orderNumber = $"KD-{30_000 + i}";
         var sku = "SKU-" + (300 + i % 40).ToString(CultureInfo.InvariantCulture);
         KlarnaShopLine[] lines = [new(sku, "Rain jacket", 2, 4_900L + i * 71 % 6_000, 19), new("SHIP", "Shipping", 1, 495, 19, IsShipment: true)];
-        var checkout = services.GetRequiredService<KlarnaRestCheckout>();
-        var session = await checkout.CreateSessionAsync(channel, new KlarnaSessionRequest(orderNumber, "EUR", "DE", "de-DE", lines), cancellationToken);
         var state = i % 10;
-        var approval = sandbox.Authorize(session.SessionId, state is 2 or 3 ? "pending" : "approved");
-        var token = (approval.Body as KlarnaRestSandbox.AuthorizeAnswer)?.AuthorizationToken ?? throw new InvalidOperationException($"The sandbox did not approve {orderNumber}.");
-        var address = new ApiAddress(first, last, null, "Rheinstraße", (1 + i % 90).ToString(CultureInfo.InvariantCulture), null, "55116", "Mainz", "DE", null,
-            $"{first}.{last}@example.com".ToLowerInvariant());
-        var request = new KlarnaOrderRequest(orderNumber, token, "EUR", "DE", "de-DE", lines, address, address);
-        var placed = await checkout.PlaceOrderAsync(channel, request, JsonSerializer.SerializeToUtf8Bytes(request), cancellationToken);
-        var order = placed.Order ?? throw new InvalidOperationException($"{orderNumber} was not placed: {placed.Problem}");
+        var order = await PlaceAsync(channel, orderNumber, lines, (first, last, 1 + i % 90), state is 2 or 3 ? "pending" : "approved", services, cancellationToken);
         var transactions = services.GetRequiredService<TransactionService>();
         var id = order.Id;
         switch (state)
@@ -139,6 +132,41 @@ internal sealed partial class KlarnaRestDemoSeeder(
                 await transactions.CancelAsync(seeder, id, "the rest is out of stock");
                 break;
         }
+    }
+
+    /// <summary>An order placed the real way: a session through the shop API's checkout, the customer's approval at the sandbox, the order.</summary>
+    private async Task<KlarnaOrderResponse> PlaceAsync(string channel, string orderNumber, KlarnaShopLine[] lines, (string First, string Last, int House) customer, string outcome,
+        IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var checkout = services.GetRequiredService<KlarnaRestCheckout>();
+        var session = await checkout.CreateSessionAsync(channel, new KlarnaSessionRequest(orderNumber, "EUR", "DE", "de-DE", lines), cancellationToken);
+        var approval = sandbox.Authorize(session.SessionId, outcome);
+        var token = (approval.Body as KlarnaRestSandbox.AuthorizeAnswer)?.AuthorizationToken ?? throw new InvalidOperationException($"The sandbox did not approve {orderNumber}.");
+        var (first, last, house) = customer;
+        var address = new ApiAddress(first, last, null, "Rheinstraße", house.ToString(CultureInfo.InvariantCulture), null, "55116", "Mainz", "DE", null,
+            $"{first}.{last}@example.com".ToLowerInvariant());
+        var request = new KlarnaOrderRequest(orderNumber, token, "EUR", "DE", "de-DE", lines, address, address);
+        var placed = await checkout.PlaceOrderAsync(channel, request, JsonSerializer.SerializeToUtf8Bytes(request), cancellationToken);
+        return placed.Order ?? throw new InvalidOperationException($"{orderNumber} was not placed: {placed.Problem}");
+    }
+
+    /// <summary>
+    /// The channel as a marketplace of two sellers, a key for virtual cards enrolled at the sandbox (which stands in for
+    /// Klarna's enrolment), and one order of both sellers settled by a virtual card each and charged at the acquirer sandbox.
+    /// </summary>
+    private async Task SeedMarketplaceAsync(string channel, ClaimsPrincipal administrator, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var keys = services.GetRequiredService<VirtualCardKeys>();
+        var key = await keys.GenerateAsync(administrator, channel);
+        var keyId = services.GetRequiredService<SandboxCardIssuer>().Enrol(key.PublicJwk, out var error) ?? throw new InvalidOperationException(error);
+        await keys.EnrolAsync(administrator, channel, key.Id, keyId);
+        var sellers = services.GetRequiredService<MarketplaceSellers>();
+        await sellers.AddAsync(administrator, channel, "Nordlicht Leuchten", "N-");
+        await sellers.AddAsync(administrator, channel, "Südsitz Möbel", "S-");
+        KlarnaShopLine[] lines = [new("N-100", "Floor lamp", 1, 8_900, 19), new("N-210", "LED bulb", 4, 450, 19), new("S-300", "Oak chair", 2, 12_900, 19)];
+        var order = await PlaceAsync(channel, "KD-MARKET-1", lines, ("Greta", "Vogel", 7), "approved", services, cancellationToken);
+        await services.GetRequiredService<TransactionService>().CaptureAsync(administrator, order.Id, CaptureRequest.Remaining());
+        await services.GetRequiredService<CardSettlements>().SettleAsync(administrator, order.Id, perSeller: true, multiUse: false, cancellationToken);
     }
 
     /// <summary>The authorization's time runs out at Klarna, and the books learn it as the order check would.</summary>

@@ -30,6 +30,7 @@ public sealed class KlarnaRestModule : PaymentProviderModule
         MerchantLabel = "Merchant (API username)",
         StartedAs = "Authorized",
         ReconcileDialog = typeof(KlarnaRestReconcileDialog),
+        TransactionPanel = typeof(VirtualCardsPanel),
         Countries = KlarnaRestCheckout.Countries,
         Currencies = KlarnaRestCheckout.Currencies,
         Pages = [new("klarna/payouts", "Klarna payouts", MudBlazor.Icons.Material.Filled.Payments, Policies.Operator, 25)],
@@ -57,6 +58,7 @@ public sealed class KlarnaRestModule : PaymentProviderModule
             .AddSingleton<IShopApiOffer, KlarnaRestShopOffer>()
             .AddSingleton<IChannelServiceSummaries, KlarnaRestChannelServices>()
             .AddChannelCard<KlarnaRestServiceCard>(order: 2)
+            .AddChannelCard<VirtualCardsCard>(order: 4)
             .AddKlarnaRestSandbox();
     }
 

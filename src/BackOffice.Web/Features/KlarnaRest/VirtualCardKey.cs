@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -10,6 +11,7 @@ namespace BackOffice.Web.Features.KlarnaRest;
 public enum VirtualCardKeyState
 {
     /// <summary>Generated; its public key goes to Klarna, whose <c>key_id</c> has not been entered yet.</summary>
+    [Display(Name = "Awaiting Klarna's key ID")]
     AwaitingKeyId,
 
     /// <summary>Enrolled at Klarna: settlements may be made for it.</summary>

@@ -76,6 +76,12 @@ public sealed record ProviderDescriptor(PaymentProvider Key, string Name, IReadO
     /// </summary>
     public required Type ReconcileDialog { get; init; }
 
+    /// <summary>
+    /// A panel of the module's own on the transaction page, rendered by type below the order lines (such as the virtual
+    /// cards that settle a Klarna order): it takes the transaction (<c>Transaction</c>) and loads what it shows itself.
+    /// </summary>
+    public Type? TransactionPanel { get; init; }
+
     /// <summary>The countries its orders come from (ISO 3166 codes): the shop API takes baskets to these, the transaction list filters by them.</summary>
     public IReadOnlyList<string> Countries { get; init; } = [];
 
