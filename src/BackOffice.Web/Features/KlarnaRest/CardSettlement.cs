@@ -198,7 +198,19 @@ public sealed class CardCharge
 
     public string CaptureKey => $"{AcquirerReference}-capture";
 
-    public bool IsUnknown(DateTimeOffset now) => State is CardChargeState.Authorizing or CardChargeState.Capturing && now >= InFlightUntil;
+    /// <summary>What was refunded on the card, following the order's refunds.</summary>
+    public long RefundedAmount { get; private set; }
+
+    /// <summary>The refund on the card under way (written before it is sent), or null.</summary>
+    public long? RefundingAmount { get; private set; }
+
+    /// <summary>How many refunds on the card were started; each has its own idempotency key.</summary>
+    public int Refunds { get; private set; }
+
+    public string RefundKey => $"{AcquirerReference}-refund-{Refunds}";
+
+    public bool IsUnknown(DateTimeOffset now) =>
+        (State is CardChargeState.Authorizing or CardChargeState.Capturing || RefundingAmount is not null) && now >= InFlightUntil;
 
     /// <summary>The card Klarna issued for this part: it must be in the order's currency and hold at least the part.</summary>
     public void RecordCard(KlarnaVirtualCard card)
@@ -246,9 +258,32 @@ public sealed class CardCharge
         (State, CapturedAmount, InFlightUntil) = (CardChargeState.Captured, payment.CapturedAmount, null);
     }
 
+    /// <summary>A refund on the card is about to be sent, within what was captured and not refunded yet.</summary>
+    public void BeginRefund(long amount, DateTimeOffset inFlightUntil)
+    {
+        Ensure(CardChargeState.Captured);
+        if (RefundingAmount is not null || amount < 1 || RefundedAmount + amount > CapturedAmount)
+            throw new InvalidOperationException($"Card charge {Id} cannot refund {amount} now.");
+        (RefundingAmount, LastError, InFlightUntil) = (amount, null, inFlightUntil);
+        Refunds++;
+    }
+
+    /// <summary>The acquirer's payment after the refund (looked up when the answer was lost): it shows what was refunded in all.</summary>
+    public void RecordRefund(AcquirerPayment payment)
+    {
+        if (RefundingAmount is not { } amount || payment.RefundedAmount < RefundedAmount + amount)
+            throw new InvalidOperationException($"Card charge {Id} has no refund of {RefundingAmount} to take from {payment.RefundedAmount}.");
+        (RefundedAmount, RefundingAmount, InFlightUntil) = (payment.RefundedAmount, null, null);
+    }
+
     /// <summary>The step was refused, not sent, or found never to have happened: nothing was charged by it.</summary>
     public void Abandon(Message why)
     {
+        if (RefundingAmount is not null)
+        {
+            (RefundingAmount, LastError, InFlightUntil) = (null, why, null);
+            return;
+        }
         State = State switch
         {
             CardChargeState.Authorizing => CardChargeState.Awaiting,
@@ -302,6 +337,6 @@ internal sealed class CardChargeConfiguration : IEntityTypeConfiguration<CardCha
         charge.Property(c => c.AcquirerPaymentId).HasMaxLength(255);
         charge.Property(c => c.DeclineCode).HasMaxLength(100);
         charge.Property(c => c.LastError).HasMaxLength(2000).HasConversion(m => m!.ToJson(), s => Message.FromJson(s));
-        charge.Ignore(c => c.AcquirerReference).Ignore(c => c.AuthorizationKey).Ignore(c => c.CaptureKey);
+        charge.Ignore(c => c.AcquirerReference).Ignore(c => c.AuthorizationKey).Ignore(c => c.CaptureKey).Ignore(c => c.RefundKey);
     }
 }

@@ -27,14 +27,17 @@ public sealed record SellerPart(string Seller, long Amount);
 public sealed record CardSettlementPlan(Message? Refusal, long Amount, string Currency, IReadOnlyList<SellerPart> Sellers, Message? NoSellerSplit);
 
 public sealed record CardChargeView(Guid Id, string? Seller, long Amount, string Currency, CardChargeState State, bool Unknown, string? Brand, string? Holder,
-    string? LastFour, int? ExpiryMonth, int? ExpiryYear, string? AcquirerPaymentId, long CapturedAmount, string? DeclineCode, Message? LastError);
+    string? LastFour, int? ExpiryMonth, int? ExpiryYear, string? AcquirerPaymentId, long CapturedAmount, long RefundedAmount, string? DeclineCode, Message? LastError);
 
+/// <param name="RefundsDue">What the order's refunds left to refund on the cards (carrying the settlement on refunds it).</param>
 public sealed record CardSettlementView(Guid Id, CardSettlementState State, bool Unknown, bool MultiUse, DateTimeOffset RequestedAt, string RequestedBy,
-    Message? Failure, IReadOnlyList<CardChargeView> Charges)
+    Message? Failure, IReadOnlyList<CardChargeView> Charges, long RefundsDue)
 {
-    public static CardSettlementView Of(CardSettlement settlement, DateTimeOffset now) => new(settlement.Id, settlement.State, settlement.IsUnknown(now), settlement.MultiUse,
-        settlement.RequestedAt, settlement.RequestedBy, settlement.Failure, [.. settlement.Charges.OrderBy(c => c.Seller).Select(c => new CardChargeView(c.Id, c.Seller, c.Amount, c.Currency,
-            c.State, c.IsUnknown(now), c.Brand, c.Holder, c.LastFour, c.ExpiryMonth, c.ExpiryYear, c.AcquirerPaymentId, c.CapturedAmount, c.DeclineCode, c.LastError))]);
+    public static CardSettlementView Of(CardSettlement settlement, long orderRefunded, DateTimeOffset now) => new(settlement.Id, settlement.State, settlement.IsUnknown(now),
+        settlement.MultiUse, settlement.RequestedAt, settlement.RequestedBy, settlement.Failure, [.. settlement.Charges.OrderBy(c => c.Seller).Select(c => new CardChargeView(c.Id, c.Seller,
+            c.Amount, c.Currency, c.State, c.IsUnknown(now), c.Brand, c.Holder, c.LastFour, c.ExpiryMonth, c.ExpiryYear, c.AcquirerPaymentId, c.CapturedAmount, c.RefundedAmount,
+            c.DeclineCode, c.LastError))],
+        settlement.State == CardSettlementState.Issued ? Math.Max(0, orderRefunded - settlement.Charges.Sum(c => c.RefundedAmount + (c.RefundingAmount ?? 0))) : 0);
 }
 
 /// <summary>
@@ -65,7 +68,10 @@ public sealed partial class CardSettlements(
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var settlement = await db.CardSettlements.AsNoTracking().Where(s => s.TransactionId == transactionId)
             .OrderBy(s => s.State == CardSettlementState.Failed).ThenByDescending(s => s.RequestedAt).FirstOrDefaultAsync(cancellationToken);
-        return settlement is null ? null : CardSettlementView.Of(settlement, time.GetUtcNow());
+        if (settlement is null)
+            return null;
+        var refunded = await db.Transactions.Where(t => t.Id == transactionId).Select(t => t.RefundedAmount).SingleAsync(cancellationToken);
+        return CardSettlementView.Of(settlement, refunded, time.GetUtcNow());
     }
 
     public async Task<CardSettlementPlan> PlanAsync(Guid transactionId, CancellationToken cancellationToken = default)
@@ -140,12 +146,13 @@ public sealed partial class CardSettlements(
         Audit(db, user, transaction, settlement);
         await db.SaveChangesAsync(CancellationToken.None);
         LogSettlement(settlement.Id, settlement.OrderId, settlement.State.ToString(), settlement.Charges.Count(c => c.State == CardChargeState.Captured), settlement.Charges.Count);
-        return CardSettlementView.Of(settlement, time.GetUtcNow());
+        return CardSettlementView.Of(settlement, transaction.RefundedAmount, time.GetUtcNow());
     }
 
     /// <summary>
     /// Carries a settlement on: looks up what was lost (Klarna's settlement, once its answer can no longer arrive; each
-    /// charge whose answer was lost, at the acquirer), charges the cards not charged yet and captures what is authorized.
+    /// charge whose answer was lost, at the acquirer), charges the cards not charged yet, captures what is authorized and
+    /// refunds on the cards what the order's refunds left to refund.
     /// </summary>
     public async Task<CardSettlementView> ContinueAsync(ClaimsPrincipal user, Guid transactionId, CancellationToken cancellationToken = default)
     {
@@ -176,10 +183,11 @@ public sealed partial class CardSettlements(
                 var cards = await ReadCardsAsync(client, credentials, settlement, cancellationToken);
                 await ChargeAsync(db, settlement, cards, key, cancellationToken);
             }
+            await FollowRefundsAsync(db, acquirer, settlement, transaction, cancellationToken);
         }
         Audit(db, user, transaction, settlement);
         await db.SaveChangesAsync(CancellationToken.None);
-        return CardSettlementView.Of(settlement, time.GetUtcNow());
+        return CardSettlementView.Of(settlement, transaction.RefundedAmount, time.GetUtcNow());
     }
 
     private async Task<CardSettlementPlan> PlanAsync(BackOfficeDbContext db, Transaction transaction, CancellationToken cancellationToken)
@@ -305,14 +313,89 @@ public sealed partial class CardSettlements(
     }
 
     /// <summary>
-    /// Finds out what became of a step whose answer was lost: the authorization by its reference, the capture on its
-    /// payment. Before its answer can no longer arrive (<paramref name="final"/> false), only what is found is taken.
+    /// Refunds on the cards what the order's refunds left to refund: a refund of a seller's lines on that seller's card,
+    /// one by amount spread over the cards by their parts. Each refund is written before it is sent, under its own key.
+    /// </summary>
+    private async Task FollowRefundsAsync(BackOfficeDbContext db, ICardAcquirer acquirer, CardSettlement settlement, Transaction transaction, CancellationToken cancellationToken)
+    {
+        if (transaction.RefundedAmount == 0)
+            return;
+        var targets = await RefundTargetsAsync(db, settlement, transaction, cancellationToken);
+        foreach (var charge in settlement.Charges.Where(c => c.State == CardChargeState.Captured && c.RefundingAmount is null))
+        {
+            var due = Math.Min(targets[charge.Id], charge.CapturedAmount) - charge.RefundedAmount;
+            if (due <= 0)
+                continue;
+            charge.BeginRefund(due, time.GetUtcNow() + acquirers.InFlight);
+            await db.SaveChangesAsync(cancellationToken);
+            try
+            {
+                charge.RecordRefund(await acquirer.RefundAsync(charge.AcquirerPaymentId!, due, charge.RefundKey, cancellationToken));
+            }
+            catch (Exception e) when (e is AcquirerRefusedException or AcquirerUnavailableException)
+            {
+                charge.Abandon(new Message("The acquirer did not refund: {0}", e.Message));
+            }
+            catch (AcquirerOutcomeUnknownException)
+            {
+                await LookUpAsync(acquirer, charge, cancellationToken, final: false);
+            }
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>What each card is to have refunded in all, from the order's refunds that succeeded.</summary>
+    private static async Task<Dictionary<Guid, long>> RefundTargetsAsync(BackOfficeDbContext db, CardSettlement settlement, Transaction transaction, CancellationToken cancellationToken)
+    {
+        var charges = settlement.Charges;
+        if (charges.Count == 1)
+            return new() { [charges[0].Id] = transaction.RefundedAmount };
+        var refunds = await db.Operations.AsNoTracking()
+            .Where(o => o.TransactionId == transaction.Id && o.Kind == OperationKind.Refund && o.State == OperationState.Succeeded).ToListAsync(cancellationToken);
+        var sellers = await db.MarketplaceSellers.AsNoTracking().Where(s => s.ChannelId == transaction.ChannelId).ToListAsync(cancellationToken);
+        var targets = charges.ToDictionary(c => c.Id, _ => 0L);
+        foreach (var refund in refunds)
+        {
+            var amount = refund.Amount ?? 0;
+            var byLines = refund.Articles.Select(a => (Seller: MarketplaceSeller.Of(a.ArticleNumber, sellers)?.Name,
+                Amount: a.Quantity * (transaction.Lines.FirstOrDefault(l => l.ArticleNumber == a.ArticleNumber)?.UnitPrice ?? 0))).ToList();
+            if (byLines.Count > 0 && byLines.Sum(l => l.Amount) == amount && byLines.All(l => charges.Any(c => c.Seller == l.Seller)))
+            {
+                foreach (var line in byLines)
+                    targets[charges.First(c => c.Seller == line.Seller).Id] += line.Amount;
+                continue;
+            }
+            // By amount: each card its share of what is left on it, the cents over to the largest remainders.
+            var room = charges.ToDictionary(c => c.Id, c => Math.Max(0, c.Amount - targets[c.Id]));
+            var total = room.Values.Sum();
+            if (total == 0)
+                continue;
+            amount = Math.Min(amount, total);
+            var shares = charges.Select(c => (c.Id, Share: amount * room[c.Id] / total, Remainder: amount * room[c.Id] % total)).ToList();
+            var left = amount - shares.Sum(x => x.Share);
+            foreach (var (id, share, _) in shares.OrderByDescending(x => x.Remainder).ThenBy(x => x.Id))
+                targets[id] += share + (left-- > 0 ? 1 : 0);
+        }
+        return targets;
+    }
+
+    /// <summary>
+    /// Finds out what became of a step whose answer was lost: the authorization by its reference, a capture or a refund
+    /// on its payment. Before its answer can no longer arrive (<paramref name="final"/> false), only what is found is taken.
     /// </summary>
     private static async Task LookUpAsync(ICardAcquirer acquirer, CardCharge charge, CancellationToken cancellationToken, bool final = true)
     {
         try
         {
-            if (charge.State == CardChargeState.Authorizing)
+            if (charge.RefundingAmount is { } refunding)
+            {
+                var payment = await acquirer.GetAsync(charge.AcquirerPaymentId!, cancellationToken);
+                if (payment.RefundedAmount >= charge.RefundedAmount + refunding)
+                    charge.RecordRefund(payment);
+                else if (final)
+                    charge.Abandon(new Message("The acquirer did not refund the card whose refund answer was lost."));
+            }
+            else if (charge.State == CardChargeState.Authorizing)
             {
                 if (await acquirer.FindAsync(charge.AcquirerReference, cancellationToken) is { } payment)
                     charge.RecordAuthorization(payment);

@@ -49,12 +49,76 @@ public sealed class CardSettlementsTests : IAsyncLifetime
 
     private CardAcquirerSandbox Acquirer => app.Service<CardAcquirerSandbox>();
 
-    private async Task<Guid> CapturedOrderAsync(string orderNumber, IReadOnlyList<(string, string, int, long)>? basket = null)
+    private async Task<Guid> CapturedOrderAsync(string orderNumber, IReadOnlyList<(string, string, int, long)>? basket = null) =>
+        (await CaptureAsync(orderNumber, basket)).Id;
+
+    private async Task<(Guid Id, string Invoice)> CaptureAsync(string orderNumber, IReadOnlyList<(string, string, int, long)>? basket = null)
     {
         var id = await app.PlaceKlarnaRestOrderAsync(orderNumber, basket: basket);
         var outcome = await app.Service<TransactionService>().CaptureAsync(Clerk, id, CaptureRequest.Remaining());
         Assert.True(outcome.Succeeded, outcome.ToString());
-        return id;
+        return (id, outcome.InvoiceNumber!);
+    }
+
+    private async Task RefundAsync(Guid id, RefundRequest request)
+    {
+        var outcome = await app.Service<TransactionService>().RefundAsync(Clerk, id, request);
+        Assert.True(outcome.Succeeded, outcome.ToString());
+    }
+
+    [Fact]
+    public async Task A_refund_of_a_sellers_lines_follows_on_that_sellers_card_and_one_by_amount_goes_where_room_is_left_each_once()
+    {
+        var (id, invoice) = await CaptureAsync("REFUND-1", MarketplaceBasket);
+        await Settlements.SettleAsync(Clerk, id, perSeller: true, multiUse: false);
+
+        await RefundAsync(id, new RefundRequest(invoice, Lines: [new LineQuantity("S-300", 1)]));
+        var due = await Settlements.FindAsync(id);
+        var afterLines = await Settlements.ContinueAsync(Clerk, id);
+        await RefundAsync(id, new RefundRequest(invoice, Amount: 1001));
+        var afterAmount = await Settlements.ContinueAsync(Clerk, id);
+        var again = await Settlements.ContinueAsync(Clerk, id);
+
+        Assert.Equal(4990L, due!.RefundsDue);
+        Assert.Equal([("North Lights", 0L), ("South Seats", 4990L)], afterLines.Charges.Select(c => (c.Seller!, c.RefundedAmount)));
+        Assert.Equal(5991L, afterAmount.Charges.Sum(c => c.RefundedAmount));
+        Assert.Equal([("North Lights", 1001L), ("South Seats", 4990L)], afterAmount.Charges.Select(c => (c.Seller!, c.RefundedAmount)));
+        Assert.Equal(0L, again.RefundsDue);
+        Assert.Equal(2, Acquirer.Traffic.Calls["refund"]);
+        foreach (var charge in again.Charges)
+            Assert.Equal(charge.RefundedAmount, Acquirer.Payments.Single(p => p.PaymentId == charge.AcquirerPaymentId).RefundedAmount);
+    }
+
+    [Fact]
+    public async Task A_refund_by_amount_is_spread_over_the_sellers_cards_by_their_parts()
+    {
+        var (id, invoice) = await CaptureAsync("REFUND-3", MarketplaceBasket);
+        await Settlements.SettleAsync(Clerk, id, perSeller: true, multiUse: false);
+
+        await RefundAsync(id, new RefundRequest(invoice, Amount: 1001));
+        var view = await Settlements.ContinueAsync(Clerk, id);
+
+        // 1001 × 6000 / 10990 = 546.5 and 1001 × 4990 / 10990 = 454.5: the cent over goes to the larger remainder, ties by id.
+        Assert.Equal(1001L, view.Charges.Sum(c => c.RefundedAmount));
+        Assert.All(view.Charges, c => Assert.InRange(c.RefundedAmount - 1001L * c.Amount / 10990, 0, 1));
+        Assert.Equal(view.Charges.Select(c => c.RefundedAmount).Order(), Acquirer.Payments.Select(p => p.RefundedAmount).Order());
+    }
+
+    [Fact]
+    public async Task A_card_refund_whose_answer_was_lost_is_found_on_the_payment_and_not_sent_again()
+    {
+        var (id, invoice) = await CaptureAsync("REFUND-2");
+        await Settlements.SettleAsync(Clerk, id, perSeller: false, multiUse: false);
+        await RefundAsync(id, new RefundRequest(invoice, Amount: 549));
+        Acquirer.Traffic.Inject(new SandboxInjection("refund", SandboxFailure.Drop, AfterExecution: true));
+
+        var view = await Settlements.ContinueAsync(Clerk, id);
+        var again = await Settlements.ContinueAsync(Clerk, id);
+
+        Assert.Equal((549L, 0L), (view.Charges.Single().RefundedAmount, view.RefundsDue));
+        Assert.Equal(549L, again.Charges.Single().RefundedAmount);
+        Assert.Equal(1, Acquirer.Traffic.Calls["refund"]);
+        Assert.Equal(549L, Assert.Single(Acquirer.Payments).RefundedAmount);
     }
 
     [Fact]

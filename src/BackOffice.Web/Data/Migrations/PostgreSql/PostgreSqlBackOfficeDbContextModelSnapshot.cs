@@ -788,6 +788,15 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                         .HasMaxLength(4)
                         .HasColumnType("character varying(4)");
 
+                    b.Property<long>("RefundedAmount")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("RefundingAmount")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Refunds")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Seller")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");

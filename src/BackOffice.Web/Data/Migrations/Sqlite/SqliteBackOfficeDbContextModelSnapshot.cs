@@ -760,6 +760,15 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                         .HasMaxLength(4)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("RefundedAmount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RefundingAmount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Refunds")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Seller")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
