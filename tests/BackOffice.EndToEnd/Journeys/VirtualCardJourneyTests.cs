@@ -12,7 +12,7 @@ namespace BackOffice.EndToEnd.Journeys;
 /// Klarna's virtual cards end to end: an administrator generates the channel's key and enrols it (the sandbox's control
 /// API stands in for Klarna's enrolment) and names two marketplace sellers; an operator settles a captured order of both
 /// with a card each, sees brand and last four digits per seller, and the acquirer holds both charges. The card numbers
-/// are nowhere in the pages; the pages pass axe and fit 390 px.
+/// are nowhere in the pages; the pages pass axe (the colours again in German and dark) and fit 390 px.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class VirtualCardJourneyTests(BrowserAppFixture app)
@@ -76,8 +76,23 @@ public sealed class VirtualCardJourneyTests(BrowserAppFixture app)
         problems.AddRange(await Axe.ViolationsAsync(page, "a transaction settled by virtual cards"));
         problems.AddRange(app.PolicyViolationsOn(page));
 
-        await page.SetViewportSizeAsync(390, 844);
-        var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        var german = await app.NewPageAsync("de-DE");
+        await new LoginPage(german, Words.German).GotoAsync();
+        await new LoginPage(german, Words.German).SignInAsAdministratorAsync();
+        await new ShellPage(german, Words.German).ToggleDarkModeAsync();
+        await german.GotoAsync($"transactions/{id}");
+        await new ShellPage(german, Words.German).WaitUntilInteractiveAsync();
+        await Expect(german.GetByTestId("virtual-cards")).ToContainTextAsync("Virtuelle Karten");
+        await Expect(german.GetByTestId("charge-state").First).ToContainTextAsync("Erfasst");
+        problems.AddRange(await Axe.ViolationsAsync(german, "a transaction settled by virtual cards, in German and dark", coloursOnly: true));
+
+        var phone = await app.NewPageAsync(width: 390, height: 844);
+        await new LoginPage(phone).GotoAsync();
+        await new LoginPage(phone).SubmitAsync("operator-vc@backoffice.local", "Operator-Vc-1!");
+        await phone.GotoAsync($"transactions/{id}");
+        await new ShellPage(phone).WaitUntilInteractiveAsync();
+        await Expect(phone.GetByTestId("card-charge")).ToHaveCountAsync(2);
+        var width = await phone.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
         Assert.True(width <= 390, $"The transaction page with its cards is {width} px wide at 390 px.");
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
