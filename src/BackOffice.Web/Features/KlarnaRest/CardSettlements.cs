@@ -126,7 +126,7 @@ public sealed partial class CardSettlements(
             var issued = await client.CreateCardSettlementAsync(credentials, new KlarnaCardSettlementRequest(settlement.OrderId, settlement.KlarnaKeyId, promise.PromiseId), cancellationToken);
             settlement.Issue(issued, time.GetUtcNow());
             await db.SaveChangesAsync(cancellationToken);
-            await ChargeAsync(db, settlement, issued, key, cancellationToken);
+            await ChargeAsync(db, settlement, issued, key, retryDeclined: false, cancellationToken);
         }
         catch (KlarnaRestRefusedException e)
         {
@@ -143,7 +143,7 @@ public sealed partial class CardSettlements(
             // Never asked for again: the settlement is read back by order, now or once its answer can no longer arrive.
             await ReadBackAsync(db, client, credentials, settlement, key, cancellationToken);
         }
-        Audit(db, user, transaction, settlement);
+        Audit(db, user.Name(), transaction, settlement);
         await db.SaveChangesAsync(CancellationToken.None);
         LogSettlement(settlement.Id, settlement.OrderId, settlement.State.ToString(), settlement.Charges.Count(c => c.State == CardChargeState.Captured), settlement.Charges.Count);
         return CardSettlementView.Of(settlement, transaction.RefundedAmount, time.GetUtcNow());
@@ -157,11 +157,43 @@ public sealed partial class CardSettlements(
     public async Task<CardSettlementView> ContinueAsync(ClaimsPrincipal user, Guid transactionId, CancellationToken cancellationToken = default)
     {
         await authorization.RequireAsync(user, Policies.Operator);
+        return (await CarryOnAsync(user.Name(), transactionId, retryDeclined: true, cancellationToken)).View;
+    }
+
+    /// <summary>
+    /// The settlements with something to do that needs no one's decision: a settlement whose answer was lost and can no
+    /// longer arrive, a charge whose answer was lost or that never reached the acquirer, a capture not made, a refund of
+    /// the order not yet followed on the cards.
+    /// </summary>
+    public async Task<IReadOnlyList<(Guid TransactionId, string OrderNumber)>> DueAsync(CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var due = await (from s in db.CardSettlements
+                         join t in db.Transactions on s.TransactionId equals t.Id
+                         where s.State == CardSettlementState.Requested && s.InFlightUntil <= now
+                             || s.State == CardSettlementState.Issued
+                                 && (s.Charges.Any(c => c.State == CardChargeState.Awaiting || c.State == CardChargeState.Authorized
+                                         || (c.State == CardChargeState.Authorizing || c.State == CardChargeState.Capturing || c.RefundingAmount != null) && c.InFlightUntil <= now)
+                                     || t.RefundedAmount > s.Charges.Sum(c => c.RefundedAmount))
+                         select new { t.Id, t.OrderNumber }).ToListAsync(cancellationToken);
+        return [.. due.Select(d => (d.Id, d.OrderNumber))];
+    }
+
+    /// <summary>
+    /// Carries a settlement on for <paramref name="actor"/> (an operator, or a job): looks up what was lost (Klarna's
+    /// settlement, once its answer can no longer arrive; each charge whose answer was lost, at the acquirer), charges the
+    /// cards not charged yet (a declined one only when <paramref name="retryDeclined"/>), captures what is authorized and
+    /// refunds on the cards what the order's refunds left to refund. Answers whether anything changed.
+    /// </summary>
+    public async Task<(CardSettlementView View, bool Changed)> CarryOnAsync(string actor, Guid transactionId, bool retryDeclined, CancellationToken cancellationToken = default)
+    {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var transaction = await db.Transactions.AsNoTracking().SingleOrDefaultAsync(t => t.Id == transactionId, cancellationToken)
             ?? throw new BusinessRuleException("There is no such transaction.");
         var settlement = await db.CardSettlements.SingleOrDefaultAsync(s => s.TransactionId == transactionId && s.State != CardSettlementState.Failed, cancellationToken)
             ?? throw new BusinessRuleException("This order has no settlement by virtual cards to carry on.");
+        var before = Snapshot(settlement);
         var key = await db.VirtualCardKeys.AsNoTracking().SingleAsync(k => k.Id == settlement.KeyRecordId, cancellationToken);
         var client = connections.Client();
         var credentials = await connections.ForAsync(transaction);
@@ -178,17 +210,23 @@ public sealed partial class CardSettlements(
             foreach (var charge in settlement.Charges.Where(c => c.IsUnknown(now)))
                 await LookUpAsync(acquirer, charge, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
-            if (settlement.Charges.Any(c => c.State is CardChargeState.Awaiting or CardChargeState.Declined or CardChargeState.Authorized))
+            if (settlement.Charges.Any(c => c.State is CardChargeState.Awaiting or CardChargeState.Authorized || retryDeclined && c.State == CardChargeState.Declined))
             {
                 var cards = await ReadCardsAsync(client, credentials, settlement, cancellationToken);
-                await ChargeAsync(db, settlement, cards, key, cancellationToken);
+                await ChargeAsync(db, settlement, cards, key, retryDeclined, cancellationToken);
             }
             await FollowRefundsAsync(db, acquirer, settlement, transaction, cancellationToken);
         }
-        Audit(db, user, transaction, settlement);
+        var changed = Snapshot(settlement) != before;
+        if (changed)
+            Audit(db, actor, transaction, settlement);
         await db.SaveChangesAsync(CancellationToken.None);
-        return CardSettlementView.Of(settlement, transaction.RefundedAmount, time.GetUtcNow());
+        return (CardSettlementView.Of(settlement, transaction.RefundedAmount, time.GetUtcNow()), changed);
     }
+
+    /// <summary>What a carry-on may change: the settlement's state and each charge's state and amounts.</summary>
+    private static string Snapshot(CardSettlement settlement) =>
+        string.Join(";", settlement.Charges.OrderBy(c => c.Id).Select(c => $"{c.State}/{c.CapturedAmount}/{c.RefundedAmount}/{c.RefundingAmount}/{c.Attempt}").Prepend(settlement.State.ToString()));
 
     private async Task<CardSettlementPlan> PlanAsync(BackOfficeDbContext db, Transaction transaction, CancellationToken cancellationToken)
     {
@@ -219,7 +257,7 @@ public sealed partial class CardSettlements(
             var issued = await client.GetCardSettlementByOrderAsync(credentials, settlement.OrderId, settlement.KlarnaKeyId, cancellationToken);
             settlement.Issue(issued, time.GetUtcNow());
             await db.SaveChangesAsync(cancellationToken);
-            await ChargeAsync(db, settlement, issued, key, cancellationToken);
+            await ChargeAsync(db, settlement, issued, key, retryDeclined: false, cancellationToken);
         }
         catch (KlarnaRestRefusedException e) when (e.Status == 404 && final)
         {
@@ -251,12 +289,12 @@ public sealed partial class CardSettlements(
     /// Authorizes each card not charged yet (a declined one again, under a new reference, when the operator carries the
     /// settlement on), then captures each authorized one; every step written before it is sent.
     /// </summary>
-    private async Task ChargeAsync(BackOfficeDbContext db, CardSettlement settlement, KlarnaCardSettlement cards, VirtualCardKey key, CancellationToken cancellationToken)
+    private async Task ChargeAsync(BackOfficeDbContext db, CardSettlement settlement, KlarnaCardSettlement cards, VirtualCardKey key, bool retryDeclined, CancellationToken cancellationToken)
     {
         var acquirer = acquirers.Acquirer();
         using (var privateKey = keys.Open(key))
         {
-            foreach (var charge in settlement.Charges.Where(c => c.State is CardChargeState.Awaiting or CardChargeState.Declined))
+            foreach (var charge in settlement.Charges.Where(c => c.State == CardChargeState.Awaiting || retryDeclined && c.State == CardChargeState.Declined))
                 await AuthorizeAsync(db, acquirer, charge, cards.Cards.First(c => c.CardId == charge.CardId), privateKey, cancellationToken);
         }
         foreach (var charge in settlement.Charges.Where(c => c.State == CardChargeState.Authorized))
@@ -417,7 +455,7 @@ public sealed partial class CardSettlements(
         }
     }
 
-    private void Audit(BackOfficeDbContext db, ClaimsPrincipal user, Transaction transaction, CardSettlement settlement)
+    private void Audit(BackOfficeDbContext db, string actor, Transaction transaction, CardSettlement settlement)
     {
         var captured = settlement.Charges.Where(c => c.State == CardChargeState.Captured).Sum(c => c.Amount);
         var details = settlement.State switch
@@ -426,7 +464,7 @@ public sealed partial class CardSettlements(
             CardSettlementState.Requested => new Message("Klarna's answer was lost; the settlement is read back by order, never asked for again."),
             _ => new Message("{0} of {1} captured on {2} virtual card charges.", new Amount(captured, transaction.Currency), new Amount(settlement.Amount, transaction.Currency), settlement.Charges.Count),
         };
-        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), "Transactions", "Settlement by virtual card", $"{transaction.OrderNumber} ({transaction.Reference})", details,
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), actor, "Transactions", "Settlement by virtual card", $"{transaction.OrderNumber} ({transaction.Reference})", details,
             settlement.State != CardSettlementState.Failed && settlement.Charges.All(c => c.State is not CardChargeState.Declined)));
     }
 

@@ -51,6 +51,7 @@ public sealed class KlarnaRestModule : PaymentProviderModule
             .AddScoped<CardSettlements>()
             .AddScoped<MarketplaceSellers>()
             .AddScoped<IRecurringJob, KlarnaRestOrderCheck>()
+            .AddScoped<IRecurringJob, CardSettlementCheck>()
             .AddSingleton<KlarnaRestDemoSeeder>()
             .AddHostedService(provider => provider.GetRequiredService<KlarnaRestDemoSeeder>())
             .AddScoped<IRecurringJob, KlarnaPayoutImport>()

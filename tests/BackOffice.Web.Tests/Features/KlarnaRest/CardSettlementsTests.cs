@@ -104,6 +104,35 @@ public sealed class CardSettlementsTests : IAsyncLifetime
         Assert.Equal(view.Charges.Select(c => c.RefundedAmount).Order(), Acquirer.Payments.Select(p => p.RefundedAmount).Order());
     }
 
+    private async Task<BackOffice.Web.Features.Jobs.JobRun> RunCheckAsync()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var job = scope.ServiceProvider.GetServices<BackOffice.Web.Features.Jobs.IRecurringJob>().OfType<CardSettlementCheck>().Single();
+        return (await job.RunAsync("Test", CancellationToken.None))!;
+    }
+
+    [Fact]
+    public async Task The_job_follows_a_refund_of_the_order_on_the_card_once_and_leaves_a_declined_card_to_the_operator()
+    {
+        var (refunded, invoice) = await CaptureAsync("JOB-1");
+        await Settlements.SettleAsync(Clerk, refunded, perSeller: false, multiUse: false);
+        await RefundAsync(refunded, new RefundRequest(invoice, Amount: 500));
+        var declined = await CapturedOrderAsync("JOB-2");
+        Acquirer.DeclineNext("do_not_honor", 1);
+        await Settlements.SettleAsync(Clerk, declined, perSeller: false, multiUse: false);
+
+        var first = await RunCheckAsync();
+        var second = await RunCheckAsync();
+
+        Assert.Equal((1, 0), (first.Changed, first.Failed));
+        Assert.Equal(0, second.Changed);
+        Assert.Equal(500L, (await Settlements.FindAsync(refunded))!.Charges.Single().RefundedAmount);
+        Assert.Equal(CardChargeState.Declined, (await Settlements.FindAsync(declined))!.Charges.Single().State);
+        Assert.Equal(1, Acquirer.Traffic.Calls["refund"]);
+        Assert.Equal(2, Acquirer.Traffic.Calls["authorize"]);
+        Assert.Equal(500L, Acquirer.Payments.Single(p => p.Status == AcquirerPaymentStatus.Captured).RefundedAmount);
+    }
+
     [Fact]
     public async Task A_card_refund_whose_answer_was_lost_is_found_on_the_payment_and_not_sent_again()
     {

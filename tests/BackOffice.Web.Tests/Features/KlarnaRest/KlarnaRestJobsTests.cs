@@ -126,7 +126,7 @@ public sealed class KlarnaRestJobsTests : IAsyncLifetime
             await Task.Delay(50);
         var second = await RunAsync<KlarnaPayoutImport>();
 
-        Assert.Equal([JobSettings.CheckOrderStatus, KlarnaRestOrderCheck.JobId, KlarnaPayoutImport.JobId], jobs.Jobs.Select(j => j.Id));
+        Assert.Equal([JobSettings.CheckOrderStatus, KlarnaRestOrderCheck.JobId, CardSettlementCheck.JobId, KlarnaPayoutImport.JobId], jobs.Jobs.Select(j => j.Id));
         Assert.Contains((KlarnaPayoutImport.JobId, "0 6 * * *"), scheduled);
         Assert.Contains((KlarnaRestOrderCheck.JobId, "*/10 * * * *"), scheduled);
         Assert.DoesNotContain(scheduled, j => j.Id == JobSettings.CheckOrderStatus);
