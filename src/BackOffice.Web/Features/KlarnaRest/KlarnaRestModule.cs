@@ -50,6 +50,7 @@ public sealed class KlarnaRestModule : PaymentProviderModule
             .AddScoped<VirtualCardKeys>()
             .AddScoped<CardSettlements>()
             .AddScoped<MarketplaceSellers>()
+            .AddSingleton<ITransactionMark, VirtualCardMark>()
             .AddScoped<IRecurringJob, KlarnaRestOrderCheck>()
             .AddScoped<IRecurringJob, CardSettlementCheck>()
             .AddSingleton<KlarnaRestDemoSeeder>()

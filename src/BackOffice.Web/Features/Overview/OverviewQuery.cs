@@ -19,10 +19,13 @@ public sealed record Attention(int UnknownOutcomes, int PendingOverADay, int Exp
 }
 
 /// <summary>The home page's figures; days are the display zone's, the last of them today.</summary>
-public sealed record OverviewFigures(IReadOnlyList<DateOnly> Days, IReadOnlyList<CurrencyFigures> Currencies, Attention Attention);
+/// <summary>How many orders carry a mark (<see cref="ITransactionMark"/>), such as those settled by virtual card.</summary>
+public sealed record MarkFigure(string Key, string Name, int Count);
+
+public sealed record OverviewFigures(IReadOnlyList<DateOnly> Days, IReadOnlyList<CurrencyFigures> Currencies, Attention Attention, IReadOnlyList<MarkFigure> Marks);
 
 public sealed class OverviewQuery(IDbContextFactory<BackOfficeDbContext> databases, TimeProvider time, [FromKeyedServices(DisplayTime.BackOfficeZone)] DisplayTime display,
-    ChannelService channels)
+    ChannelService channels, IEnumerable<ITransactionMark> marks)
 {
     public const int Days = 30;
 
@@ -65,7 +68,10 @@ public sealed class OverviewQuery(IDbContextFactory<BackOfficeDbContext> databas
             lastRun is { } run && (run.Failed > 0 || run.Errors.Length > 0),
             [.. (await (from e in db.WebhookEndpoints join c in db.Channels on e.ChannelId equals c.Id where !e.Enabled && e.DisabledForFailures
                         orderby c.Code select new { c.Code, e.Id, e.Url }).ToListAsync(cancellationToken)).Select(e => (e.Code, e.Id, e.Url))]);
-        return new OverviewFigures(days, currencies, attention);
+        var marked = new List<MarkFigure>();
+        foreach (var mark in marks)
+            marked.Add(new MarkFigure(mark.Key, mark.Name, await mark.Marked(db).CountAsync(cancellationToken)));
+        return new OverviewFigures(days, currencies, attention, marked);
     }
 
     /// <summary>Midnight of the day in the display zone.</summary>

@@ -17,7 +17,8 @@ public sealed record TransactionSearch(
     bool NeedsAttention = false,
     string? Country = null,
     long? MinAmount = null,
-    long? MaxAmount = null)
+    long? MaxAmount = null,
+    string? Mark = null)
 {
     /// <summary>A search text longer than any order number, name or e-mail finds nothing more, and would not fit in an address.</summary>
     public const int MaxTextLength = 100;
@@ -100,7 +101,7 @@ public sealed record TransactionDetails(
 /// order number, name and e-mail go through the text index (FTS5 trigram on SQLite, pg_trgm on PostgreSQL) over the
 /// folded form; pages are found by key (never by offset) and the count stops at a bound. The CSV streams every match.
 /// </summary>
-public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> databases, TimeProvider time, PaymentPorts ports)
+public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> databases, TimeProvider time, PaymentPorts ports, IEnumerable<ITransactionMark> marks)
 {
     public static readonly TimeSpan ExpiresSoonWindow = TimeSpan.FromDays(2);
 
@@ -208,7 +209,11 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await using var csv = await format.StartAsync(output, cancellationToken);
         await csv.WriteRecordAsync(["OrderNumber", "ReservationNumber", "Channel", "Service", "Environment", "State", "Currency",
-            "Authorized", "Reserved", "Captured", "Refunded", "CustomerName", "CustomerEmail", "CreatedAt", "ExpiresAt"], cancellationToken);
+            "Authorized", "Reserved", "Captured", "Refunded", "CustomerName", "CustomerEmail", "CreatedAt", "ExpiresAt", "Marks"], cancellationToken);
+        // Marked orders are few beside all orders: each mark's ids are read once, not per row.
+        var marked = new List<(string Name, HashSet<Guid> Ids)>();
+        foreach (var mark in marks)
+            marked.Add((mark.Name, [.. await mark.Marked(db).ToListAsync(cancellationToken)]));
         var matches = (await FilterAsync(db, search, cancellationToken)).Listed;
         await foreach (var row in Rows(db, Walk(matches, TransactionSort.Created, ascending: false, from: null)).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
@@ -218,6 +223,7 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
                 row.OrderNumber, row.Reference, row.Channel, row.Service.ToString(), row.Environment.ToString(), row.State.ToString(), row.Currency,
                 Major(row.AuthorizedAmount), Major(row.ReservedAmount), Major(row.CapturedAmount), Major(row.RefundedAmount),
                 row.CustomerName, row.CustomerEmail, CsvFormat.Time(row.CreatedAt), CsvFormat.Time(row.ExpiresAt),
+                string.Join("; ", marked.Where(m => m.Ids.Contains(row.Id)).Select(m => m.Name)),
             ], cancellationToken);
         }
         await csv.FlushAsync(cancellationToken);
@@ -314,6 +320,12 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
         {
             var soon = time.GetUtcNow().Add(ExpiresSoonWindow);
             transactions = transactions.Where(t => (t.State == TransactionState.Authorized || t.State == TransactionState.PartCaptured) && t.ExpiresAt <= soon);
+        }
+        if (search.Mark is { Length: > 0 } key)
+        {
+            // A mark no module knows any more matches nothing, as an unknown channel does.
+            var marked = marks.FirstOrDefault(m => m.Key == key)?.Marked(db);
+            transactions = marked is null ? transactions.Where(_ => false) : transactions.Where(t => marked.Contains(t.Id));
         }
         return transactions;
     }

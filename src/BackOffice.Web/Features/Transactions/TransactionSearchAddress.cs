@@ -45,6 +45,7 @@ public static class TransactionSearchAddress
         ["country"] = search.Country,
         ["min"] = search.MinAmount?.ToString(CultureInfo.InvariantCulture),
         ["max"] = search.MaxAmount?.ToString(CultureInfo.InvariantCulture),
+        ["mark"] = search.Mark,
     }.Where(p => p.Value is not null);
 
     public static TransactionSearch Parse(string address)
@@ -55,6 +56,6 @@ public static class TransactionSearchAddress
         long? Minor(string name) => long.TryParse(Text(name), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
         DateOnly? Date(string name) => DateOnly.TryParseExact(Text(name), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
         return new TransactionSearch(Text("text") is { Length: > TransactionSearch.MaxTextLength } tooLong ? tooLong[..TransactionSearch.MaxTextLength] : Text("text"), Text("channel"), Payments.ServiceKind.TryParse(Text("service"), null, out var service) ? service : null, Enum<TransactionState>("state"),
-            Text("currency"), Date("from"), Date("to"), Text("expiresSoon") == "true", Text("attention") == "true", Text("country"), Minor("min"), Minor("max"));
+            Text("currency"), Date("from"), Date("to"), Text("expiresSoon") == "true", Text("attention") == "true", Text("country"), Minor("min"), Minor("max"), Text("mark"));
     }
 }

@@ -55,6 +55,7 @@ public partial class TransactionsPage : IDisposable
     [Inject] private IDialogService Dialogs { get; set; } = null!;
     [Inject] private BulkActions Bulk { get; set; } = null!;
     [Inject] private SavedViews SavedViews { get; set; } = null!;
+    [Inject] private IEnumerable<ITransactionMark> Marks { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
 
     [CascadingParameter]

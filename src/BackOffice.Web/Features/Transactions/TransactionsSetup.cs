@@ -22,9 +22,9 @@ internal static class TransactionsSetup
         endpoints.MapGet("/transactions/export.csv", async (HttpContext context, TransactionQuery query, IConfiguration configuration, TimeProvider time,
                 [FromQuery] string? text, [FromQuery] string? channel, [FromQuery] ServiceKind? service, [FromQuery] TransactionState? state,
                 [FromQuery] string? currency, [FromQuery] DateOnly? from, [FromQuery] DateOnly? to, [FromQuery] bool expiresSoon = false, [FromQuery] bool attention = false,
-                [FromQuery] string? country = null, [FromQuery] long? min = null, [FromQuery] long? max = null) =>
+                [FromQuery] string? country = null, [FromQuery] long? min = null, [FromQuery] long? max = null, [FromQuery] string? mark = null) =>
             {
-                var search = new TransactionSearch(text, channel, service, state, currency, from, to, expiresSoon, attention, country, min, max);
+                var search = new TransactionSearch(text, channel, service, state, currency, from, to, expiresSoon, attention, country, min, max, mark);
                 if (search.TextError is { } tooLong)
                     return Results.Text(tooLong.ToString(), statusCode: StatusCodes.Status400BadRequest);
                 var format = CsvFormat.For(CultureInfo.CurrentCulture, configuration["Export:CsvSeparator"]);

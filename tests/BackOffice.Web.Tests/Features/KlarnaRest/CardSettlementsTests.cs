@@ -134,6 +134,30 @@ public sealed class CardSettlementsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_list_filters_by_settled_by_card_the_csv_names_it_and_the_overview_counts_it()
+    {
+        var settled = await CapturedOrderAsync("MARK-1");
+        var other = await CapturedOrderAsync("MARK-2");
+        await Settlements.SettleAsync(Clerk, settled, perSeller: false, multiUse: false);
+        var query = app.Service<TransactionQuery>();
+
+        var (page, count) = await query.SearchAsync(new TransactionSearch(Mark: "virtual-card"), TransactionPageRequest.First(25));
+        var unknownMark = await query.CountAsync(new TransactionSearch(Mark: "no-such-mark"));
+        using var csv = new MemoryStream();
+        await query.WriteCsvAsync(new TransactionSearch(Text: "MARK-"), csv, BackOffice.Web.Features.CsvFormat.For(System.Globalization.CultureInfo.InvariantCulture, null));
+        var lines = System.Text.Encoding.UTF8.GetString(csv.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var overview = await app.Service<BackOffice.Web.Features.Overview.OverviewQuery>().LoadAsync();
+
+        Assert.Equal([settled], page.Rows.Select(r => r.Id));
+        Assert.Equal((1, 0), (count.Value, unknownMark.Value));
+        Assert.EndsWith("Marks", lines[0].Trim());
+        Assert.EndsWith("Settled by virtual card", lines.Single(l => l.StartsWith("MARK-1", StringComparison.Ordinal)).Trim());
+        Assert.DoesNotContain("virtual card", lines.Single(l => l.StartsWith("MARK-2", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Equal(new BackOffice.Web.Features.Overview.MarkFigure("virtual-card", "Settled by virtual card", 1), Assert.Single(overview.Marks));
+        Assert.NotEqual(other, settled);
+    }
+
+    [Fact]
     public async Task A_card_refund_whose_answer_was_lost_is_found_on_the_payment_and_not_sent_again()
     {
         var (id, invoice) = await CaptureAsync("REFUND-2");
