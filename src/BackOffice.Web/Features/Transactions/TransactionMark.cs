@@ -3,7 +3,7 @@ using BackOffice.Web.Data;
 namespace BackOffice.Web.Features.Transactions;
 
 /// <summary>
-/// A mark a provider module puts on some of its orders (such as Klarna's "Settled by virtual card"): the list filters by
+/// A mark a provider module puts on some of its orders (such as those it settled by virtual cards): the list filters by
 /// it, the CSV export names it and the overview counts it, while the core knows only its key and name.
 /// </summary>
 public interface ITransactionMark
