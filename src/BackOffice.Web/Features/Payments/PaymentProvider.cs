@@ -78,7 +78,7 @@ public sealed record ProviderDescriptor(PaymentProvider Key, string Name, IReadO
 
     /// <summary>
     /// A panel of the module's own on the transaction page, rendered by type below the order lines (such as the virtual
-    /// cards that settle a Klarna order): it takes the transaction (<c>Transaction</c>) and loads what it shows itself.
+    /// cards that settle an order): it takes the transaction (<c>Transaction</c>) and loads what it shows itself.
     /// </summary>
     public Type? TransactionPanel { get; init; }
 
