@@ -39,6 +39,7 @@ public sealed class KlarnaRestModule : PaymentProviderModule
     public override void AddServices(IServiceCollection services)
     {
         services.AddOptions<KlarnaRestOptions>().BindConfiguration(KlarnaRestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<VirtualCardKeyStoreOptions>().BindConfiguration(VirtualCardKeyStoreOptions.Section);
         services.AddHttpClient(KlarnaRestConnections.HttpClientName);
         services
             .AddScoped<KlarnaRestConnections>()
@@ -48,6 +49,7 @@ public sealed class KlarnaRestModule : PaymentProviderModule
             .AddScoped<KlarnaRestNotifications>()
             .AddScoped<KlarnaPayouts>()
             .AddScoped<VirtualCardKeys>()
+            .AddSingleton<VirtualCardKeyStore>()
             .AddScoped<CardSettlements>()
             .AddScoped<MarketplaceSellers>()
             .AddSingleton<ITransactionMark, VirtualCardMark>()

@@ -34,7 +34,8 @@ public sealed class VirtualCardKey
     {
     }
 
-    public VirtualCardKey(int channelId, string publicJwk, string protectedPrivateKey, int bits, DateTimeOffset createdAt, string createdBy)
+    /// <param name="protectedPrivateKey">The private key under the key ring, or null when the key store keeps it.</param>
+    public VirtualCardKey(int channelId, string publicJwk, string? protectedPrivateKey, int bits, DateTimeOffset createdAt, string createdBy)
     {
         (ChannelId, PublicJwk, ProtectedPrivateKey, Bits, CreatedAt, CreatedBy) = (channelId, publicJwk, protectedPrivateKey, bits, createdAt, createdBy);
         Thumbprint = ThumbprintOf(publicJwk);
@@ -50,8 +51,13 @@ public sealed class VirtualCardKey
     /// <summary>The key's JWK thumbprint (RFC 7638), by which an administrator tells keys apart.</summary>
     public string Thumbprint { get; private set; } = "";
 
-    /// <summary>The private key (PKCS#8), encrypted with ASP.NET Core Data Protection; never shown or exported.</summary>
-    public string ProtectedPrivateKey { get; private set; } = "";
+    /// <summary>
+    /// The private key (PKCS#8), encrypted with ASP.NET Core Data Protection; never shown or exported. Null when the
+    /// operator's key store keeps it (<see cref="VirtualCardKeyStore"/>), under <see cref="Thumbprint"/>.
+    /// </summary>
+    public string? ProtectedPrivateKey { get; private set; }
+
+    public bool InKeyStore => ProtectedPrivateKey is null;
 
     public int Bits { get; private set; }
 
@@ -129,5 +135,6 @@ internal sealed class VirtualCardKeyConfiguration : IEntityTypeConfiguration<Vir
         key.Property(k => k.CreatedBy).HasMaxLength(256);
         key.Property(k => k.KlarnaKeyId).HasMaxLength(VirtualCardKey.KeyIdMaxLength);
         key.Property(k => k.State).HasConversion<string>().HasMaxLength(20);
+        key.Ignore(k => k.InKeyStore);
     }
 }

@@ -11,21 +11,23 @@ namespace BackOffice.Web.Features.KlarnaRest;
 
 /// <summary>A channel's key as a page sees it: the public JWK to send to Klarna, never the private key.</summary>
 public sealed record VirtualCardKeyView(int Id, string Thumbprint, string PublicJwk, int Bits, string? KlarnaKeyId, VirtualCardKeyState State, bool IsDefault,
-    DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RetiredAt)
+    DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RetiredAt, bool InKeyStore)
 {
     public static VirtualCardKeyView Of(VirtualCardKey key) =>
-        new(key.Id, key.Thumbprint, key.PublicJwk, key.Bits, key.KlarnaKeyId, key.State, key.IsDefault, key.CreatedAt, key.CreatedBy, key.RetiredAt);
+        new(key.Id, key.Thumbprint, key.PublicJwk, key.Bits, key.KlarnaKeyId, key.State, key.IsDefault, key.CreatedAt, key.CreatedBy, key.RetiredAt, key.InKeyStore);
 }
 
 /// <summary>
 /// Administers a channel's keys for Klarna's virtual cards: generates a pair in the app (the private key encrypted by the
 /// key ring at once, never shown or exported), takes the <c>key_id</c> Klarna answers for the public JWK, chooses the
 /// default for new settlements and retires keys. Every change is audited. <see cref="OpenAsync"/> hands the private
-/// key to a settlement, in memory only.
+/// key to a settlement, in memory only. When the operator configures a key store (<see cref="VirtualCardKeyStore"/>),
+/// new private keys go there instead of the key ring.
 /// </summary>
 public sealed class VirtualCardKeys(
     IDbContextFactory<BackOfficeDbContext> databases,
     IDataProtectionProvider protection,
+    VirtualCardKeyStore keyStore,
     StaffAuthorization authorization,
     TimeProvider time)
 {
@@ -51,17 +53,9 @@ public sealed class VirtualCardKeys(
         await using var db = await databases.CreateDbContextAsync();
         var channelId = await ChannelIdAsync(db, channelCode);
         using var rsa = RSA.Create(KeyBits);
-        var pkcs8 = rsa.ExportPkcs8PrivateKey();
-        string protectedKey;
-        try
-        {
-            protectedKey = Convert.ToBase64String(protector.Protect(pkcs8));
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(pkcs8);
-        }
-        var key = new VirtualCardKey(channelId, KlarnaJwk.Of(rsa), protectedKey, KeyBits, time.GetUtcNow(), user.Name());
+        var key = new VirtualCardKey(channelId, KlarnaJwk.Of(rsa), keyStore.IsConfigured ? null : Protect(rsa), KeyBits, time.GetUtcNow(), user.Name());
+        if (keyStore.IsConfigured)
+            keyStore.Add(rsa, key.Thumbprint);
         db.VirtualCardKeys.Add(key);
         Audit(db, user, "Key generated", channelCode, new Message("RSA key {0} ({1} bits) generated; its public key goes to Klarna for a key ID.", key.Thumbprint, KeyBits));
         await db.SaveChangesAsync();
@@ -137,10 +131,12 @@ public sealed class VirtualCardKeys(
     /// <summary>The private key of <paramref name="key"/>, in memory for as long as the caller holds it (dispose it at once).</summary>
     public RSA Open(VirtualCardKey key)
     {
+        if (key.ProtectedPrivateKey is not { } protectedKey)
+            return keyStore.Open(key.Thumbprint);
         byte[]? pkcs8 = null;
         try
         {
-            pkcs8 = protector.Unprotect(Convert.FromBase64String(key.ProtectedPrivateKey));
+            pkcs8 = protector.Unprotect(Convert.FromBase64String(protectedKey));
             var rsa = RSA.Create();
             rsa.ImportPkcs8PrivateKey(pkcs8, out _);
             return rsa;
@@ -153,6 +149,19 @@ public sealed class VirtualCardKeys(
         {
             if (pkcs8 is not null)
                 CryptographicOperations.ZeroMemory(pkcs8);
+        }
+    }
+
+    private string Protect(RSA rsa)
+    {
+        var pkcs8 = rsa.ExportPkcs8PrivateKey();
+        try
+        {
+            return Convert.ToBase64String(protector.Protect(pkcs8));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using BackOffice.KlarnaRest;
 using BackOffice.Web.Data;
@@ -18,6 +19,8 @@ namespace BackOffice.Web.Tests.Features.KlarnaRest;
 [Collection(AppCollection.Name)]
 public sealed class VirtualCardKeysTests : IAsyncLifetime
 {
+    private const string Card = "{\"pan\":\"4111111111111111\",\"expiry_date\":\"12/29\",\"cvv\":\"123\"}";
+
     private readonly BackOfficeAppFactory app = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -44,7 +47,7 @@ public sealed class VirtualCardKeysTests : IAsyncLifetime
         Assert.Null(error);
         Assert.Equal(3072, publicKey!.KeySize);
         var stored = Assert.Single(await StoredAsync());
-        Assert.ThrowsAny<CryptographicException>(() => RSA.Create().ImportPkcs8PrivateKey(Convert.FromBase64String(stored.ProtectedPrivateKey), out _));
+        Assert.ThrowsAny<CryptographicException>(() => RSA.Create().ImportPkcs8PrivateKey(Convert.FromBase64String(stored.ProtectedPrivateKey!), out _));
         var (aesKey, iv, pciData) = KlarnaCardCrypto.Encrypt("""{"pan":"4111111111111111","expiry_date":"12/29","cvv":"123"}"""u8, publicKey);
         using var privateKey = Keys.Open(stored);
         using var card = KlarnaCardCrypto.Decrypt(new KlarnaVirtualCard { CardId = "c", AesKey = aesKey, Iv = iv, PciData = pciData }, privateKey);
@@ -106,6 +109,40 @@ public sealed class VirtualCardKeysTests : IAsyncLifetime
         Assert.Equal("Only an active key can be the default; enter Klarna's key ID for {0} first.", notYet.Text.Key);
         Assert.Equal("The key {0} already has Klarna's key ID {1}.", again.Text.Key);
         Assert.Equal("k-1", Assert.Single(await StoredAsync()).KlarnaKeyId);
+    }
+
+    [Fact]
+    public async Task With_a_key_store_configured_the_private_key_is_kept_in_its_pkcs12_file_and_not_in_the_database()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"virtual-card-keys-{Guid.NewGuid():N}.p12");
+        await using var withStore = new BackOfficeAppFactory { Settings = { ["VirtualCards:KeyStore:Path"] = file, ["VirtualCards:KeyStore:Password"] = "store-pass" } };
+        try
+        {
+            var keys = withStore.Service<VirtualCardKeys>();
+            var first = await keys.GenerateAsync(withStore.Staff(Roles.Administrator), "demo");
+            var second = await keys.GenerateAsync(withStore.Staff(Roles.Administrator), "demo");
+
+            await using var db = await withStore.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+            var stored = await db.VirtualCardKeys.AsNoTracking().OrderBy(k => k.Id).ToListAsync();
+            Assert.All(stored, k => Assert.Null(k.ProtectedPrivateKey));
+            Assert.True(first.InKeyStore);
+            var kept = X509CertificateLoader.LoadPkcs12CollectionFromFile(file, "store-pass");
+            Assert.Equal(2, kept.Count);
+            Assert.All(kept, c => Assert.True(c.HasPrivateKey));
+            Assert.ThrowsAny<CryptographicException>(() => X509CertificateLoader.LoadPkcs12CollectionFromFile(file, "guess"));
+            using var publicKey = KlarnaJwk.Read(second.PublicJwk, out _);
+            var (aesKey, iv, pciData) = KlarnaCardCrypto.Encrypt(Encoding.UTF8.GetBytes(Card), publicKey!);
+            var encrypted = new KlarnaVirtualCard { CardId = "c", AesKey = aesKey, Iv = iv, PciData = pciData };
+            using var privateKey = keys.Open(stored[1]);
+            using var card = KlarnaCardCrypto.Decrypt(encrypted, privateKey);
+            using var otherKey = keys.Open(stored[0]);
+            Assert.Equal("1111", card.LastFour);
+            Assert.Throws<KlarnaCardDataException>(() => KlarnaCardCrypto.Decrypt(encrypted, otherKey));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]

@@ -1133,7 +1133,6 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                         .HasColumnType("character varying(100)");
 
                     b.Property<string>("ProtectedPrivateKey")
-                        .IsRequired()
                         .HasMaxLength(8000)
                         .HasColumnType("character varying(8000)");
 

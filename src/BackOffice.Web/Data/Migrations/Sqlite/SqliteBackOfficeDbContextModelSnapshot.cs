@@ -1093,7 +1093,6 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ProtectedPrivateKey")
-                        .IsRequired()
                         .HasMaxLength(8000)
                         .HasColumnType("TEXT");
 

@@ -1,0 +1,40 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace BackOffice.Web.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class VirtualCardKeyStore : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AlterColumn<string>(
+                name: "ProtectedPrivateKey",
+                table: "VirtualCardKeys",
+                type: "TEXT",
+                maxLength: 8000,
+                nullable: true,
+                oldClrType: typeof(string),
+                oldType: "TEXT",
+                oldMaxLength: 8000);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AlterColumn<string>(
+                name: "ProtectedPrivateKey",
+                table: "VirtualCardKeys",
+                type: "TEXT",
+                maxLength: 8000,
+                nullable: false,
+                defaultValue: "",
+                oldClrType: typeof(string),
+                oldType: "TEXT",
+                oldMaxLength: 8000,
+                oldNullable: true);
+        }
+    }
+}
