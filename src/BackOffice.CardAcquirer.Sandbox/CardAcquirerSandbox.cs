@@ -129,7 +129,7 @@ public sealed class CardAcquirerSandbox(IOptions<CardAcquirerSandboxOptions> opt
             if (issuer.Authorize(card.Number!, card.ExpiryMonth, card.ExpiryYear, card.Cvc!, amount, currency) is { } decision)
                 return decision;
         }
-        if (!LuhnValid(card.Number!))
+        if (!Luhn.IsValid(card.Number!))
             return new IssuerDecision("invalid_number");
         var now = time.GetUtcNow();
         return card.ExpiryYear < now.Year || card.ExpiryYear == now.Year && card.ExpiryMonth < now.Month ? new IssuerDecision("expired_card") : IssuerDecision.Approved;
@@ -152,19 +152,6 @@ public sealed class CardAcquirerSandbox(IOptions<CardAcquirerSandboxOptions> opt
         if (card.ExpiryMonth is < 1 or > 12)
             return "card.expiry_month";
         return card.ExpiryYear is < 2000 or > 2099 ? "card.expiry_year" : null;
-    }
-
-    private static bool LuhnValid(string number)
-    {
-        var sum = 0;
-        for (var i = 0; i < number.Length; i++)
-        {
-            var digit = number[number.Length - 1 - i] - '0';
-            if (i % 2 == 1)
-                digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
-            sum += digit;
-        }
-        return sum % 10 == 0;
     }
 
     private sealed class SandboxCardPayment

@@ -209,20 +209,7 @@ public sealed class SandboxCardIssuer(KlarnaRestSandbox orders, TimeProvider tim
         var digits = "4" + RandomNumberGenerator.GetString("0123456789", 14);
         var expiry = now.AddYears(3);
         return new SandboxCard(Guid.NewGuid().ToString(), orderId, settlementId, specification.Reference, specification.Amount, specification.Currency,
-            digits + LuhnDigit(digits), $"{expiry.Month:00}/{expiry.Year % 100:00}", RandomNumberGenerator.GetString("0123456789", 3), "VISA", holder);
-    }
-
-    private static char LuhnDigit(string digits)
-    {
-        var sum = 0;
-        for (var i = 0; i < digits.Length; i++)
-        {
-            var digit = digits[digits.Length - 1 - i] - '0';
-            if (i % 2 == 0)
-                digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
-            sum += digit;
-        }
-        return (char)('0' + (10 - sum % 10) % 10);
+            digits + Luhn.CheckDigit(digits), $"{expiry.Month:00}/{expiry.Year % 100:00}", RandomNumberGenerator.GetString("0123456789", 3), "VISA", holder);
     }
 
     private KlarnaCardSettlement View(SandboxCardSettlement settlement, string keyId)
