@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Bunit;
 
 namespace BackOffice.Web.Tests.Infrastructure;
 
@@ -10,4 +11,11 @@ internal static class TestProcess
     /// </summary>
     [ModuleInitializer]
     internal static void DoNotWatchSettingsFiles() => Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+
+    /// <summary>
+    /// A wait ends as soon as its state is reached; the ceiling only decides when a missing state fails. bUnit's one
+    /// second is reached by a page waiting on a database behind two busy cores.
+    /// </summary>
+    [ModuleInitializer]
+    internal static void WaitLongEnoughForABusyMachine() => BunitContext.DefaultWaitTimeout = TimeSpan.FromSeconds(30);
 }

@@ -49,7 +49,7 @@ public sealed class BulkActionDialogTests : BackOfficeTestContext, IAsyncLifetim
         Assert.Equal(["EUR", "2", "EUR 51.00"], provider.FindAll("[data-testid=bulk-sum] td").Select(c => c.TextContent.Trim().Replace('\u00A0', ' ')));
         await provider.Find("[data-testid=bulk-run]").ClickAsync(new MouseEventArgs());
 
-        provider.WaitForAssertion(() => Assert.Equal("Succeeded: 1, Failed: 1.", provider.Find("[data-testid=bulk-summary]").TextContent.Trim()), TimeSpan.FromSeconds(15));
+        provider.WaitForAssertion(() => Assert.Equal("Succeeded: 1, Failed: 1.", provider.Find("[data-testid=bulk-summary]").TextContent.Trim()));
         Assert.Equal(2, provider.FindAll("[data-testid=bulk-results] li").Count);
         await provider.FindAll(".mud-chip").Single(c => c.TextContent.Trim().StartsWith("Failed", StringComparison.Ordinal)).ClickAsync(new MouseEventArgs());
         provider.WaitForAssertion(() => Assert.Equal(["Failed"], provider.FindAll("[data-testid=bulk-results] li").Select(li => li.GetAttribute("data-state"))));

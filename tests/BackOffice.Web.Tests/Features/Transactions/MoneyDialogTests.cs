@@ -23,7 +23,7 @@ public sealed class MoneyDialogTests : BackOfficeTestContext
 
         await provider.FindAll("input[type=radio]")[1].ClickAsync(new());
         await AmountInput(provider).InputAsync(new ChangeEventArgs { Value = "100.01" });
-        provider.WaitForAssertion(() => Assert.Contains("At most EUR 100.00 can be captured.", Text(provider), StringComparison.Ordinal), TimeSpan.FromSeconds(2));
+        provider.WaitForAssertion(() => Assert.Contains("At most EUR 100.00 can be captured.", Text(provider), StringComparison.Ordinal));
         Assert.True(Button(provider, "Review").HasAttribute("disabled"));
 
         await AmountInput(provider).InputAsync(new ChangeEventArgs { Value = "40.50" });

@@ -82,7 +82,7 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
 
         Search(page, "MÜLLER");
 
-        page.WaitForAssertion(() => Assert.Equal("1–15 of 15", Position(page)), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Equal("1–15 of 15", Position(page)));
         Assert.Equal("P-56", FirstOrder(page));
     }
 
@@ -94,7 +94,7 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
 
         Search(page, "ma");
 
-        page.WaitForAssertion(() => Assert.Contains("Names and e-mails are searched from 3 characters on", page.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Contains("Names and e-mails are searched from 3 characters on", page.Markup, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -104,15 +104,15 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
         navigation.NavigateTo("transactions?text=M%C3%9CLLER");
 
         var page = Render<TransactionsPage>();
-        page.WaitForAssertion(() => Assert.Equal("1–15 of 15", Position(page)), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Equal("1–15 of 15", Position(page)));
 
         Search(page, "P-05");
-        page.WaitForAssertion(() => Assert.Equal("?text=P-05", AddressQuery()), TimeSpan.FromSeconds(5));
-        page.WaitForAssertion(() => Assert.Equal("1–1 of 1", Position(page)), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Equal("?text=P-05", AddressQuery()));
+        page.WaitForAssertion(() => Assert.Equal("1–1 of 1", Position(page)));
 
         navigation.NavigateTo("transactions?text=M%C3%9CLLER&state=Authorized");
-        page.WaitForAssertion(() => Assert.Equal("1–15 of 15", Position(page)), TimeSpan.FromSeconds(5));
-        page.WaitForAssertion(() => Assert.Equal("MÜLLER", page.Find("input[placeholder^='Order number']").GetAttribute("value")), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Equal("1–15 of 15", Position(page)));
+        page.WaitForAssertion(() => Assert.Equal("MÜLLER", page.Find("input[placeholder^='Order number']").GetAttribute("value")));
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
         page.Find($"#{label.GetAttribute("for")}").Change("21.11.2026");
 
         // Every transaction here was made on 20 November.
-        page.WaitForAssertion(() => Assert.Contains("Keine Transaktion passt.", page.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Contains("Keine Transaktion passt.", page.Markup, StringComparison.Ordinal));
         Assert.Equal("?from=2026-11-21", AddressQuery());
     }
 
@@ -138,7 +138,7 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
 
         await page.InvokeAsync(() => page.Find($"#{page.FindAll("label").Single(l => l.TextContent.Trim() == "Created from").GetAttribute("for")}").Change("2026-11-21"));
 
-        page.WaitForAssertion(() => Assert.Contains("No transaction matches.", page.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Contains("No transaction matches.", page.Markup, StringComparison.Ordinal));
         Assert.Equal("?from=2026-11-21", AddressQuery());
     }
 
@@ -147,13 +147,13 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
     {
         Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("transactions?currency=EUR");
         var page = Render<TransactionsPage>();
-        page.WaitForAssertion(() => Assert.Contains(page.FindAll("label"), l => l.TextContent.Trim() == "Amount from"), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Contains(page.FindAll("label"), l => l.TextContent.Trim() == "Amount from"));
 
         await TypeAsync(page, "Amount from", "1000.00");
-        page.WaitForAssertion(() => Assert.Equal("?currency=EUR&min=100000", AddressQuery()), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Equal("?currency=EUR&min=100000", AddressQuery()));
         await TypeAsync(page, "Amount from", "");
 
-        page.WaitForAssertion(() => Assert.Equal("?currency=EUR", AddressQuery()), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Equal("?currency=EUR", AddressQuery()));
         Assert.DoesNotContain("Enter an amount", page.Markup, StringComparison.Ordinal);
     }
 
@@ -165,7 +165,7 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
 
         Search(page, new string('x', 10_000));
 
-        page.WaitForAssertion(() => Assert.Contains("A search is at most 100 characters.", page.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Contains("A search is at most 100 characters.", page.Markup, StringComparison.Ordinal));
         Assert.Equal("1–25 of 60", Position(page));
         Assert.DoesNotContain("xxxx", AddressQuery(), StringComparison.Ordinal);
     }
@@ -182,7 +182,7 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
 
         page.WaitForAssertion(() => Assert.Contains(page.FindAll("th"), th => th.TextContent.Contains("Amount", StringComparison.Ordinal) && th.QuerySelector("button") is not null));
         // So does a range of amounts: its fields are there only with a currency.
-        page.WaitForAssertion(() => Assert.Contains(page.FindAll("label"), l => l.TextContent.Trim() == "Amount from"), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Contains(page.FindAll("label"), l => l.TextContent.Trim() == "Amount from"));
     }
 
     /// <summary>The query the list last wrote into its address.</summary>
@@ -193,12 +193,12 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
 
         var page = Render<TransactionsPage>();
 
-        page.WaitForAssertion(() => Assert.Equal(("26–50 of 60", "P-25", "?sort=OrderNumber&asc=true&page=2"), (Position(page), FirstOrder(page), AddressQuery())), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Equal(("26–50 of 60", "P-25", "?sort=OrderNumber&asc=true&page=2"), (Position(page), FirstOrder(page), AddressQuery())));
         Turn(page, "Next page");
         // The address is written as the rows arrive, a moment before the grid shows them.
-        page.WaitForAssertion(() => Assert.Equal(("?sort=OrderNumber&asc=true&page=3", "P-50"), (AddressQuery(), FirstOrder(page))), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Equal(("?sort=OrderNumber&asc=true&page=3", "P-50"), (AddressQuery(), FirstOrder(page))));
         Turn(page, "First page");
-        page.WaitForAssertion(() => Assert.Equal("?sort=OrderNumber&asc=true", AddressQuery()), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Equal("?sort=OrderNumber&asc=true", AddressQuery()));
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
 
         var page = Render<TransactionsPage>();
 
-        page.WaitForAssertion(() => Assert.Equal("1–25 of 60", Position(page)), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Equal("1–25 of 60", Position(page)));
         Assert.Equal("P-59", FirstOrder(page));
     }
 
@@ -265,7 +265,7 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
     /// </summary>
     private static async Task SelectAsync(IRenderedComponent<TransactionsPage> page, string order)
     {
-        page.WaitForAssertion(() => Assert.Single(page.FindAll(".mud-sr-only"), l => l.TextContent == $"Select {order}"), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll(".mud-sr-only"), l => l.TextContent == $"Select {order}"));
         for (var attempt = 1; ; attempt++)
         {
             try
