@@ -10,7 +10,7 @@ namespace BackOffice.KlarnaRest.Sandbox;
 /// from it in Order Management with Klarna's amount rules and refusals, and payouts of what was captured and refunded.
 /// State lives in memory, on the sandbox's clock; README.md in this folder says what was chosen where Klarna is silent.
 /// </summary>
-public sealed class KlarnaRestSandbox(IOptions<KlarnaRestSandboxOptions> options, TimeProvider time)
+public sealed partial class KlarnaRestSandbox(IOptions<KlarnaRestSandboxOptions> options, TimeProvider time)
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, SandboxSession> sessions = [];
@@ -52,7 +52,7 @@ public sealed class KlarnaRestSandbox(IOptions<KlarnaRestSandboxOptions> options
     }
 
     /// <summary>The customer's approval in Klarna's widget: answers the authorization token, or none when denied.</summary>
-    public SandboxReply Authorize(string sessionId, string outcome)
+    public SandboxReply Authorize(string sessionId, string outcome, AuthorizeDetails? details = null)
     {
         lock (gate)
         {
@@ -67,7 +67,7 @@ public sealed class KlarnaRestSandbox(IOptions<KlarnaRestSandboxOptions> options
             var authorization = new SandboxAuthorization
             {
                 Token = Guid.NewGuid().ToString(), Session = session, ExpiresAt = time.GetUtcNow().AddMinutes(60),
-                FraudStatus = outcome == "pending" ? KlarnaFraudStatus.Pending : KlarnaFraudStatus.Accepted,
+                FraudStatus = outcome == "pending" ? KlarnaFraudStatus.Pending : KlarnaFraudStatus.Accepted, Details = details ?? new(),
             };
             authorizations[authorization.Token] = authorization;
             return SandboxReply.Ok(new AuthorizeAnswer(true, authorization.Token));
@@ -85,6 +85,8 @@ public sealed class KlarnaRestSandbox(IOptions<KlarnaRestSandboxOptions> options
             if (authorization.Placed is { } placed)
                 return placed.Body == body ? SandboxReply.Ok(placed.Order)
                     : SandboxReply.Error(409, "BAD_VALUE", "The order has been already completed with different request body");
+            if (authorization.Session.Purchase.Intent == KlarnaIntent.Tokenize)
+                return SandboxReply.Error(403, "INVALID_OPERATION");
             if (SandboxCart.PurchaseError(purchase) is { } error)
                 return SandboxReply.Error(400, "BAD_VALUE", error);
             if (Mismatch(authorization.Session.Purchase, purchase) is { } fields)
@@ -96,7 +98,9 @@ public sealed class KlarnaRestSandbox(IOptions<KlarnaRestSandboxOptions> options
                 Locale = purchase.Locale, KlarnaReference = Reference(8), OriginalOrderAmount = purchase.OrderAmount, CreatedAt = now,
                 NotificationUrl = purchase.MerchantUrls?.Notification, OrderAmount = purchase.OrderAmount, Lines = [.. purchase.OrderLines],
                 MerchantReference1 = purchase.MerchantReference1, MerchantReference2 = purchase.MerchantReference2,
-                BillingAddress = purchase.BillingAddress, ShippingAddress = purchase.ShippingAddress ?? purchase.BillingAddress,
+                BillingAddress = purchase.BillingAddress ?? authorization.Details.BillingAddress,
+                ShippingAddress = purchase.ShippingAddress ?? purchase.BillingAddress ?? authorization.Details.ShippingAddress ?? authorization.Details.BillingAddress,
+                Customer = authorization.Details.Customer, PaymentMethod = authorization.Details.PaymentMethodType,
                 ExpiresAt = now.AddDays(options.Value.AuthorizationDays), FraudStatus = authorization.FraudStatus,
             };
             orders[order.Id] = order;
@@ -105,6 +109,8 @@ public sealed class KlarnaRestSandbox(IOptions<KlarnaRestSandboxOptions> options
                 order.FraudStatus, new KlarnaPaymentMethod("invoice"));
             authorization.Placed = (answer, body);
             executions.Add(new KlarnaRestExecution("place-order", order.Id, order.OrderAmount, null, token, now));
+            if (purchase.AutoCapture == true && order.FraudStatus == KlarnaFraudStatus.Accepted)
+                CaptureWhole(order, null);
             return SandboxReply.Ok(answer);
         }
     }
@@ -429,6 +435,7 @@ public sealed class KlarnaRestSandbox(IOptions<KlarnaRestSandboxOptions> options
         {
             sessions.Clear();
             authorizations.Clear();
+            tokens.Clear();
             orders.Clear();
             executions.Clear();
             unpaid.Clear();
@@ -454,6 +461,20 @@ public sealed class KlarnaRestSandbox(IOptions<KlarnaRestSandboxOptions> options
             order.Captures.Count == 0 ? SandboxReply.Error(403, "NOT_ALLOWED", "Order has no captures.")
             : order.Captures.FirstOrDefault(c => c.CaptureId == captureId) is { } capture ? act(order, capture)
             : SandboxReply.Error(404, "NO_SUCH_CAPTURE", $"Capture could not be found. {what} {captureId}"));
+
+    /// <summary>What <c>auto_capture</c> does: one capture of the whole order as it is placed.</summary>
+    private void CaptureWhole(SandboxOrder order, string? key)
+    {
+        var capture = new SandboxCaptureRecord
+        {
+            CaptureId = Guid.NewGuid().ToString(), KlarnaReference = $"{order.KlarnaReference}-1", CapturedAmount = order.OrderAmount, CapturedAt = order.CreatedAt,
+            OrderLines = [.. order.Lines], BillingAddress = order.BillingAddress, ShippingAddress = order.ShippingAddress,
+        };
+        order.Captures.Add(capture);
+        order.Status = KlarnaOrderStatus.Captured;
+        Settle(order, "SALE", capture.CapturedAmount, captureId: capture.CaptureId);
+        executions.Add(new KlarnaRestExecution("capture", order.Id, capture.CapturedAmount, key, capture.CaptureId, capture.CapturedAt));
+    }
 
     /// <summary>A refund goes on the captures whose lines it names, else on the newest capture with room (README).</summary>
     private static void Allocate(SandboxOrder order, KlarnaRefund refund)

@@ -10,7 +10,7 @@ namespace BackOffice.KlarnaRest.Sandbox;
 
 public static class KlarnaRestSandboxEndpoints
 {
-    public const string VersionText = "Klarna REST sandbox (Payments, Order Management, Settlements, Merchant Card Service)";
+    public const string VersionText = "Klarna REST sandbox (Payments, customer tokens, Order Management, Settlements, Merchant Card Service)";
 
     private const string Orders = "/ordermanagement/v1/orders/{orderId}";
 
@@ -44,6 +44,15 @@ public static class KlarnaRestSandboxEndpoints
             HandleAsync(c, prefix, "place-order", false, (m, body, _) => Read<KlarnaPurchase>(body) is { } p ? s.PlaceOrder(m, token, p, Canonical(body)) : BadRequest()));
         group.MapDelete("/payments/v1/authorizations/{token}", (string token, HttpContext c, KlarnaRestSandbox s) =>
             HandleAsync(c, prefix, "cancel-authorization", false, (m, _, _) => s.CancelAuthorization(m, token)));
+        group.MapPost("/payments/v1/authorizations/{token}/customer-token", (string token, HttpContext c, KlarnaRestSandbox s) =>
+            HandleAsync(c, prefix, "create-customer-token", false, (m, body, _) =>
+                Read<KlarnaCustomerTokenRequest>(body) is { } r ? s.CreateCustomerToken(m, token, r, Canonical(body)) : BadRequest()));
+        group.MapGet("/customer-token/v1/tokens/{token}", (string token, HttpContext c, KlarnaRestSandbox s) =>
+            HandleAsync(c, prefix, "get-customer-token", false, (m, _, _) => s.GetCustomerToken(m, token)));
+        group.MapPost("/customer-token/v1/tokens/{token}/order", (string token, HttpContext c, KlarnaRestSandbox s) =>
+            HandleAsync(c, prefix, "token-order", true, (m, body, key) => Read<KlarnaTokenOrderRequest>(body) is { } r ? s.CreateTokenOrder(m, token, r, key) : BadRequest()));
+        group.MapPatch("/customer-token/v1/tokens/{token}/status", (string token, HttpContext c, KlarnaRestSandbox s) =>
+            HandleAsync(c, prefix, "cancel-customer-token", false, (m, body, _) => Read<TokenStatusBody>(body) is { } b ? s.CancelCustomerToken(m, token, b.Status) : BadRequest()));
 
         group.MapGet(Orders, (string orderId, HttpContext c, KlarnaRestSandbox s) => HandleAsync(c, prefix, "get-order", false, (m, _, _) => s.GetOrder(m, orderId)));
         group.MapGet(Orders + "/captures/{captureId}", (string orderId, string captureId, HttpContext c, KlarnaRestSandbox s) =>
@@ -270,10 +279,14 @@ public static class KlarnaRestSandboxEndpoints
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync(context.RequestAborted);
-            var outcome = body.Length == 0 ? "approved" : Read<ApprovalRequest>(body)?.Outcome ?? "";
-            if (outcome is not ("approved" or "pending" or "denied"))
+            var approval = body.Length == 0 ? new ApprovalRequest() : Read<ApprovalRequest>(body);
+            var outcome = approval?.Outcome ?? "approved";
+            if (approval is null || outcome is not ("approved" or "pending" or "denied"))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["outcome"] = ["approved, pending or denied."] });
-            return Json(sandbox.Authorize(sessionId, outcome));
+            return Json(sandbox.Authorize(sessionId, outcome, new AuthorizeDetails
+            {
+                PaymentMethodCategory = approval.PaymentMethodCategory, BillingAddress = approval.BillingAddress, ShippingAddress = approval.ShippingAddress, Customer = approval.Customer,
+            }));
         });
         control.MapGet("/orders/{orderId}", (string orderId, KlarnaRestSandbox sandbox) =>
             sandbox.Order(orderId) is { } order ? Results.Json(order, KlarnaJson.Options) : Results.NotFound());
@@ -292,6 +305,19 @@ public static class KlarnaRestSandboxEndpoints
         control.MapPost("/orders/{orderId}/expire", (string orderId, KlarnaRestSandbox sandbox) => sandbox.Expire(orderId) ? Results.NoContent() : Results.NotFound());
         control.MapPost("/payouts/close", (KlarnaRestSandbox sandbox) => Results.Json(sandbox.ClosePayoutPeriod(), KlarnaJson.Options));
         control.MapGet("/merchants", (KlarnaRestSandbox sandbox) => Results.Json(sandbox.Merchants.Select(m => new { merchant_id = m.MerchantId, username = m.Username, password = m.Password })));
+        control.MapGet("/tokens", (KlarnaRestSandbox sandbox) => Results.Json(sandbox.Tokens, KlarnaJson.Options));
+        control.MapPost("/tokens/{tokenId}", async (string tokenId, HttpContext context, KlarnaRestSandbox sandbox) =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            if (Read<TokenSteering>(await reader.ReadToEndAsync(context.RequestAborted)) is not { } steering)
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["{\"status\": …, \"next_charges\": […]} as JSON."] });
+            var status = steering.Status?.ToUpperInvariant();
+            if (status is not null && !KlarnaRestSandbox.SteerableStatuses.Contains(status))
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [string.Join(", ", KlarnaRestSandbox.SteerableStatuses) + "."] });
+            if (steering.NextCharges?.FirstOrDefault(c => !KlarnaRestSandbox.SteerableCharges.Contains(c)) is { } unknown)
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["next_charges"] = [$"{unknown} is not one of {string.Join(", ", KlarnaRestSandbox.SteerableCharges)}."] });
+            return sandbox.SteerToken(tokenId, status, steering.NextCharges) is { } view ? Results.Json(view, KlarnaJson.Options) : Results.NotFound();
+        });
         control.MapGet("/executions", (KlarnaRestSandbox sandbox) => TypedResults.Ok(sandbox.Executions));
         control.MapPost("/card-keys", async (HttpContext context, SandboxCardIssuer cards) =>
         {
@@ -323,7 +349,12 @@ public static class KlarnaRestSandboxEndpoints
 
     private sealed record ShippingInfoBody(IReadOnlyList<KlarnaShippingInfo>? ShippingInfo);
 
-    private sealed record ApprovalRequest(string? Outcome);
+    private sealed record ApprovalRequest(string? Outcome = null, string? PaymentMethodCategory = null, KlarnaAddress? BillingAddress = null,
+        KlarnaAddress? ShippingAddress = null, KlarnaCustomer? Customer = null);
+
+    private sealed record TokenStatusBody(string? Status);
+
+    private sealed record TokenSteering(string? Status, IReadOnlyList<string>? NextCharges);
 
     private sealed record FraudDecision(string Status);
 

@@ -21,6 +21,7 @@ internal sealed class SandboxOrder
     public string? MerchantReference2 { get; set; }
     public KlarnaAddress? BillingAddress { get; set; }
     public KlarnaAddress? ShippingAddress { get; set; }
+    public KlarnaCustomer? Customer { get; init; }
     public DateTimeOffset ExpiresAt { get; set; }
     public bool Released { get; set; }
     public bool Acknowledged { get; set; }
@@ -45,7 +46,7 @@ internal sealed class SandboxOrder
         CapturedAmount = CapturedAmount, RefundedAmount = RefundedAmount, RemainingAuthorizedAmount = RemainingAuthorizedAmount,
         PurchaseCurrency = Currency, PurchaseCountry = Country, Locale = Locale, OrderLines = [.. Lines],
         MerchantReference1 = MerchantReference1, MerchantReference2 = MerchantReference2, KlarnaReference = KlarnaReference,
-        BillingAddress = BillingAddress, ShippingAddress = ShippingAddress, CreatedAt = CreatedAt, ExpiresAt = ExpiresAt,
+        BillingAddress = BillingAddress, ShippingAddress = ShippingAddress, Customer = Customer, CreatedAt = CreatedAt, ExpiresAt = ExpiresAt,
         Captures = [.. Captures.Select(c => c.View())], Refunds = [.. Refunds], InitialPaymentMethod = new KlarnaPaymentMethod(PaymentMethod),
     };
 }
@@ -92,6 +93,12 @@ internal sealed class SandboxAuthorization
     public required DateTimeOffset ExpiresAt { get; init; }
     public required string FraudStatus { get; init; }
     public bool Cancelled { get; set; }
+
+    /// <summary>What the customer gave in Klarna's widget: the payment method chosen and who they are.</summary>
+    public AuthorizeDetails Details { get; init; } = new();
+
+    /// <summary>The customer token made from this authorization, and the body it was asked with.</summary>
+    public (SandboxToken Token, string Body)? Tokenized { get; set; }
 
     /// <summary>The order placed with the token, and the body it was placed with (a repeat must send the same).</summary>
     public (KlarnaPlacedOrder Order, string Body)? Placed { get; set; }

@@ -17,7 +17,8 @@ public sealed record KlarnaOrderLine(
     long? TotalDiscountAmount = null,
     string? MerchantData = null,
     string? ProductUrl = null,
-    string? ImageUrl = null);
+    string? ImageUrl = null,
+    KlarnaSubscription? Subscription = null);
 
 public sealed record KlarnaAddress
 {
@@ -87,6 +88,7 @@ public sealed record KlarnaOrder
     public string? KlarnaReference { get; init; }
     public KlarnaAddress? BillingAddress { get; init; }
     public KlarnaAddress? ShippingAddress { get; init; }
+    public KlarnaCustomer? Customer { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? ExpiresAt { get; init; }
     public IReadOnlyList<KlarnaCapture> Captures { get; init; } = [];
