@@ -15,6 +15,7 @@ using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Overview;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.ShopApi;
+using BackOffice.Web.Features.Subscriptions;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using BackOffice.Web.Features.Webhooks;
@@ -46,6 +47,7 @@ try
     builder.Services.AddOverview();
     builder.Services.AddWebhooks();
     builder.Services.AddCardAcquiring();
+    builder.Services.AddSubscriptions();
 
     var app = builder.Build();
     _ = app.Services.GetRequiredKeyedService<DisplayTime>(DisplayTime.BackOfficeZone); // A wrong Display:TimeZone stops the start, not the first page.

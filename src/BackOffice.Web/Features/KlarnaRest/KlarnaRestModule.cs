@@ -5,6 +5,7 @@ using BackOffice.Web.Features.Hosting;
 using BackOffice.Web.Features.Jobs;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.ShopApi;
+using BackOffice.Web.Features.Subscriptions;
 using BackOffice.Web.Features.Transactions;
 
 namespace BackOffice.Web.Features.KlarnaRest;
@@ -59,6 +60,7 @@ public sealed class KlarnaRestModule : PaymentProviderModule
             .AddHostedService(provider => provider.GetRequiredService<KlarnaRestDemoSeeder>())
             .AddScoped<IRecurringJob, KlarnaPayoutImport>()
             .AddScoped<IPaymentPort, KlarnaRestPort>()
+            .AddScoped<ISubscriptionPayments, KlarnaRestSubscriptionPayments>()
             .AddSingleton<IShopApiOffer, KlarnaRestShopOffer>()
             .AddSingleton<IChannelServiceSummaries, KlarnaRestChannelServices>()
             .AddChannelCard<KlarnaRestServiceCard>(order: 2)

@@ -1,0 +1,6 @@
+namespace BackOffice.Web.Features.Subscriptions;
+
+internal static class SubscriptionsSetup
+{
+    public static IServiceCollection AddSubscriptions(this IServiceCollection services) => services.AddScoped<RecurringCharges>().AddScoped<SubscriptionPlans>();
+}
