@@ -1,3 +1,4 @@
+using System.Globalization;
 using BackOffice.KlarnaRest;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Subscriptions;
@@ -7,41 +8,102 @@ using Microsoft.EntityFrameworkCore;
 namespace BackOffice.Web.Features.KlarnaRest;
 
 /// <summary>
-/// Subscriptions' charges on Klarna's customer tokens: an order captured at once (a digital line carrying the
-/// subscription), booked as a paid transaction of Klarna Payments (direct). Klarna's refusals map by its advice:
-/// <c>PAYMENT_METHOD_FAILED</c> may pass and is tried again; a suspended, cancelled, foreign or unusable token ends it.
+/// Subscriptions on Klarna Payments (direct): a session whose intent tokenizes (<c>buy_and_tokenize</c>, or
+/// <c>tokenize</c> for a trial), the customer token made from the customer's authorization, the first order from the same
+/// authorization and every later one from the token — each captured at once and booked as a paid transaction. Klarna's
+/// refusals map by its advice: <c>PAYMENT_METHOD_FAILED</c> may pass; a suspended, cancelled, foreign or unusable token ends it.
 /// </summary>
 public sealed class KlarnaRestSubscriptionPayments(IDbContextFactory<BackOfficeDbContext> databases, KlarnaRestConnections connections, TimeProvider time) : ISubscriptionPayments
 {
+    private const string SubscriptionArticle = "SUBSCRIPTION";
+
     private static readonly string[] FinalCodes =
     [
         KlarnaTokenErrors.TokenSuspended, KlarnaTokenErrors.TokenCancelled, "TOKEN_CANCELED", KlarnaTokenErrors.TokenForbidden, KlarnaTokenErrors.TokenNotFound,
         KlarnaTokenErrors.UnavailablePaymentMethod, KlarnaTokenErrors.CurrencyMismatch,
     ];
 
+    public async Task<OpenedSession> OpenSessionAsync(SubscriptionCart cart, CancellationToken cancellationToken)
+    {
+        var (service, credentials) = await ServiceAsync(cart.ChannelId, cancellationToken) ?? throw new BusinessRuleException("Klarna Payments (direct) is not set up for this channel.");
+        if (service.NotReadyForShop is { } reason)
+            throw new BusinessRuleException(reason);
+        try
+        {
+            var session = await connections.Client().CreateSessionAsync(credentials, Purchase(cart), cancellationToken);
+            return new OpenedSession(session.SessionId, session.ClientToken, [.. session.PaymentMethodCategories.Select(c => c.Identifier)]);
+        }
+        catch (KlarnaRestRefusedException e)
+        {
+            throw new BusinessRuleException("Klarna refused the session: {0} ({1}).", e.Error.Text, e.Error.ErrorCode);
+        }
+        catch (KlarnaRestException e)
+        {
+            throw new BusinessRuleException("Klarna could not be reached; no session was made: {0}", e.Message);
+        }
+    }
+
+    public async Task<TokenizeOutcome> TokenizeAsync(SubscriptionCart cart, string authorizationToken, CancellationToken cancellationToken)
+    {
+        if (await ServiceAsync(cart.ChannelId, cancellationToken) is not { Credentials: var credentials })
+            return new TokenizeOutcome.NotKnown("Klarna Payments (direct) is not set up for this channel; nothing was sent.");
+        try
+        {
+            var token = await connections.Client().CreateCustomerTokenAsync(credentials, authorizationToken, new KlarnaCustomerTokenRequest
+            {
+                Description = cart.PlanName, Locale = cart.Locale ?? "en-US", PurchaseCountry = cart.Country, PurchaseCurrency = cart.Currency,
+            }, CancellationToken.None);
+            return new TokenizeOutcome.Made(token.TokenId, token.RedirectUrl, Customer(token.BillingAddress, null, token.Customer, cart.Country));
+        }
+        catch (KlarnaRestRefusedException e)
+        {
+            return new TokenizeOutcome.Refused(e.Error.ErrorCode, e.Error.Text);
+        }
+        catch (KlarnaRestException e)
+        {
+            return new TokenizeOutcome.NotKnown(e.Message);
+        }
+    }
+
+    public async Task<TokenChargeOutcome> FirstChargeAsync(SubscriptionCart cart, string authorizationToken, string orderNumber, CancellationToken cancellationToken)
+    {
+        if (await ServiceAsync(cart.ChannelId, cancellationToken) is not { Service: var service, Credentials: var credentials })
+            return new TokenChargeOutcome.NotKnown("Klarna Payments (direct) is not set up for this channel; nothing was sent.");
+        var purchase = Purchase(cart) with
+        {
+            AutoCapture = true, MerchantReference1 = orderNumber,
+            MerchantUrls = cart.ConfirmationUrl is { } confirmation ? new KlarnaMerchantUrls { Confirmation = confirmation } : null,
+        };
+        KlarnaPlacedOrder placed;
+        try
+        {
+            placed = await connections.Client().PlaceOrderAsync(credentials, authorizationToken, purchase, CancellationToken.None);
+        }
+        catch (KlarnaRestRefusedException e)
+        {
+            return new TokenChargeOutcome.Refused(ChargeRefusal.Final, e.Error.ErrorCode, e.Error.Text);
+        }
+        catch (KlarnaRestException e)
+        {
+            return new TokenChargeOutcome.NotKnown(e.Message);
+        }
+        return await BookAsync(service, credentials, placed.OrderId, placed.RedirectUrl, cart.ChannelId, orderNumber, cart.PlanName, cart.Amount, cart.Currency, cart.Country, cart.VatPercent);
+    }
+
     public async Task<TokenChargeOutcome> ChargeAsync(TokenCharge charge, CancellationToken cancellationToken)
     {
-        KlarnaRestService? service;
-        await using (var db = await databases.CreateDbContextAsync(cancellationToken))
-            service = await db.KlarnaRestServices.AsNoTracking().SingleOrDefaultAsync(s => s.ChannelId == charge.ChannelId, cancellationToken);
-        if (service is null)
+        if (await ServiceAsync(charge.ChannelId, cancellationToken) is not { Service: var service, Credentials: var credentials })
             return new TokenChargeOutcome.NotKnown("Klarna Payments (direct) is not set up for this channel; nothing was sent.");
-        var credentials = connections.Credentials(service);
-        var client = connections.Client();
-        var line = new TransactionLine("SUBSCRIPTION", charge.PlanName, 1, charge.Amount, charge.VatPercent, LineFlags.IncludesVat);
-        var klarnaLine = KlarnaRestOrders.Line(line, 1) with
-        {
-            Type = "digital", Subscription = new KlarnaSubscription(charge.PlanName, charge.Interval.ToString().ToUpperInvariant(), charge.IntervalCount),
-        };
+        var line = Line(charge.PlanName, charge.Amount, charge.VatPercent, charge.Interval, charge.IntervalCount);
         var request = new KlarnaTokenOrderRequest
         {
-            OrderAmount = charge.Amount, OrderTaxAmount = klarnaLine.TotalTaxAmount ?? 0, OrderLines = [klarnaLine], PurchaseCurrency = charge.Currency,
+            OrderAmount = charge.Amount, OrderTaxAmount = line.TotalTaxAmount ?? 0, OrderLines = [line], PurchaseCurrency = charge.Currency,
             AutoCapture = true, MerchantReference1 = charge.OrderNumber,
         };
         KlarnaTokenOrder placed;
         try
         {
-            placed = await client.CreateTokenOrderAsync(credentials, charge.CustomerToken, request, charge.IdempotencyKey, CancellationToken.None);
+            placed = await connections.Client().CreateTokenOrderAsync(credentials, charge.CustomerToken, request, charge.IdempotencyKey, CancellationToken.None);
         }
         catch (KlarnaRestRefusedException e) when (e.Error.ErrorCode == KlarnaTokenErrors.PaymentMethodFailed || FinalCodes.Contains(e.Error.ErrorCode))
         {
@@ -51,23 +113,79 @@ public sealed class KlarnaRestSubscriptionPayments(IDbContextFactory<BackOfficeD
         {
             return new TokenChargeOutcome.NotKnown(e.Message);
         }
+        return await BookAsync(service, credentials, placed.OrderId, placed.RedirectUrl, charge.ChannelId, charge.OrderNumber, charge.PlanName, charge.Amount, charge.Currency,
+            charge.Country, charge.VatPercent);
+    }
 
-        KlarnaOrder? order = null;
+    public async Task<bool> CancelTokenAsync(int channelId, string customerToken, CancellationToken cancellationToken)
+    {
+        if (await ServiceAsync(channelId, cancellationToken) is not { Credentials: var credentials })
+            return false;
         try
         {
-            order = await client.GetOrderAsync(credentials, placed.OrderId, CancellationToken.None);
+            await connections.Client().CancelCustomerTokenAsync(credentials, customerToken, CancellationToken.None);
+            return true;
         }
         catch (KlarnaRestException)
         {
-            // The order is paid; its customer is read into the books when it is next read.
+            return false;
         }
-        var billing = Books(order?.BillingAddress, charge.Country);
-        var (transaction, capture) = Transaction.PaidInShop(charge.ChannelId, KlarnaRestModule.KlarnaPaymentsDirect, service.Environment, credentials.Username,
-            placed.OrderId, order?.Captures.FirstOrDefault()?.CaptureId ?? placed.OrderId, charge.OrderNumber, charge.Currency, order?.PurchaseCountry ?? charge.Country, [line],
-            new TransactionCustomer($"{billing.FirstName} {billing.LastName}".Trim(), billing.Email, ""), billing, Books(order?.ShippingAddress, charge.Country) is { Street.Length: > 0 } shipping ? shipping : billing,
-            time.GetUtcNow());
-        return new TokenChargeOutcome.Charged(placed.OrderId, transaction, capture);
     }
+
+    /// <summary>The paid order as a captured transaction, with the customer Klarna names on it (read back; the books take what arrives).</summary>
+    private async Task<TokenChargeOutcome> BookAsync(KlarnaRestService service, KlarnaRestCredentials credentials, string orderId, string? redirectUrl, int channelId,
+        string orderNumber, string planName, long amount, string currency, string country, decimal vatPercent)
+    {
+        KlarnaOrder? order = null;
+        try
+        {
+            order = await connections.Client().GetOrderAsync(credentials, orderId, CancellationToken.None);
+        }
+        catch (KlarnaRestException)
+        {
+            // The order is paid; its customer comes into the books when it is next read.
+        }
+        var customer = Customer(order?.BillingAddress, order?.ShippingAddress, order?.Customer, country);
+        var billing = customer.Billing ?? Books(null, country);
+        var (transaction, capture) = Transaction.PaidInShop(channelId, KlarnaRestModule.KlarnaPaymentsDirect, service.Environment, credentials.Username,
+            orderId, order?.Captures.FirstOrDefault()?.CaptureId ?? orderId, orderNumber, currency, order?.PurchaseCountry ?? country,
+            [new TransactionLine(SubscriptionArticle, planName, 1, amount, vatPercent, LineFlags.IncludesVat)],
+            new TransactionCustomer($"{billing.FirstName} {billing.LastName}".Trim(), billing.Email, customer.PersonalNumber is { } number ? TransactionCustomer.Mask(number) : ""),
+            billing, customer.Delivery ?? billing, time.GetUtcNow());
+        return new TokenChargeOutcome.Charged(orderId, transaction, capture, order is null ? null : customer, redirectUrl);
+    }
+
+    private async Task<(KlarnaRestService Service, KlarnaRestCredentials Credentials)?> ServiceAsync(int channelId, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.KlarnaRestServices.AsNoTracking().SingleOrDefaultAsync(s => s.ChannelId == channelId, cancellationToken) is { } service
+            ? (service, connections.Credentials(service))
+            : null;
+    }
+
+    private static KlarnaPurchase Purchase(SubscriptionCart cart)
+    {
+        var line = Line(cart.PlanName, cart.Amount, cart.VatPercent, cart.Interval, cart.IntervalCount);
+        return new KlarnaPurchase
+        {
+            PurchaseCountry = cart.Country, PurchaseCurrency = cart.Currency, Locale = cart.Locale, OrderAmount = cart.Amount, OrderTaxAmount = line.TotalTaxAmount,
+            OrderLines = [line], Intent = cart.TokenizeOnly ? KlarnaIntent.Tokenize : KlarnaIntent.BuyAndTokenize,
+        };
+    }
+
+    private static KlarnaOrderLine Line(string planName, long amount, decimal vatPercent, BillingInterval interval, int intervalCount) =>
+        KlarnaRestOrders.Line(new TransactionLine(SubscriptionArticle, planName, 1, amount, vatPercent, LineFlags.IncludesVat), 1) with
+        {
+            Type = "digital", Subscription = new KlarnaSubscription(planName, interval.ToString().ToUpperInvariant(), intervalCount),
+        };
+
+    private static BilledCustomer Customer(KlarnaAddress? billing, KlarnaAddress? shipping, KlarnaCustomer? customer, string country) =>
+        new(billing?.GivenName, billing?.FamilyName, BirthDate(customer?.DateOfBirth), customer?.NationalIdentificationNumber, billing?.Phone,
+            billing is null ? null : Books(billing, country), shipping is null ? null : Books(shipping, country));
+
+    /// <summary>Klarna writes a birth date as 1979-01-01 on orders, and its Payments documents also as 01.01.1979.</summary>
+    private static DateOnly? BirthDate(string? text) =>
+        DateOnly.TryParseExact(text, ["yyyy-MM-dd", "dd.MM.yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
 
     private static TransactionAddress Books(KlarnaAddress? address, string country) => new(address?.GivenName ?? "", address?.FamilyName ?? "", address?.OrganizationName ?? "",
         address?.StreetAddress ?? "", "", address?.PostalCode ?? "", address?.City ?? "", address?.Country?.ToUpperInvariant() ?? country, address?.Email ?? "", address?.Phone ?? "");

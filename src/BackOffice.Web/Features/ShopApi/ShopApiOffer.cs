@@ -18,3 +18,9 @@ public interface IShopApiOffer
 
 /// <summary>Fields of a request or answer type the shop may leave out: the OpenAPI document does not list them as required.</summary>
 public sealed record OptionalShopApiFields(Type Type, params string[] Fields);
+
+/// <summary>Endpoints a feature adds to a channel's shop API that are not a payment service's offer.</summary>
+public interface IShopApiEndpoints
+{
+    void MapEndpoints(RouteGroupBuilder channel);
+}

@@ -82,6 +82,8 @@ internal static class ShopApiSetup
             .Produces<PaymentOptionsResponse>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(403).ProducesProblem(429);
         foreach (var offer in app.Services.GetServices<IShopApiOffer>())
             offer.MapEndpoints(channel);
+        foreach (var endpoints in app.Services.GetServices<IShopApiEndpoints>())
+            endpoints.MapEndpoints(channel);
     }
 
     /// <summary>In Development, Seed:DemoApiKey becomes a key of the demo channel.</summary>

@@ -14,7 +14,8 @@ public sealed record ChargeTurn(Guid SubscriptionId, SubscriptionState State, Me
 /// subscription — and, when paid, the period's transaction — in one save. A charge left open by a lost answer or a
 /// restart is asked again with the same key, so the provider answers it and never charges twice.
 /// </summary>
-public sealed class RecurringCharges(IDbContextFactory<BackOfficeDbContext> databases, ISubscriptionPayments payments, TransactionChanges changes, TimeProvider time)
+public sealed class RecurringCharges(IDbContextFactory<BackOfficeDbContext> databases, ISubscriptionPayments payments, PersonalNumbers personalNumbers,
+    TransactionChanges changes, TimeProvider time)
 {
     public const string Actor = "Recurring charges";
 
@@ -91,6 +92,7 @@ public sealed class RecurringCharges(IDbContextFactory<BackOfficeDbContext> data
                 subscription.Charged(charge.Period);
                 db.Transactions.Add(charged.Transaction);
                 db.Invoices.Add(charged.Capture);
+                await CompleteAccountAsync(db, subscription, charged.Customer);
                 var paid = new Message("Period {0} charged: {1}, order {2}.", charge.Period + 1, amount, charged.Transaction.OrderNumber);
                 Audit(db, subscription, "Charge", paid);
                 var turn = await SaveAsync(db, subscription, paid, CancellationToken.None);
@@ -108,6 +110,23 @@ public sealed class RecurringCharges(IDbContextFactory<BackOfficeDbContext> data
                 await db.SaveChangesAsync();
                 return new ChargeTurn(subscription.Id, subscription.State, new Message("Period {0}: the answer did not arrive ({1}); it is asked again with the same key.", charge.Period + 1, problem), Failed: true);
         }
+    }
+
+    /// <summary>
+    /// After a trial, Klarna's data first arrives with the first recurring charge: it completes an account never completed,
+    /// unless the purchase kept the shop's own. Nothing can be refused now, so what does not fit is left out.
+    /// </summary>
+    private async Task CompleteAccountAsync(BackOfficeDbContext db, Subscription subscription, BilledCustomer? customer)
+    {
+        if (customer is null || subscription.KeepAccountInfo)
+            return;
+        var account = await db.SubscriberAccounts.SingleAsync(a => a.Id == subscription.AccountId);
+        if (account.CompletedAt is not null)
+            return;
+        var number = customer.PersonalNumber is { Length: > 0 } given ? await personalNumbers.ProtectAsync(given) : null;
+        var takenElsewhere = number is not null
+            && await db.SubscriberAccounts.AnyAsync(a => a.ChannelId == account.ChannelId && a.Id != account.Id && a.PersonalNumberDigest == number.Digest);
+        AccountCompletion.Apply(account, customer, number, takenElsewhere, time.GetUtcNow());
     }
 
     private static async Task<ChargeTurn> SaveAsync(BackOfficeDbContext db, Subscription subscription, Message what, CancellationToken cancellationToken)

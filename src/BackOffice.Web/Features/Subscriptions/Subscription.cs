@@ -50,21 +50,26 @@ public sealed class Subscription
     }
 
     /// <summary>Bought with its first period charged at once.</summary>
-    public static Subscription Paid(int channelId, Guid accountId, SubscriptionPlan plan, PlanVersion package, PlanVersion? campaign, string customerToken, DateTimeOffset at)
+    public static Subscription Paid(int channelId, Guid accountId, SubscriptionPlan plan, PlanVersion package, PlanVersion? campaign, string customerToken, DateTimeOffset at,
+        bool keepAccountInfo = false)
     {
-        var subscription = new Subscription(channelId, accountId, package, campaign, plan, customerToken, at) { State = SubscriptionState.Active, Anchor = at };
+        var subscription = new Subscription(channelId, accountId, package, campaign, plan, customerToken, at)
+        {
+            State = SubscriptionState.Active, Anchor = at, KeepAccountInfo = keepAccountInfo,
+        };
         subscription.NextPeriod = 1;
         subscription.NextChargeAt = subscription.PeriodStart(1);
         return subscription;
     }
 
     /// <summary>A free trial: nothing is charged until it ends, when the package's first period is.</summary>
-    public static Subscription Trial(int channelId, Guid accountId, SubscriptionPlan plan, PlanVersion package, PlanVersion campaign, string customerToken, DateTimeOffset at)
+    public static Subscription Trial(int channelId, Guid accountId, SubscriptionPlan plan, PlanVersion package, PlanVersion campaign, string customerToken, DateTimeOffset at,
+        bool keepAccountInfo = false)
     {
         var anchor = at.AddDays(campaign.TrialDays ?? throw new ArgumentException("A trial needs a campaign with trial days.", nameof(campaign)));
         return new Subscription(channelId, accountId, package, campaign, plan, customerToken, at)
         {
-            State = SubscriptionState.Trial, Anchor = anchor, TrialEndsAt = anchor, NextPeriod = 0, NextChargeAt = anchor,
+            State = SubscriptionState.Trial, Anchor = anchor, TrialEndsAt = anchor, NextPeriod = 0, NextChargeAt = anchor, KeepAccountInfo = keepAccountInfo,
         };
     }
 
@@ -97,6 +102,9 @@ public sealed class Subscription
     public int FailedAttempts { get; private set; }
 
     public bool CancelAtPeriodEnd { get; private set; }
+
+    /// <summary>The purchase asked that Klarna's data not overwrite the account (Payway's <c>disable_account_info_overwrite</c>).</summary>
+    public bool KeepAccountInfo { get; private set; }
     public DateTimeOffset? EndedAt { get; private set; }
     public string? EndReason { get; private set; }
     public int Version { get; private set; }
@@ -163,6 +171,14 @@ public sealed class Subscription
         if (!CancelAtPeriodEnd || !IsDue(now))
             throw new BusinessRuleException("The subscription is not due to be cancelled.");
         End(SubscriptionState.Cancelled, NextChargeAt!.Value, "Cancelled at the end of the period.");
+    }
+
+    /// <summary>A purchase the provider refused: the subscription is recorded as terminated from its start, as Payway does.</summary>
+    public static Subscription Refused(int channelId, Guid accountId, SubscriptionPlan plan, PlanVersion package, PlanVersion? campaign, DateTimeOffset at, string reason)
+    {
+        var subscription = new Subscription(channelId, accountId, package, campaign, plan, "", at) { Anchor = at };
+        subscription.End(SubscriptionState.Terminated, at, reason);
+        return subscription;
     }
 
     public void Terminate(DateTimeOffset now, string reason)

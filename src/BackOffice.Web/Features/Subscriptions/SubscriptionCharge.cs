@@ -49,6 +49,18 @@ public sealed class SubscriptionCharge
     public DateTimeOffset? SettledAt { get; private set; }
     public int Version { get; private set; }
 
+    /// <summary>The first period, paid in the purchase itself from the customer's authorization.</summary>
+    public static SubscriptionCharge PaidAtPurchase(Subscription subscription, string providerOrderId, Transaction transaction, DateTimeOffset at)
+    {
+        var charge = new SubscriptionCharge
+        {
+            SubscriptionId = subscription.Id, Period = 0, Attempt = 1, Amount = subscription.PriceOf(0), Currency = subscription.Currency, CreatedAt = at,
+            IdempotencyKey = $"subscription-{subscription.Id:N}-0-1",
+        };
+        charge.Charged(providerOrderId, transaction, at);
+        return charge;
+    }
+
     public bool IsOpen => State is SubscriptionChargeState.Sending or SubscriptionChargeState.Unknown;
 
     /// <summary>The order number the period's transaction is booked under.</summary>

@@ -84,6 +84,12 @@ public sealed class SubscriptionPlans(IDbContextFactory<BackOfficeDbContext> dat
             : new PlanOffer(plan, await db.PlanVersions.AsNoTracking().Where(v => v.PlanId == plan.Id).OrderByDescending(v => v.Version).FirstAsync(cancellationToken));
     }
 
+    public async Task<PlanVersion> CurrentVersionAsync(int planId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.PlanVersions.AsNoTracking().Where(v => v.PlanId == planId).OrderByDescending(v => v.Version).FirstAsync(cancellationToken);
+    }
+
     private static async Task CheckPackageAsync(BackOfficeDbContext db, SubscriptionPlan campaign, PlanTerms terms)
     {
         if (terms.PackagePlanId is not { } packageId)

@@ -16,5 +16,7 @@ public static class SubscriptionTables
         public DbSet<Subscription> Subscriptions => db.Set<Subscription>();
 
         public DbSet<SubscriptionCharge> SubscriptionCharges => db.Set<SubscriptionCharge>();
+
+        public DbSet<PurchaseSession> PurchaseSessions => db.Set<PurchaseSession>();
     }
 }

@@ -2,5 +2,10 @@ namespace BackOffice.Web.Features.Subscriptions;
 
 internal static class SubscriptionsSetup
 {
-    public static IServiceCollection AddSubscriptions(this IServiceCollection services) => services.AddScoped<RecurringCharges>().AddScoped<SubscriptionPlans>();
+    public static IServiceCollection AddSubscriptions(this IServiceCollection services) => services
+        .AddScoped<RecurringCharges>()
+        .AddScoped<SubscriptionPlans>()
+        .AddScoped<SubscriptionCheckout>()
+        .AddSingleton<PersonalNumbers>()
+        .AddSingleton<BackOffice.Web.Features.ShopApi.IShopApiEndpoints, SubscriptionShopApi>();
 }

@@ -1267,14 +1267,117 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.ToTable("PlanVersions", (string)null);
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.Subscriptions.ProtectedKey", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ProtectedKeys", (string)null);
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.Subscriptions.PurchaseSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AuthorizationToken")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<int?>("CampaignVersionId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ConfirmationUrl")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("DisableAccountInfoOverwrite")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FirstName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<bool>("IsTrial")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("LastName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Locale")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<int>("PackageVersionId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PlanId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ProviderSessionId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<Guid?>("SubscriptionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChannelId");
+
+                    b.HasIndex("PlanId");
+
+                    b.ToTable("PurchaseSessions", (string)null);
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.Subscriptions.SubscriberAccount", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<DateOnly?>("BirthDate")
+                        .HasColumnType("date");
+
                     b.Property<int>("ChannelId")
                         .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1294,10 +1397,102 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("MobilePhone")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("PersonalNumberDigest")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("PersonalNumberLastFour")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)");
+
+                    b.Property<string>("ProtectedPersonalNumber")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "BillingAddress", "BackOffice.Web.Features.Subscriptions.SubscriberAccount.BillingAddress#TransactionAddress", b1 =>
+                        {
+                            b1.Property<string>("City")
+                                .IsRequired();
+
+                            b1.Property<string>("Company")
+                                .IsRequired();
+
+                            b1.Property<string>("Country")
+                                .IsRequired();
+
+                            b1.Property<string>("Email")
+                                .IsRequired();
+
+                            b1.Property<string>("FirstName")
+                                .IsRequired();
+
+                            b1.Property<string>("HouseNumber")
+                                .IsRequired();
+
+                            b1.Property<string>("LastName")
+                                .IsRequired();
+
+                            b1.Property<string>("Phone")
+                                .IsRequired();
+
+                            b1.Property<string>("PostalCode")
+                                .IsRequired();
+
+                            b1.Property<string>("Street")
+                                .IsRequired();
+
+                            b1
+                                .ToJson("BillingAddress")
+                                .HasColumnType("jsonb");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "DeliveryAddress", "BackOffice.Web.Features.Subscriptions.SubscriberAccount.DeliveryAddress#TransactionAddress", b1 =>
+                        {
+                            b1.Property<string>("City")
+                                .IsRequired();
+
+                            b1.Property<string>("Company")
+                                .IsRequired();
+
+                            b1.Property<string>("Country")
+                                .IsRequired();
+
+                            b1.Property<string>("Email")
+                                .IsRequired();
+
+                            b1.Property<string>("FirstName")
+                                .IsRequired();
+
+                            b1.Property<string>("HouseNumber")
+                                .IsRequired();
+
+                            b1.Property<string>("LastName")
+                                .IsRequired();
+
+                            b1.Property<string>("Phone")
+                                .IsRequired();
+
+                            b1.Property<string>("PostalCode")
+                                .IsRequired();
+
+                            b1.Property<string>("Street")
+                                .IsRequired();
+
+                            b1
+                                .ToJson("DeliveryAddress")
+                                .HasColumnType("jsonb");
+                        });
+
                     b.HasKey("Id");
 
                     b.HasIndex("ChannelId", "Email")
                         .IsUnique();
+
+                    b.HasIndex("ChannelId", "PersonalNumberDigest");
 
                     b.ToTable("SubscriberAccounts", (string)null);
                 });
@@ -1361,6 +1556,9 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
 
                     b.Property<long>("IntroPrice")
                         .HasColumnType("bigint");
+
+                    b.Property<bool>("KeepAccountInfo")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTimeOffset?>("NextChargeAt")
                         .HasColumnType("timestamp with time zone");
@@ -2747,6 +2945,21 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                         .WithMany()
                         .HasForeignKey("PackagePlanId")
                         .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("BackOffice.Web.Features.Subscriptions.SubscriptionPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.Subscriptions.PurchaseSession", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
 
                     b.HasOne("BackOffice.Web.Features.Subscriptions.SubscriptionPlan", null)
                         .WithMany()

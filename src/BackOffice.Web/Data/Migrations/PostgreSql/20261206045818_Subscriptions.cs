@@ -13,6 +13,18 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "ProtectedKeys",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    Value = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProtectedKeys", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SubscriberAccounts",
                 columns: table => new
                 {
@@ -21,7 +33,15 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
                     FirstName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     LastName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    BirthDate = table.Column<DateOnly>(type: "date", nullable: true),
+                    MobilePhone = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: true),
+                    ProtectedPersonalNumber = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    PersonalNumberDigest = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    PersonalNumberLastFour = table.Column<string>(type: "character varying(4)", maxLength: 4, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    BillingAddress = table.Column<string>(type: "jsonb", nullable: true),
+                    DeliveryAddress = table.Column<string>(type: "jsonb", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -94,6 +114,47 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "PurchaseSessions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ChannelId = table.Column<int>(type: "integer", nullable: false),
+                    PlanId = table.Column<int>(type: "integer", nullable: false),
+                    PackageVersionId = table.Column<int>(type: "integer", nullable: false),
+                    CampaignVersionId = table.Column<int>(type: "integer", nullable: true),
+                    IsTrial = table.Column<bool>(type: "boolean", nullable: false),
+                    ConfirmationUrl = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
+                    FirstName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    LastName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    DisableAccountInfoOverwrite = table.Column<bool>(type: "boolean", nullable: false),
+                    Locale = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
+                    ProviderSessionId = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    State = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    AuthorizationToken = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    SubscriptionId = table.Column<Guid>(type: "uuid", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PurchaseSessions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PurchaseSessions_Channels_ChannelId",
+                        column: x => x.ChannelId,
+                        principalTable: "Channels",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_PurchaseSessions_SubscriptionPlans_PlanId",
+                        column: x => x.PlanId,
+                        principalTable: "SubscriptionPlans",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Subscriptions",
                 columns: table => new
                 {
@@ -119,6 +180,7 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     NextChargeAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     FailedAttempts = table.Column<int>(type: "integer", nullable: false),
                     CancelAtPeriodEnd = table.Column<bool>(type: "boolean", nullable: false),
+                    KeepAccountInfo = table.Column<bool>(type: "boolean", nullable: false),
                     EndedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     EndReason = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
                     Version = table.Column<int>(type: "integer", nullable: false)
@@ -201,10 +263,25 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_PurchaseSessions_ChannelId",
+                table: "PurchaseSessions",
+                column: "ChannelId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PurchaseSessions_PlanId",
+                table: "PurchaseSessions",
+                column: "PlanId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SubscriberAccounts_ChannelId_Email",
                 table: "SubscriberAccounts",
                 columns: new[] { "ChannelId", "Email" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SubscriberAccounts_ChannelId_PersonalNumberDigest",
+                table: "SubscriberAccounts",
+                columns: new[] { "ChannelId", "PersonalNumberDigest" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_SubscriptionCharges_SubscriptionId_Period_Attempt",
@@ -252,6 +329,12 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "ProtectedKeys");
+
+            migrationBuilder.DropTable(
+                name: "PurchaseSessions");
+
             migrationBuilder.DropTable(
                 name: "SubscriptionCharges");
 

@@ -12,6 +12,18 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "ProtectedKeys",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    Value = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProtectedKeys", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SubscriberAccounts",
                 columns: table => new
                 {
@@ -20,7 +32,15 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
                     FirstName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     LastName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    BirthDate = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    MobilePhone = table.Column<string>(type: "TEXT", maxLength: 30, nullable: true),
+                    ProtectedPersonalNumber = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    PersonalNumberDigest = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    PersonalNumberLastFour = table.Column<string>(type: "TEXT", maxLength: 4, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    BillingAddress = table.Column<string>(type: "TEXT", nullable: true),
+                    DeliveryAddress = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -93,6 +113,47 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "PurchaseSessions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ChannelId = table.Column<int>(type: "INTEGER", nullable: false),
+                    PlanId = table.Column<int>(type: "INTEGER", nullable: false),
+                    PackageVersionId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CampaignVersionId = table.Column<int>(type: "INTEGER", nullable: true),
+                    IsTrial = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ConfirmationUrl = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
+                    FirstName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    LastName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    DisableAccountInfoOverwrite = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Locale = table.Column<string>(type: "TEXT", maxLength: 10, nullable: true),
+                    ProviderSessionId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    AuthorizationToken = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    SubscriptionId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PurchaseSessions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PurchaseSessions_Channels_ChannelId",
+                        column: x => x.ChannelId,
+                        principalTable: "Channels",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_PurchaseSessions_SubscriptionPlans_PlanId",
+                        column: x => x.PlanId,
+                        principalTable: "SubscriptionPlans",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Subscriptions",
                 columns: table => new
                 {
@@ -118,6 +179,7 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     NextChargeAt = table.Column<long>(type: "INTEGER", nullable: true),
                     FailedAttempts = table.Column<int>(type: "INTEGER", nullable: false),
                     CancelAtPeriodEnd = table.Column<bool>(type: "INTEGER", nullable: false),
+                    KeepAccountInfo = table.Column<bool>(type: "INTEGER", nullable: false),
                     EndedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     EndReason = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
                     Version = table.Column<int>(type: "INTEGER", nullable: false)
@@ -200,10 +262,25 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_PurchaseSessions_ChannelId",
+                table: "PurchaseSessions",
+                column: "ChannelId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PurchaseSessions_PlanId",
+                table: "PurchaseSessions",
+                column: "PlanId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SubscriberAccounts_ChannelId_Email",
                 table: "SubscriberAccounts",
                 columns: new[] { "ChannelId", "Email" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SubscriberAccounts_ChannelId_PersonalNumberDigest",
+                table: "SubscriberAccounts",
+                columns: new[] { "ChannelId", "PersonalNumberDigest" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_SubscriptionCharges_SubscriptionId_Period_Attempt",
@@ -251,6 +328,12 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "ProtectedKeys");
+
+            migrationBuilder.DropTable(
+                name: "PurchaseSessions");
+
             migrationBuilder.DropTable(
                 name: "SubscriptionCharges");
 
