@@ -33,7 +33,8 @@ public sealed partial class TextsTests
         [typeof(TransactionState), typeof(OperationKind), typeof(OperationState), typeof(ProviderEnvironment), typeof(UserStatus), typeof(InvoiceShipment),
          typeof(PClassType), typeof(AuthorizationStatus), typeof(OrderStatus), typeof(BulkAction), typeof(BackOffice.Web.Features.Payments.Capabilities),
          typeof(BackOffice.Web.Features.Computop.ComputopBatchState), typeof(BackOffice.Web.Features.KlarnaRest.CardChargeState),
-         typeof(BackOffice.Web.Features.KlarnaRest.VirtualCardKeyState)];
+         typeof(BackOffice.Web.Features.KlarnaRest.VirtualCardKeyState), typeof(BackOffice.Web.Features.Subscriptions.SubscriptionState),
+         typeof(BackOffice.Web.Features.Subscriptions.SubscriptionChargeState), typeof(BackOffice.Web.Features.Subscriptions.PlanKind)];
 
     [Fact]
     public void Every_text_the_code_names_has_a_german_translation()

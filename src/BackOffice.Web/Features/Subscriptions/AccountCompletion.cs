@@ -21,7 +21,7 @@ public static class AccountCompletion
     public static AccountRefusal? Check(SubscriberAccount account, BilledCustomer customer, ProtectedPersonalNumber? number, bool takenElsewhere, AccountRules rules)
     {
         if (number is not null && takenElsewhere && rules.RaiseOnSsnAlreadyTaken)
-            return new AccountRefusal(409, new Message("The personal number Klarna gave belongs to another account."));
+            return new AccountRefusal(409, new Message("The personal number the payment provider gave belongs to another account."));
         if (number is not null && account.PersonalNumberDigest is { } kept && kept != number.Digest && rules.RaiseOnSsnAlreadySet)
             return new AccountRefusal(409, new Message("The account has another personal number already."));
         if (rules.RaiseOnAccountUpdate && DetailsError(customer) is { } details)

@@ -67,7 +67,7 @@ public sealed class SubscriberAccount
 
     public static Message? DetailsError(string? firstName, string? lastName, TransactionAddress? billing, string? mobilePhone) =>
         (firstName?.Length ?? 0) > FieldRules.Name || (lastName?.Length ?? 0) > FieldRules.Name || (mobilePhone?.Length ?? 0) > FieldRules.Phone
-            ? new Message("Klarna's name or phone does not fit the account.")
+            ? new Message("The customer's name or phone does not fit the account.")
             : billing is null ? null : AddressError(billing);
 
     public static Message? AddressError(TransactionAddress address) =>

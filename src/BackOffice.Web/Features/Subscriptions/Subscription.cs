@@ -147,7 +147,7 @@ public sealed class Subscription
             throw new BusinessRuleException("The subscription has ended.");
         FailedAttempts++;
         if (refusal == ChargeRefusal.Final || FailedAttempts > retries.Count)
-            End(SubscriptionState.Terminated, now, refusal == ChargeRefusal.Final ? $"Klarna refused the charge: {code}" : $"Klarna refused every charge of the period: {code}");
+            End(SubscriptionState.Terminated, now, refusal == ChargeRefusal.Final ? $"The payment provider refused the charge: {code}" : $"The payment provider refused every charge of the period: {code}");
         else
         {
             State = SubscriptionState.PastDue;

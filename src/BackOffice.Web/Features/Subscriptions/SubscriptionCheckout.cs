@@ -66,7 +66,7 @@ public sealed class SubscriptionCheckout(
         if (request.SessionId is null)
             errors["sessionId"] = ["Give the session id the purchase session answered."];
         if (request.KlarnaAuthorizationToken is not { Length: > 0 and <= 255 })
-            errors["klarnaAuthorizationToken"] = ["Give the authorization token Klarna's widget answered (at most 255 characters)."];
+            errors["klarnaAuthorizationToken"] = ["Give the authorization token the payment widget answered (at most 255 characters)."];
         if (request.CustomerInfo is { } info && (info.Email is not null && !FieldRules.IsEmail(info.Email.Trim())
             || (info.FirstName?.Length ?? 0) > FieldRules.Name || (info.LastName?.Length ?? 0) > FieldRules.Name))
             errors["customerInfo"] = ["Give an e-mail address and names of at most 100 characters."];
@@ -137,9 +137,9 @@ public sealed class SubscriptionCheckout(
         switch (await payments.TokenizeAsync(cart, authorizationToken, CancellationToken.None))
         {
             case TokenizeOutcome.NotKnown lost:
-                return new PurchaseOutcome(503, Title: "Try again", Problem: $"Klarna's answer was lost ({lost.Problem}). Send the same request again: it carries on where it stopped.");
+                return new PurchaseOutcome(503, Title: "Try again", Problem: $"The payment provider's answer was lost ({lost.Problem}). Send the same request again: it carries on where it stopped.");
             case TokenizeOutcome.Refused refused:
-                await RecordRefusedAsync(session, email, request.CustomerInfo, $"Klarna refused the payment method: {refused.Code}");
+                await RecordRefusedAsync(session, email, request.CustomerInfo, $"The payment provider refused the payment method: {refused.Code}");
                 return PaymentMethodFailed(refused.Code, refused.Problem);
             case TokenizeOutcome.Made made:
                 return await CompleteAsync(session, cart, request, email, made, cancellationToken);
@@ -189,10 +189,10 @@ public sealed class SubscriptionCheckout(
             switch (await payments.FirstChargeAsync(cart, session.AuthorizationToken!, orderNumber, CancellationToken.None))
             {
                 case TokenChargeOutcome.NotKnown lost:
-                    return new PurchaseOutcome(503, Title: "Try again", Problem: $"Klarna's answer was lost ({lost.Problem}). Send the same request again: it carries on where it stopped.");
+                    return new PurchaseOutcome(503, Title: "Try again", Problem: $"The payment provider's answer was lost ({lost.Problem}). Send the same request again: it carries on where it stopped.");
                 case TokenChargeOutcome.Refused refused:
                     await payments.CancelTokenAsync(session.ChannelId, made.CustomerToken, CancellationToken.None);
-                    await RecordRefusedAsync(session, email, request.CustomerInfo, $"Klarna refused the first charge: {refused.Code}");
+                    await RecordRefusedAsync(session, email, request.CustomerInfo, $"The payment provider refused the first charge: {refused.Code}");
                     return PaymentMethodFailed(refused.Code, refused.Problem);
                 case TokenChargeOutcome.Charged charged:
                     db.Transactions.Add(charged.Transaction);
@@ -218,7 +218,7 @@ public sealed class SubscriptionCheckout(
     }
 
     private static PurchaseOutcome PaymentMethodFailed(string code, string problem) =>
-        new(403, Title: "Payment method failed", Problem: $"Klarna refused the payment method ({code}: {problem}); the subscription is terminated. The customer may try again with a new authorization.");
+        new(403, Title: "Payment method failed", Problem: $"The payment provider refused the payment method ({code}: {problem}); the subscription is terminated. The customer may try again with a new authorization.");
 
     /// <summary>A refused purchase is kept as a terminated subscription, as Payway does; the session may serve another try.</summary>
     private async Task RecordRefusedAsync(PurchaseSession session, string email, CustomerInfo? info, string reason)

@@ -126,9 +126,10 @@ public sealed class KlarnaRestJobsTests : IAsyncLifetime
             await Task.Delay(50);
         var second = await RunAsync<KlarnaPayoutImport>();
 
-        Assert.Equal([JobSettings.CheckOrderStatus, KlarnaRestOrderCheck.JobId, CardSettlementCheck.JobId, KlarnaPayoutImport.JobId], jobs.Jobs.Select(j => j.Id));
+        Assert.Equal([JobSettings.CheckOrderStatus, KlarnaRestOrderCheck.JobId, CardSettlementCheck.JobId, KlarnaPayoutImport.JobId, BackOffice.Web.Features.Subscriptions.RecurringChargeRun.JobId], jobs.Jobs.Select(j => j.Id));
         Assert.Contains((KlarnaPayoutImport.JobId, "0 6 * * *"), scheduled);
         Assert.Contains((KlarnaRestOrderCheck.JobId, "*/10 * * * *"), scheduled);
+        Assert.Contains((BackOffice.Web.Features.Subscriptions.RecurringChargeRun.JobId, "*/15 * * * *"), scheduled);
         Assert.DoesNotContain(scheduled, j => j.Id == JobSettings.CheckOrderStatus);
         var first = Assert.Single((await app.Service<JobsService>().OverviewAsync()).Job(KlarnaPayoutImport.JobId).Runs, r => r.Trigger == "Manual");
         // Two channels have the service on one Klarna merchant: demo, set up here, and Development's demo-kp; the payout is the merchant's, so both have it.
