@@ -3,6 +3,7 @@ using BackOffice.Klarna.Sandbox;
 using System.Net.Http.Json;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Computop;
+using BackOffice.Web.Features.Subscriptions;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Transactions;
 using Microsoft.AspNetCore.Hosting;
@@ -164,6 +165,52 @@ public sealed class BrowserAppFixture : IAsyncLifetime
         using var placed = await shop.PostAsJsonAsync("klarna/orders", new { orderNumber, authorizationToken = token, currency = "EUR", country = "DE", locale = "de-DE", lines, billingAddress = address });
         var order = await placed.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
         return (order.GetProperty("id").GetGuid(), order.GetProperty("klarnaOrderId").GetString()!);
+    }
+
+    /// <summary>
+    /// A subscription to the demo channel's monthly package, sold through the shop API's purchase session with the
+    /// customer's approval at the sandbox (an address and a personal number given in Klarna's widget); answers its id.
+    /// </summary>
+    public async Task<Guid> SubscribeAsync(string email, string? personalNumber = null)
+    {
+        personalNumber ??= "1960" + ((uint)email.GetHashCode(StringComparison.Ordinal) % 100_000_000).ToString("D8", System.Globalization.CultureInfo.InvariantCulture);
+        await EnsurePlanAsync();
+        using var shop = new HttpClient { BaseAddress = new Uri(BaseAddress, "/api/v1/channels/demo-kp/") };
+        shop.DefaultRequestHeaders.Add("X-Api-Key", await ShopKeyAsync("demo-kp"));
+        using var session = await shop.PostAsJsonAsync("subscriptions/sessions", new { code = "e2e-digital", confirmationUrl = "https://shop.example/thanks", email, firstName = "Erika", lastName = "Musterfrau" });
+        var sessionId = (await session.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("sessionId").GetGuid();
+        string providerSession;
+        await using (var scope = app.Services.CreateAsyncScope())
+        await using (var db = await scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync())
+            providerSession = db.PurchaseSessions.Where(s => s.Id == sessionId).Select(s => s.ProviderSessionId).Single();
+        using var approval = await KlarnaRestSandbox.PostAsJsonAsync($"_sandbox/sessions/{providerSession}/authorize", new
+        {
+            billing_address = new { given_name = "Erika", family_name = "Musterfrau", street_address = "Heidestraße 17", postal_code = "51147", city = "Köln", country = "DE" },
+            customer = new { date_of_birth = "1960-07-07", national_identification_number = personalNumber },
+        });
+        var token = (await approval.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("authorization_token").GetString();
+        using var placed = await shop.PostAsJsonAsync("subscriptions/place-order", new { sessionId, klarnaAuthorizationToken = token, raiseOnSsnAlreadyTakenError = false });
+        return (await placed.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("subscription").GetProperty("id").GetGuid();
+    }
+
+    private async Task EnsurePlanAsync()
+    {
+        await shopKeyGate.WaitAsync();
+        try
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var plans = scope.ServiceProvider.GetRequiredService<BackOffice.Web.Features.Subscriptions.SubscriptionPlans>();
+            if ((await plans.ListAsync("demo-kp")).Any(p => p.Code == "e2e-digital"))
+                return;
+            var administrator = await scope.ServiceProvider.GetRequiredService<BackOffice.Web.Features.Users.IdentitySeeder>().SeededAdministratorAsync()
+                ?? throw new InvalidOperationException("No seeded administrator.");
+            await plans.AddAsync(administrator, "demo-kp", "e2e-digital", "Digital monthly", "EUR", "DE",
+                new BackOffice.Web.Features.Subscriptions.PlanTerms(990, 19, BackOffice.Web.Features.Subscriptions.BillingInterval.Month, 1));
+        }
+        finally
+        {
+            shopKeyGate.Release();
+        }
     }
 
     /// <summary>Klarna's side of an order: <c>GET /ordermanagement/v1/orders/{id}</c> at the sandbox, as the merchant asks it.</summary>

@@ -37,7 +37,8 @@ public sealed class AccessibilityTests(BrowserAppFixture app)
         var computop = await app.AuthorizeAtComputopAsync($"{order}-KP");
         var (klarna, _) = await app.PlaceAtKlarnaAsync($"{order}-KR");
         var sofort = await app.PayBySofortAsync($"{order}-KS");
-        foreach (var path in new[] { "", "transactions", $"transactions/{id}", $"transactions/{computop}", $"transactions/{klarna}", $"transactions/{sofort}", "computop/batches", "klarna/payouts", "channels", "channels/demo",
+        var subscription = await app.SubscribeAsync($"{order}@example.com".ToLowerInvariant());
+        foreach (var path in new[] { "", "transactions", $"transactions/{id}", $"transactions/{computop}", $"transactions/{klarna}", $"transactions/{sofort}", "subscriptions", $"subscriptions/{subscription}", "computop/batches", "klarna/payouts", "channels", "channels/demo",
                      "channels/demo-computop", "channels/demo-kp", "channels/demo-ecommpay", "pclasses", "jobs", "audit-log", "users" })
         {
             await OpenAsync(page, path, dark, w);

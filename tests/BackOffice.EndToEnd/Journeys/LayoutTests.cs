@@ -21,12 +21,15 @@ public sealed class LayoutTests(BrowserAppFixture app)
         var computop = await app.AuthorizeAtComputopAsync("E2E-PHONE-KP-1");
         var (klarna, _) = await app.PlaceAtKlarnaAsync("E2E-PHONE-KR-1");
         var sofort = await app.PayBySofortAsync("E2E-PHONE-KS-1");
+        var subscription = await app.SubscribeAsync("e2e-phone@example.com");
         var page = await app.NewPageAsync(width: 390, height: 844);
         await new LoginPage(page).GotoAsync();
         await new LoginPage(page).SignInAsAdministratorAsync();
         var problems = new List<string>();
 
-        foreach (var path in Pages.Append($"transactions/{klarna}").Append($"transactions/{sofort}").Append($"transactions/{id}").Append($"transactions/{computop}"))
+        // The last page is a transaction's: its actions are tried below.
+        foreach (var path in Pages.Append("subscriptions").Append($"subscriptions/{subscription}")
+                     .Append($"transactions/{klarna}").Append($"transactions/{sofort}").Append($"transactions/{id}").Append($"transactions/{computop}"))
         {
             await page.GotoAsync(path);
             // The account pages are static: nothing to wait for.

@@ -34,7 +34,8 @@ public sealed partial class TextsTests
          typeof(PClassType), typeof(AuthorizationStatus), typeof(OrderStatus), typeof(BulkAction), typeof(BackOffice.Web.Features.Payments.Capabilities),
          typeof(BackOffice.Web.Features.Computop.ComputopBatchState), typeof(BackOffice.Web.Features.KlarnaRest.CardChargeState),
          typeof(BackOffice.Web.Features.KlarnaRest.VirtualCardKeyState), typeof(BackOffice.Web.Features.Subscriptions.SubscriptionState),
-         typeof(BackOffice.Web.Features.Subscriptions.SubscriptionChargeState), typeof(BackOffice.Web.Features.Subscriptions.PlanKind)];
+         typeof(BackOffice.Web.Features.Subscriptions.SubscriptionChargeState), typeof(BackOffice.Web.Features.Subscriptions.PlanKind),
+         typeof(BackOffice.Web.Features.Subscriptions.BillingInterval)];
 
     [Fact]
     public void Every_text_the_code_names_has_a_german_translation()

@@ -9,6 +9,7 @@ using BackOffice.Web.Features.AuditLog;
 using BackOffice.Web.Features.Channels;
 using BackOffice.Web.Features.Hosting;
 using BackOffice.Web.Features.ShopApi;
+using BackOffice.Web.Features.Subscriptions;
 using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Features.Users;
 using Microsoft.EntityFrameworkCore;
@@ -20,8 +21,9 @@ namespace BackOffice.Web.Features.KlarnaRest;
 /// In Development, the channel <c>Seed:DemoKlarnaRestChannel</c> with Klarna Payments (direct) on a sandbox merchant,
 /// and orders in every state made the real way: a session and the order placed through the shop API's checkout at the
 /// mounted sandbox, the customer's approval (or Klarna's fraud review) in between, then the money actions through
-/// Order Management; then the channel becomes a marketplace whose order of two sellers is settled by virtual cards; at
-/// the end Klarna closes a payout period and the payout is imported. It waits until the app listens (all of it is HTTP).
+/// Order Management; then the channel becomes a marketplace whose order of two sellers is settled by virtual cards, and
+/// sells subscriptions through the shop API (paid, on trial, one past due); at the end Klarna closes a payout period
+/// and the payout is imported. It waits until the app listens (all of it is HTTP).
 /// </summary>
 internal sealed partial class KlarnaRestDemoSeeder(
     IServiceScopeFactory scopes,
@@ -77,6 +79,7 @@ internal sealed partial class KlarnaRestDemoSeeder(
             for (var i = 0; i < count && !stoppingToken.IsCancellationRequested; i++)
                 await SeedOneAsync(i, code, seeder, services, stoppingToken);
             await SeedMarketplaceAsync(code, seeder, services, stoppingToken);
+            await SeedSubscriptionsAsync(code, seeder, services, stoppingToken);
             sandbox.ClosePayoutPeriod();
             await services.GetRequiredService<KlarnaPayouts>().ImportAsync(KlarnaPayouts.SystemUser, code, 31, stoppingToken);
             LogSeeded(count, code);
@@ -167,6 +170,49 @@ internal sealed partial class KlarnaRestDemoSeeder(
         var order = await PlaceAsync(channel, "KD-MARKET-1", lines, ("Greta", "Vogel", 7), "approved", services, cancellationToken);
         await services.GetRequiredService<TransactionService>().CaptureAsync(administrator, order.Id, CaptureRequest.Remaining());
         await services.GetRequiredService<CardSettlements>().SettleAsync(administrator, order.Id, perSeller: true, multiUse: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// A package and a campaign with a free trial, sold through the shop API's purchase sessions with the customer's
+    /// approval at the sandbox: three paid, one on trial, and one whose next charge Klarna refuses, so it is past due.
+    /// </summary>
+    private async Task SeedSubscriptionsAsync(string channel, ClaimsPrincipal administrator, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var plans = services.GetRequiredService<SubscriptionPlans>();
+        var package = await plans.AddAsync(administrator, channel, "digital", "Digital monthly", "EUR", "DE", new PlanTerms(990, 19, BillingInterval.Month, 1));
+        await plans.AddAsync(administrator, channel, "try-14", "Two weeks free", "EUR", "DE", new PlanTerms(0, 19, BillingInterval.Month, 1, TrialDays: 14, PackagePlanId: package.Plan.Id));
+        var checkout = services.GetRequiredService<SubscriptionCheckout>();
+        Guid? pastDue = null;
+        for (var i = 0; i < 5; i++)
+        {
+            var (first, last) = (FirstNames[(i + 3) % FirstNames.Length], LastNames[(i + 5) % LastNames.Length]);
+            var trial = i == 3;
+            var session = await checkout.CreateSessionAsync(channel, new PurchaseSessionRequest(trial ? "try-14" : "digital", "https://shop.example/thanks",
+                $"subscriber-{i + 1}@example.com", first, last, Locale: "de-DE"), cancellationToken);
+            string providerSession;
+            await using (var db = await services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync(cancellationToken))
+                providerSession = await db.PurchaseSessions.Where(s => s.Id == session.SessionId).Select(s => s.ProviderSessionId).SingleAsync(cancellationToken);
+            var approval = sandbox.Authorize(providerSession, "approved", new AuthorizeDetails
+            {
+                PaymentMethodCategory = trial ? "direct_debit" : "klarna",
+                BillingAddress = new KlarnaAddress { GivenName = first, FamilyName = last, StreetAddress = $"Lindenallee {10 + i}", PostalCode = "10115", City = "Berlin", Country = "DE", Phone = $"+4917012345{i:D2}" },
+                Customer = new KlarnaCustomer { DateOfBirth = $"19{70 + i}-0{1 + i}-1{i}", NationalIdentificationNumber = $"19{70 + i}0{1 + i}1{i}-12{i}4" },
+            });
+            var token = (approval.Body as KlarnaRestSandbox.AuthorizeAnswer)?.AuthorizationToken ?? throw new InvalidOperationException("The sandbox did not approve a subscription.");
+            var placed = await checkout.PlaceOrderAsync(channel, new PurchaseOrderRequest(session.SessionId, token), trial, cancellationToken);
+            var subscription = placed.Order?.Subscription ?? throw new InvalidOperationException($"A subscription was not placed: {placed.Problem}");
+            if (i == 4)
+                pastDue = subscription.Id;
+        }
+        if (pastDue is { } id)
+        {
+            await using (var db = await services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync(cancellationToken))
+                sandbox.SteerToken(await db.Subscriptions.Where(s => s.Id == id).Select(s => s.CustomerToken).SingleAsync(cancellationToken), null, [KlarnaTokenErrors.PaymentMethodFailed]);
+            // The next charge brought forward to a moment from now, and charged once it has come.
+            await services.GetRequiredService<SubscriptionActions>().MoveNextChargeAsync(administrator, id, time.GetUtcNow().AddSeconds(1));
+            await Task.Delay(TimeSpan.FromSeconds(1.1), time, cancellationToken);
+            await services.GetRequiredService<RecurringCharges>().ChargeAsync(id, cancellationToken);
+        }
     }
 
     /// <summary>The authorization's time runs out at Klarna, and the books learn it as the order check would.</summary>

@@ -22,10 +22,11 @@ public sealed record Attention(int UnknownOutcomes, int PendingOverADay, int Exp
 /// <summary>How many orders carry a mark (<see cref="ITransactionMark"/>), such as those settled by virtual card.</summary>
 public sealed record MarkFigure(string Key, string Name, int Count);
 
-public sealed record OverviewFigures(IReadOnlyList<DateOnly> Days, IReadOnlyList<CurrencyFigures> Currencies, Attention Attention, IReadOnlyList<MarkFigure> Marks);
+public sealed record OverviewFigures(IReadOnlyList<DateOnly> Days, IReadOnlyList<CurrencyFigures> Currencies, Attention Attention, IReadOnlyList<MarkFigure> Marks,
+    BackOffice.Web.Features.Subscriptions.SubscriptionFigures Subscriptions);
 
 public sealed class OverviewQuery(IDbContextFactory<BackOfficeDbContext> databases, TimeProvider time, [FromKeyedServices(DisplayTime.BackOfficeZone)] DisplayTime display,
-    ChannelService channels, IEnumerable<ITransactionMark> marks)
+    ChannelService channels, IEnumerable<ITransactionMark> marks, BackOffice.Web.Features.Subscriptions.SubscriptionQueries subscriptions)
 {
     public const int Days = 30;
 
@@ -71,7 +72,7 @@ public sealed class OverviewQuery(IDbContextFactory<BackOfficeDbContext> databas
         var marked = new List<MarkFigure>();
         foreach (var mark in marks)
             marked.Add(new MarkFigure(mark.Key, mark.Name, await mark.Marked(db).CountAsync(cancellationToken)));
-        return new OverviewFigures(days, currencies, attention, marked);
+        return new OverviewFigures(days, currencies, attention, marked, await subscriptions.FiguresAsync(days, display.Zone, cancellationToken));
     }
 
     /// <summary>Midnight of the day in the display zone.</summary>

@@ -9,6 +9,9 @@ namespace BackOffice.Web.Features.Subscriptions;
 /// <summary>A plan as it sells now: its identity and its current terms.</summary>
 public sealed record PlanOffer(SubscriptionPlan Plan, PlanVersion Version);
 
+/// <summary>A plan as the channel page lists it, with the package a campaign turns into.</summary>
+public sealed record PlanView(int Id, string Code, string Name, PlanKind Kind, string Currency, string Country, int Version, PlanTerms Terms, string? PackageCode, bool Retired);
+
 /// <summary>
 /// Administers a channel's plans: packages and campaigns, each change of terms a new version (what was sold keeps its
 /// version), retiring a plan from sale; audited.
@@ -73,6 +76,18 @@ public sealed class SubscriptionPlans(IDbContextFactory<BackOfficeDbContext> dat
         plan.Retire();
         db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), Area, "Plan retired", $"{channelCode} / {plan.Code}", new Message("{0}", plan.Name)));
         await db.SaveChangesAsync();
+    }
+
+    public async Task<IReadOnlyList<PlanView>> ListAsync(string channelCode, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var plans = await (from c in db.Channels where c.Code == channelCode join p in db.SubscriptionPlans on c.Id equals p.ChannelId select p)
+            .AsNoTracking().OrderBy(p => p.Kind).ThenBy(p => p.Code).ToListAsync(cancellationToken);
+        var ids = plans.Select(p => p.Id).ToList();
+        var versions = (await db.PlanVersions.AsNoTracking().Where(v => ids.Contains(v.PlanId)).ToListAsync(cancellationToken))
+            .GroupBy(v => v.PlanId).ToDictionary(g => g.Key, g => g.MaxBy(v => v.Version)!);
+        return [.. plans.Select(p => new PlanView(p.Id, p.Code, p.Name, p.Kind, p.Currency, p.Country, versions[p.Id].Version, versions[p.Id].Terms,
+            versions[p.Id].PackagePlanId is { } package ? plans.FirstOrDefault(x => x.Id == package)?.Code : null, p.Retired))];
     }
 
     /// <summary>The plan a shop may sell now under its code, with its current terms; null when there is none or it is retired.</summary>

@@ -1,3 +1,5 @@
+using BackOffice.Web.Features.Channels;
+
 namespace BackOffice.Web.Features.Subscriptions;
 
 internal static class SubscriptionsSetup
@@ -7,6 +9,9 @@ internal static class SubscriptionsSetup
         .AddScoped<BackOffice.Web.Features.Jobs.IRecurringJob, RecurringChargeRun>()
         .AddScoped<SubscriptionPlans>()
         .AddScoped<SubscriptionCheckout>()
+        .AddScoped<SubscriptionActions>()
+        .AddScoped<SubscriptionQueries>()
         .AddSingleton<PersonalNumbers>()
-        .AddSingleton<BackOffice.Web.Features.ShopApi.IShopApiEndpoints, SubscriptionShopApi>();
+        .AddSingleton<BackOffice.Web.Features.ShopApi.IShopApiEndpoints, SubscriptionShopApi>()
+        .AddChannelCard<SubscriptionPlansCard>(order: 90);
 }

@@ -10,7 +10,8 @@ namespace BackOffice.Web.Features.Webhooks;
 public sealed record WebhookEndpointView(Guid Id, string ChannelCode, string Url, IReadOnlyList<string> Events, bool Enabled, DateTimeOffset? DisabledAt, Message? DisabledBecause,
     DateTimeOffset? FailingSince, DateTimeOffset? RetryAt, bool PreviousSecretValid, int Pending, int Delivered, int GaveUp);
 
-public sealed record WebhookDeliveryView(long Id, string EventId, string Type, string OrderNumber, Guid TransactionId, DateTimeOffset OccurredAt, WebhookDeliveryState State,
+/// <param name="Subject">The order number of a payment's event, or the id of a subscription's.</param>
+public sealed record WebhookDeliveryView(long Id, string EventId, string Type, string Subject, Guid? TransactionId, DateTimeOffset OccurredAt, WebhookDeliveryState State,
     int Attempts, int? LastStatus, DateTimeOffset? LastAttemptAt, string Body);
 
 public sealed record WebhookAttemptView(DateTimeOffset At, int? Status, int Milliseconds, string? Error, string? Response);
@@ -111,12 +112,17 @@ public sealed class WebhookEndpoints(
     public async Task<IReadOnlyList<WebhookDeliveryView>> DeliveriesAsync(Guid endpointId)
     {
         await using var db = await databases.CreateDbContextAsync();
-        return await (from d in db.WebhookDeliveries
-                      join t in db.Transactions on d.TransactionId equals t.Id
-                      where d.EndpointId == endpointId
-                      orderby d.EventSequence descending
-                      select new WebhookDeliveryView(d.Id, d.Event.EventId, d.Event.Type, t.OrderNumber, t.Id, d.Event.OccurredAt, d.State, d.Attempts, d.LastStatus, d.LastAttemptAt, d.Event.Body))
+        var rows = await (from d in db.WebhookDeliveries
+                          where d.EndpointId == endpointId
+                          orderby d.EventSequence descending
+                          select new
+                          {
+                              d.Id, d.Event.EventId, d.Event.Type, d.Event.SubscriptionId, d.TransactionId, d.Event.OccurredAt, d.State, d.Attempts, d.LastStatus, d.LastAttemptAt, d.Event.Body,
+                              OrderNumber = db.Transactions.Where(t => t.Id == d.TransactionId).Select(t => t.OrderNumber).FirstOrDefault(),
+                          })
             .Take(DeliveriesShown).AsNoTracking().ToListAsync();
+        return [.. rows.Select(d => new WebhookDeliveryView(d.Id, d.EventId, d.Type, d.OrderNumber ?? d.SubscriptionId?.ToString() ?? "", d.TransactionId, d.OccurredAt, d.State,
+            d.Attempts, d.LastStatus, d.LastAttemptAt, d.Body))];
     }
 
     public async Task<IReadOnlyList<WebhookAttemptView>> AttemptsAsync(long deliveryId)

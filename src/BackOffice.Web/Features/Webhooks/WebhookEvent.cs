@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace BackOffice.Web.Features.Webhooks;
 
-/// <summary>The events the shop can take; each names what happened to one payment.</summary>
+/// <summary>The events the shop can take; each names what happened to one payment or one subscription.</summary>
 public static class WebhookEventTypes
 {
     public const string Authorized = "payment.authorized";
@@ -16,8 +16,17 @@ public static class WebhookEventTypes
     public const string Cancelled = "payment.cancelled";
     public const string Expired = "payment.expired";
     public const string OutcomeUnknown = "payment.outcome_unknown";
+    public const string SubscriptionStarted = "subscription.started";
+    public const string SubscriptionRenewed = "subscription.renewed";
+    public const string SubscriptionPastDue = "subscription.past_due";
+    public const string SubscriptionCancelled = "subscription.cancelled";
+    public const string SubscriptionTerminated = "subscription.terminated";
 
-    public static readonly IReadOnlyList<string> All = [Authorized, Pending, Declined, Captured, Refunded, Cancelled, Expired, OutcomeUnknown];
+    public static readonly IReadOnlyList<string> All =
+    [
+        Authorized, Pending, Declined, Captured, Refunded, Cancelled, Expired, OutcomeUnknown,
+        SubscriptionStarted, SubscriptionRenewed, SubscriptionPastDue, SubscriptionCancelled, SubscriptionTerminated,
+    ];
 }
 
 /// <summary>
@@ -30,13 +39,17 @@ public sealed class WebhookEvent
     {
     }
 
-    public WebhookEvent(string eventId, int channelId, Guid transactionId, string type, DateTimeOffset occurredAt, string body) =>
-        (EventId, ChannelId, TransactionId, Type, OccurredAt, Body) = (eventId, channelId, transactionId, type, occurredAt, body);
+    public WebhookEvent(string eventId, int channelId, Guid? transactionId, string type, DateTimeOffset occurredAt, string body, Guid? subscriptionId = null) =>
+        (EventId, ChannelId, TransactionId, SubscriptionId, Type, OccurredAt, Body) = (eventId, channelId, transactionId, subscriptionId, type, occurredAt, body);
 
     public long Sequence { get; private set; }
     public string EventId { get; private set; } = "";
     public int ChannelId { get; private set; }
-    public Guid TransactionId { get; private set; }
+
+    /// <summary>The payment it is about; a subscription's event names the subscription instead.</summary>
+    public Guid? TransactionId { get; private set; }
+
+    public Guid? SubscriptionId { get; private set; }
     public string Type { get; private set; } = "";
     public DateTimeOffset OccurredAt { get; private set; }
     public string Body { get; private set; } = "";
@@ -65,8 +78,8 @@ public sealed class WebhookDelivery
     public long EventSequence { get; private set; }
     public WebhookEvent Event { get; private set; } = null!;
 
-    /// <summary>The order it is about: its events go out one after the other.</summary>
-    public Guid TransactionId { get; private set; }
+    /// <summary>The order it is about, if it is about a payment: its events go out one after the other.</summary>
+    public Guid? TransactionId { get; private set; }
     public WebhookDeliveryState State { get; private set; }
     public int Attempts { get; private set; }
     public DateTimeOffset? LastAttemptAt { get; private set; }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using BackOffice.Web.Data;
+using BackOffice.Web.Features.Subscriptions;
 using BackOffice.Web.Features.Transactions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -10,8 +11,9 @@ namespace BackOffice.Web.Features.Webhooks;
 
 /// <summary>
 /// Writes the events of a save into the outbox in the same save: whatever changed a transaction (an action, a
-/// reconciliation, a provider's report or callback, a job), the shop hears of it exactly when the change is kept, and
-/// never of one that rolled back. Only channels with endpoints get events; after the save the sender is woken.
+/// reconciliation, a provider's report or callback, a job) or a subscription's state, the shop hears of it exactly when
+/// the change is kept, and never of one that rolled back. Only channels with endpoints get events; after the save the
+/// sender is woken.
 /// </summary>
 public sealed class WebhookOutbox(TimeProvider time, WebhookWakeUp wakeUp) : SaveChangesInterceptor
 {
@@ -64,14 +66,17 @@ public sealed class WebhookOutbox(TimeProvider time, WebhookWakeUp wakeUp) : Sav
                 ?? await db.Transactions.AsNoTracking().SingleAsync(t => t.Id == operation.TransactionId, cancellationToken);
             happened.Add(new Happening(transaction, WebhookEventTypes.OutcomeUnknown, operation.Amount ?? 0, operation.Kind.ToString()));
         }
-        if (happened.Count == 0)
+        var subscriptionChanges = db.ChangeTracker.Entries<Subscription>().Where(e => e.State is EntityState.Added or EntityState.Modified)
+            .SelectMany(SubscriptionHappenings).ToList();
+        if (happened.Count == 0 && subscriptionChanges.Count == 0)
             return;
 
-        var channelIds = happened.Select(h => h.Transaction.ChannelId).Distinct().ToList();
+        var channelIds = happened.Select(h => h.Transaction.ChannelId).Concat(subscriptionChanges.Select(h => h.Subscription.ChannelId)).Distinct().ToList();
         var endpoints = await db.WebhookEndpoints.AsNoTracking().Where(e => channelIds.Contains(e.ChannelId))
             .Select(e => new { e.Id, e.ChannelId, e.Events }).ToListAsync(cancellationToken);
         happened.RemoveAll(h => !endpoints.Any(e => e.ChannelId == h.Transaction.ChannelId && e.Events.Split(' ').Contains(h.Type)));
-        if (happened.Count == 0)
+        subscriptionChanges.RemoveAll(h => !endpoints.Any(e => e.ChannelId == h.Subscription.ChannelId && e.Events.Split(' ').Contains(h.Type)));
+        if (happened.Count == 0 && subscriptionChanges.Count == 0)
             return;
         var codes = await db.Channels.AsNoTracking().Where(c => channelIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Code, cancellationToken);
         var now = time.GetUtcNow();
@@ -84,6 +89,64 @@ public sealed class WebhookOutbox(TimeProvider time, WebhookWakeUp wakeUp) : Sav
             foreach (var endpoint in endpoints.Where(e => e.ChannelId == transaction.ChannelId && e.Events.Split(' ').Contains(happening.Type)))
                 db.WebhookDeliveries.Add(new WebhookDelivery(endpoint.Id, outboxEvent));
         }
+        foreach (var change in subscriptionChanges)
+        {
+            var subscription = change.Subscription;
+            var eventId = "evt_" + Guid.NewGuid().ToString("N");
+            var outboxEvent = new WebhookEvent(eventId, subscription.ChannelId, null, change.Type, now, SubscriptionBody(eventId, change, codes[subscription.ChannelId], now), subscription.Id);
+            db.WebhookEvents.Add(outboxEvent);
+            foreach (var endpoint in endpoints.Where(e => e.ChannelId == subscription.ChannelId && e.Events.Split(' ').Contains(change.Type)))
+                db.WebhookDeliveries.Add(new WebhookDelivery(endpoint.Id, outboxEvent));
+        }
+    }
+
+    private sealed record SubscriptionHappening(Subscription Subscription, string Type);
+
+    /// <summary>What a change of a subscription means to the shop: it started, a period was paid, it fell past due, it ended.</summary>
+    private static IEnumerable<SubscriptionHappening> SubscriptionHappenings(EntityEntry<Subscription> entry)
+    {
+        var subscription = entry.Entity;
+        if (entry.State == EntityState.Added)
+        {
+            yield return new SubscriptionHappening(subscription, subscription.HasEnded ? WebhookEventTypes.SubscriptionTerminated : WebhookEventTypes.SubscriptionStarted);
+            yield break;
+        }
+        var wasState = entry.Property(s => s.State).OriginalValue;
+        if (subscription.NextPeriod > entry.Property(s => s.NextPeriod).OriginalValue)
+            yield return new SubscriptionHappening(subscription, WebhookEventTypes.SubscriptionRenewed);
+        if (subscription.State == wasState)
+            yield break;
+        var type = subscription.State switch
+        {
+            SubscriptionState.PastDue => WebhookEventTypes.SubscriptionPastDue,
+            SubscriptionState.Cancelled => WebhookEventTypes.SubscriptionCancelled,
+            SubscriptionState.Terminated => WebhookEventTypes.SubscriptionTerminated,
+            _ => null,
+        };
+        if (type is not null)
+            yield return new SubscriptionHappening(subscription, type);
+    }
+
+    private static string SubscriptionBody(string eventId, SubscriptionHappening happening, string channelCode, DateTimeOffset at)
+    {
+        var subscription = happening.Subscription;
+        static string? Time(DateTimeOffset? value) => value?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        return new JsonObject
+        {
+            ["id"] = eventId,
+            ["type"] = happening.Type,
+            ["created"] = Time(at),
+            ["channel"] = channelCode,
+            ["subscription_id"] = subscription.Id.ToString(),
+            ["account_id"] = subscription.AccountId.ToString(),
+            ["state"] = subscription.State.ToString(),
+            ["currency"] = subscription.Currency,
+            ["paid_periods"] = subscription.NextPeriod,
+            ["next_charge_at"] = Time(subscription.NextChargeAt),
+            ["next_charge_amount"] = subscription.HasEnded ? null : subscription.PriceOf(subscription.NextPeriod),
+            ["ended_at"] = Time(subscription.EndedAt),
+            ["end_reason"] = subscription.EndReason,
+        }.ToJsonString();
     }
 
     private sealed record Happening(Transaction Transaction, string Type, long Amount, string? Operation = null);

@@ -14,7 +14,7 @@ namespace BackOffice.Web.Tests.Components.Layout;
 public sealed class MainLayoutTests : BackOfficeTestContext
 {
     private static readonly string[] AdministratorOnly = ["Channels", "Jobs", "Audit log", "Users"];
-    private static readonly string[] EveryRole = ["Overview", "Transactions", "PClasses", "Your account"];
+    private static readonly string[] EveryRole = ["Overview", "Transactions", "Subscriptions", "PClasses", "Your account"];
 
     [Fact]
     public void Administrator_sees_every_navigation_entry()
@@ -23,19 +23,19 @@ public sealed class MainLayoutTests : BackOfficeTestContext
 
         var entries = NavigationEntries(RenderLayout());
 
-        Assert.Equal(["Overview", "Transactions", "Batch files", "Klarna payouts", "Channels", "PClasses", "Jobs", "Audit log", "Users", "Your account"], entries);
+        Assert.Equal(["Overview", "Transactions", "Subscriptions", "Batch files", "Klarna payouts", "Channels", "PClasses", "Jobs", "Audit log", "Users", "Your account"], entries);
     }
 
     [Theory]
     [InlineData(Roles.Viewer)]
     [InlineData(Roles.Operator)]
-    public void Viewer_and_operator_see_only_transactions_and_pclasses_and_the_operator_the_batch_files_and_payouts(string role)
+    public void Viewer_and_operator_see_only_transactions_subscriptions_and_pclasses_and_the_operator_the_batch_files_and_payouts(string role)
     {
         SignInAs("staff@test.local", role);
 
         var entries = NavigationEntries(RenderLayout());
 
-        Assert.Equal(role == Roles.Operator ? ["Overview", "Transactions", "Batch files", "Klarna payouts", "PClasses", "Your account"] : EveryRole, entries);
+        Assert.Equal(role == Roles.Operator ? ["Overview", "Transactions", "Subscriptions", "Batch files", "Klarna payouts", "PClasses", "Your account"] : EveryRole, entries);
         foreach (var hidden in AdministratorOnly)
             Assert.DoesNotContain(hidden, entries);
     }

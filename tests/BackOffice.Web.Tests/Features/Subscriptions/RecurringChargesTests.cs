@@ -6,6 +6,7 @@ using BackOffice.Web.Data;
 using BackOffice.Web.Features;
 using BackOffice.Web.Features.Subscriptions;
 using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Features.Webhooks;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -290,6 +291,35 @@ public sealed class RecurringChargesTests : IAsyncLifetime
         Assert.Equal((SubscriptionState.Cancelled, Start.AddMonths(1)), (subscription.State, subscription.EndedAt));
         Assert.Empty(charges);
         Assert.Empty(TokenOrders);
+    }
+
+    [Fact]
+    public async Task The_shop_hears_the_start_each_paid_period_and_the_end_a_suspended_token_brings_through_its_webhooks()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await app.Service<WebhookEndpoints>().CreateAsync(Admin, "demo", receiver.Address("demo"),
+            [WebhookEventTypes.SubscriptionStarted, WebhookEventTypes.SubscriptionRenewed, WebhookEventTypes.SubscriptionPastDue, WebhookEventTypes.SubscriptionTerminated]);
+        var id = await SubscribeAsync();
+        await receiver.WaitForAsync(all => all.Count == 1);
+        clock.SetUtcNow(Start.AddMonths(1));
+        await RunJobAsync();
+        await receiver.WaitForAsync(all => all.Count == 2);
+        var (sold, _, _) = await ReadAsync(id);
+        Klarna.SteerToken(sold.CustomerToken, KlarnaTokenStatus.Suspended, null);
+        clock.SetUtcNow(Start.AddMonths(2));
+        await RunJobAsync();
+        await receiver.WaitForAsync(all => all.Count == 3);
+
+        Assert.Equal([WebhookEventTypes.SubscriptionStarted, WebhookEventTypes.SubscriptionRenewed, WebhookEventTypes.SubscriptionTerminated], receiver.Accepted.Select(r => r.Type));
+        Assert.All(receiver.Accepted, r => Assert.Equal(id.ToString(), r.Json.GetProperty("subscription_id").GetString()));
+        var renewed = receiver.Accepted[1].Json;
+        Assert.Equal(("Active", 2, 990L), (renewed.GetProperty("state").GetString(), renewed.GetProperty("paid_periods").GetInt32(), renewed.GetProperty("next_charge_amount").GetInt64()));
+        var terminated = receiver.Accepted[2].Json;
+        Assert.Equal("Terminated", terminated.GetProperty("state").GetString());
+        Assert.Contains(KlarnaTokenErrors.TokenSuspended, terminated.GetProperty("end_reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, terminated.GetProperty("next_charge_at").ValueKind);
+        var deliveries = await app.Service<WebhookEndpoints>().DeliveriesAsync((await app.Service<WebhookEndpoints>().ListAsync("demo")).Single().Id);
+        Assert.All(deliveries, d => Assert.Equal((id.ToString(), (Guid?)null), (d.Subject, d.TransactionId)));
     }
 
     private async Task<IReadOnlyList<string>> AuditDetailsAsync()

@@ -2310,7 +2310,7 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
-                    b.Property<Guid>("TransactionId")
+                    b.Property<Guid?>("TransactionId")
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
@@ -2420,7 +2420,10 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.Property<DateTimeOffset>("OccurredAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<Guid>("TransactionId")
+                    b.Property<Guid?>("SubscriptionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("TransactionId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("Type")

@@ -2255,7 +2255,7 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("TransactionId")
+                    b.Property<Guid?>("TransactionId")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -2363,7 +2363,10 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.Property<long>("OccurredAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("TransactionId")
+                    b.Property<Guid?>("SubscriptionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TransactionId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Type")

@@ -12,6 +12,28 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AlterColumn<Guid>(
+                name: "TransactionId",
+                table: "WebhookEvents",
+                type: "uuid",
+                nullable: true,
+                oldClrType: typeof(Guid),
+                oldType: "uuid");
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "SubscriptionId",
+                table: "WebhookEvents",
+                type: "uuid",
+                nullable: true);
+
+            migrationBuilder.AlterColumn<Guid>(
+                name: "TransactionId",
+                table: "WebhookDeliveries",
+                type: "uuid",
+                nullable: true,
+                oldClrType: typeof(Guid),
+                oldType: "uuid");
+
             migrationBuilder.CreateTable(
                 name: "ProtectedKeys",
                 columns: table => new
@@ -349,6 +371,30 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "SubscriptionPlans");
+
+            migrationBuilder.DropColumn(
+                name: "SubscriptionId",
+                table: "WebhookEvents");
+
+            migrationBuilder.AlterColumn<Guid>(
+                name: "TransactionId",
+                table: "WebhookEvents",
+                type: "uuid",
+                nullable: false,
+                defaultValue: new Guid("00000000-0000-0000-0000-000000000000"),
+                oldClrType: typeof(Guid),
+                oldType: "uuid",
+                oldNullable: true);
+
+            migrationBuilder.AlterColumn<Guid>(
+                name: "TransactionId",
+                table: "WebhookDeliveries",
+                type: "uuid",
+                nullable: false,
+                defaultValue: new Guid("00000000-0000-0000-0000-000000000000"),
+                oldClrType: typeof(Guid),
+                oldType: "uuid",
+                oldNullable: true);
         }
     }
 }

@@ -11,6 +11,28 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AlterColumn<Guid>(
+                name: "TransactionId",
+                table: "WebhookEvents",
+                type: "TEXT",
+                nullable: true,
+                oldClrType: typeof(Guid),
+                oldType: "TEXT");
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "SubscriptionId",
+                table: "WebhookEvents",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AlterColumn<Guid>(
+                name: "TransactionId",
+                table: "WebhookDeliveries",
+                type: "TEXT",
+                nullable: true,
+                oldClrType: typeof(Guid),
+                oldType: "TEXT");
+
             migrationBuilder.CreateTable(
                 name: "ProtectedKeys",
                 columns: table => new
@@ -348,6 +370,30 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "SubscriptionPlans");
+
+            migrationBuilder.DropColumn(
+                name: "SubscriptionId",
+                table: "WebhookEvents");
+
+            migrationBuilder.AlterColumn<Guid>(
+                name: "TransactionId",
+                table: "WebhookEvents",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: new Guid("00000000-0000-0000-0000-000000000000"),
+                oldClrType: typeof(Guid),
+                oldType: "TEXT",
+                oldNullable: true);
+
+            migrationBuilder.AlterColumn<Guid>(
+                name: "TransactionId",
+                table: "WebhookDeliveries",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: new Guid("00000000-0000-0000-0000-000000000000"),
+                oldClrType: typeof(Guid),
+                oldType: "TEXT",
+                oldNullable: true);
         }
     }
 }
