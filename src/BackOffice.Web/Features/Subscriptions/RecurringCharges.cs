@@ -19,9 +19,6 @@ public sealed class RecurringCharges(IDbContextFactory<BackOfficeDbContext> data
 {
     public const string Actor = "Recurring charges";
 
-    /// <summary>How long a period's refused charge waits before each new attempt; once they are spent the subscription ends.</summary>
-    public static readonly IReadOnlyList<TimeSpan> RetrySchedule = [TimeSpan.FromDays(1), TimeSpan.FromDays(3), TimeSpan.FromDays(7)];
-
     public async Task<IReadOnlyList<Guid>> DueAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -100,7 +97,8 @@ public sealed class RecurringCharges(IDbContextFactory<BackOfficeDbContext> data
                 return turn;
             case TokenChargeOutcome.Refused refused:
                 charge.Refused(refused.Code, refused.Problem, now);
-                subscription.Refused(refused.Refusal, refused.Code, RetrySchedule, now);
+                var days = await db.RetrySchedules.Where(s => s.ChannelId == subscription.ChannelId).Select(s => s.Days).SingleOrDefaultAsync();
+                subscription.Refused(refused.Refusal, refused.Code, RetrySchedule.AsWaits(RetrySchedule.Of(days)), now);
                 var refusal = new Message("Period {0} refused ({1}): {2} The subscription is {3}.", charge.Period + 1, refused.Code, refused.Problem, subscription.State);
                 Audit(db, subscription, "Charge", refusal, succeeded: false);
                 return await SaveAsync(db, subscription, refusal, CancellationToken.None);

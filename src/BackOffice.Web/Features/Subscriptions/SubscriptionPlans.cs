@@ -78,6 +78,38 @@ public sealed class SubscriptionPlans(IDbContextFactory<BackOfficeDbContext> dat
         await db.SaveChangesAsync();
     }
 
+    /// <summary>The days the channel waits before each new attempt at a refused period.</summary>
+    public async Task<IReadOnlyList<int>> RetryDaysAsync(string channelCode, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return RetrySchedule.Of(await (from c in db.Channels where c.Code == channelCode join s in db.RetrySchedules on c.Id equals s.ChannelId select s.Days)
+            .SingleOrDefaultAsync(cancellationToken));
+    }
+
+    /// <summary>Sets the waits before each new attempt at a refused period ("1, 3, 7"); they apply to the next refusal.</summary>
+    public async Task ChangeRetryDaysAsync(ClaimsPrincipal user, string channelCode, string? text)
+    {
+        await authorization.RequireAsync(user, Policies.Administrator);
+        var (days, error) = RetrySchedule.Parse(text);
+        if (error is not null)
+            throw new BusinessRuleException(error);
+        await using var db = await databases.CreateDbContextAsync();
+        var channelId = await ChannelIdAsync(db, channelCode);
+        var schedule = await db.RetrySchedules.SingleOrDefaultAsync(s => s.ChannelId == channelId);
+        var before = schedule?.Waits ?? RetrySchedule.Default;
+        if (before.SequenceEqual(days!))
+            throw new BusinessRuleException("This is the channel's retry schedule already.");
+        if (schedule is null)
+            db.RetrySchedules.Add(new RetrySchedule(channelId, days!));
+        else
+            schedule.Change(days!);
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), user.Name(), Area, "Retry schedule changed", channelCode,
+            new Message("Days before each new attempt: {0} (were {1}).", Listed(days!), Listed(before))));
+        await db.SaveChangesAsync();
+    }
+
+    private static string Listed(IReadOnlyList<int> days) => days.Count == 0 ? "-" : string.Join(", ", days);
+
     public async Task<IReadOnlyList<PlanView>> ListAsync(string channelCode, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);

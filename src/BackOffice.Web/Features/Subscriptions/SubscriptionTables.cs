@@ -18,5 +18,7 @@ public static class SubscriptionTables
         public DbSet<SubscriptionCharge> SubscriptionCharges => db.Set<SubscriptionCharge>();
 
         public DbSet<PurchaseSession> PurchaseSessions => db.Set<PurchaseSession>();
+
+        public DbSet<RetrySchedule> RetrySchedules => db.Set<RetrySchedule>();
     }
 }

@@ -223,7 +223,7 @@ public sealed class RecurringChargesTests : IAsyncLifetime
         await RunJobAsync();
         var (pastDue, _, _) = await ReadAsync(id);
         await RunJobAsync();
-        foreach (var wait in RecurringCharges.RetrySchedule)
+        foreach (var wait in RetrySchedule.AsWaits(RetrySchedule.Default))
         {
             clock.Advance(wait);
             await RunJobAsync();
@@ -236,6 +236,50 @@ public sealed class RecurringChargesTests : IAsyncLifetime
         Assert.All(charges, c => Assert.Equal((SubscriptionChargeState.Refused, failed), (c.State, c.RefusalCode)));
         Assert.Equal(SubscriptionState.Terminated, subscription.State);
         Assert.Empty(TokenOrders);
+    }
+
+    [Fact]
+    public async Task The_administrators_retry_schedule_decides_when_a_past_due_period_is_tried_again_and_when_it_ends()
+    {
+        await Plans.ChangeRetryDaysAsync(Admin, "demo", "2, 5");
+        var id = await SubscribeAsync();
+        var (sold, _, _) = await ReadAsync(id);
+        var failed = KlarnaTokenErrors.PaymentMethodFailed;
+        Klarna.SteerToken(sold.CustomerToken, null, [failed, failed, failed]);
+        var due = Start.AddMonths(1);
+
+        clock.SetUtcNow(due);
+        await RunJobAsync();
+        var (first, _, _) = await ReadAsync(id);
+        clock.SetUtcNow(due.AddDays(2).AddSeconds(-1));
+        await RunJobAsync();
+        clock.SetUtcNow(due.AddDays(2));
+        await RunJobAsync();
+        var (second, _, _) = await ReadAsync(id);
+        clock.SetUtcNow(due.AddDays(7));
+        await RunJobAsync();
+
+        Assert.Equal((SubscriptionState.PastDue, due.AddDays(2)), (first.State, first.NextChargeAt));
+        Assert.Equal((SubscriptionState.PastDue, due.AddDays(7), 2), (second.State, second.NextChargeAt, second.FailedAttempts));
+        var (subscription, charges, _) = await ReadAsync(id);
+        Assert.Equal([1, 2, 3], charges.Select(c => c.Attempt));
+        Assert.Equal((SubscriptionState.Terminated, due.AddDays(7)), (subscription.State, subscription.EndedAt));
+        Assert.Empty(TokenOrders);
+    }
+
+    [Fact]
+    public async Task A_channel_without_retries_terminates_at_the_first_failed_payment_method()
+    {
+        await Plans.ChangeRetryDaysAsync(Admin, "demo", "");
+        var id = await SubscribeAsync();
+        var (sold, _, _) = await ReadAsync(id);
+        Klarna.SteerToken(sold.CustomerToken, null, [KlarnaTokenErrors.PaymentMethodFailed]);
+        clock.SetUtcNow(Start.AddMonths(1));
+
+        await RunJobAsync();
+
+        var (subscription, charges, _) = await ReadAsync(id);
+        Assert.Equal((SubscriptionState.Terminated, 1), (subscription.State, Assert.Single(charges).Attempt));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using BackOffice.Web.Features;
 using BackOffice.Web.Features.Payments;
 using BackOffice.Web.Features.Subscriptions;
 using BackOffice.Web.Features.Transactions;
+using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
@@ -47,7 +48,7 @@ public sealed class SubscriptionPagesTests : BackOfficeTestContext, IAsyncLifeti
             new TransactionCustomer("Erika Mustermann", "", ""), erika.BillingAddress!, erika.BillingAddress!, Sold);
         var second = Subscription.Trial(package.Plan.ChannelId, max.Id, package.Plan, package.Version, campaign.Version, "token-max", Sold.AddDays(3));
         var third = Subscription.Paid(package.Plan.ChannelId, jo.Id, package.Plan, package.Version, null, "token-jo", Sold.AddDays(5));
-        third.Refused(ChargeRefusal.TryAgain, "PAYMENT_METHOD_FAILED", RecurringCharges.RetrySchedule, Sold.AddDays(35));
+        third.Refused(ChargeRefusal.TryAgain, "PAYMENT_METHOD_FAILED", RetrySchedule.AsWaits(RetrySchedule.Default), Sold.AddDays(35));
         db.SubscriberAccounts.AddRange(erika, max, jo);
         db.Subscriptions.AddRange(first, second, third);
         db.Transactions.Add(transaction);
@@ -189,6 +190,32 @@ public sealed class SubscriptionPagesTests : BackOfficeTestContext, IAsyncLifeti
         await card.Find("[data-testid=add-plan]").ClickAsync(new());
         card.WaitForAssertion(() => Assert.Contains("letters, digits", card.Find("[data-testid=plans-error]").TextContent, StringComparison.Ordinal));
         Assert.Equal(3, (await app.Service<SubscriptionPlans>().ListAsync("demo")).Count);
+    }
+
+    [Fact]
+    public async Task An_administrator_sets_the_retry_schedule_on_the_channel_page_and_a_wrong_one_is_refused_with_nothing_changed()
+    {
+        SignInAs(app.Staff(Roles.Administrator));
+        Render<MudSnackbarProvider>();
+        var card = Render<SubscriptionPlansCard>(p => p.Add(x => x.ChannelCode, "demo"));
+        card.WaitForAssertion(() => Assert.Equal("1, 3, 7", Input(card, "retry-days").GetAttribute("value")));
+
+        Input(card, "retry-days").Change("2 5");
+        await card.Find("[data-testid=save-retry-days]").ClickAsync(new());
+
+        card.WaitForAssertion(() => Assert.Equal("2, 5", Input(card, "retry-days").GetAttribute("value")));
+        Assert.Equal([2, 5], await app.Service<SubscriptionPlans>().RetryDaysAsync("demo"));
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync())
+            Assert.Contains("2, 5 (were 1, 3, 7)", (await db.AuditEntries.SingleAsync(e => e.Action == "Retry schedule changed")).Details.ToString(), StringComparison.Ordinal);
+
+        Input(card, "retry-days").Change("2, 61");
+        await card.Find("[data-testid=save-retry-days]").ClickAsync(new());
+        card.WaitForAssertion(() => Assert.Contains("1 to 60 days", card.Find("[data-testid=plans-error]").TextContent, StringComparison.Ordinal));
+        Input(card, "retry-days").Change("two");
+        await card.Find("[data-testid=save-retry-days]").ClickAsync(new());
+        card.WaitForAssertion(() => Assert.Contains("'two' is not a number of days", card.Find("[data-testid=plans-error]").TextContent, StringComparison.Ordinal));
+        Assert.Equal([2, 5], await app.Service<SubscriptionPlans>().RetryDaysAsync("demo"));
+        await Assert.ThrowsAsync<AccessRefusedException>(() => app.Service<SubscriptionPlans>().ChangeRetryDaysAsync(app.Staff(Roles.Operator), "demo", "1"));
     }
 
     private async Task<int> ChannelIdAsync()

@@ -1364,6 +1364,21 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                     b.ToTable("PurchaseSessions", (string)null);
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.Subscriptions.RetrySchedule", b =>
+                {
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Days")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("ChannelId");
+
+                    b.ToTable("RetrySchedules", (string)null);
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.Subscriptions.SubscriberAccount", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2968,6 +2983,15 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
                         .WithMany()
                         .HasForeignKey("PlanId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.Subscriptions.RetrySchedule", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
+                        .WithOne()
+                        .HasForeignKey("BackOffice.Web.Features.Subscriptions.RetrySchedule", "ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -1322,6 +1322,21 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                     b.ToTable("PurchaseSessions", (string)null);
                 });
 
+            modelBuilder.Entity("BackOffice.Web.Features.Subscriptions.RetrySchedule", b =>
+                {
+                    b.Property<int>("ChannelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Days")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ChannelId");
+
+                    b.ToTable("RetrySchedules", (string)null);
+                });
+
             modelBuilder.Entity("BackOffice.Web.Features.Subscriptions.SubscriberAccount", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2905,6 +2920,15 @@ namespace BackOffice.Web.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("PlanId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BackOffice.Web.Features.Subscriptions.RetrySchedule", b =>
+                {
+                    b.HasOne("BackOffice.Web.Features.Channels.Channel", null)
+                        .WithOne()
+                        .HasForeignKey("BackOffice.Web.Features.Subscriptions.RetrySchedule", "ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
