@@ -77,7 +77,7 @@ public abstract partial class ProviderContract(ITestOutputHelper output) : IAsyn
     /// a lost answer before the call is carried out or after: mostly a dropped line, one variant in three a server error
     /// and one in six a timeout (which waits the client's whole timeout, so the dedicated tests take it further).
     /// </summary>
-    protected static SandboxInjection Injection(string method, ContractFault fault, int variant, int refusalCode)
+    internal static SandboxInjection Injection(string method, ContractFault fault, int variant, int refusalCode)
     {
         var failure = (variant % 6) switch
         {

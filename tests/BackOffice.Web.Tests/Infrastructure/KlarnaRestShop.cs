@@ -74,4 +74,36 @@ internal static class KlarnaRestShop
         await app.Service<OperationJournal>().OpenAsync(transaction);
         return transaction.Id;
     }
+
+    /// <summary>
+    /// A customer token as a shop's purchase of <paramref name="sold"/> makes one at the sandbox: a session that tokenizes
+    /// (only, and direct debit, for a <paramref name="trial"/>), the customer's approval, and the token from it.
+    /// </summary>
+    public static async Task<string> CustomerTokenAsync(this BackOfficeAppFactory app, BackOffice.Web.Features.Subscriptions.PlanOffer sold, bool trial = false)
+    {
+        var client = new KlarnaRestClient(new HttpClient(), TimeProvider.System);
+        var amount = trial ? 0 : sold.Version.Price;
+        var line = new KlarnaOrderLine(sold.Plan.Name, 1, amount, amount, Reference: "SUBSCRIPTION", Type: "digital", TaxRate: 1900, TotalTaxAmount: KlarnaTax.Of(amount, 1900),
+            Subscription: new KlarnaSubscription(sold.Plan.Name, sold.Version.Interval.ToString().ToUpperInvariant(), sold.Version.IntervalCount));
+        var session = await client.CreateSessionAsync(app.Merchant(), new KlarnaPurchase
+        {
+            PurchaseCountry = sold.Plan.Country, PurchaseCurrency = sold.Plan.Currency, OrderAmount = amount, OrderTaxAmount = line.TotalTaxAmount, OrderLines = [line],
+            Intent = trial ? KlarnaIntent.Tokenize : KlarnaIntent.BuyAndTokenize,
+        });
+        using var control = new HttpClient { BaseAddress = new Uri(app.ClientOptions.BaseAddress, "/sandbox/klarna-api/_sandbox/") };
+        using var approval = await control.PostAsJsonAsync($"sessions/{session.SessionId}/authorize", new AuthorizeDetails
+        {
+            PaymentMethodCategory = trial ? "direct_debit" : "klarna",
+            BillingAddress = new KlarnaAddress
+            {
+                GivenName = "Erika", FamilyName = "Mustermann", StreetAddress = "Heidestraße 17", PostalCode = "51147", City = "Köln", Country = sold.Plan.Country, Email = "erika@example.com",
+            },
+        }, KlarnaJson.Options);
+        var authorization = (await approval.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<KlarnaRestSandbox.AuthorizeAnswer>(KlarnaJson.Options))!.AuthorizationToken!;
+        var token = await client.CreateCustomerTokenAsync(app.Merchant(), authorization, new KlarnaCustomerTokenRequest
+        {
+            Description = sold.Plan.Name, Locale = "de-DE", PurchaseCountry = sold.Plan.Country, PurchaseCurrency = sold.Plan.Currency,
+        });
+        return token.TokenId;
+    }
 }

@@ -105,9 +105,11 @@ public sealed class KlarnaRestSubscriptionPayments(IDbContextFactory<BackOfficeD
         {
             placed = await connections.Client().CreateTokenOrderAsync(credentials, charge.CustomerToken, request, charge.IdempotencyKey, CancellationToken.None);
         }
-        catch (KlarnaRestRefusedException e) when (e.Error.ErrorCode == KlarnaTokenErrors.PaymentMethodFailed || FinalCodes.Contains(e.Error.ErrorCode))
+        catch (KlarnaRestRefusedException e)
         {
-            return new TokenChargeOutcome.Refused(e.Error.ErrorCode == KlarnaTokenErrors.PaymentMethodFailed ? ChargeRefusal.TryAgain : ChargeRefusal.Final, e.Error.ErrorCode, e.Error.Text);
+            // Klarna keeps a refusal under its key, so only a new attempt can pass: any refusal but the final ones is tried
+            // again on the schedule, as PAYMENT_METHOD_FAILED is.
+            return new TokenChargeOutcome.Refused(FinalCodes.Contains(e.Error.ErrorCode) ? ChargeRefusal.Final : ChargeRefusal.TryAgain, e.Error.ErrorCode, e.Error.Text);
         }
         catch (KlarnaRestException e)
         {
@@ -115,6 +117,33 @@ public sealed class KlarnaRestSubscriptionPayments(IDbContextFactory<BackOfficeD
         }
         return await BookAsync(service, credentials, placed.OrderId, placed.RedirectUrl, charge.ChannelId, charge.OrderNumber, charge.PlanName, charge.Amount, charge.Currency,
             charge.Country, charge.VatPercent);
+    }
+
+    /// <summary>Klarna answers a key with its first outcome for 24 hours; an hour is kept in hand for clocks and a slow run.</summary>
+    public TimeSpan KeyLifetime => TimeSpan.FromHours(23);
+
+    public async Task<TokenChargeOutcome.Charged> FoundChargeAsync(TokenCharge charge, string providerOrderId, CancellationToken cancellationToken)
+    {
+        if (await ServiceAsync(charge.ChannelId, cancellationToken) is not { Service: var service, Credentials: var credentials })
+            throw new BusinessRuleException("Klarna Payments (direct) is not set up for this channel.");
+        KlarnaOrder order;
+        try
+        {
+            order = await connections.Client().GetOrderAsync(credentials, providerOrderId, CancellationToken.None);
+        }
+        catch (KlarnaRestRefusedException e)
+        {
+            throw new BusinessRuleException("Klarna has no order {0}: {1}", providerOrderId, e.Error.Text);
+        }
+        catch (KlarnaRestException e)
+        {
+            throw new BusinessRuleException("Klarna could not be reached; nothing changed: {0}", e.Message);
+        }
+        if (order.MerchantReference1 != charge.OrderNumber || order.OrderAmount != charge.Amount || !string.Equals(order.PurchaseCurrency, charge.Currency, StringComparison.OrdinalIgnoreCase))
+            throw new BusinessRuleException("Klarna's order {0} is not this charge: it was placed as {1} for {2}, the charge is {3} for {4}.", providerOrderId,
+                order.MerchantReference1 ?? "-", new Amount(order.OrderAmount, order.PurchaseCurrency.ToUpperInvariant()), charge.OrderNumber, new Amount(charge.Amount, charge.Currency));
+        return (TokenChargeOutcome.Charged)await BookAsync(service, credentials, order.OrderId, null, charge.ChannelId, charge.OrderNumber, charge.PlanName, charge.Amount,
+            charge.Currency, charge.Country, charge.VatPercent);
     }
 
     public async Task<bool> CancelTokenAsync(int channelId, string customerToken, CancellationToken cancellationToken)

@@ -47,14 +47,16 @@ public sealed class RecurringCharges(IDbContextFactory<BackOfficeDbContext> data
                 Audit(db, subscription, "Cancel", cancelled);
                 return await SaveAsync(db, subscription, cancelled, cancellationToken);
             }
-            planName = await db.PlanVersions.Where(v => v.Id == subscription.PackageVersionId)
-                .Join(db.SubscriptionPlans, v => v.PlanId, p => p.Id, (_, p) => p.Name).SingleAsync(cancellationToken);
+            planName = await PlanNameAsync(db, subscription, cancellationToken);
             var open = await db.SubscriptionCharges.SingleOrDefaultAsync(c => c.SubscriptionId == subscriptionId && c.Period == subscription.NextPeriod
                 && (c.State == SubscriptionChargeState.Sending || c.State == SubscriptionChargeState.Unknown), cancellationToken);
             if (open is null)
             {
-                charge = new SubscriptionCharge(subscription, now);
+                var attempts = await db.SubscriptionCharges.Where(c => c.SubscriptionId == subscriptionId && c.Period == subscription.NextPeriod)
+                    .MaxAsync(c => (int?)c.Attempt, cancellationToken) ?? 0;
+                charge = new SubscriptionCharge(subscription, attempts + 1, now);
                 db.SubscriptionCharges.Add(charge);
+                subscription.ChargeStarted();
                 try
                 {
                     await db.SaveChangesAsync(cancellationToken);
@@ -64,16 +66,59 @@ public sealed class RecurringCharges(IDbContextFactory<BackOfficeDbContext> data
                     return null;
                 }
             }
+            else if (now - open.CreatedAt > payments.KeyLifetime)
+                return new ChargeTurn(subscriptionId, subscription.State, new Message(
+                    "Period {0}: the answer to charge {1}, first sent at {2}, never came, and the provider no longer answers its key; it is not sent again. Look for order {3} at the provider and settle the charge on the subscription's page.",
+                    open.Period + 1, open.IdempotencyKey, open.CreatedAt, open.OrderNumber), Failed: true);
             else
                 charge = open;
         }
 
-        var outcome = await payments.ChargeAsync(new TokenCharge(subscription.ChannelId, subscription.CustomerToken, charge.OrderNumber, planName, charge.Amount,
-            charge.Currency, subscription.Country, subscription.VatPercent, subscription.Interval, subscription.IntervalCount, charge.IdempotencyKey), cancellationToken);
+        var outcome = await payments.ChargeAsync(Request(subscription, charge, planName), cancellationToken);
         return await SettleAsync(charge.Id, outcome);
     }
 
-    private async Task<ChargeTurn?> SettleAsync(Guid chargeId, TokenChargeOutcome outcome)
+    /// <summary>Whether the open charge is past its key's lifetime, so that only an operator settles it.</summary>
+    public bool NeedsOperator(SubscriptionCharge charge) => charge.IsOpen && time.GetUtcNow() - charge.CreatedAt > payments.KeyLifetime;
+
+    /// <summary>
+    /// Settles an open charge whose key the provider no longer answers, from what an operator found there: the order
+    /// placed for it (read back and booked), or none (the period is asked again under a new key).
+    /// </summary>
+    public async Task<ChargeTurn?> SettleFoundAsync(Guid subscriptionId, string? providerOrderId, string actor)
+    {
+        Subscription subscription;
+        SubscriptionCharge charge;
+        string planName;
+        await using (var db = await databases.CreateDbContextAsync())
+        {
+            subscription = await db.Subscriptions.SingleOrDefaultAsync(s => s.Id == subscriptionId) ?? throw new BusinessRuleException("There is no such subscription.");
+            charge = await db.SubscriptionCharges.SingleOrDefaultAsync(c => c.SubscriptionId == subscriptionId
+                    && (c.State == SubscriptionChargeState.Sending || c.State == SubscriptionChargeState.Unknown))
+                ?? throw new BusinessRuleException("No charge of this subscription is open.");
+            if (!NeedsOperator(charge))
+                throw new BusinessRuleException("The provider still answers this charge's key; the next run asks it again.");
+            if (providerOrderId is null)
+            {
+                charge.NotPlaced(time.GetUtcNow());
+                var none = new Message("Period {0}: no order was placed for charge {1}; the period is asked again under a new key.", charge.Period + 1, charge.IdempotencyKey);
+                db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), actor, "Subscriptions", "Settle charge", subscription.Id.ToString(), none));
+                return await SaveAsync(db, subscription, none, CancellationToken.None);
+            }
+            planName = await PlanNameAsync(db, subscription, CancellationToken.None);
+        }
+        var found = await payments.FoundChargeAsync(Request(subscription, charge, planName), providerOrderId.Trim(), CancellationToken.None);
+        return await SettleAsync(charge.Id, found, actor);
+    }
+
+    private static TokenCharge Request(Subscription subscription, SubscriptionCharge charge, string planName) =>
+        new(subscription.ChannelId, subscription.CustomerToken, charge.OrderNumber, planName, charge.Amount, charge.Currency, subscription.Country, subscription.VatPercent,
+            subscription.Interval, subscription.IntervalCount, charge.IdempotencyKey);
+
+    private static Task<string> PlanNameAsync(BackOfficeDbContext db, Subscription subscription, CancellationToken cancellationToken) =>
+        db.PlanVersions.Where(v => v.Id == subscription.PackageVersionId).Join(db.SubscriptionPlans, v => v.PlanId, p => p.Id, (_, p) => p.Name).SingleAsync(cancellationToken);
+
+    private async Task<ChargeTurn?> SettleAsync(Guid chargeId, TokenChargeOutcome outcome, string actor = Actor)
     {
         var now = time.GetUtcNow();
         await using var db = await databases.CreateDbContextAsync();
@@ -91,7 +136,7 @@ public sealed class RecurringCharges(IDbContextFactory<BackOfficeDbContext> data
                 db.Invoices.Add(charged.Capture);
                 await CompleteAccountAsync(db, subscription, charged.Customer);
                 var paid = new Message("Period {0} charged: {1}, order {2}.", charge.Period + 1, amount, charged.Transaction.OrderNumber);
-                Audit(db, subscription, "Charge", paid);
+                Audit(db, subscription, "Charge", paid, actor: actor);
                 var turn = await SaveAsync(db, subscription, paid, CancellationToken.None);
                 changes.Notify(charged.Transaction.Id);
                 return turn;
@@ -105,8 +150,8 @@ public sealed class RecurringCharges(IDbContextFactory<BackOfficeDbContext> data
             default:
                 var problem = ((TokenChargeOutcome.NotKnown)outcome).Problem;
                 charge.NotKnown(problem);
-                await db.SaveChangesAsync();
-                return new ChargeTurn(subscription.Id, subscription.State, new Message("Period {0}: the answer did not arrive ({1}); it is asked again with the same key.", charge.Period + 1, problem), Failed: true);
+                return await SaveAsync(db, subscription, new Message("Period {0}: the answer did not arrive ({1}); it is asked again with the same key.", charge.Period + 1, problem), CancellationToken.None)
+                    is { } unknown ? unknown with { Failed = true } : null;
         }
     }
 
@@ -127,12 +172,20 @@ public sealed class RecurringCharges(IDbContextFactory<BackOfficeDbContext> data
         AccountCompletion.Apply(account, customer, number, takenElsewhere, time.GetUtcNow());
     }
 
-    private static async Task<ChargeTurn> SaveAsync(BackOfficeDbContext db, Subscription subscription, Message what, CancellationToken cancellationToken)
+    /// <summary>Saves a turn; null when another run settled the charge first (its key answers the same outcome).</summary>
+    private static async Task<ChargeTurn?> SaveAsync(BackOfficeDbContext db, Subscription subscription, Message what, CancellationToken cancellationToken)
     {
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return null;
+        }
         return new ChargeTurn(subscription.Id, subscription.State, what);
     }
 
-    private void Audit(BackOfficeDbContext db, Subscription subscription, string action, Message details, bool succeeded = true) =>
-        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), Actor, "Subscriptions", action, subscription.Id.ToString(), details, succeeded));
+    private void Audit(BackOfficeDbContext db, Subscription subscription, string action, Message details, bool succeeded = true, string actor = Actor) =>
+        db.AuditEntries.Add(new AuditEntry(time.GetUtcNow(), actor, "Subscriptions", action, subscription.Id.ToString(), details, succeeded));
 }

@@ -125,6 +125,14 @@ public sealed class Subscription
 
     public bool IsDue(DateTimeOffset now) => !HasEnded && NextChargeAt is { } due && due <= now;
 
+    /// <summary>A charge of the due period is under way: a change someone saves meanwhile is refused, not lost.</summary>
+    public void ChargeStarted()
+    {
+        if (HasEnded)
+            throw new BusinessRuleException("The subscription has ended.");
+        Version++;
+    }
+
     /// <summary>The period was paid: the subscription is active until the next one is due.</summary>
     public void Charged(int period)
     {

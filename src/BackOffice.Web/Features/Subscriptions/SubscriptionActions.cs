@@ -46,6 +46,18 @@ public sealed class SubscriptionActions(
         return await charges.ChargeAsync(subscriptionId, CancellationToken.None);
     }
 
+    /// <summary>
+    /// Settles a charge whose answer never came and whose key the provider no longer answers, from what the operator
+    /// found at the provider: the order placed for it (<paramref name="providerOrderId"/>), or none (null).
+    /// </summary>
+    public async Task<ChargeTurn?> SettleOpenChargeAsync(ClaimsPrincipal user, Guid subscriptionId, string? providerOrderId)
+    {
+        await authorization.RequireAsync(user, Policies.Operator, "Settle charge");
+        if (providerOrderId is not null && providerOrderId.Trim().Length is 0 or > 255)
+            throw new BusinessRuleException("Give the provider's order id (at most 255 characters).");
+        return await charges.SettleFoundAsync(subscriptionId, providerOrderId, user.Name());
+    }
+
     public Task MoveNextChargeAsync(ClaimsPrincipal user, Guid subscriptionId, DateTimeOffset to) =>
         ChangeAsync(user, subscriptionId, "Move next charge", s =>
         {

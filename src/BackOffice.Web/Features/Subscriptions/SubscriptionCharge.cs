@@ -26,10 +26,11 @@ public sealed class SubscriptionCharge
     {
     }
 
-    public SubscriptionCharge(Subscription subscription, DateTimeOffset at)
+    /// <param name="attempt">One more than the period's attempts so far, settled or not.</param>
+    public SubscriptionCharge(Subscription subscription, int attempt, DateTimeOffset at)
     {
         (SubscriptionId, Period, Attempt, Amount, Currency, CreatedAt) =
-            (subscription.Id, subscription.NextPeriod, subscription.FailedAttempts + 1, subscription.PriceOf(subscription.NextPeriod), subscription.Currency, at);
+            (subscription.Id, subscription.NextPeriod, attempt, subscription.PriceOf(subscription.NextPeriod), subscription.Currency, at);
         IdempotencyKey = $"subscription-{SubscriptionId:N}-{Period}-{Attempt}";
     }
 
@@ -64,7 +65,9 @@ public sealed class SubscriptionCharge
     public bool IsOpen => State is SubscriptionChargeState.Sending or SubscriptionChargeState.Unknown;
 
     /// <summary>The order number the period's transaction is booked under.</summary>
-    public string OrderNumber => $"SUB-{SubscriptionId:N}-{Period + 1}";
+    public string OrderNumber => NumberOf(SubscriptionId, Period);
+
+    public static string NumberOf(Guid subscriptionId, int period) => $"SUB-{subscriptionId:N}-{period + 1}";
 
     public void Charged(string providerOrderId, Transaction transaction, DateTimeOffset at)
     {
@@ -79,6 +82,16 @@ public sealed class SubscriptionCharge
         (State, RefusalCode, Problem, SettledAt) = (SubscriptionChargeState.Refused, code, Shortened(problem), at);
         Version++;
     }
+
+    /// <summary>An operator found no order at the provider for a charge whose key it no longer answers: the period is asked again under a new key.</summary>
+    public void NotPlaced(DateTimeOffset at)
+    {
+        Open();
+        (State, RefusalCode, Problem, SettledAt) = (SubscriptionChargeState.Refused, NotPlacedCode, "No order was placed at the payment provider.", at);
+        Version++;
+    }
+
+    public const string NotPlacedCode = "NOT_PLACED";
 
     public void NotKnown(string problem)
     {

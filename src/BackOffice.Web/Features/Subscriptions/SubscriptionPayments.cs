@@ -60,6 +60,18 @@ public interface ISubscriptionPayments
 
     Task<TokenChargeOutcome> ChargeAsync(TokenCharge charge, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// How long the provider answers a charge's key with its first outcome. An open charge first sent longer ago is not
+    /// sent again (it could be charged twice); an operator settles it from what the provider holds.
+    /// </summary>
+    TimeSpan KeyLifetime { get; }
+
+    /// <summary>
+    /// The order an operator found at the provider for an open charge, booked as its payment; a
+    /// <see cref="BusinessRuleException"/> when the provider has no such order or it is not this charge's.
+    /// </summary>
+    Task<TokenChargeOutcome.Charged> FoundChargeAsync(TokenCharge charge, string providerOrderId, CancellationToken cancellationToken);
+
     /// <summary>Ends the token at the provider, so nothing more can be charged on it; false when the provider could not be told.</summary>
     Task<bool> CancelTokenAsync(int channelId, string customerToken, CancellationToken cancellationToken);
 }

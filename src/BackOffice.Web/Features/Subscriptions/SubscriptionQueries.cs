@@ -14,10 +14,14 @@ public sealed record SubscriptionChargeRow(int Period, int Attempt, long Amount,
 
 public sealed record SubscriptionTimelineEntry(DateTimeOffset At, string User, string Action, Message Details, bool Succeeded);
 
+/// <param name="ForOperator">The open charge whose key the provider no longer answers, which an operator settles; null when none waits.</param>
 public sealed record SubscriptionDetail(SubscriptionRow Row, Subscription Subscription, SubscriberAccount Account, IReadOnlyList<SubscriptionChargeRow> Charges,
-    IReadOnlyList<SubscriptionTimelineEntry> Timeline)
+    IReadOnlyList<SubscriptionTimelineEntry> Timeline, SubscriptionChargeRow? ForOperator)
 {
     public bool HasOpenCharge => Charges.Any(c => c.State is SubscriptionChargeState.Sending or SubscriptionChargeState.Unknown);
+
+    /// <summary>The order number the provider was given for the open charge, to look it up there.</summary>
+    public string? ForOperatorOrderNumber => ForOperator is { } charge ? SubscriptionCharge.NumberOf(Subscription.Id, charge.Period) : null;
 }
 
 /// <summary>Recurring revenue per month and currency, with how many subscriptions pay it.</summary>
@@ -33,7 +37,7 @@ public sealed record SubscriptionFigures(IReadOnlyList<RecurringRevenue> Revenue
 /// Finds subscriptions for the pages: by state, and by the account's e-mail or name (parts of them) or personal number
 /// (its exact value only, through its digest); newest first.
 /// </summary>
-public sealed class SubscriptionQueries(IDbContextFactory<BackOfficeDbContext> databases, PersonalNumbers personalNumbers)
+public sealed class SubscriptionQueries(IDbContextFactory<BackOfficeDbContext> databases, PersonalNumbers personalNumbers, ISubscriptionPayments payments, TimeProvider time)
 {
     public const int Shown = 200;
 
@@ -70,8 +74,9 @@ public sealed class SubscriptionQueries(IDbContextFactory<BackOfficeDbContext> d
         var subject = id.ToString();
         var timeline = await db.AuditEntries.AsNoTracking().Where(e => e.Area == "Subscriptions" && e.Subject == subject).OrderByDescending(e => e.At)
             .ToListAsync(cancellationToken);
+        var forOperator = charges.FirstOrDefault(c => c.State is SubscriptionChargeState.Sending or SubscriptionChargeState.Unknown && time.GetUtcNow() - c.CreatedAt > payments.KeyLifetime);
         return new SubscriptionDetail(found.Row, subscription, account, charges,
-            [.. timeline.Select(e => new SubscriptionTimelineEntry(e.At, e.User, e.Action, e.DetailsMessage, e.Succeeded))]);
+            [.. timeline.Select(e => new SubscriptionTimelineEntry(e.At, e.User, e.Action, e.DetailsMessage, e.Succeeded))], forOperator);
     }
 
     /// <summary>

@@ -10,7 +10,6 @@ using BackOffice.Web.Features.Webhooks;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace BackOffice.Web.Tests.Features.Subscriptions;
 
@@ -24,7 +23,7 @@ public sealed class RecurringChargesTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2027, 1, 17, 9, 0, 0, TimeSpan.Zero);
 
-    private readonly FakeTimeProvider clock = new(Start);
+    private readonly SteppedClock clock = new(Start);
     private readonly BackOfficeAppFactory app;
     private PlanOffer package = null!;
 
@@ -44,6 +43,10 @@ public sealed class RecurringChargesTests : IAsyncLifetime
 
     private RecurringCharges Charges => app.Service<RecurringCharges>();
 
+    private SubscriptionActions Actions => app.Service<SubscriptionActions>();
+
+    private System.Security.Claims.ClaimsPrincipal Operator => app.Staff(Roles.Operator);
+
     private KlarnaRestSandbox Klarna => app.KlarnaRestSandbox();
 
     private IReadOnlyList<KlarnaRestExecution> TokenOrders => [.. Klarna.Executions.Where(e => e.Operation == "token-order")];
@@ -59,32 +62,13 @@ public sealed class RecurringChargesTests : IAsyncLifetime
     {
         sold ??= package;
         var trial = campaign?.Version.TrialDays is not null;
-        var client = new KlarnaRestClient(new HttpClient(), TimeProvider.System);
-        var amount = trial ? 0 : sold.Version.Price;
-        var line = new KlarnaOrderLine(sold.Plan.Name, 1, amount, amount, Reference: "SUBSCRIPTION", Type: "digital", TaxRate: 1900, TotalTaxAmount: KlarnaTax.Of(amount, 1900),
-            Subscription: new KlarnaSubscription(sold.Plan.Name, "MONTH", 1));
-        var session = await client.CreateSessionAsync(app.Merchant(), new KlarnaPurchase
-        {
-            PurchaseCountry = "DE", PurchaseCurrency = "EUR", OrderAmount = amount, OrderTaxAmount = line.TotalTaxAmount, OrderLines = [line],
-            Intent = trial ? KlarnaIntent.Tokenize : KlarnaIntent.BuyAndTokenize,
-        });
-        using var control = new HttpClient { BaseAddress = new Uri(app.ClientOptions.BaseAddress, "/sandbox/klarna-api/_sandbox/") };
-        using var approval = await control.PostAsJsonAsync($"sessions/{session.SessionId}/authorize", new AuthorizeDetails
-        {
-            PaymentMethodCategory = trial ? "direct_debit" : "klarna",
-            BillingAddress = new KlarnaAddress { GivenName = "Erika", FamilyName = "Mustermann", StreetAddress = "Heidestraße 17", PostalCode = "51147", City = "Köln", Country = "DE", Email = "erika@example.com" },
-        }, KlarnaJson.Options);
-        var authorization = (await approval.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<KlarnaRestSandbox.AuthorizeAnswer>(KlarnaJson.Options))!.AuthorizationToken!;
-        var token = await client.CreateCustomerTokenAsync(app.Merchant(), authorization, new KlarnaCustomerTokenRequest
-        {
-            Description = sold.Plan.Name, Locale = "de-DE", PurchaseCountry = "DE", PurchaseCurrency = "EUR",
-        });
+        var token = await app.CustomerTokenAsync(sold, trial);
 
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
         var account = new SubscriberAccount(sold.Plan.ChannelId, $"erika-{Guid.NewGuid():N}@example.com", "Erika", "Mustermann", clock.GetUtcNow());
         var subscription = trial
-            ? Subscription.Trial(sold.Plan.ChannelId, account.Id, sold.Plan, sold.Version, campaign!.Version, token.TokenId, clock.GetUtcNow())
-            : Subscription.Paid(sold.Plan.ChannelId, account.Id, sold.Plan, sold.Version, campaign?.Version, token.TokenId, clock.GetUtcNow());
+            ? Subscription.Trial(sold.Plan.ChannelId, account.Id, sold.Plan, sold.Version, campaign!.Version, token, clock.GetUtcNow())
+            : Subscription.Paid(sold.Plan.ChannelId, account.Id, sold.Plan, sold.Version, campaign?.Version, token, clock.GetUtcNow());
         db.SubscriberAccounts.Add(account);
         db.Subscriptions.Add(subscription);
         await db.SaveChangesAsync();
@@ -162,6 +146,60 @@ public sealed class RecurringChargesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_charge_whose_answer_stayed_lost_longer_than_klarna_keeps_its_key_is_not_sent_again_and_an_operator_books_klarnas_order()
+    {
+        var id = await SubscribeAsync();
+        var due = Start.AddMonths(1);
+        clock.SetUtcNow(due);
+        Klarna.Traffic.Inject(new SandboxInjection("token-order", SandboxFailure.Drop, AfterExecution: true));
+        await RunJobAsync();
+        clock.SetUtcNow(due.AddHours(23).AddMinutes(-1));
+        Assert.False(Charges.NeedsOperator(Assert.Single((await ReadAsync(id)).Charges)));
+        await Assert.ThrowsAsync<BusinessRuleException>(() => Actions.SettleOpenChargeAsync(Operator, id, null));
+        clock.SetUtcNow(due.AddDays(2));
+
+        await RunJobAsync();
+        var (_, waiting, _) = await ReadAsync(id);
+        var placed = Assert.Single(TokenOrders).OrderId;
+        var wrong = await Assert.ThrowsAsync<BusinessRuleException>(() => Actions.SettleOpenChargeAsync(Operator, id, "no-such-order"));
+        var turn = await Actions.SettleOpenChargeAsync(Operator, id, placed);
+
+        Assert.Equal(SubscriptionChargeState.Unknown, Assert.Single(waiting).State);
+        Assert.True(Charges.NeedsOperator(waiting[0]));
+        Assert.Contains("no order no-such-order", wrong.Message, StringComparison.Ordinal);
+        Assert.Equal(SubscriptionState.Active, turn!.State);
+        var (subscription, charges, transactions) = await ReadAsync(id);
+        Assert.Equal((SubscriptionChargeState.Charged, placed), (Assert.Single(charges).State, charges[0].ProviderOrderId));
+        Assert.Equal((2, placed), (subscription.NextPeriod, Assert.Single(transactions).Reference));
+        Assert.Single(TokenOrders);
+        await AssertBooksEqualKlarnasAsync(id);
+    }
+
+    [Fact]
+    public async Task A_charge_that_never_reached_klarna_is_settled_as_not_placed_and_the_next_run_charges_it_under_a_new_key()
+    {
+        var id = await SubscribeAsync();
+        var due = Start.AddMonths(1);
+        clock.SetUtcNow(due);
+        Klarna.Traffic.Inject(new SandboxInjection("token-order", SandboxFailure.Drop));
+        await RunJobAsync();
+        clock.SetUtcNow(due.AddDays(1));
+
+        await RunJobAsync();
+        Assert.Empty(TokenOrders);
+        await Actions.SettleOpenChargeAsync(Operator, id, null);
+        await RunJobAsync();
+
+        var (subscription, charges, _) = await ReadAsync(id);
+        Assert.Equal([(1, SubscriptionChargeState.Refused, SubscriptionCharge.NotPlacedCode), (2, SubscriptionChargeState.Charged, null)],
+            charges.Select(c => (c.Attempt, c.State, c.RefusalCode)));
+        Assert.Equal((SubscriptionState.Active, 0), (subscription.State, subscription.FailedAttempts));
+        Assert.Equal(charges[1].IdempotencyKey, Assert.Single(TokenOrders).IdempotencyKey);
+        Assert.Contains(await AuditDetailsAsync(), d => d.Contains("no order was placed", StringComparison.Ordinal));
+        await AssertBooksEqualKlarnasAsync(id);
+    }
+
+    [Fact]
     public async Task A_restart_between_sending_and_booking_sends_the_same_charge_again_and_klarna_answers_the_first_order()
     {
         var id = await SubscribeAsync();
@@ -170,7 +208,7 @@ public sealed class RecurringChargesTests : IAsyncLifetime
         await using (var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync())
         {
             var subscription = await db.Subscriptions.SingleAsync(s => s.Id == id);
-            var sent = new SubscriptionCharge(subscription, clock.GetUtcNow());
+            var sent = new SubscriptionCharge(subscription, 1, clock.GetUtcNow());
             db.SubscriptionCharges.Add(sent);
             await db.SaveChangesAsync();
             var line = new KlarnaOrderLine("Digital", 1, 990, 990, Reference: "SUBSCRIPTION", Type: "digital", TaxRate: 1900, TotalTaxAmount: KlarnaTax.Of(990, 1900),

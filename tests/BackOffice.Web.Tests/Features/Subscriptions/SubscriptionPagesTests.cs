@@ -218,6 +218,35 @@ public sealed class SubscriptionPagesTests : BackOfficeTestContext, IAsyncLifeti
         await Assert.ThrowsAsync<AccessRefusedException>(() => app.Service<SubscriptionPlans>().ChangeRetryDaysAsync(app.Staff(Roles.Operator), "demo", "1"));
     }
 
+    [Fact]
+    public async Task An_operator_settles_a_charge_whose_answer_never_came_from_what_the_provider_holds_and_a_wrong_order_changes_nothing()
+    {
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync())
+        {
+            var lost = new SubscriptionCharge(await db.Subscriptions.SingleAsync(s => s.Id == pastDue), 2, app.Service<TimeProvider>().GetUtcNow().AddDays(-2));
+            lost.NotKnown("The connection was closed.");
+            db.SubscriptionCharges.Add(lost);
+            await db.SaveChangesAsync();
+        }
+        var provider = Render<MudDialogProvider>();
+        var page = Render<SubscriptionPage>(p => p.Add(x => x.Id, pastDue));
+        page.WaitForAssertion(() => Assert.Contains($"Look for order SUB-{pastDue:N}-2", page.Find("[data-testid=settle-charge]").TextContent, StringComparison.Ordinal));
+        Assert.True(page.FindAll("button").Single(b => b.TextContent.Trim() == "Retry the charge now").HasAttribute("disabled"));
+
+        page.Find("[data-testid=settle-charge] input").Input("order-of-someone-else");
+        await page.FindAll("button").Single(b => b.TextContent.Trim() == "Book this order").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Contains("not set up for this channel", page.Find("[data-testid=subscription-error]").TextContent, StringComparison.Ordinal));
+        var settling = page.FindAll("button").Single(b => b.TextContent.Trim() == "No order was placed").ClickAsync(new());
+        provider.WaitForAssertion(() => provider.FindAll("button").Single(b => b.TextContent.Trim() == "No order was placed"));
+        await provider.FindAll("button").Single(b => b.TextContent.Trim() == "No order was placed").ClickAsync(new());
+        await settling;
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=settle-charge]")));
+        Assert.Contains("NOT_PLACED", page.Find("[data-testid=charges]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("no order was placed for charge", page.Find("[data-testid=timeline]").TextContent, StringComparison.Ordinal);
+        Assert.False(page.FindAll("button").Single(b => b.TextContent.Trim() == "Retry the charge now").HasAttribute("disabled"));
+    }
+
     private async Task<int> ChannelIdAsync()
     {
         await using var db = await app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
