@@ -58,13 +58,13 @@ public sealed class RecurringChargesTests : IAsyncLifetime
     }
 
     /// <summary>A customer token as a shop's purchase makes one at Klarna (direct debit for a trial), and the subscription sold with it.</summary>
-    private async Task<Guid> SubscribeAsync(PlanOffer? campaign = null, PlanOffer? sold = null)
+    private async Task<Guid> SubscribeAsync(PlanOffer? campaign = null, PlanOffer? sold = null, BackOfficeAppFactory? shop = null)
     {
         sold ??= package;
         var trial = campaign?.Version.TrialDays is not null;
         var token = await app.CustomerTokenAsync(sold, trial);
 
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        await using var db = await (shop ?? app).Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
         var account = new SubscriberAccount(sold.Plan.ChannelId, $"erika-{Guid.NewGuid():N}@example.com", "Erika", "Mustermann", clock.GetUtcNow());
         var subscription = trial
             ? Subscription.Trial(sold.Plan.ChannelId, account.Id, sold.Plan, sold.Version, campaign!.Version, token, clock.GetUtcNow())
@@ -227,6 +227,53 @@ public sealed class RecurringChargesTests : IAsyncLifetime
         Assert.Equal(TokenOrders[0].OrderId, Assert.Single(transactions).Reference);
         Assert.Equal(2, after.NextPeriod);
         await AssertBooksEqualKlarnasAsync(id);
+    }
+
+    [Fact]
+    public async Task An_app_stopped_while_klarna_takes_a_charge_charges_that_period_once_after_it_starts_again()
+    {
+        // The back office runs on a database of its own and reaches Klarna (this test's app, whose sandbox outlives it) over HTTP.
+        await using var database = TestDatabase.Create();
+        var first = new BackOfficeAppFactory { Database = database, Clock = clock, Settings = { ["KlarnaRest:Timeout"] = "00:00:03" } }.StartOnLoopback();
+        await first.Service<BackOffice.Web.Features.KlarnaRest.KlarnaRestServices>().SaveAsync(first.Staff(Roles.Administrator), "demo",
+            new BackOffice.Web.Features.KlarnaRest.KlarnaRestServiceSettings(true, KlarnaRestShop.Username, KlarnaRegion.EU, UseLive: false,
+                BaseUrl: app.Merchant().BaseAddress.ToString()), KlarnaRestShop.Password, Guid.Empty);
+        var plan = await first.Service<SubscriptionPlans>().AddAsync(first.Staff(Roles.Administrator), "demo", "digital", "Digital", "EUR", "DE", new PlanTerms(990, 19, BillingInterval.Month, 1));
+        var id = await SubscribeAsync(sold: plan, shop: first);
+        clock.SetUtcNow(Start.AddMonths(1));
+        Klarna.Traffic.Inject(new SandboxInjection("token-order", SandboxFailure.Timeout, AfterExecution: true));
+
+        var interrupted = Task.Run(async () =>
+        {
+            using var scope = first.Services.CreateScope();
+            await ActivatorUtilities.CreateInstance<RecurringChargeRun>(scope.ServiceProvider).RunAsync("test", CancellationToken.None);
+        });
+        while (TokenOrders.Count == 0 && !interrupted.IsCompleted)
+            await Task.Delay(20);
+        await first.DisposeAsync();
+        // The stopped app's run ends as it may when its call times out (its services are gone); what counts is what it
+        // left in the database. Its job lease, if it could not give it back, lapses after 30 minutes.
+        await Task.WhenAny(interrupted);
+        clock.Advance(TimeSpan.FromMinutes(31));
+        await using var second = new BackOfficeAppFactory { Database = database, Clock = clock }.StartOnLoopback();
+        var left = await ChargesOfAsync(second, id);
+        using (var scope = second.Services.CreateScope())
+            await ActivatorUtilities.CreateInstance<RecurringChargeRun>(scope.ServiceProvider).RunAsync("test", CancellationToken.None);
+
+        Assert.True(Assert.Single(left).IsOpen, $"The stopped app left the charge {left[0].State}.");
+        var charge = Assert.Single(await ChargesOfAsync(second, id));
+        Assert.Equal((SubscriptionChargeState.Charged, left[0].IdempotencyKey), (charge.State, charge.IdempotencyKey));
+        Assert.Equal(charge.ProviderOrderId, Assert.Single(TokenOrders).OrderId);
+        await using var db = await second.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        Assert.Equal(2, (await db.Subscriptions.SingleAsync(s => s.Id == id)).NextPeriod);
+        var transaction = await db.Transactions.SingleAsync(t => t.Id == charge.TransactionId);
+        Assert.Equal((TransactionState.Captured, 990L, 990L), (transaction.State, transaction.CapturedAmount, Klarna.Order(charge.ProviderOrderId!)!.CapturedAmount));
+    }
+
+    private static async Task<List<SubscriptionCharge>> ChargesOfAsync(BackOfficeAppFactory shop, Guid subscriptionId)
+    {
+        await using var db = await shop.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        return await db.SubscriptionCharges.AsNoTracking().Where(c => c.SubscriptionId == subscriptionId).ToListAsync();
     }
 
     [Fact]
