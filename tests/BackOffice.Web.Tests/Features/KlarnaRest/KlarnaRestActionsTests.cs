@@ -7,7 +7,6 @@ using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace BackOffice.Web.Tests.Features.KlarnaRest;
 
@@ -18,7 +17,7 @@ namespace BackOffice.Web.Tests.Features.KlarnaRest;
 [Collection(AppCollection.Name)]
 public sealed class KlarnaRestActionsTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
+    private readonly SteppedClock clock = new(DateTimeOffset.UtcNow);
     private readonly BackOfficeAppFactory app;
 
     public KlarnaRestActionsTests()

@@ -11,7 +11,6 @@ using BackOffice.Web.Features.Transactions;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace BackOffice.Web.Tests.Features.Subscriptions;
 
@@ -27,7 +26,7 @@ public sealed class SubscriptionShopApiTests : IAsyncLifetime
     private static readonly DateTimeOffset Start = new(2027, 3, 1, 8, 0, 0, TimeSpan.Zero);
     private static readonly JsonSerializerOptions ShopJson = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
-    private readonly FakeTimeProvider clock = new(Start);
+    private readonly SteppedClock clock = new(Start);
     private readonly BackOfficeAppFactory app;
     private HttpClient shop = null!;
     private HttpClient control = null!;
