@@ -234,9 +234,11 @@ public sealed class SubscriptionPagesTests : BackOfficeTestContext, IAsyncLifeti
         Assert.True(page.FindAll("button").Single(b => b.TextContent.Trim() == "Retry the charge now").HasAttribute("disabled"));
 
         page.Find("[data-testid=settle-charge] input").Input("order-of-someone-else");
-        await page.FindAll("button").Single(b => b.TextContent.Trim() == "Book this order").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.False(page.FindAll("button").Single(b => b.TextContent.Trim() == "Book this order").HasAttribute("disabled")));
+        // Found and clicked in one go on the renderer: the typed value re-renders the row, which would leave a found button stale.
+        await page.InvokeAsync(() => page.FindAll("button").Single(b => b.TextContent.Trim() == "Book this order").ClickAsync(new()));
         page.WaitForAssertion(() => Assert.Contains("not set up for this channel", page.Find("[data-testid=subscription-error]").TextContent, StringComparison.Ordinal));
-        var settling = page.FindAll("button").Single(b => b.TextContent.Trim() == "No order was placed").ClickAsync(new());
+        var settling = page.InvokeAsync(() => page.FindAll("button").Single(b => b.TextContent.Trim() == "No order was placed").ClickAsync(new()));
         provider.WaitForAssertion(() => provider.FindAll("button").Single(b => b.TextContent.Trim() == "No order was placed"));
         await provider.FindAll("button").Single(b => b.TextContent.Trim() == "No order was placed").ClickAsync(new());
         await settling;
