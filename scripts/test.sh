@@ -25,11 +25,9 @@ trap 'postgres_stop; rm -rf "$results"' EXIT
 dotnet build BackOffice.sln --nologo -v q > "$results/build.log" 2>&1 || { cat "$results/build.log"; echo "0 passed, 1 failed"; exit 1; }
 # The integration tests on PostgreSQL run beside the rest: each spends much of its time waiting (for a browser, a
 # sandbox, a database), so the two passes share the two cores.
-# The test classes that never touch a database run once, on the SQLite pass.
-no_database="ArchitectureTests FeatureMapTests DisplayTimeTests InvoiceShipmentFlagsTests ChannelRulesTests TextsTests RunHistoryTests
-  InstallmentCalculatorTests PClassFileStoreTests TransactionTests ApplicabilityRulesTests OperationChangeTests"
-database_only=$(for class in $no_database; do printf 'FullyQualifiedName!~.%s.&' "$class"; done)
-BACKOFFICE_TEST_DATABASE=PostgreSql dotnet test tests/BackOffice.Web.Tests --no-build --nologo --filter "${database_only%&}" \
+# Only the tests that reach a database run again there: their trait (Uses=Database) marks them, and SuiteTests checks that
+# every test that reaches one carries it.
+BACKOFFICE_TEST_DATABASE=PostgreSql dotnet test tests/BackOffice.Web.Tests --no-build --nologo --filter "Uses=Database" \
   --logger "trx;LogFileName=postgresql.trx" --results-directory "$results" > "$results/postgresql.log" 2>&1 &
 postgresql=$!
 dotnet test BackOffice.sln --no-build --nologo --logger trx --results-directory "$results" 2>&1 | tee "$results/tests.log"

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Components;
 namespace BackOffice.Web.Tests.Components;
 
 /// <summary>The account pages the product keeps, and only those; none answers a server error to anything an anonymous visitor sends.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed partial class AccountPagesTests(BackOfficeAppFactory app) : IClassFixture<BackOfficeAppFactory>
 {
     private static readonly string[] Kept =

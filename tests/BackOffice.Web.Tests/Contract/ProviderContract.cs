@@ -50,7 +50,7 @@ public enum ContractCommand
 /// actions must succeed (an app that refuses everything fails it), a fault must reach the call it targets and is
 /// counted, the books are held to the provider after every step, and a second execution at the provider is found.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public abstract partial class ProviderContract(ITestOutputHelper output) : IAsyncLifetime
 {
     protected abstract BackOfficeAppFactory App { get; }

@@ -24,7 +24,7 @@ public sealed record ProviderTokenCharge(string Token, string? IdempotencyKey, s
 /// captured transaction), no key was carried out twice, every period was charged at most once and never before it was
 /// due, and the periods paid are exactly those the subscription counts. CI runs a fixed seed and one random seed.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public abstract class SubscriptionChargesContract(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int SubscriptionsPerSequence = 4;

@@ -14,7 +14,7 @@ namespace BackOffice.Web.Tests.Data;
 /// The database under load, on either provider. On SQLite every connection runs in WAL mode with a busy timeout,
 /// whatever the file was created with.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class DatabaseConcurrencyTests : IAsyncLifetime
 {
     private readonly TestDatabase database = TestDatabase.Create();

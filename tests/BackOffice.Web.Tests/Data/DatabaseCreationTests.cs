@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BackOffice.Web.Tests.Data;
 
 /// <summary>On PostgreSQL the app makes its database when it is not there yet, before the start-up lock that lives in it.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class DatabaseCreationTests
 {
     [FactOn(DatabaseProvider.PostgreSql)]

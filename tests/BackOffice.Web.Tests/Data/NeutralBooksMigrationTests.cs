@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackOffice.Web.Tests.Data;
 
 /// <summary>The migration to one merchant string keeps each transaction's merchant, both ways, on either database.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class NeutralBooksMigrationTests
 {
     [Fact]

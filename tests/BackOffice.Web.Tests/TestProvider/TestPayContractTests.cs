@@ -12,7 +12,7 @@ namespace BackOffice.Web.Tests.TestProvider;
 /// What the tests' own provider shows beyond the provider contract (<see cref="TestPayContract"/>): a call that never
 /// reached it, and a report of its own entering through the journal's door.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class TestPayContractTests : IAsyncLifetime
 {
     private readonly BackOfficeAppFactory app = new();

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackOffice.Web.Tests.Features.AuditLog;
 
 /// <summary><c>GET /audit-log/export.csv</c>: administrators only, the page's filters, the CSV of the transaction export.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class AuditLogExportTests : IAsyncLifetime
 {
     private const string Password = "audit export password";

@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackOffice.Web.Tests.Features.Channels;
 
 /// <summary>The app on a real port, so its test gateway is the mounted sandbox over HTTP, as in Development.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class ChannelIntegrationTests : IAsyncLifetime
 {
     private const string InvoiceSecret = "demo-invoice-secret-1395";

@@ -15,7 +15,7 @@ namespace BackOffice.Web.Tests.Features.Computop;
 /// that adds up, its response settling each action from its own line, and any response that is not the batch's
 /// refused with the reason and nothing changed.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class ComputopBatchTests : IAsyncLifetime
 {
     private System.Security.Claims.ClaimsPrincipal Clerk => app.Staff(Roles.Operator, "clerk@test.local");

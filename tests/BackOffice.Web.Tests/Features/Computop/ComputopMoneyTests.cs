@@ -15,7 +15,7 @@ namespace BackOffice.Web.Tests.Features.Computop;
 /// every money action goes through the same journal to the in-process sandbox over real HTTP. After each, the books
 /// are held against the sandbox's payment, and no ReqId is carried out twice.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class ComputopMoneyTests : IAsyncLifetime
 {
     private System.Security.Claims.ClaimsPrincipal Clerk => app.Staff(Roles.Operator, "clerk@test.local");

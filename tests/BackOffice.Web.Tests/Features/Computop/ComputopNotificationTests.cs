@@ -15,7 +15,7 @@ namespace BackOffice.Web.Tests.Features.Computop;
 /// <c>POST /notify/computop/{channel}</c> as Paygate calls it: a proven notification of an authorization makes one
 /// transaction however often it arrives; anything not Paygate's, or not adding up, is refused, audited and changes nothing.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class ComputopNotificationTests : IAsyncLifetime
 {
     private readonly BackOfficeAppFactory app = new();

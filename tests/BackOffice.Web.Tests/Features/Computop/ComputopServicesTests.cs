@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackOffice.Web.Tests.Features.Computop;
 
 /// <summary>A channel's Computop service: write-only secrets kept encrypted and out of the audit log, refusals that change nothing, and Initialize telling what is wrong.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class ComputopServicesTests : IAsyncLifetime
 {
     private System.Security.Claims.ClaimsPrincipal Admin => app.Staff(Roles.Administrator, "admin@test.local");

@@ -5,7 +5,7 @@ using BackOffice.Web.Tests.Infrastructure;
 
 namespace BackOffice.Web.Tests.Features.Computop;
 
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class InProcessComputopSandboxTests
 {
     [Fact]

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackOffice.Web.Tests.Features.ECommPay;
 
 /// <summary>Development's ECommPay demo channel: payments made the real way, every state a sale has, the books equal to the sandbox.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class ECommPayDemoTests
 {
     [Fact]

@@ -16,7 +16,7 @@ namespace BackOffice.Web.Tests.Features.ECommPay;
 /// Sofort through ECommPay end to end over HTTP: the shop starts a payment, the sandbox's page takes it, the signed
 /// callback opens the transaction paid; a refund is pending until its callback; forged and repeated callbacks change nothing.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class ECommPayPaymentsTests : IAsyncLifetime
 {
     private const string Key = "bo_test-ecommpay-key";

@@ -14,7 +14,7 @@ namespace BackOffice.Web.Tests.Features.ECommPay;
 /// A refund whose answer was lost (PROTOCOL.md §6), on a clock the test moves: ECommPay's status shows whether it
 /// arrived; one it holds is left to its callback, one it never got is sent again with the same refund id — never twice.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class ECommPayReconcileTests : IAsyncLifetime
 {
     private const string Key = "bo_test-ecommpay-reconcile-key";

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackOffice.Web.Tests.Features.ECommPay;
 
 /// <summary>A channel's Klarna (Sofort) service: settings and a write-only secret key, and Initialize against the mounted sandbox over HTTP.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class ECommPayServicesTests : IAsyncLifetime
 {
     private readonly BackOfficeAppFactory app = new();

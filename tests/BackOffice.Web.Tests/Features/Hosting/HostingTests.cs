@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackOffice.Web.Tests.Features.Hosting;
 
 /// <summary>Security headers, forwarded headers behind a TLS proxy, and the key ring's certificate.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class HostingTests
 {
     [Fact]

@@ -8,7 +8,7 @@ namespace BackOffice.Web.Tests.Features.Hosting;
 /// What anyone may send without signing in is limited per client address, which a forwarded header from the same
 /// machine does not change (no proxy is configured), and notifications also per channel; a refusal is 429 with Retry-After.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed partial class RateLimitTests
 {
     [Fact]

@@ -16,7 +16,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace BackOffice.Web.Tests.Features.Jobs;
 
 /// <summary>The status job and the delayed cancellation, against the in-process sandbox over real HTTP.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class JobTests : IAsyncLifetime
 {
     private System.Security.Claims.ClaimsPrincipal Admin => app.Staff(Roles.Administrator, "admin@test.local");

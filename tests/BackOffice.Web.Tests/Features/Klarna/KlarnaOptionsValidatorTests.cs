@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace BackOffice.Web.Tests.Features.Klarna;
 
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class KlarnaOptionsValidatorTests
 {
     [Fact]

@@ -25,7 +25,7 @@ namespace BackOffice.Web.Tests.Features.KlarnaRest;
 /// acquirer is one the journal knows, none charged twice, each captured for its amount with what the journal says
 /// was refunded; and the cards refund exactly what the order refunded.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class CardSettlementModelTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int OrdersPerSequence = 4;

@@ -19,7 +19,7 @@ namespace BackOffice.Web.Tests.Features.KlarnaRest;
 /// what the acquirer holds equals the books, a lost answer is looked up and never sent twice, and the card numbers are
 /// nowhere in the database or the logs.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class CardSettlementsTests : IAsyncLifetime
 {
     private static readonly (string, string, int, long)[] MarketplaceBasket = [("N-100", "Lamp", 2, 2500), ("N-200", "Bulb", 4, 250), ("S-300", "Chair", 1, 4990)];

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackOffice.Web.Tests.Features.KlarnaRest;
 
 /// <summary>Klarna's payouts imported from its Settlements API (the sandbox over HTTP) and held against the books.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class KlarnaPayoutsTests : IAsyncLifetime
 {
     private readonly BackOfficeAppFactory app = new();

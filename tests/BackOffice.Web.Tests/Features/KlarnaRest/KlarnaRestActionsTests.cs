@@ -14,7 +14,7 @@ namespace BackOffice.Web.Tests.Features.KlarnaRest;
 /// Klarna Payments (direct) in the app against its sandbox over HTTP: the service's settings and Initialize, the
 /// after-purchase actions beside capture and refund, and a reconciliation once the idempotency key has run out.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class KlarnaRestActionsTests : IAsyncLifetime
 {
     private readonly SteppedClock clock = new(DateTimeOffset.UtcNow);

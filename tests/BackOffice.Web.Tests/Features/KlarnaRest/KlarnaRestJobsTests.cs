@@ -14,7 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackOffice.Web.Tests.Features.KlarnaRest;
 
 /// <summary>The module's recurring jobs on the Jobs page: the order check (fraud decisions, expiry) and the daily payout import.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class KlarnaRestJobsTests : IAsyncLifetime
 {
     private readonly BackOfficeAppFactory app = new();

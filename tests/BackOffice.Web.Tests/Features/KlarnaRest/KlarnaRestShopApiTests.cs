@@ -17,7 +17,7 @@ namespace BackOffice.Web.Tests.Features.KlarnaRest;
 /// The shop's side of Klarna Payments (direct), over HTTP with an API key: a session for the basket, the customer's
 /// approval at the sandbox, and the order placed from it — once, also when sent again or when Klarna's answer is lost.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class KlarnaRestShopApiTests : IAsyncLifetime
 {
     private const string Key = "bo_test-klarna-rest-key";

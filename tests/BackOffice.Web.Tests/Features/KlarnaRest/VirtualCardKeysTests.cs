@@ -16,7 +16,7 @@ namespace BackOffice.Web.Tests.Features.KlarnaRest;
 /// A channel's keys for Klarna's virtual cards: generated in the app with the private half encrypted at rest and never
 /// shown, enrolled with Klarna's key ID, one default for new settlements, retired keys out of use; every change audited.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class VirtualCardKeysTests : IAsyncLifetime
 {
     private const string Card = "{\"pan\":\"4111111111111111\",\"expiry_date\":\"12/29\",\"cvv\":\"123\"}";

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackOffice.Web.Tests.Features.Overview;
 
 /// <summary>The home page's figures per currency and what needs attention, over the app's own database.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class OverviewQueryTests : IAsyncLifetime
 {
     // Noon in Berlin, whose days the overview counts: with the real clock the test failed when a day began between

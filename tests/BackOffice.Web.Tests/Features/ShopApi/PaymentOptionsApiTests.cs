@@ -15,7 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BackOffice.Web.Tests.Features.ShopApi;
 
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class PaymentOptionsApiTests : IAsyncLifetime
 {
     private const string DemoKey = "bo_test-demo-key";

@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackOffice.Web.Tests.Features.ShopApi;
 
 /// <summary>Reservations through the shop API, against the in-process sandbox over real HTTP.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class ReservationApiTests : IAsyncLifetime
 {
     private const string Key = "bo_test-reservation-key";

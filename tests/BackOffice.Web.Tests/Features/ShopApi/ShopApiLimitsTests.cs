@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace BackOffice.Web.Tests.Features.ShopApi;
 
 /// <summary>What the README promises about the shop API's limits: a budget per key, wrong keys limited per client address, Retry-After on every 429.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class ShopApiLimitsTests : IAsyncLifetime
 {
     private readonly BackOfficeAppFactory app = new()

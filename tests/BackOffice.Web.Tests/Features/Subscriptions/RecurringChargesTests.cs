@@ -18,7 +18,7 @@ namespace BackOffice.Web.Tests.Features.Subscriptions;
 /// once (a second run, a lost answer, a restart between sending and booking), Klarna's refusals ending or suspending the
 /// subscription as it advises, and every charge in the books as Klarna holds it.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class RecurringChargesTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2027, 1, 17, 9, 0, 0, TimeSpan.Zero);

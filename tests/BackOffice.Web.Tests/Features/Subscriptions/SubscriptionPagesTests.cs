@@ -14,7 +14,7 @@ using MudBlazor;
 namespace BackOffice.Web.Tests.Features.Subscriptions;
 
 /// <summary>The subscriptions list, a subscription's page with its operator actions, and the channel's plans card, in bUnit over an app's database.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class SubscriptionPagesTests : BackOfficeTestContext, IAsyncLifetime
 {
     private static readonly DateTimeOffset Sold = new(2026, 11, 1, 9, 0, 0, TimeSpan.Zero);

@@ -18,7 +18,7 @@ namespace BackOffice.Web.Tests.Features.Subscriptions;
 /// A shop sells subscriptions through the shop API over HTTP, in Payway's order — a purchase session, the customer's
 /// approval at the Klarna sandbox, place-order or place-trial-order — on a fake clock, against the sandbox over HTTP.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class SubscriptionShopApiTests : IAsyncLifetime
 {
     private const string Key = "bo_test-subscriptions-key";

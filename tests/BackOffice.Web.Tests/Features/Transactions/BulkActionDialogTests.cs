@@ -11,7 +11,7 @@ using MudBlazor;
 namespace BackOffice.Web.Tests.Features.Transactions;
 
 /// <summary>The bulk dialog over the real service and the in-process sandbox: confirm, run with progress, filter the per-row results.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class BulkActionDialogTests : BackOfficeTestContext, IAsyncLifetime
 {
     private System.Security.Claims.ClaimsPrincipal Clerk => app.Staff(Roles.Operator, "clerk@test.local");

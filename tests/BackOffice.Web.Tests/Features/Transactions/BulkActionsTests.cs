@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackOffice.Web.Tests.Features.Transactions;
 
 /// <summary>Bulk actions against the in-process sandbox: each row through the journal, the books equal Klarna's after.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class BulkActionsTests : IAsyncLifetime
 {
     private System.Security.Claims.ClaimsPrincipal Clerk => app.Staff(Roles.Operator, "clerk@test.local");

@@ -11,7 +11,7 @@ namespace BackOffice.Web.Tests.Features.Transactions;
 /// Development's demo data is made through the real money actions, by the seeded administrator: on every demo channel
 /// there are captures, and no action was refused.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class DemoDataTests
 {
     [Fact]

@@ -5,7 +5,7 @@ using BackOffice.Web.Tests.Infrastructure;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class SavedViewsTests : IAsyncLifetime
 {
     private static readonly ClaimsPrincipal Erika = UserWithId("user-erika", "erika@test.local");

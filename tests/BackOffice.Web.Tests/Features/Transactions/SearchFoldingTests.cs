@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class SearchFoldingTests
 {
     [Theory]

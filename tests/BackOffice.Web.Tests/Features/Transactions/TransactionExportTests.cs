@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackOffice.Web.Tests.Features.Transactions;
 
 /// <summary><c>GET /transactions/export.csv</c>, as the README describes it: staff only, the list's filters, formulas escaped, streamed.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class TransactionExportTests : IAsyncLifetime
 {
     private const string Password = "export viewer password";

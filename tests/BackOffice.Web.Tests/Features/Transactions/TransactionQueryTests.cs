@@ -9,18 +9,31 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 
-[Collection(AppCollection.Name)]
-public sealed class TransactionQueryTests : IAsyncLifetime
+/// <summary>
+/// Thirty transactions in an app of their own: the tests that only read share one (an app takes longer to start than
+/// these tests take to run); those that add rows make their own.
+/// </summary>
+public sealed class QueryBooks : IAsyncLifetime
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
     private static readonly string[] Names = ["Max Mustermann", "Jürgen Müller", "JÜRGEN MÜLLER", "Anna Mueller", "Åsa Öberg", "Zoë Weiß", "Lars Ærø"];
-    private readonly BackOfficeAppFactory app = new();
-    private readonly List<Transaction> stored = [];
+
+    public static readonly DateTimeOffset Start = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+
+    public BackOfficeAppFactory App { get; } = new();
+
+    public List<Transaction> Stored { get; } = [];
+
+    public static async Task<QueryBooks> OfTheirOwnAsync()
+    {
+        var books = new QueryBooks();
+        await books.InitializeAsync();
+        return books;
+    }
 
     public async Task InitializeAsync()
     {
-        app.CreateClient();
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        App.CreateClient();
+        await using var db = await App.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
         var channel = await db.Channels.SingleAsync(c => c.Code == "demo");
         for (var i = 0; i < 30; i++)
         {
@@ -30,16 +43,31 @@ public sealed class TransactionQueryTests : IAsyncLifetime
                 email: $"{name.Split(' ')[1].ToLowerInvariant()}.{i}@example.com", createdAt: Start.AddMinutes(i / 2));
             if (i % 3 == 0)
                 transaction.Capture(transaction.RemainingAmount);
-            stored.Add(transaction);
+            Stored.Add(transaction);
         }
-        db.Transactions.AddRange(stored);
-        db.Invoices.Add(new Invoice(stored[3].Id, "41511272881900675", "EUR", stored[3].CapturedAmount, [], DateTimeOffset.UtcNow));
+        db.Transactions.AddRange(Stored);
+        db.Invoices.Add(new Invoice(Stored[3].Id, "41511272881900675", "EUR", Stored[3].CapturedAmount, [], DateTimeOffset.UtcNow));
         await db.SaveChangesAsync();
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public async Task DisposeAsync() => await App.DisposeAsync();
 
-    private TransactionQuery Query => app.Service<TransactionQuery>();
+    public TransactionQuery Query => App.Service<TransactionQuery>();
+
+    public async Task AddAsync(IEnumerable<Transaction> transactions)
+    {
+        await using var db = await App.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        db.Transactions.AddRange(transactions);
+        await db.SaveChangesAsync();
+    }
+}
+
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
+public sealed class TransactionQueryTests(QueryBooks books) : IClassFixture<QueryBooks>
+{
+    private static DateTimeOffset Start => QueryBooks.Start;
+
+    private TransactionQuery Query => books.Query;
 
     public static TheoryData<TransactionSort, bool> Orders => new()
     {
@@ -108,7 +136,7 @@ public sealed class TransactionQueryTests : IAsyncLifetime
     [InlineData("MUELLER")]
     public async Task Names_are_found_in_any_case_with_umlauts_or_written_out(string text)
     {
-        var expected = stored.Where(t => t.Customer.Name.Contains("Müller", StringComparison.OrdinalIgnoreCase)
+        var expected = books.Stored.Where(t => t.Customer.Name.Contains("Müller", StringComparison.OrdinalIgnoreCase)
             || t.Customer.Name.Contains("Mueller", StringComparison.Ordinal)).Select(t => t.Id).Order();
 
         var page = await Query.PageAsync(new TransactionSearch(Text: text), TransactionPageRequest.First(100));
@@ -135,13 +163,10 @@ public sealed class TransactionQueryTests : IAsyncLifetime
     public async Task An_exact_order_number_is_the_answer_even_where_fragments_would_match_more()
     {
         // "Q-1" is a fragment of Q-10 … Q-19 too, but an order is called exactly that.
-        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync())
-        {
-            db.Transactions.Add(TransactionTests.New(channelId: stored[0].ChannelId, orderNumber: "Q-1", reservationNumber: "9999999999"));
-            await db.SaveChangesAsync();
-        }
+        await using var own = await QueryBooks.OfTheirOwnAsync();
+        await own.AddAsync([TransactionTests.New(channelId: own.Stored[0].ChannelId, orderNumber: "Q-1", reservationNumber: "9999999999")]);
 
-        var page = await Query.PageAsync(new TransactionSearch(Text: " Q-1 "), TransactionPageRequest.First(25));
+        var page = await own.Query.PageAsync(new TransactionSearch(Text: " Q-1 "), TransactionPageRequest.First(25));
 
         Assert.Equal(["Q-1"], page.Rows.Select(r => r.OrderNumber));
     }
@@ -182,39 +207,33 @@ public sealed class TransactionQueryTests : IAsyncLifetime
     [Fact]
     public async Task The_count_stops_at_ten_thousand_and_says_more_than()
     {
-        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync())
-        {
-            db.Transactions.AddRange(Enumerable.Range(0, TransactionQuery.CountBound - 30 + 1)
-                .Select(i => TransactionTests.New(channelId: stored[0].ChannelId, orderNumber: $"BULK-{i}", createdAt: Start.AddDays(-1))));
-            await db.SaveChangesAsync();
-        }
+        await using var own = await QueryBooks.OfTheirOwnAsync();
+        await own.AddAsync(Enumerable.Range(0, TransactionQuery.CountBound - 30 + 1)
+            .Select(i => TransactionTests.New(channelId: own.Stored[0].ChannelId, orderNumber: $"BULK-{i}", createdAt: Start.AddDays(-1))));
 
-        var count = await Query.CountAsync(new TransactionSearch());
+        var count = await own.Query.CountAsync(new TransactionSearch());
 
         Assert.Equal(new TransactionCount(10_000, MoreThan: true), count);
         Assert.Equal((10_000, true), (count.Value, count.MoreThan));
-        Assert.Equal(new TransactionCount(9_971, MoreThan: false), await Query.CountAsync(new TransactionSearch(CreatedTo: new DateOnly(2026, 11, 22))));
+        Assert.Equal(new TransactionCount(9_971, MoreThan: false), await own.Query.CountAsync(new TransactionSearch(CreatedTo: new DateOnly(2026, 11, 22))));
     }
 
     [Fact]
     public async Task A_fragment_in_more_rows_than_are_looked_up_by_id_finds_the_same_pages_and_counts_by_walking_the_list()
     {
+        await using var own = await QueryBooks.OfTheirOwnAsync();
         var many = Enumerable.Range(0, TransactionQuery.FewMatches + 400).Select(i =>
         {
-            var transaction = TransactionTests.New(channelId: stored[0].ChannelId, orderNumber: $"MANY-{i}", name: i % 5 == 4 ? "Heinz Schulz" : "Heinz Müller",
+            var transaction = TransactionTests.New(channelId: own.Stored[0].ChannelId, orderNumber: $"MANY-{i}", name: i % 5 == 4 ? "Heinz Schulz" : "Heinz Müller",
                 email: $"h{i}@example.org", createdAt: Start.AddMinutes(-(i % 700)));
             if (i % 4 == 0)
                 transaction.Capture(transaction.RemainingAmount);
             return transaction;
         }).ToList();
-        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync())
-        {
-            db.Transactions.AddRange(many);
-            await db.SaveChangesAsync();
-        }
-        var books = stored.Concat(many).ToList();
+        await own.AddAsync(many);
+        var all = own.Stored.Concat(many).ToList();
         List<Guid> Expected(Func<Transaction, bool> filter) =>
-            [.. books.Where(t => SearchFolding.Of(t.OrderNumber, t.Customer).Contains("mueller", StringComparison.Ordinal) && filter(t))
+            [.. all.Where(t => SearchFolding.Of(t.OrderNumber, t.Customer).Contains("mueller", StringComparison.Ordinal) && filter(t))
                 .OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Select(t => t.Id)];
 
         foreach (var (search, filter) in new (TransactionSearch, Func<Transaction, bool>)[]
@@ -226,10 +245,10 @@ public sealed class TransactionQueryTests : IAsyncLifetime
         {
             var expected = Expected(filter);
             Assert.True(expected.Count > 25);
-            var (first, count) = await Query.SearchAsync(search, TransactionPageRequest.First(25));
+            var (first, count) = await own.Query.SearchAsync(search, TransactionPageRequest.First(25));
             Assert.Equal(new TransactionCount(expected.Count, MoreThan: false), count);
             Assert.Equal(expected.Take(25), first.Rows.Select(r => r.Id));
-            var second = await Query.PageAsync(search, new TransactionPageRequest(TransactionSort.Created, true, PageDirection.Next, first.Rows[^1], 25));
+            var second = await own.Query.PageAsync(search, new TransactionPageRequest(TransactionSort.Created, true, PageDirection.Next, first.Rows[^1], 25));
             Assert.Equal(expected.Skip(25).Take(25), second.Rows.Select(r => r.Id));
         }
         Assert.True(Expected(_ => true).Count > TransactionQuery.FewMatches);
@@ -269,10 +288,10 @@ public sealed class TransactionQueryTests : IAsyncLifetime
         Func<Transaction, string> id = TestDatabase.IsPostgreSql ? t => t.Id.ToString() : t => t.Id.ToString().ToUpperInvariant();
         var ordered = sort switch
         {
-            TransactionSort.Amount => stored.OrderBy(t => t.AuthorizedAmount),
-            TransactionSort.OrderNumber => stored.OrderBy(t => t.OrderNumber, StringComparer.Ordinal),
-            TransactionSort.Expires => stored.OrderBy(t => t.ExpiresAt),
-            _ => stored.OrderBy(t => t.CreatedAt),
+            TransactionSort.Amount => books.Stored.OrderBy(t => t.AuthorizedAmount),
+            TransactionSort.OrderNumber => books.Stored.OrderBy(t => t.OrderNumber, StringComparer.Ordinal),
+            TransactionSort.Expires => books.Stored.OrderBy(t => t.ExpiresAt),
+            _ => books.Stored.OrderBy(t => t.CreatedAt),
         };
         var withId = ordered.ThenBy(id, StringComparer.Ordinal);
         return descending ? withId.Reverse() : withId;

@@ -15,7 +15,7 @@ namespace BackOffice.Web.Tests.Features.Transactions;
 /// Every money action end to end: the service, the database and the in-process sandbox over real HTTP. After each,
 /// the books are compared with what the sandbox holds.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class TransactionServiceTests : IAsyncLifetime
 {
     private System.Security.Claims.ClaimsPrincipal Clerk => app.Staff(Roles.Operator, "clerk@test.local");

@@ -10,12 +10,37 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 
-/// <summary>The list in bUnit over the real query of an app on its own database: key-based pages and the bounded count.</summary>
-[Collection(AppCollection.Name)]
-public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetime
+/// <summary>Sixty transactions in an app of their own, which the list's tests only read: one app for all of them.</summary>
+public sealed class ListBooks : IAsyncLifetime
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 20, 8, 0, 0, TimeSpan.Zero);
-    private readonly BackOfficeAppFactory app = new();
+    public static readonly DateTimeOffset Start = new(2026, 11, 20, 8, 0, 0, TimeSpan.Zero);
+
+    public BackOfficeAppFactory App { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        App.CreateClient();
+        await using var db = await App.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        var channel = await db.Channels.SingleAsync(c => c.Code == "demo");
+        db.Transactions.AddRange(Enumerable.Range(0, 60).Select(i => TransactionTests.New(channelId: channel.Id, orderNumber: $"P-{i:00}",
+            name: i % 4 == 0 ? "Jürgen Müller" : "Max Mustermann", createdAt: Start.AddMinutes(i))));
+        await db.SaveChangesAsync();
+    }
+
+    public async Task DisposeAsync() => await App.DisposeAsync();
+}
+
+/// <summary>The list in bUnit over the real query of an app on its own database: key-based pages and the bounded count.</summary>
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
+public sealed class TransactionsPageTests : BackOfficeTestContext, IClassFixture<ListBooks>
+{
+    private readonly BackOfficeAppFactory app;
+
+    public TransactionsPageTests(ListBooks books)
+    {
+        app = books.App;
+        SignInAs(app.Staff(Roles.Operator));
+    }
 
     protected override void AddServices(IServiceCollection services)
     {
@@ -25,23 +50,6 @@ public sealed class TransactionsPageTests : BackOfficeTestContext, IAsyncLifetim
         services.AddSingleton(_ => app.Service<SavedViews>());
         // The search field waits for a pause in typing on this clock; real time, so the pause simply passes.
         services.AddSingleton(TimeProvider.System);
-    }
-
-    async Task IAsyncLifetime.InitializeAsync()
-    {
-        app.CreateClient();
-        SignInAs(app.Staff(Roles.Operator));
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
-        var channel = await db.Channels.SingleAsync(c => c.Code == "demo");
-        db.Transactions.AddRange(Enumerable.Range(0, 60).Select(i => TransactionTests.New(channelId: channel.Id, orderNumber: $"P-{i:00}",
-            name: i % 4 == 0 ? "Jürgen Müller" : "Max Mustermann", createdAt: Start.AddMinutes(i))));
-        await db.SaveChangesAsync();
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await DisposeAsync();
-        await app.DisposeAsync();
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using BackOffice.Web.Tests.Infrastructure;
 
 namespace BackOffice.Web.Tests.Features.Users;
 
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class AccessTests(BackOfficeAppFactory app) : IClassFixture<BackOfficeAppFactory>
 {
     private const string Password = "Test-Passw0rd!";

@@ -15,7 +15,7 @@ namespace BackOffice.Web.Tests.Features.Users;
 /// or deactivated a moment ago is refused the next action from the page still open, the refusal is audited, and the
 /// provider is never called.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class CurrentRoleTests : IAsyncLifetime
 {
     private readonly BackOfficeAppFactory app = new();

@@ -16,7 +16,7 @@ namespace BackOffice.Web.Tests.Features.Users;
 /// "Forgot password" over real HTTP with the mail delivered to a real SMTP listener: the link comes from the configured
 /// public address whatever Host a request names, asking ends nobody's session, and asking is limited.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed partial class ForgotPasswordTests : IAsyncLifetime
 {
     private const string PublicBaseUrl = "https://backoffice.shop.example/";

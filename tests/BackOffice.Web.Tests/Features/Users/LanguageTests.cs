@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackOffice.Web.Tests.Features.Users;
 
 /// <summary>The pages' language: the user's choice (their <c>locale</c> claim), else the browser's, else English.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed partial class LanguageTests(BackOfficeAppFactory app) : IClassFixture<BackOfficeAppFactory>
 {
     private const string Password = "Test-Passw0rd!";

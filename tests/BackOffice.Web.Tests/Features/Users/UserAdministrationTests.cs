@@ -12,7 +12,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace BackOffice.Web.Tests.Features.Users;
 
 /// <summary>User administration and sign-in rules over the real app, on a clock the test moves.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed partial class UserAdministrationTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));

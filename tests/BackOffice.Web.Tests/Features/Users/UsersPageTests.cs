@@ -11,7 +11,7 @@ using MudBlazor;
 namespace BackOffice.Web.Tests.Features.Users;
 
 /// <summary>The Users page in bUnit, over the real user administration of an app on its own database.</summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class UsersPageTests : BackOfficeTestContext, IAsyncLifetime
 {
     private readonly BackOfficeAppFactory app = new();

@@ -14,7 +14,7 @@ namespace BackOffice.Web.Tests.Features.Webhooks;
 /// The shop's endpoint, a real HTTP server, hears what happened to orders of every provider: signed, in order per order,
 /// each event accepted once, also after it answered 500 for a while; one failing too long is disabled and shown.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class WebhookDeliveryTests : IAsyncLifetime
 {
     private const string Key = "bo_test-webhook-delivery-key";

@@ -15,7 +15,7 @@ namespace BackOffice.Web.Tests.Features.Webhooks;
 /// The outbox: every change of the books, by whatever path, is its event in the same save; a save that fails leaves
 /// none, and a channel without endpoints gets none. The endpoints are administered with their secret shown once.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
 public sealed class WebhookOutboxTests : IAsyncLifetime
 {
     private readonly BackOfficeAppFactory app = new() { Settings = { ["Webhooks:FirstRetry"] = "00:00:00.100", ["Webhooks:PreviousSecretValidFor"] = "00:00:02" } };
