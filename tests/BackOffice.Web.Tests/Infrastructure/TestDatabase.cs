@@ -17,8 +17,8 @@ public sealed class TestDatabase : IAsyncDisposable
     private readonly string? sqliteFile;
     private readonly string? postgresName;
 
-    private TestDatabase(string connectionString, string? sqliteFile, string? postgresName) =>
-        (ConnectionString, this.sqliteFile, this.postgresName) = (connectionString, sqliteFile, postgresName);
+    private TestDatabase(string connectionString, string? sqliteFile, string? postgresName, bool migrated = true) =>
+        (ConnectionString, this.sqliteFile, this.postgresName, Migrated) = (connectionString, sqliteFile, postgresName, migrated);
 
     /// <summary>The provider of this run's tests.</summary>
 
@@ -32,6 +32,9 @@ public sealed class TestDatabase : IAsyncDisposable
     public static bool IsPostgreSql => Provider == DatabaseProvider.PostgreSql;
 
     public string ConnectionString { get; }
+
+    /// <summary>A copy of the migrated template (every database here but a missing one).</summary>
+    public bool Migrated { get; }
 
     /// <summary>The settings that point the app at this database.</summary>
     public IEnumerable<KeyValuePair<string, string?>> Settings =>
@@ -64,7 +67,7 @@ public sealed class TestDatabase : IAsyncDisposable
     public static TestDatabase MissingPostgreSql()
     {
         var name = $"backoffice_missing_{Guid.NewGuid():N}";
-        return new TestDatabase(Connection(name), null, name);
+        return new TestDatabase(Connection(name), null, name, migrated: false);
     }
 
     /// <summary>A context on this database, outside any app (e.g. to read what the app wrote).</summary>

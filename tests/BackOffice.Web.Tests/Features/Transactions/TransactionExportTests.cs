@@ -9,18 +9,19 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BackOffice.Web.Tests.Features.Transactions;
 
-/// <summary><c>GET /transactions/export.csv</c>, as the README describes it: staff only, the list's filters, formulas escaped, streamed.</summary>
-[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
-public sealed class TransactionExportTests : IAsyncLifetime
+/// <summary>301 transactions (one with a formula for a name) and a viewer, in an app the export's tests only read.</summary>
+public sealed class ExportBooks : IAsyncLifetime
 {
-    private const string Password = "export viewer password";
-    private readonly BackOfficeAppFactory app = new();
+    public const string Viewer = "csv-viewer@test.local";
+    public const string Password = "export viewer password";
+
+    public BackOfficeAppFactory App { get; } = new();
 
     public async Task InitializeAsync()
     {
-        app.UseKestrel(0);
-        app.StartServer();
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        App.UseKestrel(0);
+        App.StartServer();
+        await using var db = await App.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
         var channel = await db.Channels.SingleAsync(c => c.Code == "demo");
         for (var i = 0; i < 300; i++)
         {
@@ -34,10 +35,17 @@ public sealed class TransactionExportTests : IAsyncLifetime
             "CSV-EVIL", "1", AuthorizationStatus.Accepted, "EUR", "DE", 100, [new TransactionLine("A", "A", 1, 100, 19, LineFlags.IncludesVat)],
             new TransactionCustomer("=HYPERLINK(\"http://evil.example\")", "evil@example.com", "••••"), address, address, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(7)));
         await db.SaveChangesAsync();
-        await app.CreateUserAsync("csv-viewer@test.local", Password, Roles.Viewer);
+        await App.CreateUserAsync(Viewer, Password, Roles.Viewer);
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public async Task DisposeAsync() => await App.DisposeAsync();
+}
+
+/// <summary><c>GET /transactions/export.csv</c>, as the README describes it: staff only, the list's filters, formulas escaped, streamed.</summary>
+[Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
+public sealed class TransactionExportTests(ExportBooks books) : IClassFixture<ExportBooks>
+{
+    private readonly BackOfficeAppFactory app = books.App;
 
     [Fact]
     public async Task Anonymous_visitors_are_sent_to_the_log_in_page()
@@ -121,7 +129,7 @@ public sealed class TransactionExportTests : IAsyncLifetime
     private async Task<HttpClient> ViewerAsync()
     {
         var client = app.CreateLoopbackClient();
-        await client.SignInAsync("csv-viewer@test.local", Password);
+        await client.SignInAsync(ExportBooks.Viewer, ExportBooks.Password);
         return client;
     }
 }
