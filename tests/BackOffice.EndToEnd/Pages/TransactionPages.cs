@@ -24,8 +24,18 @@ public sealed class TransactionsPage(IPage page, Words? words = null)
                 $"[?&]text=({System.Text.RegularExpressions.Regex.Escape(text)}|{System.Text.RegularExpressions.Regex.Escape(Uri.EscapeDataString(text))})(&|$)"));
     }
 
-    /// <summary>Ticks the row of the order for a bulk action.</summary>
-    public async Task SelectAsync(string orderNumber) => await page.GetByLabel(w["Select {0}", orderNumber], new() { Exact = true }).CheckAsync();
+    /// <summary>
+    /// Ticks the row of the order for a bulk action. The bulk bar above the rows comes with the list's count, and its
+    /// buttons with the first tick; each moves the rows, and a tick sent meanwhile lands on whatever moved under the
+    /// pointer: so it waits for the bar before ticking and for the bar's buttons after.
+    /// </summary>
+    public async Task SelectAsync(string orderNumber)
+    {
+        var bar = page.GetByTestId("bulk-bar");
+        await Expect(bar).ToBeVisibleAsync();
+        await page.GetByLabel(w["Select {0}", orderNumber], new() { Exact = true }).CheckAsync();
+        await Expect(bar.GetByRole(AriaRole.Button, new() { Name = w["Clear selection"], Exact = true })).ToBeVisibleAsync();
+    }
 
     public ILocator BulkAction(string name) => page.GetByTestId("bulk-bar").GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
 
