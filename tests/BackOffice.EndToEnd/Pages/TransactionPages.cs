@@ -25,16 +25,13 @@ public sealed class TransactionsPage(IPage page, Words? words = null)
     }
 
     /// <summary>
-    /// Ticks the row of the order for a bulk action. The bulk bar above the rows comes with the list's count, and its
-    /// buttons with the first tick; each moves the rows, and a tick sent meanwhile lands on whatever moved under the
-    /// pointer: so it waits for the bar before ticking and for the bar's buttons after.
+    /// Ticks the row of the order for a bulk action and waits until the list has taken it: the first tick brings the bulk
+    /// bar above the rows, which moves them, and a tick sent before it lands on whatever moved under the pointer.
     /// </summary>
     public async Task SelectAsync(string orderNumber)
     {
-        var bar = page.GetByTestId("bulk-bar");
-        await Expect(bar).ToBeVisibleAsync();
         await page.GetByLabel(w["Select {0}", orderNumber], new() { Exact = true }).CheckAsync();
-        await Expect(bar.GetByRole(AriaRole.Button, new() { Name = w["Clear selection"], Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("bulk-bar").GetByRole(AriaRole.Button, new() { Name = w["Clear selection"], Exact = true })).ToBeVisibleAsync();
     }
 
     public ILocator BulkAction(string name) => page.GetByTestId("bulk-bar").GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
