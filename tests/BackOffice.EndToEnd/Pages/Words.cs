@@ -21,6 +21,7 @@ public sealed class Words
         ["Search"] = "Suche",
         ["Export CSV"] = "CSV exportieren",
         ["Select {0}"] = "{0} auswählen",
+        ["Clear selection"] = "Auswahl aufheben",
         ["Order {0}"] = "Bestellung {0}",
         ["Order number"] = "Bestellnummer",
         ["Queue"] = "Vormerken",
