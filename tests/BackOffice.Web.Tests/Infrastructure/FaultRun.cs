@@ -11,6 +11,9 @@ internal static class FaultRun
 {
     public const int StepsPerSequence = 30;
 
+    /// <summary>At most this many sequences more for a seed that met no fault (or no refusal) by chance; it then fails as powerless.</summary>
+    public const int MoreSequencesForPower = 6;
+
     public static ulong Seed() =>
         ulong.TryParse(Environment.GetEnvironmentVariable("FAULT_RUN_SEED"), CultureInfo.InvariantCulture, out var given) ? given : (ulong)Random.Shared.NextInt64();
 
