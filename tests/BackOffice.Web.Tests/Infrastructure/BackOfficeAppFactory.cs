@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -50,6 +52,8 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
     /// <summary>Services a test adds or replaces (e.g. an interceptor that forces interleaving).</summary>
     public List<Action<IServiceCollection>> TestServices { get; } = [];
 
+    private static readonly MemoryCache ModelAndQueryCache = new(new MemoryCacheOptions());
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(EnvironmentName);
@@ -85,6 +89,9 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
         {
             if (Clock is not null)
                 services.AddSingleton(Clock);
+            // EF builds its model, and compiles each query, once per cache: one for every app of the run, not one per app.
+            services.ConfigureDbContext<SqliteBackOfficeDbContext>(options => options.UseMemoryCache(ModelAndQueryCache));
+            services.ConfigureDbContext<PostgreSqlBackOfficeDbContext>(options => options.UseMemoryCache(ModelAndQueryCache));
             foreach (var configure in TestServices)
                 configure(services);
         });
