@@ -57,10 +57,43 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>A migrated PostgreSQL database, whatever this run's provider (e.g. for several app instances).</summary>
     public static TestDatabase CreatePostgreSql()
     {
-        var name = $"backoffice_test_{Guid.NewGuid():N}";
-        // Copying the template's files takes about half the time of writing it through the WAL (the default).
-        Execute($"CREATE DATABASE {name} TEMPLATE {Template.Value} STRATEGY FILE_COPY");
+        // The copy a test takes was made while the test before it ran, and the next one is begun now: a copy costs a
+        // tenth to a third of a second, which the test run no longer waits for.
+        Task<string> copy;
+        lock (NextCopy)
+        {
+            copy = NextCopy.Count > 0 ? NextCopy.Dequeue() : Task.Run(CopyTemplate);
+            NextCopy.Enqueue(Task.Run(CopyTemplate));
+        }
+        var name = copy.GetAwaiter().GetResult();
         return new TestDatabase(Connection(name), null, name);
+    }
+
+    private static readonly Queue<Task<string>> NextCopy = CopiesDroppedAtExit();
+
+    private static Queue<Task<string>> CopiesDroppedAtExit()
+    {
+        var copies = new Queue<Task<string>>();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            lock (copies)
+            {
+                foreach (var copy in copies)
+                    Execute($"DROP DATABASE IF EXISTS {copy.GetAwaiter().GetResult()} WITH (FORCE)");
+            }
+        };
+        return copies;
+    }
+
+    /// <summary>
+    /// Through the WAL (PostgreSQL's default), not by copying files: that takes two checkpoints, each writing out every
+    /// page the tests before left changed, in every database.
+    /// </summary>
+    private static string CopyTemplate()
+    {
+        var name = $"backoffice_test_{Guid.NewGuid():N}";
+        Execute($"CREATE DATABASE {name} TEMPLATE {Template.Value} STRATEGY WAL_LOG");
+        return name;
     }
 
     /// <summary>A PostgreSQL database that does not exist yet: the app is to create it (dropped afterwards all the same).</summary>
