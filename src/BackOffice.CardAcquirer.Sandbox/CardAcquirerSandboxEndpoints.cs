@@ -154,5 +154,5 @@ public static class CardAcquirerSandboxEndpoints
 
     private sealed record AmountRequest(long Amount);
 
-    private sealed record DeclineRequest(string? Code, int Count = 1);
+    internal sealed record DeclineRequest(string? Code, int Count = 1);
 }

@@ -162,5 +162,5 @@ public static class ComputopSandboxEndpoints
         });
     }
 
-    private sealed record AuthorizeRequest(string MerchantId, string TransId, long Amount, string Currency, string? NotifyUrl = null, string? RefNr = null, string? UserData = null);
+    internal sealed record AuthorizeRequest(string MerchantId, string TransId, long Amount, string Currency, string? NotifyUrl = null, string? RefNr = null, string? UserData = null);
 }

@@ -204,5 +204,5 @@ public static class ECommPaySandboxEndpoints
         operations = payment.Operations.Select(o => new { o.Id, o.Type, o.Status, o.RequestId, o.MerchantRefundId, o.Amount, o.Code }),
     };
 
-    private sealed record PurchaseRequest(long ProjectId, string? PaymentId, long Amount, string? Currency, string? Outcome, string? CustomerId, string? Description, string? CallbackUrl);
+    internal sealed record PurchaseRequest(long ProjectId, string? PaymentId, long Amount, string? Currency, string? Outcome, string? CustomerId, string? Description, string? CallbackUrl);
 }

@@ -25,5 +25,5 @@ internal static class SandboxControl
         });
     }
 
-    private sealed record ResolveRequest([property: JsonConverter(typeof(JsonStringEnumConverter<OrderStatus>))] OrderStatus Status);
+    internal sealed record ResolveRequest([property: JsonConverter(typeof(JsonStringEnumConverter<OrderStatus>))] OrderStatus Status);
 }

@@ -356,7 +356,7 @@ public static class KlarnaRestSandboxEndpoints
 
     private sealed record TokenSteering(string? Status, IReadOnlyList<string>? NextCharges);
 
-    private sealed record FraudDecision(string Status);
+    internal sealed record FraudDecision(string Status);
 
-    private sealed record CancelDecision(string Status);
+    internal sealed record CancelDecision(string Status);
 }

@@ -36,5 +36,5 @@ public static class TrafficControl
         return control;
     }
 
-    private sealed record LatencyRequest(int Milliseconds);
+    internal sealed record LatencyRequest(int Milliseconds);
 }
