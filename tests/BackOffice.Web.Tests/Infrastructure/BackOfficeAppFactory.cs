@@ -92,6 +92,8 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
             // EF builds its model, and compiles each query, once per cache: one for every app of the run, not one per app.
             services.ConfigureDbContext<SqliteBackOfficeDbContext>(options => options.UseMemoryCache(ModelAndQueryCache));
             services.ConfigureDbContext<PostgreSqlBackOfficeDbContext>(options => options.UseMemoryCache(ModelAndQueryCache));
+            // Test passwords need no protection against guessing: a hash of 100,000 rounds took a tenth of a test's time.
+            services.Configure<PasswordHasherOptions>(options => options.IterationCount = 1);
             foreach (var configure in TestServices)
                 configure(services);
         });
