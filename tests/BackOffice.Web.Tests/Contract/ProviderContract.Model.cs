@@ -108,8 +108,7 @@ public abstract partial class ProviderContract
     {
         var tally = new Tally();
         var pcg = new PCG(1, seed);
-        // A seed whose sequences happened to meet no fault goes on, from the same seed, until they do.
-        for (var sequence = 0; sequence < sequences || (!HasPower(tally) && sequence < sequences + FaultRun.MoreSequencesForPower); sequence++)
+        for (var sequence = 0; FaultRun.NeedsAnotherSequence(sequence, sequences, HasPower(tally)); sequence++)
         {
             var transactions = new List<Guid>();
             for (var i = 0; i < TransactionsPerSequence; i++)

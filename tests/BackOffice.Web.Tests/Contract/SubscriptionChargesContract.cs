@@ -137,8 +137,7 @@ public abstract class SubscriptionChargesContract(ITestOutputHelper output) : IA
         var pcg = new PCG(1, seed);
         var admin = App.Staff(Roles.Administrator);
         var plans = App.Service<SubscriptionPlans>();
-        // A seed whose sequences happened to refuse nothing or meet no fault goes on, from the same seed, until they do.
-        for (var sequence = 0; sequence < sequences || (!HasPower(tally) && sequence < sequences + FaultRun.MoreSequencesForPower); sequence++)
+        for (var sequence = 0; FaultRun.NeedsAnotherSequence(sequence, sequences, HasPower(tally)); sequence++)
         {
             var weekly = await plans.AddAsync(admin, "demo", $"weekly-{sequence}", "Weekly", "EUR", "DE", new PlanTerms(490, 19, BillingInterval.Week, 1));
             var monthly = await plans.AddAsync(admin, "demo", $"monthly-{sequence}", "Monthly", "EUR", "DE", new PlanTerms(1290, 19, BillingInterval.Month, 1));

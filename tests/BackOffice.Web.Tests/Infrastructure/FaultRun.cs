@@ -11,8 +11,11 @@ internal static class FaultRun
 {
     public const int StepsPerSequence = 30;
 
-    /// <summary>At most this many sequences more for a seed that met no fault (or no refusal) by chance; it then fails as powerless.</summary>
-    public const int MoreSequencesForPower = 6;
+    /// <summary>
+    /// Whether a run goes on to another sequence: until it has run the sequences asked for, and then, for a seed that met
+    /// no fault (or no refusal) by chance, up to six more from the same seed; after those it fails as powerless.
+    /// </summary>
+    public static bool NeedsAnotherSequence(int done, int asked, bool hasPower) => done < asked || !hasPower && done < asked + 6;
 
     public static ulong Seed() =>
         ulong.TryParse(Environment.GetEnvironmentVariable("FAULT_RUN_SEED"), CultureInfo.InvariantCulture, out var given) ? given : (ulong)Random.Shared.NextInt64();

@@ -60,30 +60,27 @@ public sealed class TestDatabase : IAsyncDisposable
         // The copy a test takes was made while the test before it ran, and the next one is begun now: a copy costs a
         // tenth to a third of a second, which the test run no longer waits for.
         Task<string> copy;
-        lock (NextCopy)
+        lock (CopyLock)
         {
-            copy = NextCopy.Count > 0 ? NextCopy.Dequeue() : Task.Run(CopyTemplate);
-            NextCopy.Enqueue(Task.Run(CopyTemplate));
+            copy = nextCopy ?? Task.Run(CopyTemplate);
+            nextCopy = Task.Run(CopyTemplate);
         }
         var name = copy.GetAwaiter().GetResult();
         return new TestDatabase(Connection(name), null, name);
     }
 
-    private static readonly Queue<Task<string>> NextCopy = CopiesDroppedAtExit();
+    private static readonly Lock CopyLock = new();
+    private static Task<string>? nextCopy;
 
-    private static Queue<Task<string>> CopiesDroppedAtExit()
+    /// <summary>The copy made for a test that never came is dropped with the test run.</summary>
+    static TestDatabase() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
     {
-        var copies = new Queue<Task<string>>();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        lock (CopyLock)
         {
-            lock (copies)
-            {
-                foreach (var copy in copies)
-                    Execute($"DROP DATABASE IF EXISTS {copy.GetAwaiter().GetResult()} WITH (FORCE)");
-            }
-        };
-        return copies;
-    }
+            if (nextCopy is { } copy)
+                Execute($"DROP DATABASE IF EXISTS {copy.GetAwaiter().GetResult()} WITH (FORCE)");
+        }
+    };
 
     /// <summary>
     /// Through the WAL (PostgreSQL's default), not by copying files: that takes two checkpoints, each writing out every
