@@ -18,26 +18,27 @@ public sealed class TransactionSweeps(IDbContextFactory<BackOfficeDbContext> dat
         var holder = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
         if (!await leases.TryAcquireAsync(job.Id, holder, LeaseDuration, cancellationToken))
             return null;
+        var run = new JobRun(job.Id, trigger, time.GetUtcNow());
         try
         {
-            var run = new JobRun(job.Id, trigger, time.GetUtcNow());
             JobSettings settings;
             await using (var db = await databases.CreateDbContextAsync(cancellationToken))
                 settings = await db.JobSettings.AsNoTracking().SingleOrDefaultAsync(s => s.Id == job.Id, cancellationToken) ?? job.DefaultSettings();
             var pass = new TransactionSweep(settings, cancellationToken);
             await sweep(pass);
             run.End(time.GetUtcNow(), pass.Checked, pass.Changed, pass.Failed, pass.Errors, pass.Changes);
-            await using (var db = await databases.CreateDbContextAsync(CancellationToken.None))
-            {
-                db.JobRuns.Add(run);
-                await db.SaveChangesAsync(CancellationToken.None);
-            }
-            return run;
         }
         finally
         {
             await leases.ReleaseAsync(job.Id, holder);
         }
+        // Recorded once the lease is free: a run shown as ended can be started again at once.
+        await using (var db = await databases.CreateDbContextAsync(CancellationToken.None))
+        {
+            db.JobRuns.Add(run);
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        return run;
     }
 }
 
