@@ -131,6 +131,8 @@ public sealed partial class ForgotPasswordTests : IAsyncLifetime
         clock.Advance(TimeSpan.FromHours(1));
         Assert.Equal(HttpStatusCode.Redirect, (await ForgotAsync(Email)).StatusCode);
         await smtp.WaitForAsync(4);
+        // The link is mailed before its request is audited, in the same job: the count below needs the job done.
+        await JobsDoneAsync();
         var limited = await ForgotAsync(Email);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
