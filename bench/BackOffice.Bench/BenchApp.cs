@@ -24,7 +24,7 @@ public sealed class BenchApp(BenchDatabase database) : WebApplicationFactory<Pro
         // The app's content root, as `dotnet run` has it; the factory's own guess assumes a test project's layout.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_BACKOFFICE_WEB", Path.Combine(RepositoryRoot(), "src", "BackOffice.Web"));
         var app = new BenchApp(database);
-        app.UseKestrel(0);
+        app.UseKestrel();
         app.StartServer();
         return app;
     }
@@ -42,6 +42,8 @@ public sealed class BenchApp(BenchDatabase database) : WebApplicationFactory<Pro
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        // Not UseKestrel(0): that port is set while Program may already be starting Kestrel; a setting is read at its start.
+        builder.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
         foreach (var (key, value) in database.Settings)
             builder.UseSetting(key, value);
         builder.UseSetting("Seed:DemoTransactions", "0");

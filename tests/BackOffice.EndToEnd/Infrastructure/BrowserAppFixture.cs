@@ -33,7 +33,7 @@ public sealed class BrowserAppFixture : IAsyncLifetime
     {
         // A cold CI machine running several test projects at once is slow; a generous wait is not a retry.
         Assertions.SetDefaultExpectTimeout(15_000);
-        app.UseKestrel(0);
+        app.UseKestrel();
         app.StartServer();
         BaseAddress = app.ClientOptions.BaseAddress;
         playwright = await Playwright.CreateAsync();
@@ -325,6 +325,8 @@ public sealed class BrowserAppFixture : IAsyncLifetime
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Development");
+            // A free loopback port, as a setting Kestrel reads when it starts: see BackOfficeAppFactory.StartOnLoopback.
+            builder.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
             builder.UseSetting("ConnectionStrings:BackOffice", $"Data Source={databasePath}");
             builder.UseSetting("Seed:DemoTransactions", "0");
             builder.UseSetting("Seed:DemoComputopChannel:Transactions", "0");

@@ -38,8 +38,7 @@ public sealed class DatabaseConcurrencyTests : IAsyncLifetime
             SqliteConnection.ClearAllPools();
         }
         app = new BackOfficeAppFactory { Database = database };
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
     }
 
     public async Task DisposeAsync()

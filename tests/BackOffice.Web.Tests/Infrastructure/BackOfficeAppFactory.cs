@@ -64,6 +64,8 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
         // and MigrationsTests checks that the migrations describe the model.
         if (Database.Migrated)
             builder.UseSetting("Database:MigrateOnStartup", "false");
+        // Where StartOnLoopback's Kestrel listens: a free loopback port. The in-memory server has no address.
+        builder.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
         builder.UseSetting("Klarna:PClassDirectory", PClassDirectory);
         builder.UseSetting("Seed:DemoTransactions", "0");
         builder.UseSetting("Seed:DemoComputopChannel:Transactions", "0");
@@ -127,7 +129,10 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
     /// <summary>Starts the app on a free loopback port: real HTTP, which the sandboxes mounted in it need.</summary>
     public BackOfficeAppFactory StartOnLoopback()
     {
-        UseKestrel(0);
+        // Not UseKestrel(0): the factory sets that port on the built host while Program goes on to start it on its own
+        // thread. Under load Program won, Kestrel took its default port and a second app could not. The address is a
+        // setting instead (ConfigureWebHost), read when Kestrel starts.
+        UseKestrel();
         StartServer();
         return this;
     }

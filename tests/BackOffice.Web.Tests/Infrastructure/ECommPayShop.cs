@@ -53,8 +53,7 @@ internal static class ECommPayShop
     /// <summary>Starts the app on a loopback port (the sandbox is reached over HTTP) with the demo channel's service set up.</summary>
     public static async Task StartWithECommPayAsync(this BackOfficeAppFactory app)
     {
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         await app.Service<ECommPayServices>().SaveAsync(app.Staff(Roles.Administrator), "demo", new ECommPayServiceSettings(true, ProjectId, UseLive: false, null, null), SecretKey, Guid.Empty);
     }
 }

@@ -30,8 +30,7 @@ internal static class KlarnaRestShop
     /// <summary>Starts the app on a loopback port (the sandbox is reached over HTTP) with the demo channel's service set up.</summary>
     public static async Task StartWithKlarnaRestAsync(this BackOfficeAppFactory app)
     {
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         await app.SetUpKlarnaRestAsync();
     }
 

@@ -17,8 +17,7 @@ public sealed class AuditLogExportTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
         var at = new DateTimeOffset(2026, 11, 20, 9, 30, 15, TimeSpan.Zero);
         db.AuditEntries.AddRange(

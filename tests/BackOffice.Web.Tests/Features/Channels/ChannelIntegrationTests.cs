@@ -23,8 +23,7 @@ public sealed class ChannelIntegrationTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         return Task.CompletedTask;
     }
 

@@ -26,8 +26,7 @@ public sealed class ComputopBatchTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         return Task.CompletedTask;
     }
 

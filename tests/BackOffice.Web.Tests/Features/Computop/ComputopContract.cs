@@ -27,8 +27,7 @@ public sealed class ComputopContract(ITestOutputHelper output) : ProviderContrac
 
     public override Task InitializeAsync()
     {
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         return Task.CompletedTask;
     }
 

@@ -23,8 +23,7 @@ public sealed class ComputopNotificationTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         client = app.CreateLoopbackClient();
         return Task.CompletedTask;
     }

@@ -18,8 +18,7 @@ public sealed class ComputopServicesTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         return Task.CompletedTask;
     }
 

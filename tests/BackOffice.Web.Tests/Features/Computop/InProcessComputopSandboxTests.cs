@@ -12,8 +12,7 @@ public sealed class InProcessComputopSandboxTests
     public async Task In_development_the_computop_sandbox_answers_under_sandbox_computop_with_the_development_merchant()
     {
         await using var app = new BackOfficeAppFactory();
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         var client = new ComputopClient(new HttpClient { BaseAddress = new Uri(app.ClientOptions.BaseAddress, "/sandbox/computop/") });
 
         var unknown = await client.InquireAsync(new PaygateCredentials("KP_DemoShop", "demo-computop-hmac-key-for-development-only", "demo-bf-pass"), new string('0', 32), "T-1");

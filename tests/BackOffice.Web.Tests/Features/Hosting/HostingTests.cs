@@ -34,8 +34,7 @@ public sealed class HostingTests
     public async Task Behind_a_known_tls_proxy_production_sends_hsts_and_secure_cookies()
     {
         await using var app = new BackOfficeAppFactory { EnvironmentName = "Production", Settings = { ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1" } };
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         using var client = app.CreateLoopbackClient();
 
         // A proxy passes the public host on and says the scheme (HSTS is never sent for a loopback host).
@@ -95,8 +94,7 @@ public sealed class HostingTests
     public async Task A_forged_host_is_answered_400_and_redirects_never_name_a_forwarded_host()
     {
         await using var app = new BackOfficeAppFactory { EnvironmentName = "Production", Settings = { ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1" } };
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         using var client = app.CreateLoopbackClient();
 
         using var forged = new HttpRequestMessage(HttpMethod.Get, "/transactions");

@@ -359,8 +359,7 @@ public sealed class JobTests : IAsyncLifetime
 
     private void Start(BackOfficeAppFactory factory)
     {
-        factory.UseKestrel(0);
-        factory.StartServer();
+        factory.StartOnLoopback();
         sandbox = new SandboxControlClient(new HttpClient { BaseAddress = new Uri(factory.ClientOptions.BaseAddress, "/sandbox/klarna/") });
     }
 

@@ -13,8 +13,7 @@ public sealed class InProcessSandboxTests
     public async Task In_development_the_test_gateway_is_the_mounted_sandbox_over_real_http()
     {
         await using var app = new BackOfficeAppFactory();
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         var gateway = app.Services.GetRequiredService<IKlarnaGateway>();
         var merchant = new KlarnaCredentials(1395, "demo-invoice-secret-1395", KlarnaEnvironment.Test);
 

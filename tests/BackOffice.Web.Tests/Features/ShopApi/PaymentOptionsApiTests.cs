@@ -30,8 +30,7 @@ public sealed class PaymentOptionsApiTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         return Task.CompletedTask;
     }
 

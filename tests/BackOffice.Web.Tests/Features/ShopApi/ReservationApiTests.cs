@@ -22,8 +22,7 @@ public sealed class ReservationApiTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         client = new HttpClient { BaseAddress = app.ClientOptions.BaseAddress };
         client.DefaultRequestHeaders.Add("X-Api-Key", Key);
         await app.Service<ConnectorInitializer>().InitializeAsync(app.Staff(Roles.Administrator), "demo", KlarnaModule.Installments);

@@ -21,8 +21,7 @@ public sealed class BulkActionDialogTests : BackOfficeTestContext, IAsyncLifetim
 
     async Task IAsyncLifetime.InitializeAsync()
     {
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         await Task.CompletedTask;
     }
 

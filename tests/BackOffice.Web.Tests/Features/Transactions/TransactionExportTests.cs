@@ -19,8 +19,7 @@ public sealed class ExportBooks : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App.UseKestrel(0);
-        App.StartServer();
+        App.StartOnLoopback();
         await using var db = await App.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
         var channel = await db.Channels.SingleAsync(c => c.Code == "demo");
         for (var i = 0; i < 300; i++)

@@ -37,8 +37,7 @@ public sealed partial class ForgotPasswordTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        app.UseKestrel(0);
-        app.StartServer();
+        app.StartOnLoopback();
         client = app.CreateLoopbackClient();
         await app.CreateUserAsync(Email, Password, Roles.Viewer);
     }
