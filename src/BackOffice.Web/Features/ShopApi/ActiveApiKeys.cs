@@ -1,3 +1,4 @@
+using System.Data.Common;
 using BackOffice.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -5,8 +6,8 @@ namespace BackOffice.Web.Features.ShopApi;
 
 /// <summary>
 /// The active API keys (by hash) and their channels, held in memory: a request with a wrong key costs no database
-/// read, and the rate limiter can tell a known key (its own budget) from a wrong one (limited per client IP). Reloaded
-/// every 30 seconds, and at once when this instance creates or revokes a key.
+/// read, and the rate limiter can tell a known key (its own budget) from a wrong one (limited per client IP). Loaded before
+/// the app answers, reloaded every 30 seconds, and at once when this instance creates or revokes a key.
 /// </summary>
 public sealed partial class ActiveApiKeys(IDbContextFactory<BackOfficeDbContext> databases, TimeProvider time, ILogger<ActiveApiKeys> logger) : BackgroundService
 {
@@ -26,21 +27,33 @@ public sealed partial class ActiveApiKeys(IDbContextFactory<BackOfficeDbContext>
             .ToDictionaryAsync(k => k.Hash, k => k.Code, cancellationToken);
     }
 
+    /// <summary>
+    /// Loads the keys before the app answers: the server starts listening after every other hosted service has started,
+    /// so a shop's first request after a start is not refused for a key that exists.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await TryReloadAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(ReloadEvery, time);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+            await TryReloadAsync(stoppingToken);
+    }
+
+    private async Task TryReloadAsync(CancellationToken cancellationToken)
+    {
+        try
         {
-            try
-            {
-                await ReloadAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is DbUpdateException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
-            {
-                LogReloadFailed(e.Message);
-            }
+            await ReloadAsync(cancellationToken);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (Exception e) when (e is DbException or DbUpdateException or InvalidOperationException)
+        {
+            LogReloadFailed(e.Message);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not reload the API keys: {Reason}")]

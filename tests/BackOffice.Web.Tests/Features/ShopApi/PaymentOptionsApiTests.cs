@@ -11,6 +11,7 @@ using BackOffice.Web.Features.ShopApi;
 using BackOffice.Web.Features.Users;
 using BackOffice.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BackOffice.Web.Tests.Features.ShopApi;
@@ -211,6 +212,32 @@ public sealed class PaymentOptionsApiTests : IAsyncLifetime
 
         Assert.All(statuses.Take(20), s => Assert.Equal(HttpStatusCode.OK, s));
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[20]);
+    }
+
+    [Fact]
+    public async Task A_key_is_known_from_the_first_request_after_a_start_even_when_loading_the_keys_is_slow()
+    {
+        await using var slow = new BackOfficeAppFactory { Settings = { ["Seed:DemoApiKey"] = DemoKey } };
+        slow.TestServices.Add(services => services.AddSingleton<IInterceptor>(new SlowApiKeyReads()));
+        slow.StartOnLoopback();
+        using var client = new HttpClient { BaseAddress = slow.ClientOptions.BaseAddress };
+        client.DefaultRequestHeaders.Add("X-Api-Key", DemoKey);
+
+        var response = await client.PostAsJsonAsync("api/v1/channels/demo/payment-options", Basket());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>Every read of the API keys takes a second: a database slow at the moment the app starts.</summary>
+    private sealed class SlowApiKeyReads : DbCommandInterceptor
+    {
+        public override async ValueTask<InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(System.Data.Common.DbCommand command,
+            CommandEventData eventData, InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains("\"ApiKeys\"", StringComparison.Ordinal))
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            return result;
+        }
     }
 
     [Fact]
