@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using BackOffice.Web.Data;
+using BackOffice.Web.Features.KlarnaRest;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -96,6 +97,7 @@ public sealed class BackOfficeAppFactory : WebApplicationFactory<Program>
             services.ConfigureDbContext<PostgreSqlBackOfficeDbContext>(options => options.UseMemoryCache(ModelAndQueryCache));
             // Test passwords need no protection against guessing: a hash of 100,000 rounds took a tenth of a test's time.
             services.Configure<PasswordHasherOptions>(options => options.IterationCount = 1);
+            services.AddSingleton<VirtualCardKeyGenerator, VirtualCardKeysMadeAhead>();
             foreach (var configure in TestServices)
                 configure(services);
         });

@@ -51,6 +51,7 @@ public sealed class KlarnaRestModule : PaymentProviderModule
             .AddScoped<KlarnaPayouts>()
             .AddScoped<VirtualCardKeys>()
             .AddSingleton<VirtualCardKeyStore>()
+            .AddSingleton<VirtualCardKeyGenerator>()
             .AddScoped<CardSettlements>()
             .AddScoped<MarketplaceSellers>()
             .AddSingleton<ITransactionMark, VirtualCardMark>()

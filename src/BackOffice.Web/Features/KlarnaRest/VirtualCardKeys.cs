@@ -28,6 +28,7 @@ public sealed class VirtualCardKeys(
     IDbContextFactory<BackOfficeDbContext> databases,
     IDataProtectionProvider protection,
     VirtualCardKeyStore keyStore,
+    VirtualCardKeyGenerator generator,
     StaffAuthorization authorization,
     TimeProvider time)
 {
@@ -52,7 +53,7 @@ public sealed class VirtualCardKeys(
         await authorization.RequireAsync(user, Policies.Administrator);
         await using var db = await databases.CreateDbContextAsync();
         var channelId = await ChannelIdAsync(db, channelCode);
-        using var rsa = RSA.Create(KeyBits);
+        using var rsa = generator.Generate();
         var key = new VirtualCardKey(channelId, KlarnaJwk.Of(rsa), keyStore.IsConfigured ? null : Protect(rsa), KeyBits, time.GetUtcNow(), user.Name());
         if (keyStore.IsConfigured)
             keyStore.Add(rsa, key.Thumbprint);

@@ -55,6 +55,19 @@ public sealed class VirtualCardKeysTests : IAsyncLifetime
         Assert.DoesNotContain(typeof(VirtualCardKeyView).GetProperties(), p => p.Name.Contains("Private", StringComparison.Ordinal));
     }
 
+    /// <summary>The app's own generator (the other tests take pairs made ahead, see <see cref="VirtualCardKeysMadeAhead"/>).</summary>
+    [Fact]
+    public void The_generator_makes_a_new_pair_of_3072_bits_each_time()
+    {
+        var generator = new VirtualCardKeyGenerator();
+
+        using var first = generator.Generate();
+        using var second = generator.Generate();
+
+        Assert.Equal((3072, 3072), (first.KeySize, second.KeySize));
+        Assert.NotEqual(first.ExportRSAPublicKey(), second.ExportRSAPublicKey());
+    }
+
     [Fact]
     public async Task The_first_key_enrolled_is_the_default_another_takes_over_when_chosen_and_retiring_the_default_hands_it_on()
     {
