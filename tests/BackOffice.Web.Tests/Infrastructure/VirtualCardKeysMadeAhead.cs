@@ -4,8 +4,9 @@ using BackOffice.Web.Features.KlarnaRest;
 namespace BackOffice.Web.Tests.Infrastructure;
 
 /// <summary>
-/// Three 3,072-bit pairs made once per test process, on first use, and handed out in turn, each app starting with the
-/// first: making a pair took a tenth of the web tests' CPU. An app's keys differ as long as it makes three at most.
+/// Three 3,072-bit pairs made once per test process, on first use, and handed out in turn to every app of the process:
+/// making a pair took a tenth of the web tests' CPU. Keys made one after another differ, in one app or in two on one
+/// database, as long as a test makes three at most.
 /// </summary>
 public sealed class VirtualCardKeysMadeAhead : VirtualCardKeyGenerator
 {
@@ -16,7 +17,7 @@ public sealed class VirtualCardKeysMadeAhead : VirtualCardKeyGenerator
             return rsa.ExportPkcs8PrivateKey();
         })]);
 
-    private int handedOut;
+    private static int handedOut;
 
     public override RSA Generate()
     {
