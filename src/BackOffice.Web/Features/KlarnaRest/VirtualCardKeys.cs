@@ -54,11 +54,11 @@ public sealed class VirtualCardKeys(
         await using var db = await databases.CreateDbContextAsync();
         var channelId = await ChannelIdAsync(db, channelCode);
         using var rsa = generator.Generate();
-        var key = new VirtualCardKey(channelId, KlarnaJwk.Of(rsa), keyStore.IsConfigured ? null : Protect(rsa), KeyBits, time.GetUtcNow(), user.Name());
+        var key = new VirtualCardKey(channelId, KlarnaJwk.Of(rsa), keyStore.IsConfigured ? null : Protect(rsa), rsa.KeySize, time.GetUtcNow(), user.Name());
         if (keyStore.IsConfigured)
             keyStore.Add(rsa, key.Thumbprint);
         db.VirtualCardKeys.Add(key);
-        Audit(db, user, "Key generated", channelCode, new Message("RSA key {0} ({1} bits) generated; its public key goes to Klarna for a key ID.", key.Thumbprint, KeyBits));
+        Audit(db, user, "Key generated", channelCode, new Message("RSA key {0} ({1} bits) generated; its public key goes to Klarna for a key ID.", key.Thumbprint, key.Bits));
         await db.SaveChangesAsync();
         return VirtualCardKeyView.Of(key);
     }
