@@ -7,12 +7,14 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
 
-if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then
-  echo "Installing Chromium for the end-to-end tests..."
+# The end-to-end tests drive Debian's headless shell: the same engine as chromium without the full browser's UI
+# processes, which cost about a fifth of the end-to-end tests' CPU.
+if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium-headless-shell ]; then
+  echo "Installing Chromium's headless shell for the end-to-end tests..."
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null \
-    || { echo "Could not install chromium with apt-get; set CHROMIUM_PATH to a Chromium binary." >&2; exit 1; }
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium-headless-shell >/dev/null \
+    || { echo "Could not install chromium-headless-shell with apt-get; set CHROMIUM_PATH to a Chromium binary." >&2; exit 1; }
 fi
 
 source scripts/postgres.sh

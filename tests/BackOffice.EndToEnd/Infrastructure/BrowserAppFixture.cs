@@ -39,7 +39,7 @@ public sealed class BrowserAppFixture : IAsyncLifetime
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
+            ExecutablePath = ChromiumPath,
             Headless = true,
             Args =
             [
@@ -48,6 +48,15 @@ public sealed class BrowserAppFixture : IAsyncLifetime
             ],
         });
     }
+
+    /// <summary>
+    /// CHROMIUM_PATH, else Debian's headless shell (what scripts/test.sh installs: the engine without the full browser's
+    /// UI processes, so it costs less CPU), else Debian's full Chromium.
+    /// </summary>
+    private static string ChromiumPath =>
+        Environment.GetEnvironmentVariable("CHROMIUM_PATH")
+        ?? new[] { "/usr/bin/chromium-headless-shell", "/usr/bin/chromium" }.FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("No Chromium: run scripts/test.sh, which installs chromium-headless-shell, or set CHROMIUM_PATH.");
 
     /// <summary>Every console message about the content security policy, from every page: there should be none.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> PolicyViolations { get; } = new();
