@@ -266,11 +266,8 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
         var listed = Filter(db, all.Where(t => EF.Functions.Like(t.SearchText, pattern, LikePattern.Escape)), search, channelId);
         if (search with { Text = null } == new TransactionSearch())
             return new Matches(listed, Containing(db, folded), inText);
-        // With other filters too, each row the text index finds is read to check them (SQLite); PostgreSQL's plan for
-        // the pattern goes through its text index by itself.
-        return new Matches(listed, db.Database.IsSqlite()
-            ? Filter(db, all.Join(Containing(db, folded), t => t.Id, id => id, (t, _) => t), search, channelId).Select(t => t.Id)
-            : listed.Select(t => t.Id));
+        // With other filters too, each row the text index finds is read to check them.
+        return new Matches(listed, Filter(db, all.Join(Containing(db, folded), t => t.Id, id => id, (t, _) => t), search, channelId).Select(t => t.Id));
 
         Matches Same(IQueryable<Transaction> matches)
         {
@@ -338,7 +335,7 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
             .Take(CountBound + 1)
             .ToListAsync(cancellationToken);
 
-    /// <summary>The ids whose folded text contains the folded fragment, through the provider's text index.</summary>
+    /// <summary>The ids whose folded text contains the folded fragment, through the text index's own narrow table.</summary>
     private static IQueryable<Guid> Containing(BackOfficeDbContext db, string fragment)
     {
         if (db.Database.IsSqlite())
@@ -348,7 +345,7 @@ public sealed class TransactionQuery(IDbContextFactory<BackOfficeDbContext> data
             return db.Database.SqlQuery<Guid>($"SELECT Id AS Value FROM TransactionSearch WHERE TransactionSearch MATCH {phrase}");
         }
         var pattern = LikePattern.Containing(fragment);
-        return db.Transactions.Where(t => EF.Functions.Like(t.SearchText, pattern, LikePattern.Escape)).Select(t => t.Id);
+        return db.Database.SqlQuery<Guid>($"""SELECT "Id" AS "Value" FROM "TransactionSearch" WHERE "Text" LIKE {pattern} ESCAPE '\'""");
     }
 
     /// <summary>

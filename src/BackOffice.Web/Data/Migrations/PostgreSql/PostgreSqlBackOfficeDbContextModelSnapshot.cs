@@ -2239,11 +2239,6 @@ namespace BackOffice.Web.Data.Migrations.PostgreSql
 
                     b.HasIndex("Reference");
 
-                    b.HasIndex("SearchText");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchText"), "gin");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchText"), new[] { "gin_trgm_ops" });
-
                     b.HasIndex("ChannelId", "OrderNumber")
                         .IsUnique();
 
