@@ -39,12 +39,15 @@ public static class SearchBench
         var text = (string fragment) => sqlite
             ? (object[])[$"%{SearchFolding.Fold(fragment)}%", $"\"{SearchFolding.Fold(fragment)}\""]
             : [$"%{SearchFolding.Fold(fragment)}%"];
+        // A fragment in few rows, on PostgreSQL: its rows by id from the text index's table (the transactions have no
+        // text index of their own there, so the pattern on their text would walk the whole list).
+        var fewRows = sqlite ? """t."SearchText" LIKE @p0""" : """t."Id" IN (SELECT "Id" FROM "TransactionSearch" WHERE "Text" LIKE @p0)""";
         var searches = new (string Name, TransactionSearch Search, string Where, object[] Parameters, bool Exact, string? Count)[]
         {
             ("exact order", new(Text: samples.OrderNumber), """t."OrderNumber" = @p0""", [samples.OrderNumber], true, null),
             ("exact reservation", new(Text: samples.Reference), """t."ReservationNumber" = @p0""", [samples.Reference], true, null),
             ("invoice number", new(Text: samples.InvoiceNumber), """t."Id" IN (SELECT i."TransactionId" FROM "Invoices" i WHERE i."InvoiceNumber" = @p0)""", [samples.InvoiceNumber], true, null),
-            ("e-mail fragment", new(Text: samples.EmailFragment), """t."SearchText" LIKE @p0""", text(samples.EmailFragment), false, textCount),
+            ("e-mail fragment", new(Text: samples.EmailFragment), fewRows, text(samples.EmailFragment), false, textCount),
             ("last name, any case", new(Text: samples.LastName), """t."SearchText" LIKE @p0""", text(samples.LastName), false, textCount),
             ("state + currency", new(State: TransactionState.Captured, Currency: "SEK"), """t."State" = @p0 AND t."Currency" = @p1""", ["Captured", "SEK"], false, null),
             ("date range (30 days)", new(CreatedFrom: from, CreatedTo: to), """t."CreatedAt" >= @p0 AND t."CreatedAt" < @p1""",
