@@ -1,9 +1,9 @@
-using BackOffice.Web.Features.Hosting;
 using BackOffice.Klarna;
 using BackOffice.Klarna.Sandbox;
 using System.Net.Http.Json;
 using BackOffice.Web.Data;
 using BackOffice.Web.Features.Computop;
+using BackOffice.Web.Features.Hosting;
 using BackOffice.Web.Features.Subscriptions;
 using BackOffice.Web.Features.Klarna;
 using BackOffice.Web.Features.Transactions;
