@@ -17,14 +17,17 @@ public sealed class SaveBarrier(Func<ChangeTracker, bool>? holds = null) : SaveC
     private int arrived;
     private int conflicts;
 
-    /// <summary>Saves that lost the race (the version had changed under them).</summary>
+    /// <summary>Saves that lost the race (the version had changed under them) since <see cref="Arm"/>.</summary>
     public int Conflicts => conflicts;
 
     public void Arm(int participants)
     {
         lock (gate)
-            (expected, arrived, release) = (participants, 0, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            (expected, arrived, conflicts, release) = (participants, 0, 0, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
     }
+
+    /// <summary>Holds no save, and counts conflicts from nought again.</summary>
+    public void Disarm() => Arm(0);
 
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {

@@ -13,32 +13,49 @@ namespace BackOffice.Web.Tests.Features.Transactions;
 
 /// <summary>
 /// Every money action end to end: the service, the database and the in-process sandbox over real HTTP. After each,
-/// the books are compared with what the sandbox holds.
+/// the books are compared with what the sandbox holds. The tests share one app (<see cref="App"/>): each acts on
+/// reservations of its own and begins with the sandbox emptied.
 /// </summary>
 [Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
-public sealed class TransactionServiceTests : IAsyncLifetime
+public sealed class TransactionServiceTests(TransactionServiceTests.App shared) : IClassFixture<TransactionServiceTests.App>, IAsyncLifetime
 {
     private System.Security.Claims.ClaimsPrincipal Clerk => app.Staff(Roles.Operator, "clerk@test.local");
     private System.Security.Claims.ClaimsPrincipal Other => app.Staff(Roles.Operator, "other@test.local");
-    private readonly SaveBarrier barrier = new();
-    private readonly CommandFailure failure = new();
-    private readonly BackOfficeAppFactory app;
+    private readonly BackOfficeAppFactory app = shared.Factory;
+    private readonly SaveBarrier barrier = shared.Barrier;
+    private readonly CommandFailure failure = shared.Failure;
     private SandboxControlClient sandbox = null!;
 
-    public TransactionServiceTests()
+    /// <summary>The app of this class, with interceptors its tests arm to make saves race or fail.</summary>
+    public sealed class App : IAsyncLifetime
     {
+        public SaveBarrier Barrier { get; } = new();
+
+        public CommandFailure Failure { get; } = new();
+
         // Long enough that a busy machine never turns a slow answer into an unknown outcome.
-        app = new BackOfficeAppFactory { Settings = { ["Klarna:Gateway:Timeout"] = "00:00:05" } };
-        app.TestServices.Add(services => services.AddSingleton<IInterceptor>(barrier).AddSingleton<IInterceptor>(failure));
+        public BackOfficeAppFactory Factory { get; } = new() { Settings = { ["Klarna:Gateway:Timeout"] = "00:00:05" } };
+
+        public Task InitializeAsync()
+        {
+            Factory.TestServices.Add(services => services.AddSingleton<IInterceptor>(Barrier).AddSingleton<IInterceptor>(Failure));
+            Factory.StartOnLoopback();
+            return Task.CompletedTask;
+        }
+
+        public async Task DisposeAsync() => await Factory.DisposeAsync();
     }
 
-    public Task InitializeAsync()
+    /// <summary>What the test before left in the sandbox (reservations, counts, failures, latency) and the interceptors is gone.</summary>
+    public async Task InitializeAsync()
     {
-        sandbox = app.StartOnLoopback().KlarnaSandbox;
-        return Task.CompletedTask;
+        barrier.Disarm();
+        failure.Disarm();
+        sandbox = app.KlarnaSandbox;
+        await sandbox.ResetAsync();
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private TransactionService Transactions => app.Service<TransactionService>();
 
@@ -399,6 +416,7 @@ public sealed class TransactionServiceTests : IAsyncLifetime
         var (id, _) = await ReserveAsync();
         await sandbox.InjectAsync(new SandboxInjection("cancel_reservation", SandboxFailure.ServerError, AfterExecution: true));
         await Transactions.CancelAsync(Clerk, id);
+        var order = (await LoadAsync(id)).Transaction.OrderNumber;
         // Klarna answers slowly (long enough for a loaded machine to start both), so both read the operation before either settles it.
         await sandbox.SetLatencyAsync(2_000);
 
@@ -409,7 +427,7 @@ public sealed class TransactionServiceTests : IAsyncLifetime
         Assert.All(results, r => Assert.Equal(OperationState.Succeeded, r.State));
         Assert.Equal(TransactionState.Cancelled, (await LoadAsync(id)).Transaction.State);
         await using var db = await Databases.CreateDbContextAsync();
-        Assert.Single(await db.AuditEntries.Where(e => e.Action == "Reconciled Cancel").ToListAsync());
+        Assert.Single(await db.AuditEntries.Where(e => e.Action == "Reconciled Cancel").ToListAsync(), e => e.Subject.StartsWith(order, StringComparison.Ordinal));
     }
 
     [Fact]
