@@ -12,23 +12,49 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BackOffice.Web.Tests.Features.ShopApi;
 
-/// <summary>Reservations through the shop API, against the in-process sandbox over real HTTP.</summary>
+/// <summary>
+/// Reservations through the shop API, against the in-process sandbox over real HTTP. The tests share one app
+/// (<see cref="App"/>); each begins with no transaction, no reservation claim and the sandbox emptied.
+/// </summary>
 [Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
-public sealed class ReservationApiTests : IAsyncLifetime
+public sealed class ReservationApiTests(ReservationApiTests.App shared) : IClassFixture<ReservationApiTests.App>, IAsyncLifetime
 {
     private const string Key = "bo_test-reservation-key";
-    private readonly BackOfficeAppFactory app = new() { Settings = { ["Seed:DemoApiKey"] = Key, ["ShopApi:RequestsPerMinute"] = "10000" } };
-    private HttpClient client = null!;
+    private readonly BackOfficeAppFactory app = shared.Factory;
+    private readonly HttpClient client = shared.Client;
 
-    public async Task InitializeAsync()
+    /// <summary>The app of this class, its demo channel's Installments initialized, and a client with the shop's key.</summary>
+    public sealed class App : IAsyncLifetime
     {
-        app.StartOnLoopback();
-        client = new HttpClient { BaseAddress = app.ClientOptions.BaseAddress };
-        client.DefaultRequestHeaders.Add("X-Api-Key", Key);
-        await app.Service<ConnectorInitializer>().InitializeAsync(app.Staff(Roles.Administrator), "demo", KlarnaModule.Installments);
+        public BackOfficeAppFactory Factory { get; } = new() { Settings = { ["Seed:DemoApiKey"] = Key, ["ShopApi:RequestsPerMinute"] = "10000" } };
+
+        public HttpClient Client { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            Factory.StartOnLoopback();
+            Client = new HttpClient { BaseAddress = Factory.ClientOptions.BaseAddress };
+            Client.DefaultRequestHeaders.Add("X-Api-Key", Key);
+            await Factory.Service<ConnectorInitializer>().InitializeAsync(Factory.Staff(Roles.Administrator), "demo", KlarnaModule.Installments);
+        }
+
+        public async Task DisposeAsync()
+        {
+            Client.Dispose();
+            await Factory.DisposeAsync();
+        }
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    /// <summary>What the test before stored (its transactions and their claims) and left in the sandbox is gone.</summary>
+    public async Task InitializeAsync()
+    {
+        await Sandbox.ResetAsync();
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        await db.ReservationClaims.ExecuteDeleteAsync();
+        await db.Transactions.ExecuteDeleteAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private static Dictionary<string, object?> German(string order = "API-DE-1", string lastName = "Mustermann", string title = "Shirt") => new()
     {
