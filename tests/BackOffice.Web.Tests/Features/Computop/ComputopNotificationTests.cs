@@ -15,20 +15,47 @@ namespace BackOffice.Web.Tests.Features.Computop;
 /// <c>POST /notify/computop/{channel}</c> as Paygate calls it: a proven notification of an authorization makes one
 /// transaction however often it arrives; anything not Paygate's, or not adding up, is refused, audited and changes nothing.
 /// </summary>
+/// <remarks>
+/// The tests share one app (<see cref="App"/>); each begins with no transaction, notification or audit entry, and the
+/// sandbox emptied.
+/// </remarks>
 [Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
-public sealed class ComputopNotificationTests : IAsyncLifetime
+public sealed class ComputopNotificationTests(ComputopNotificationTests.App shared) : IClassFixture<ComputopNotificationTests.App>, IAsyncLifetime
 {
-    private readonly BackOfficeAppFactory app = new();
-    private HttpClient client = null!;
+    private readonly BackOfficeAppFactory app = shared.Factory;
+    private readonly HttpClient client = shared.Client;
 
-    public Task InitializeAsync()
+    public sealed class App : IAsyncLifetime
     {
-        app.StartOnLoopback();
-        client = app.CreateLoopbackClient();
-        return Task.CompletedTask;
+        public BackOfficeAppFactory Factory { get; } = new();
+
+        public HttpClient Client { get; private set; } = null!;
+
+        public Task InitializeAsync()
+        {
+            Client = Factory.StartOnLoopback().CreateLoopbackClient();
+            return Task.CompletedTask;
+        }
+
+        public async Task DisposeAsync()
+        {
+            Client.Dispose();
+            await Factory.DisposeAsync();
+        }
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    /// <summary>What the test before stored and left in the sandbox is gone.</summary>
+    public async Task InitializeAsync()
+    {
+        app.Sandbox().Reset();
+        app.Sandbox().Traffic.Reset();
+        await using var db = await Database();
+        await db.ComputopNotifications.ExecuteDeleteAsync();
+        await db.Transactions.ExecuteDeleteAsync();
+        await db.AuditEntries.ExecuteDeleteAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task A_notification_delivered_twice_makes_one_transaction_and_both_deliveries_are_answered_ok()
