@@ -15,19 +15,41 @@ namespace BackOffice.Web.Tests.Features.Computop;
 /// every money action goes through the same journal to the in-process sandbox over real HTTP. After each, the books
 /// are held against the sandbox's payment, and no ReqId is carried out twice.
 /// </summary>
+/// <remarks>
+/// The tests share one app (<see cref="App"/>); each begins with no transaction, notification or audit entry, and the
+/// sandbox emptied.
+/// </remarks>
 [Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
-public sealed class ComputopMoneyTests : IAsyncLifetime
+public sealed class ComputopMoneyTests(ComputopMoneyTests.App shared) : IClassFixture<ComputopMoneyTests.App>, IAsyncLifetime
 {
     private System.Security.Claims.ClaimsPrincipal Clerk => app.Staff(Roles.Operator, "clerk@test.local");
-    private readonly BackOfficeAppFactory app = new() { Settings = { ["Computop:Timeout"] = "00:00:02" } };
+    private readonly BackOfficeAppFactory app = shared.Factory;
 
-    public Task InitializeAsync()
+    public sealed class App : IAsyncLifetime
     {
-        app.StartOnLoopback();
-        return Task.CompletedTask;
+        public BackOfficeAppFactory Factory { get; } = new() { Settings = { ["Computop:Timeout"] = "00:00:02" } };
+
+        public Task InitializeAsync()
+        {
+            Factory.StartOnLoopback();
+            return Task.CompletedTask;
+        }
+
+        public async Task DisposeAsync() => await Factory.DisposeAsync();
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    /// <summary>What the test before stored and left in the sandbox is gone: the status poller here sweeps every transaction.</summary>
+    public async Task InitializeAsync()
+    {
+        app.Sandbox().Reset();
+        app.Sandbox().Traffic.Reset();
+        await using var db = await app.Service<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        await db.ComputopNotifications.ExecuteDeleteAsync();
+        await db.DeleteTransactionsAsync();
+        await db.AuditEntries.ExecuteDeleteAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private TransactionService Transactions => app.Service<TransactionService>();
 

@@ -51,7 +51,7 @@ public sealed class ComputopNotificationTests(ComputopNotificationTests.App shar
         app.Sandbox().Traffic.Reset();
         await using var db = await Database();
         await db.ComputopNotifications.ExecuteDeleteAsync();
-        await db.Transactions.ExecuteDeleteAsync();
+        await db.DeleteTransactionsAsync();
         await db.AuditEntries.ExecuteDeleteAsync();
     }
 

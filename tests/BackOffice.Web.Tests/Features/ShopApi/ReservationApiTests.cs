@@ -51,7 +51,7 @@ public sealed class ReservationApiTests(ReservationApiTests.App shared) : IClass
         await Sandbox.ResetAsync();
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
         await db.ReservationClaims.ExecuteDeleteAsync();
-        await db.Transactions.ExecuteDeleteAsync();
+        await db.DeleteTransactionsAsync();
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
