@@ -17,25 +17,53 @@ namespace BackOffice.Web.Tests.Features.KlarnaRest;
 /// The shop's side of Klarna Payments (direct), over HTTP with an API key: a session for the basket, the customer's
 /// approval at the sandbox, and the order placed from it — once, also when sent again or when Klarna's answer is lost.
 /// </summary>
+/// <remarks>
+/// The tests share one app (<see cref="App"/>); each begins with no transaction and the sandbox emptied.
+/// </remarks>
 [Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
-public sealed class KlarnaRestShopApiTests : IAsyncLifetime
+public sealed class KlarnaRestShopApiTests(KlarnaRestShopApiTests.App shared) : IClassFixture<KlarnaRestShopApiTests.App>, IAsyncLifetime
 {
     private const string Key = "bo_test-klarna-rest-key";
-    private readonly BackOfficeAppFactory app = new() { Settings = { ["Seed:DemoApiKey"] = Key, ["ShopApi:RequestsPerMinute"] = "10000", ["KlarnaRest:Timeout"] = "00:00:02" } };
     private static readonly JsonSerializerOptions ShopJson = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
-    private HttpClient shop = null!;
-    private HttpClient control = null!;
+    private readonly BackOfficeAppFactory app = shared.Factory;
+    private readonly HttpClient shop = shared.Shop;
+    private readonly HttpClient control = shared.Control;
 
-
-    public async Task InitializeAsync()
+    /// <summary>The app of this class, its demo channel's Klarna Payments set up, a client with the shop's key and one for the sandbox's control API.</summary>
+    public sealed class App : IAsyncLifetime
     {
-        await app.StartWithKlarnaRestAsync();
-        shop = new HttpClient { BaseAddress = new Uri(app.ClientOptions.BaseAddress, "/api/v1/channels/demo/") };
-        shop.DefaultRequestHeaders.Add("X-Api-Key", Key);
-        control = new HttpClient { BaseAddress = new Uri(app.ClientOptions.BaseAddress, "/sandbox/klarna-api/_sandbox/") };
+        public BackOfficeAppFactory Factory { get; } = new() { Settings = { ["Seed:DemoApiKey"] = Key, ["ShopApi:RequestsPerMinute"] = "10000", ["KlarnaRest:Timeout"] = "00:00:02" } };
+
+        public HttpClient Shop { get; private set; } = null!;
+
+        public HttpClient Control { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            await Factory.StartWithKlarnaRestAsync();
+            Shop = new HttpClient { BaseAddress = new Uri(Factory.ClientOptions.BaseAddress, "/api/v1/channels/demo/") };
+            Shop.DefaultRequestHeaders.Add("X-Api-Key", Key);
+            Control = new HttpClient { BaseAddress = new Uri(Factory.ClientOptions.BaseAddress, "/sandbox/klarna-api/_sandbox/") };
+        }
+
+        public async Task DisposeAsync()
+        {
+            Shop.Dispose();
+            Control.Dispose();
+            await Factory.DisposeAsync();
+        }
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    /// <summary>What the test before stored and left in the sandbox is gone.</summary>
+    public async Task InitializeAsync()
+    {
+        app.KlarnaRestSandbox().Reset();
+        app.KlarnaRestSandbox().Traffic.Reset();
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        await db.DeleteTransactionsAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private static object[] Lines => [new { articleNumber = "A1", title = "Shirt", quantity = 2, unitPrice = 2500, vatPercent = 19 }, new { articleNumber = "SHIP", title = "Shipping", quantity = 1, unitPrice = 490, vatPercent = 19, isShipment = true }];
 
