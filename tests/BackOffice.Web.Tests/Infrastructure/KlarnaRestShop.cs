@@ -34,10 +34,13 @@ internal static class KlarnaRestShop
         await app.SetUpKlarnaRestAsync();
     }
 
-    /// <summary>The demo channel's service: enabled, on the playground, whose address is the mounted sandbox.</summary>
-    public static async Task SetUpKlarnaRestAsync(this BackOfficeAppFactory app) =>
-        await app.Service<KlarnaRestServices>().SaveAsync(app.Staff(Roles.Administrator), "demo",
-            new KlarnaRestServiceSettings(true, Username, KlarnaRegion.EU, UseLive: false, BaseUrl: null), Password, Guid.Empty);
+    /// <summary>The demo channel's service: enabled, on the playground, whose address is the mounted sandbox, whatever it was set to before.</summary>
+    public static async Task SetUpKlarnaRestAsync(this BackOfficeAppFactory app)
+    {
+        var services = app.Service<KlarnaRestServices>();
+        await services.SaveAsync(app.Staff(Roles.Administrator), "demo", new KlarnaRestServiceSettings(true, Username, KlarnaRegion.EU, UseLive: false, BaseUrl: null),
+            Password, (await services.FindAsync("demo")).Version);
+    }
 
     /// <summary>
     /// An order a shop placed at the sandbox (session, the customer's approval, the order) and opened in the books;

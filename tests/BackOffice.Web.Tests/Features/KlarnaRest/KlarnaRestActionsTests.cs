@@ -14,21 +14,47 @@ namespace BackOffice.Web.Tests.Features.KlarnaRest;
 /// Klarna Payments (direct) in the app against its sandbox over HTTP: the service's settings and Initialize, the
 /// after-purchase actions beside capture and refund, and a reconciliation once the idempotency key has run out.
 /// </summary>
+/// <remarks>
+/// The tests share one app (<see cref="App"/>) and its clock; each begins with the service set up again, no
+/// transaction or audit entry, and the sandbox emptied.
+/// </remarks>
 [Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
-public sealed class KlarnaRestActionsTests : IAsyncLifetime
+public sealed class KlarnaRestActionsTests(KlarnaRestActionsTests.App shared) : IClassFixture<KlarnaRestActionsTests.App>, IAsyncLifetime
 {
-    private readonly SteppedClock clock = new(DateTimeOffset.UtcNow);
-    private readonly BackOfficeAppFactory app;
+    private readonly SteppedClock clock = shared.Clock;
+    private readonly BackOfficeAppFactory app = shared.Factory;
 
-    public KlarnaRestActionsTests()
+    public sealed class App : IAsyncLifetime
     {
-        app = new BackOfficeAppFactory { Clock = clock, Settings = { ["KlarnaRest:Timeout"] = "00:00:02" } };
-        
+        public App() => Factory = new BackOfficeAppFactory { Clock = Clock, Settings = { ["KlarnaRest:Timeout"] = "00:00:02" } };
+
+        public SteppedClock Clock { get; } = new(DateTimeOffset.UtcNow);
+
+        public BackOfficeAppFactory Factory { get; }
+
+        public Task InitializeAsync()
+        {
+            Factory.StartOnLoopback();
+            return Task.CompletedTask;
+        }
+
+        public async Task DisposeAsync() => await Factory.DisposeAsync();
     }
 
-    public Task InitializeAsync() => app.StartWithKlarnaRestAsync();
+    /// <summary>What the test before changed (the service's password, say), stored and left in the sandbox is undone.</summary>
+    public async Task InitializeAsync()
+    {
+        app.KlarnaRestSandbox().Reset();
+        app.KlarnaRestSandbox().Traffic.Reset();
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync())
+        {
+            await db.DeleteTransactionsAsync();
+            await db.AuditEntries.ExecuteDeleteAsync();
+        }
+        await app.SetUpKlarnaRestAsync();
+    }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private KlarnaRestServices Services => app.Service<KlarnaRestServices>();
 
