@@ -19,29 +19,59 @@ namespace BackOffice.Web.Tests.Features.KlarnaRest;
 /// what the acquirer holds equals the books, a lost answer is looked up and never sent twice, and the card numbers are
 /// nowhere in the database or the logs.
 /// </summary>
+/// <remarks>
+/// The tests share one app (<see cref="App"/>), its clock and the channel's sellers; each begins with a new key for
+/// virtual cards enrolled at an emptied issuer, no transaction or settlement, and Klarna's orders and the acquirer's
+/// payments emptied.
+/// </remarks>
 [Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
-public sealed class CardSettlementsTests : IAsyncLifetime
+public sealed class CardSettlementsTests(CardSettlementsTests.App shared) : IClassFixture<CardSettlementsTests.App>, IAsyncLifetime
 {
     private static readonly (string, string, int, long)[] MarketplaceBasket = [("N-100", "Lamp", 2, 2500), ("N-200", "Bulb", 4, 250), ("S-300", "Chair", 1, 4990)];
 
-    private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
-    private readonly BackOfficeAppFactory app;
+    private readonly FakeTimeProvider clock = shared.Clock;
+    private readonly BackOfficeAppFactory app = shared.Factory;
 
-    public CardSettlementsTests() =>
-        app = new BackOfficeAppFactory { Clock = clock, Settings = { ["KlarnaRest:Timeout"] = "00:00:02", ["CardAcquirer:Timeout"] = "00:00:02" } };
-
-    public async Task InitializeAsync()
+    /// <summary>The app of this class and its demo channel's two sellers.</summary>
+    public sealed class App : IAsyncLifetime
     {
-        await app.StartWithKlarnaRestAsync();
-        var admin = app.Staff(Roles.Administrator);
-        var keys = app.Service<VirtualCardKeys>();
-        var key = await keys.GenerateAsync(admin, "demo");
-        await keys.EnrolAsync(admin, "demo", key.Id, app.Service<SandboxCardIssuer>().Enrol(key.PublicJwk, out _)!);
-        await app.Service<MarketplaceSellers>().AddAsync(admin, "demo", "North Lights", "N-");
-        await app.Service<MarketplaceSellers>().AddAsync(admin, "demo", "South Seats", "S-");
+        public App() =>
+            Factory = new BackOfficeAppFactory { Clock = Clock, Settings = { ["KlarnaRest:Timeout"] = "00:00:02", ["CardAcquirer:Timeout"] = "00:00:02" } };
+
+        public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+        public BackOfficeAppFactory Factory { get; }
+
+        public async Task InitializeAsync()
+        {
+            await Factory.StartWithKlarnaRestAsync();
+            var admin = Factory.Staff(Roles.Administrator);
+            await Factory.Service<MarketplaceSellers>().AddAsync(admin, "demo", "North Lights", "N-");
+            await Factory.Service<MarketplaceSellers>().AddAsync(admin, "demo", "South Seats", "S-");
+        }
+
+        public async Task DisposeAsync() => await Factory.DisposeAsync();
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    /// <summary>What the test before stored and left at Klarna, the issuer and the acquirer is gone, its key too.</summary>
+    public async Task InitializeAsync()
+    {
+        var admin = app.Staff(Roles.Administrator);
+        var keys = app.Service<VirtualCardKeys>();
+        foreach (var old in (await keys.ListAsync("demo")).Where(k => k.State != VirtualCardKeyState.Retired))
+            await keys.RetireAsync(admin, "demo", old.Id);
+        app.Service<SandboxCardIssuer>().Reset();
+        var key = await keys.GenerateAsync(admin, "demo");
+        await keys.EnrolAsync(admin, "demo", key.Id, app.Service<SandboxCardIssuer>().Enrol(key.PublicJwk, out _)!);
+        app.KlarnaRestSandbox().Reset();
+        app.KlarnaRestSandbox().Traffic.Reset();
+        Acquirer.Reset();
+        Acquirer.Traffic.Reset();
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        await db.DeleteTransactionsAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private CardSettlements Settlements => app.Service<CardSettlements>();
 
