@@ -15,22 +15,48 @@ namespace BackOffice.Web.Tests.Features.Computop;
 /// that adds up, its response settling each action from its own line, and any response that is not the batch's
 /// refused with the reason and nothing changed.
 /// </summary>
+/// <remarks>
+/// The tests share one app (<see cref="App"/>); each begins with no batch, transaction or audit entry, and the sandbox
+/// emptied.
+/// </remarks>
 [Collection(AppCollection.Name), Trait(AppCollection.Trait, AppCollection.Name)]
-public sealed class ComputopBatchTests : IAsyncLifetime
+public sealed class ComputopBatchTests(ComputopBatchTests.App shared) : IClassFixture<ComputopBatchTests.App>, IAsyncLifetime
 {
     private System.Security.Claims.ClaimsPrincipal Clerk => app.Staff(Roles.Operator, "clerk@test.local");
-    private readonly SaveBarrier batchSaves = new(changes => changes.Entries<ComputopBatch>().Any(e => e.State == EntityState.Modified));
-    private readonly BackOfficeAppFactory app = new();
+    private readonly SaveBarrier batchSaves = shared.BatchSaves;
+    private readonly BackOfficeAppFactory app = shared.Factory;
 
-    public ComputopBatchTests() => app.TestServices.Add(services => services.AddSingleton<IInterceptor>(batchSaves));
-
-    public Task InitializeAsync()
+    /// <summary>The app of this class, with a barrier its tests arm to make changes of a batch race.</summary>
+    public sealed class App : IAsyncLifetime
     {
-        app.StartOnLoopback();
-        return Task.CompletedTask;
+        public SaveBarrier BatchSaves { get; } = new(changes => changes.Entries<ComputopBatch>().Any(e => e.State == EntityState.Modified));
+
+        public BackOfficeAppFactory Factory { get; } = new();
+
+        public Task InitializeAsync()
+        {
+            Factory.TestServices.Add(services => services.AddSingleton<IInterceptor>(BatchSaves));
+            Factory.StartOnLoopback();
+            return Task.CompletedTask;
+        }
+
+        public async Task DisposeAsync() => await Factory.DisposeAsync();
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    /// <summary>What the test before queued, stored and left in the sandbox is gone.</summary>
+    public async Task InitializeAsync()
+    {
+        batchSaves.Disarm();
+        app.Sandbox().Reset();
+        app.Sandbox().Traffic.Reset();
+        await using var db = await app.Service<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        await db.ComputopNotifications.ExecuteDeleteAsync();
+        await db.DeleteTransactionsAsync();
+        await db.ComputopBatches.ExecuteDeleteAsync();
+        await db.AuditEntries.ExecuteDeleteAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private ComputopBatches Batches => app.Service<ComputopBatches>();
 
