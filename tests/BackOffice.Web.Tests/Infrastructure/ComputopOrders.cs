@@ -26,6 +26,20 @@ public static class ComputopOrders
 
     public static ComputopSandbox Sandbox(this BackOfficeAppFactory app) => app.Services.GetRequiredService<ComputopSandbox>();
 
+    /// <summary>
+    /// For a class that shares one app: the sandbox emptied (its payments and traffic), and the notifications,
+    /// transactions and audit entries the test before left deleted.
+    /// </summary>
+    public static async Task StartAfreshAsync(this BackOfficeAppFactory app)
+    {
+        app.Sandbox().Reset();
+        app.Sandbox().Traffic.Reset();
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
+        await db.ComputopNotifications.ExecuteDeleteAsync();
+        await db.DeleteTransactionsAsync();
+        await db.AuditEntries.ExecuteDeleteAsync();
+    }
+
     public static Uri NotifyUrl(this BackOfficeAppFactory app, string channel = Channel) => new(app.ClientOptions.BaseAddress, $"/notify/computop/{channel}");
 
     /// <summary>Authorizes at the sandbox with a notification to the app, and answers the transaction it made.</summary>

@@ -34,6 +34,13 @@ internal static class KlarnaRestShop
         await app.SetUpKlarnaRestAsync();
     }
 
+    /// <summary>For a class that shares one app: the sandbox's orders, sessions and traffic of the test before are gone.</summary>
+    public static void EmptyKlarnaRestSandbox(this BackOfficeAppFactory app)
+    {
+        app.KlarnaRestSandbox().Reset();
+        app.KlarnaRestSandbox().Traffic.Reset();
+    }
+
     /// <summary>The demo channel's service: enabled, on the playground, whose address is the mounted sandbox, whatever it was set to before.</summary>
     public static async Task SetUpKlarnaRestAsync(this BackOfficeAppFactory app)
     {

@@ -47,13 +47,9 @@ public sealed class ComputopBatchTests(ComputopBatchTests.App shared) : IClassFi
     public async Task InitializeAsync()
     {
         batchSaves.Disarm();
-        app.Sandbox().Reset();
-        app.Sandbox().Traffic.Reset();
+        await app.StartAfreshAsync();
         await using var db = await app.Service<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
-        await db.ComputopNotifications.ExecuteDeleteAsync();
-        await db.DeleteTransactionsAsync();
         await db.ComputopBatches.ExecuteDeleteAsync();
-        await db.AuditEntries.ExecuteDeleteAsync();
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -39,15 +39,7 @@ public sealed class ComputopMoneyTests(ComputopMoneyTests.App shared) : IClassFi
     }
 
     /// <summary>What the test before stored and left in the sandbox is gone: the status poller here sweeps every transaction.</summary>
-    public async Task InitializeAsync()
-    {
-        app.Sandbox().Reset();
-        app.Sandbox().Traffic.Reset();
-        await using var db = await app.Service<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
-        await db.ComputopNotifications.ExecuteDeleteAsync();
-        await db.DeleteTransactionsAsync();
-        await db.AuditEntries.ExecuteDeleteAsync();
-    }
+    public Task InitializeAsync() => app.StartAfreshAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -45,15 +45,7 @@ public sealed class ComputopNotificationTests(ComputopNotificationTests.App shar
     }
 
     /// <summary>What the test before stored and left in the sandbox is gone.</summary>
-    public async Task InitializeAsync()
-    {
-        app.Sandbox().Reset();
-        app.Sandbox().Traffic.Reset();
-        await using var db = await Database();
-        await db.ComputopNotifications.ExecuteDeleteAsync();
-        await db.DeleteTransactionsAsync();
-        await db.AuditEntries.ExecuteDeleteAsync();
-    }
+    public Task InitializeAsync() => app.StartAfreshAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 

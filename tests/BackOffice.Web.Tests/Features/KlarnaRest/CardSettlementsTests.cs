@@ -63,8 +63,7 @@ public sealed class CardSettlementsTests(CardSettlementsTests.App shared) : ICla
         app.Service<SandboxCardIssuer>().Reset();
         var key = await keys.GenerateAsync(admin, "demo");
         await keys.EnrolAsync(admin, "demo", key.Id, app.Service<SandboxCardIssuer>().Enrol(key.PublicJwk, out _)!);
-        app.KlarnaRestSandbox().Reset();
-        app.KlarnaRestSandbox().Traffic.Reset();
+        app.EmptyKlarnaRestSandbox();
         Acquirer.Reset();
         Acquirer.Traffic.Reset();
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();

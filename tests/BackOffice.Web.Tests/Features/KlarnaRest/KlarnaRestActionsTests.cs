@@ -44,8 +44,7 @@ public sealed class KlarnaRestActionsTests(KlarnaRestActionsTests.App shared) : 
     /// <summary>What the test before changed (the service's password, say), stored and left in the sandbox is undone.</summary>
     public async Task InitializeAsync()
     {
-        app.KlarnaRestSandbox().Reset();
-        app.KlarnaRestSandbox().Traffic.Reset();
+        app.EmptyKlarnaRestSandbox();
         await using (var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync())
         {
             await db.DeleteTransactionsAsync();

@@ -57,8 +57,7 @@ public sealed class KlarnaRestShopApiTests(KlarnaRestShopApiTests.App shared) : 
     /// <summary>What the test before stored and left in the sandbox is gone.</summary>
     public async Task InitializeAsync()
     {
-        app.KlarnaRestSandbox().Reset();
-        app.KlarnaRestSandbox().Traffic.Reset();
+        app.EmptyKlarnaRestSandbox();
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<BackOfficeDbContext>>().CreateDbContextAsync();
         await db.DeleteTransactionsAsync();
     }
